@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Cohort top-level Makefile.  Every target installs what it needs first
+# (scripts/deps.sh, quick when all is there).
+#
+#   make check    build everything, run unit, host and VM tests
+#   make demo     boot the QEMU machine and show Cohort
+#   make bench    benchmarks, one BENCH line per figure
+#   make kernel   the kernel only (build/bzImage)
+#
+# Userspace components describe themselves in mk/*.mk; each one appends to:
+#   TOOLS        host programs              (build/host/bin/NAME)
+#   STATIC_BINS  programs for the initramfs (build/static/bin/NAME)
+#   HOST_TESTS   cmocka unit test programs  (run with TAP output)
+#   BENCH_NATIVE benchmark programs run on the host by `make bench`
+#   FUZZ_TARGETS libFuzzer programs (`make fuzz`)
+
+TOP := $(CURDIR)
+B := $(TOP)/build
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I$(TOP)/include -I$(TOP)/lib \
+	-D_GNU_SOURCE
+# Test builds carry the sanitizers; the initramfs gets static builds.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+HOST_CFLAGS := $(BASE_CFLAGS) $(SAN)
+HOST_LDFLAGS := $(SAN)
+STATIC_CFLAGS := $(BASE_CFLAGS)
+STATIC_LDFLAGS := -static
+
+TOOLS :=
+STATIC_BINS :=
+HOST_TESTS :=
+BENCH_NATIVE :=
+FUZZ_TARGETS :=
+
+.PHONY: all deps kernel kernel-export kernel-reset initramfs tools check \
+	unit demo bench fuzz clean distclean
+all: tools initramfs
+
+include $(sort $(wildcard mk/*.mk))
+
+DEPS_STAMP := $(B)/.deps-ok
+deps:
+	@scripts/deps.sh
+
+kernel: deps
+	@scripts/kernel-build.sh
+
+kernel-export:
+	@scripts/kernel-export.sh
+
+kernel-reset:
+	@scripts/kernel-build.sh --reset
+
+tools: deps $(TOOLS) $(STATIC_BINS) $(HOST_TESTS)
+
+initramfs: deps kernel $(STATIC_BINS)
+	@scripts/mkinitramfs.sh $(STATIC_BINS)
+
+unit: deps $(HOST_TESTS)
+	@scripts/check.sh --unit-only $(HOST_TESTS)
+
+check: deps kernel tools initramfs
+	@scripts/check.sh $(HOST_TESTS)
+
+demo: deps kernel tools initramfs
+	@scripts/demo.sh
+
+bench: deps kernel tools initramfs $(BENCH_NATIVE)
+	@scripts/bench.sh $(BENCH_NATIVE)
+
+fuzz: deps $(FUZZ_TARGETS)
+	@scripts/fuzz.sh $(FUZZ_TARGETS)
+
+clean:
+	rm -rf $(B)/host $(B)/static $(B)/fuzz $(B)/initramfs* $(B)/vm
+
+distclean:
+	rm -rf $(B)
