@@ -2,11 +2,16 @@
 /*
  * Cohort: several Linux kernels side by side on one machine.
  *
- * The user-visible ABI of Cohort, shared by the kernel and the tools.
+ * The user-visible ABI of Cohort, shared by the kernel and the tools:
+ * the /dev/cohort ioctls, the names used in /sys/kernel/cohort/, and the
+ * setup_data record a primary hands to an instance it starts.
  * docs/abi.md describes every file and field.
  */
 #ifndef _UAPI_LINUX_COHORT_H
 #define _UAPI_LINUX_COHORT_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
 
 /* Release of Cohort, shown in /sys/kernel/cohort/version. */
 #define COHORT_VERSION		"0.1.0"
@@ -14,5 +19,201 @@
 /* Roles shown in /sys/kernel/cohort/role. */
 #define COHORT_ROLE_PRIMARY	"primary"
 #define COHORT_ROLE_INSTANCE	"instance"
+
+/*
+ * Instance names: 1 to COHORT_NAME_MAX - 1 characters from [A-Za-z0-9_.-],
+ * not starting with '.' or '-'.
+ */
+#define COHORT_NAME_MAX		32
+/* CPUs are Linux CPU numbers of the primary, as a bitmap. */
+#define COHORT_MAX_CPUS		1024
+#define COHORT_CPU_WORDS	(COHORT_MAX_CPUS / 64)
+/* Why a request was refused, as text for a person (always NUL-terminated). */
+#define COHORT_MSG_MAX		160
+/* Instance kernel command line, including the terminating NUL. */
+#define COHORT_CMDLINE_MAX	2048
+/* Instance memory: a multiple of this, at least COHORT_MEM_MIN. */
+#define COHORT_MEM_ALIGN	(2ULL << 20)
+#define COHORT_MEM_MIN		(32ULL << 20)
+
+/* Instance states, as shown in /sys/kernel/cohort/instances/NAME/state. */
+#define COHORT_STATE_EMPTY	"empty"		/* created, nothing loaded */
+#define COHORT_STATE_LOADED	"loaded"	/* image loaded, not running */
+#define COHORT_STATE_STARTING	"starting"	/* CPUs sent, init not seen */
+#define COHORT_STATE_RUNNING	"running"	/* its kernel checked in */
+#define COHORT_STATE_STOPPING	"stopping"	/* asked to shut down */
+#define COHORT_STATE_STOPPED	"stopped"	/* CPUs back; may start again */
+#define COHORT_STATE_FAILED	"failed"	/* died or never came up */
+
+/**
+ * struct cohort_ioc_create - COHORT_IOC_CREATE: make an instance
+ * @name: instance name, NUL-terminated
+ * @cpus: bitmap of the primary's CPU numbers to give to the instance
+ * @mem_size: bytes of pool memory, a multiple of COHORT_MEM_ALIGN
+ * @mem_base: physical base inside the pool, or 0 to let the kernel place it
+ * @flags: must be 0
+ * @id: out: the instance's id (1..COHORT_MAX_KERNELS - 1; 0 is the primary)
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ */
+struct cohort_ioc_create {
+	char name[COHORT_NAME_MAX];
+	__u64 cpus[COHORT_CPU_WORDS];
+	__u64 mem_size;
+	__u64 mem_base;
+	__u32 flags;
+	__u32 id;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
+/**
+ * struct cohort_ioc_load - COHORT_IOC_LOAD: load a kernel into an instance
+ * @name: instance name
+ * @kernel_fd: open file descriptor of a bzImage
+ * @initrd_fd: open file descriptor of an initramfs, or -1 for none
+ * @cmdline: user pointer to the command line, NUL-terminated
+ * @cmdline_len: bytes at @cmdline including the NUL, at most
+ *	COHORT_CMDLINE_MAX; 0 for an empty command line
+ * @flags: must be 0
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ */
+struct cohort_ioc_load {
+	char name[COHORT_NAME_MAX];
+	__s32 kernel_fd;
+	__s32 initrd_fd;
+	__u64 cmdline;
+	__u32 cmdline_len;
+	__u32 flags;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
+/* struct cohort_ioc_instance flags */
+#define COHORT_STOP_FORCE	(1U << 0)	/* take the CPUs back at once */
+
+/**
+ * struct cohort_ioc_instance - start, stop or delete an instance
+ * @name: instance name
+ * @flags: COHORT_STOP_FORCE for COHORT_IOC_STOP; otherwise 0
+ * @timeout_ms: COHORT_IOC_STOP: how long a graceful stop may take before
+ *	the CPUs are taken back by force; 0 means the default (10 s).
+ *	Otherwise 0.
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ */
+struct cohort_ioc_instance {
+	char name[COHORT_NAME_MAX];
+	__u32 flags;
+	__u32 timeout_ms;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
+#define COHORT_IOC_MAGIC	0xC8
+#define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
+#define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
+#define COHORT_IOC_START	_IOWR(COHORT_IOC_MAGIC, 3, struct cohort_ioc_instance)
+#define COHORT_IOC_STOP		_IOWR(COHORT_IOC_MAGIC, 4, struct cohort_ioc_instance)
+#define COHORT_IOC_DELETE	_IOWR(COHORT_IOC_MAGIC, 5, struct cohort_ioc_instance)
+
+/* Most kernels in one Cohort, the primary included. */
+#define COHORT_MAX_KERNELS	64
+
+/*
+ * The setup_data record a primary puts in an instance's boot_params.
+ * Its presence is what makes a kernel boot as an instance.
+ */
+#define COHORT_SETUP_TYPE	0x636f6872	/* "cohr" */
+#define COHORT_SETUP_MAGIC	0x43484f5254534554ULL
+#define COHORT_SETUP_VERSION	1
+#define COHORT_SETUP_MAX_CPUS	256
+
+/**
+ * struct cohort_setup - what an instance learns from its primary at boot
+ * @magic: COHORT_SETUP_MAGIC
+ * @version: COHORT_SETUP_VERSION; an instance refuses other versions
+ * @size: bytes of this record
+ * @id: this instance's id
+ * @nr_cpus: entries used in @apic_ids; the first is the boot CPU
+ * @tsc_khz: TSC frequency measured by the primary
+ * @lapic_timer_period: LAPIC timer ticks per jiffy (primary's calibration)
+ * @lpj: loops per jiffy
+ * @hz: the primary's HZ, for which @lapic_timer_period and @lpj hold
+ * @flags: COHORT_SETUP_F_*
+ * @mem_base: physical base of the instance's memory
+ * @mem_size: bytes of the instance's memory
+ * @low_base: physical base of its slot below 1 MiB (real-mode trampoline)
+ * @low_size: bytes of that slot
+ * @mailbox: physical address of the instance's mailbox page (in its memory)
+ * @console: physical address of the console buffer (in its memory)
+ * @console_size: bytes of the console buffer, a power of two
+ * @wallclock_ns: the primary's CLOCK_REALTIME when the instance started
+ * @name: instance name
+ * @reserved: 0
+ * @apic_ids: APIC IDs of the instance's CPUs
+ */
+struct cohort_setup {
+	__u64 magic;
+	__u32 version;
+	__u32 size;
+	__u32 id;
+	__u32 nr_cpus;
+	__u32 tsc_khz;
+	__u32 lapic_timer_period;
+	__u64 lpj;
+	__u32 hz;
+	__u32 flags;
+	__u64 mem_base;
+	__u64 mem_size;
+	__u64 low_base;
+	__u64 low_size;
+	__u64 mailbox;
+	__u64 console;
+	__u64 console_size;
+	__u64 wallclock_ns;
+	char name[COHORT_NAME_MAX];
+	__u64 reserved[8];
+	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+};
+
+/* cohort_setup.flags */
+#define COHORT_SETUP_F_X2APIC	(1U << 0)	/* the machine runs x2APIC */
+#define COHORT_SETUP_F_TSC_RELIABLE (1U << 1)	/* primary trusts its TSC */
+
+/*
+ * The mailbox page: a primary and one instance talk through it before
+ * messaging is up.  Each side writes only its own fields.
+ */
+#define COHORT_MBOX_MAGIC	0x584f424d54524843ULL
+
+/* mailbox.request, written by the primary */
+#define COHORT_REQ_NONE		0
+#define COHORT_REQ_STOP		1	/* shut down and give the CPUs back */
+
+/* mailbox.status, written by the instance */
+#define COHORT_ST_BOOTING	0	/* not checked in yet */
+#define COHORT_ST_RUNNING	1	/* kernel up, init started */
+#define COHORT_ST_STOPPING	2	/* shutting down */
+#define COHORT_ST_OFF		3	/* every CPU halted; take them back */
+#define COHORT_ST_PANIC		4	/* panicked; CPUs halted */
+
+/**
+ * struct cohort_mailbox - one page shared by a primary and an instance
+ * @magic: COHORT_MBOX_MAGIC, written by the primary
+ * @request: COHORT_REQ_*, written by the primary
+ * @status: COHORT_ST_*, written by the instance
+ * @heartbeat: advanced by the instance while it runs
+ * @console_head: bytes ever written to the console buffer (instance)
+ */
+struct cohort_mailbox {
+	__u64 magic;
+	__u32 request;
+	__u32 status;
+	__u64 heartbeat;
+	__u64 console_head;
+	__u64 reserved[60];
+};
 
 #endif /* _UAPI_LINUX_COHORT_H */

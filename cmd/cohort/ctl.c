@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort(8): the commands that ask the kernel for something through
+ * /dev/cohort: create, load, start, stop, delete.  Everything that can be
+ * checked here is checked before the device is opened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cohort.h"
+#include "cohort/bzimage.h"
+#include "cohort/parse.h"
+
+/* Opens /dev/cohort; on failure prints why and returns -EXIT_*. */
+static int dev_open(struct cli *c)
+{
+	int fd = open(c->dev, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT || errno == ENODEV || errno == ENXIO) {
+		cli_err("Cohort is not available: %s: %s", c->dev,
+			strerror(errno));
+		return -EXIT_UNAVAIL;
+	}
+	cli_err("cannot open %s: %s", c->dev, strerror(errno));
+	return -EXIT_FAIL;
+}
+
+/*
+ * Runs one ioctl and reports a refusal as "cohort: CMD NAME: MSG".
+ * @msg is the request's msg field.
+ */
+static int dev_ioctl(struct cli *c, const char *name, unsigned long req,
+		     void *arg, char *msg)
+{
+	int fd, ret, e;
+
+	fd = dev_open(c);
+	if (fd < 0)
+		return -fd;
+	msg[0] = '\0';
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (ret >= 0)
+		return EXIT_OK;
+	if (e == ENOTTY) {
+		cli_err("Cohort is not available: %s is not the Cohort control device",
+			c->dev);
+		return EXIT_UNAVAIL;
+	}
+	msg[COHORT_MSG_MAX - 1] = '\0';
+	cli_err("%s %s: %s", c->cmd, name, msg[0] ? msg : strerror(e));
+	return e == ENOENT ? EXIT_NOTFOUND : EXIT_FAIL;
+}
+
+/* Reads the CPUs present; 0, or -1 after a warning when unknown. */
+static int cpus_present(struct cli *c, __u64 *present)
+{
+	char path[4096], buf[8192], err[COHORT_ERR_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/present", c->cpu_sysfs);
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret < 0) {
+		cli_warn("cannot read %s (%s); not checking that the CPUs are present",
+			 path, strerror(-ret));
+		return -1;
+	}
+	if (cohort_parse_cpulist(buf, present, COHORT_MAX_CPUS,
+				 COHORT_CPULIST_LENIENT, err, sizeof(err))) {
+		cli_warn("%s: %s; not checking that the CPUs are present",
+			 path, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_cpus(struct cli *c, const char *name, const char *list,
+		      __u64 *cpus)
+{
+	char err[COHORT_ERR_MAX];
+
+	if (cohort_parse_cpulist(list, cpus, COHORT_MAX_CPUS, 0, err,
+				 sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	if (cohort_cpu_isset(cpus, 0)) {
+		cli_err("%s %s: CPU 0 always stays with the primary; it cannot be given to an instance",
+			c->cmd, name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int check_cpus_present(struct cli *c, const char *name,
+			      const __u64 *cpus)
+{
+	__u64 present[COHORT_CPU_WORDS], missing[COHORT_CPU_WORDS];
+	char a[1024], b[1024];
+	unsigned int i, n;
+
+	if (cpus_present(c, present))
+		return EXIT_OK;
+	for (i = 0; i < COHORT_CPU_WORDS; i++)
+		missing[i] = cpus[i] & ~present[i];
+	n = cohort_cpulist_weight(missing, COHORT_MAX_CPUS);
+	if (!n)
+		return EXIT_OK;
+	cohort_format_cpulist(missing, COHORT_MAX_CPUS, a, sizeof(a));
+	cohort_format_cpulist(present, COHORT_MAX_CPUS, b, sizeof(b));
+	cli_err("%s %s: %s %s %s not present (present: %s)", c->cmd, name,
+		n == 1 ? "CPU" : "CPUs", a, n == 1 ? "is" : "are",
+		b[0] ? b : "none");
+	return EXIT_USAGE;
+}
+
+/* Fails when instance @name already exists; EXIT_OK when unknown. */
+static int check_new_name(struct cli *c, const char *name)
+{
+	char path[4096];
+	struct stat st;
+	int ret;
+
+	ret = sysfs_available(c);
+	if (ret)
+		return ret;
+	if (sysfs_inst_path(c, name, "", path, sizeof(path)))
+		return EXIT_OK;
+	if (stat(path, &st) == 0) {
+		cli_err("%s %s: an instance of that name already exists",
+			c->cmd, name);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cmd_create() - "cohort create NAME --cpus LIST --memory SIZE [--base ADDR]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_create(struct cli *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cpus = NULL, *memory = NULL, *base = NULL, *name;
+	struct cohort_ioc_create req;
+	char err[COHORT_ERR_MAX];
+	unsigned int seen[256] = { 0 };
+	int opt, ret;
+
+	while ((opt = cli_getopt(c, argc, argv, "c:m:b:", lo, seen)) != -1) {
+		switch (opt) {
+		case 'c':
+			cpus = optarg;
+			break;
+		case 'm':
+			memory = optarg;
+			break;
+		case 'b':
+			base = optarg;
+			break;
+		default:
+			return opt == -2 ? EXIT_OK : EXIT_USAGE;
+		}
+	}
+	ret = cli_name_arg(c, argc, argv, &name);
+	if (ret)
+		return ret;
+	if (!cpus)
+		return cli_usage_err(c, "--cpus LIST is required");
+	if (!memory)
+		return cli_usage_err(c, "--memory SIZE is required");
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	ret = check_cpus(c, name, cpus, req.cpus);
+	if (ret)
+		return ret;
+	if (cohort_parse_size(memory, &req.mem_size, err, sizeof(err)) ||
+	    cohort_check_mem_size(req.mem_size, err, sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	if (base) {
+		char sz[COHORT_SIZE_STR_MAX];
+
+		if (cohort_parse_addr(base, &req.mem_base, err, sizeof(err))) {
+			cli_err("%s %s: %s", c->cmd, name, err);
+			return EXIT_USAGE;
+		}
+		cohort_format_size(COHORT_MEM_ALIGN, false, sz, sizeof(sz));
+		if (!req.mem_base) {
+			cli_err("%s %s: the base address must not be 0; leave --base out to let the kernel place the memory",
+				c->cmd, name);
+			return EXIT_USAGE;
+		}
+		if (req.mem_base % COHORT_MEM_ALIGN) {
+			cli_err("%s %s: the base address 0x%llx is not a multiple of %s",
+				c->cmd, name,
+				(unsigned long long)req.mem_base, sz);
+			return EXIT_USAGE;
+		}
+		if (req.mem_base + req.mem_size < req.mem_base) {
+			cli_err("%s %s: base 0x%llx + memory size go past the end of the address space",
+				c->cmd, name,
+				(unsigned long long)req.mem_base);
+			return EXIT_USAGE;
+		}
+	}
+
+	ret = check_cpus_present(c, name, req.cpus);
+	if (ret)
+		return ret;
+	ret = check_new_name(c, name);
+	if (ret)
+		return ret;
+	ret = dev_ioctl(c, name, COHORT_IOC_CREATE, &req, req.msg);
+	if (ret)
+		return ret;
+	if (c->json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "id", json_object_new_int64(req.id));
+		printf("%s\n", json_object_to_json_string_ext(o,
+			c->pretty ? JSON_C_TO_STRING_PRETTY |
+				    JSON_C_TO_STRING_SPACED :
+				    JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Opens a file given on the command line: a non-empty regular file.
+ * @what is "kernel" or "initrd".  Returns the fd, or -1 after printing why.
+ */
+static int open_input(struct cli *c, const char *name, const char *what,
+		      const char *path)
+{
+	struct stat st;
+	char q[256];
+	int fd;
+
+	cohort_quote(path, q, sizeof(q));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_err("%s %s: cannot open %s '%s': %s", c->cmd, name, what,
+			q, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		cli_err("%s %s: %s '%s': %s", c->cmd, name, what, q,
+			strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_err("%s %s: %s '%s' is not a regular file", c->cmd, name,
+			what, q);
+		goto fail;
+	}
+	if (!st.st_size) {
+		cli_err("%s %s: %s '%s' is empty", c->cmd, name, what, q);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/**
+ * cmd_load() - "cohort load NAME --kernel FILE [--initrd FILE] [--cmdline STR]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_load(struct cli *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL, *name;
+	int opt, ret, kfd = -1, ifd = -1;
+	unsigned int seen[256] = { 0 };
+	struct cohort_ioc_load req;
+	char err[COHORT_ERR_MAX];
+
+	while ((opt = cli_getopt(c, argc, argv, "k:i:a:", lo, seen)) != -1) {
+		switch (opt) {
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'a':
+			cmdline = optarg;
+			break;
+		default:
+			return opt == -2 ? EXIT_OK : EXIT_USAGE;
+		}
+	}
+	ret = cli_name_arg(c, argc, argv, &name);
+	if (ret)
+		return ret;
+	if (!kernel)
+		return cli_usage_err(c, "--kernel FILE is required");
+	if (cmdline && cohort_check_cmdline(cmdline, err, sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+
+	ret = EXIT_USAGE;
+	kfd = open_input(c, name, "kernel", kernel);
+	if (kfd < 0)
+		goto out;
+	if (cohort_bzimage_check_fd(kfd, err, sizeof(err))) {
+		char q[256];
+
+		cohort_quote(kernel, q, sizeof(q));
+		cli_err("%s %s: kernel '%s' is not a bzImage Cohort can start: %s",
+			c->cmd, name, q, err);
+		goto out;
+	}
+	if (initrd) {
+		ifd = open_input(c, name, "initrd", initrd);
+		if (ifd < 0)
+			goto out;
+	}
+
+	ret = sysfs_instance_check(c, name);
+	if (ret)
+		goto out;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	req.kernel_fd = kfd;
+	req.initrd_fd = ifd;
+	if (cmdline && *cmdline) {
+		req.cmdline = (__u64)(unsigned long)cmdline;
+		req.cmdline_len = (__u32)strlen(cmdline) + 1;
+	}
+	ret = dev_ioctl(c, name, COHORT_IOC_LOAD, &req, req.msg);
+out:
+	if (kfd >= 0)
+		close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	return ret;
+}
+
+/* start, stop and delete: one struct cohort_ioc_instance. */
+static int instance_ioctl(struct cli *c, const char *name, unsigned long req,
+			  __u32 flags, __u32 timeout_ms)
+{
+	struct cohort_ioc_instance r;
+	int ret;
+
+	ret = sysfs_instance_check(c, name);
+	if (ret)
+		return ret;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.flags = flags;
+	r.timeout_ms = timeout_ms;
+	return dev_ioctl(c, name, req, &r, r.msg);
+}
+
+static int simple_command(struct cli *c, int argc, char **argv,
+			  unsigned long req)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *name;
+	int opt, ret;
+
+	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
+		return opt == -2 ? EXIT_OK : EXIT_USAGE;
+	ret = cli_name_arg(c, argc, argv, &name);
+	if (ret)
+		return ret;
+	return instance_ioctl(c, name, req, 0, 0);
+}
+
+/**
+ * cmd_start() - "cohort start NAME"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_start(struct cli *c, int argc, char **argv)
+{
+	return simple_command(c, argc, argv, COHORT_IOC_START);
+}
+
+/**
+ * cmd_delete() - "cohort delete NAME"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_delete(struct cli *c, int argc, char **argv)
+{
+	return simple_command(c, argc, argv, COHORT_IOC_DELETE);
+}
+
+/**
+ * cmd_stop() - "cohort stop NAME [--force] [--timeout SEC]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_stop(struct cli *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *timeout = NULL, *name;
+	unsigned int seen[256] = { 0 };
+	char err[COHORT_ERR_MAX];
+	__u32 flags = 0, ms = 0;
+	int opt, ret;
+
+	while ((opt = cli_getopt(c, argc, argv, "ft:", lo, seen)) != -1) {
+		switch (opt) {
+		case 'f':
+			flags |= COHORT_STOP_FORCE;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		default:
+			return opt == -2 ? EXIT_OK : EXIT_USAGE;
+		}
+	}
+	ret = cli_name_arg(c, argc, argv, &name);
+	if (ret)
+		return ret;
+	if (timeout && (flags & COHORT_STOP_FORCE))
+		return cli_usage_err(c, "--force and --timeout cannot be used together");
+	if (timeout && cohort_parse_timeout(timeout, &ms, err, sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	return instance_ioctl(c, name, COHORT_IOC_STOP, flags, ms);
+}

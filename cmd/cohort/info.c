@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort(8): the commands that only read /sys/kernel/cohort/: list, show,
+ * pool, version.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
+
+#include "cohort.h"
+#include "cohort/parse.h"
+
+enum field_kind {
+	F_STR,		/* text */
+	F_U64,		/* decimal number */
+	F_ADDR,		/* 0x... address */
+	F_SIZE,		/* bytes, shown with a human size too */
+	F_CPUS,		/* CPU list "2-3,6"; JSON: array of numbers */
+	F_IDS,		/* "2,3"; JSON: array of numbers */
+};
+
+/* An instance's files, in the order "show" prints them. */
+static const struct field {
+	const char *attr;
+	enum field_kind kind;
+} fields[] = {
+	{ "id", F_U64 },
+	{ "state", F_STR },
+	{ "cpus", F_CPUS },
+	{ "apic_ids", F_IDS },
+	{ "mem_base", F_ADDR },
+	{ "mem_size", F_SIZE },
+	{ "cmdline", F_STR },
+	{ "kernel_size", F_SIZE },
+	{ "initrd_size", F_SIZE },
+	{ "starts", F_U64 },
+	{ "console_head", F_U64 },
+};
+
+#define NR_FIELDS ARRAY_SIZE(fields)
+
+struct instance {
+	char name[256];
+	bool ok[NR_FIELDS];		/* the file was read */
+	__u64 num[NR_FIELDS];		/* numeric fields */
+	char *text[NR_FIELDS];		/* every field as read */
+};
+
+static int field_index(const char *attr)
+{
+	size_t i;
+
+	for (i = 0; i < NR_FIELDS; i++)
+		if (!strcmp(fields[i].attr, attr))
+			return (int)i;
+	abort();
+}
+
+static void instance_free(struct instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < NR_FIELDS; i++)
+		free(in->text[i]);
+}
+
+/*
+ * Reads every file of an instance.  Returns 0, or -ENOENT when the
+ * instance is gone (its id cannot be read).
+ */
+static int instance_read(struct cli *c, const char *name,
+			 struct instance *in)
+{
+	static char buf[SYSFS_VAL_MAX];
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	snprintf(in->name, sizeof(in->name), "%s", name);
+	for (i = 0; i < NR_FIELDS; i++) {
+		int ret = sysfs_inst_read(c, name, fields[i].attr, buf,
+					  sizeof(buf));
+
+		if (ret < 0) {
+			if (i == 0 && ret == -ENOENT)
+				return -ENOENT;
+			continue;
+		}
+		in->text[i] = strdup(buf);
+		if (!in->text[i]) {
+			cli_err("out of memory");
+			exit(EXIT_FAIL);
+		}
+		switch (fields[i].kind) {
+		case F_U64:
+		case F_ADDR:
+		case F_SIZE:
+			in->ok[i] = !sysfs_parse_u64(buf, &in->num[i]);
+			break;
+		default:
+			in->ok[i] = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void json_print(struct cli *c, struct json_object *o)
+{
+	int flags = c->pretty ? JSON_C_TO_STRING_PRETTY |
+				JSON_C_TO_STRING_SPACED :
+				JSON_C_TO_STRING_PLAIN;
+
+	printf("%s\n", json_object_to_json_string_ext(o,
+		flags | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static struct json_object *json_cpus(const char *list)
+{
+	__u64 mask[COHORT_CPU_WORDS];
+	struct json_object *a = json_object_new_array();
+	unsigned int cpu;
+
+	if (cohort_parse_cpulist(list, mask, COHORT_MAX_CPUS,
+				 COHORT_CPULIST_LENIENT, NULL, 0))
+		return a;
+	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++)
+		if (cohort_cpu_isset(mask, cpu))
+			json_object_array_add(a, json_object_new_int64(cpu));
+	return a;
+}
+
+static struct json_object *json_ids(const char *list)
+{
+	struct json_object *a = json_object_new_array();
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		if (errno || end == p)
+			break;
+		json_object_array_add(a, json_object_new_uint64(v));
+		p = end;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return a;
+}
+
+static struct json_object *instance_json(const struct instance *in)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	json_object_object_add(o, "name", json_object_new_string(in->name));
+	for (i = 0; i < NR_FIELDS; i++) {
+		struct json_object *v = NULL;
+
+		if (in->ok[i]) {
+			switch (fields[i].kind) {
+			case F_STR:
+				v = json_object_new_string(in->text[i]);
+				break;
+			case F_CPUS:
+				v = json_cpus(in->text[i]);
+				break;
+			case F_IDS:
+				v = json_ids(in->text[i]);
+				break;
+			default:
+				v = json_object_new_uint64(in->num[i]);
+				break;
+			}
+		}
+		json_object_object_add(o, fields[i].attr, v);
+	}
+	return o;
+}
+
+static int cmp_instances(const void *a, const void *b)
+{
+	const struct instance *x = a, *y = b;
+	int id = field_index("id");
+
+	if (x->num[id] != y->num[id])
+		return x->num[id] < y->num[id] ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Options of the read-only commands: -j, -p, -h. */
+static int info_options(struct cli *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	while ((opt = cli_getopt(c, argc, argv, "jp", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c->json = true;
+			break;
+		case 'p':
+			c->json = true;
+			c->pretty = true;
+			break;
+		default:
+			return opt == -2 ? -EXIT_OK - 1 : EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
+static void memory_text(const struct instance *in, char *buf, size_t len)
+{
+	int b = field_index("mem_base"), s = field_index("mem_size");
+	char sz[COHORT_SIZE_STR_MAX];
+
+	if (!in->ok[b] || !in->ok[s]) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	cohort_format_size(in->num[s], true, sz, sizeof(sz));
+	snprintf(buf, len, "0x%llx+%s", (unsigned long long)in->num[b], sz);
+}
+
+/**
+ * cmd_list() - "cohort list [-j]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_list(struct cli *c, int argc, char **argv)
+{
+	size_t n = 0, cap = 0, i;
+	struct instance *v = NULL;
+	struct dirent *d;
+	char path[4096];
+	DIR *dir;
+	int ret;
+
+	ret = info_options(c, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = cli_no_args(c, argc, argv);
+	if (ret)
+		return ret;
+	ret = sysfs_available(c);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
+	dir = opendir(path);
+	if (!dir) {
+		char role[32];
+
+		snprintf(path, sizeof(path), "%s/role", c->sysfs);
+		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
+		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
+			cli_err("this kernel is a Cohort instance; instances are managed from the primary");
+			return EXIT_UNAVAIL;
+		}
+		cli_err("cannot read %s/instances: %s", c->sysfs,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	while ((d = readdir(dir))) {
+		struct stat st;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/instances/%s", c->sysfs,
+			 d->d_name);
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = realloc(v, cap * sizeof(*v));
+			if (!v) {
+				cli_err("out of memory");
+				return EXIT_FAIL;
+			}
+		}
+		if (instance_read(c, d->d_name, &v[n]) == 0)
+			n++;
+	}
+	closedir(dir);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_instances);
+
+	if (c->json) {
+		struct json_object *a = json_object_new_array();
+
+		for (i = 0; i < n; i++)
+			json_object_array_add(a, instance_json(&v[i]));
+		json_print(c, a);
+		json_object_put(a);
+	} else {
+		int w[4] = { 4, 2, 5, 4 };
+		int id = field_index("id");
+		int st = field_index("state");
+		int cp = field_index("cpus");
+		char ids[24], mem[64];
+
+		for (i = 0; i < n; i++) {
+			int l = snprintf(ids, sizeof(ids), "%llu",
+					 (unsigned long long)v[i].num[id]);
+
+			if ((int)strlen(v[i].name) > w[0])
+				w[0] = (int)strlen(v[i].name);
+			if (l > w[1])
+				w[1] = l;
+			if (v[i].text[st] && (int)strlen(v[i].text[st]) > w[2])
+				w[2] = (int)strlen(v[i].text[st]);
+			if (v[i].text[cp] && (int)strlen(v[i].text[cp]) > w[3])
+				w[3] = (int)strlen(v[i].text[cp]);
+		}
+		printf("%-*s  %*s  %-*s  %-*s  %s\n", w[0], "NAME", w[1], "ID",
+		       w[2], "STATE", w[3], "CPUS", "MEMORY");
+		for (i = 0; i < n; i++) {
+			if (v[i].ok[id])
+				snprintf(ids, sizeof(ids), "%llu",
+					 (unsigned long long)v[i].num[id]);
+			else
+				snprintf(ids, sizeof(ids), "-");
+			memory_text(&v[i], mem, sizeof(mem));
+			printf("%-*s  %*s  %-*s  %-*s  %s\n", w[0], v[i].name,
+			       w[1], ids, w[2],
+			       v[i].text[st] ? v[i].text[st] : "-", w[3],
+			       v[i].text[cp] && v[i].text[cp][0] ?
+					v[i].text[cp] : "-",
+			       mem);
+		}
+	}
+	for (i = 0; i < n; i++)
+		instance_free(&v[i]);
+	free(v);
+	return EXIT_OK;
+}
+
+/**
+ * cmd_show() - "cohort show NAME [-j]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+	struct instance in;
+	const char *name;
+	size_t i;
+	int ret;
+
+	ret = info_options(c, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = cli_name_arg(c, argc, argv, &name);
+	if (ret)
+		return ret;
+	ret = sysfs_instance_check(c, name);
+	if (ret)
+		return ret;
+	if (instance_read(c, name, &in)) {
+		cli_err("%s %s: no such instance", c->cmd, name);
+		return EXIT_NOTFOUND;
+	}
+	if (c->json) {
+		struct json_object *o = instance_json(&in);
+
+		json_print(c, o);
+		json_object_put(o);
+		instance_free(&in);
+		return EXIT_OK;
+	}
+	printf("%-13s %s\n", "name", in.name);
+	for (i = 0; i < NR_FIELDS; i++) {
+		char sz[COHORT_SIZE_STR_MAX];
+
+		if (!in.text[i]) {
+			printf("%-13s -\n", fields[i].attr);
+			continue;
+		}
+		if (!in.text[i][0]) {
+			printf("%s\n", fields[i].attr);
+			continue;
+		}
+		printf("%-13s ", fields[i].attr);
+		if (fields[i].kind == F_ADDR && in.ok[i]) {
+			printf("0x%llx\n", (unsigned long long)in.num[i]);
+		} else if (fields[i].kind == F_SIZE && in.ok[i] &&
+			   in.num[i] && !(in.num[i] & 1023)) {
+			cohort_format_size(in.num[i], false, sz, sizeof(sz));
+			printf("%llu (%s)\n", (unsigned long long)in.num[i],
+			       sz);
+		} else {
+			printf("%s\n", in.text[i]);
+		}
+	}
+	instance_free(&in);
+	return EXIT_OK;
+}
+
+/**
+ * cmd_pool() - "cohort pool [-j]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_pool(struct cli *c, int argc, char **argv)
+{
+	static const char *const names[] = { "base", "size", "free" };
+	struct json_object *o = NULL;
+	char path[4096], buf[64];
+	__u64 val[3];
+	int ret;
+	size_t i;
+
+	ret = info_options(c, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = cli_no_args(c, argc, argv);
+	if (ret)
+		return ret;
+	ret = sysfs_available(c);
+	if (ret)
+		return ret;
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/pool/%s", c->sysfs, names[i]);
+		ret = sysfs_read(path, buf, sizeof(buf));
+		if (ret >= 0)
+			ret = sysfs_parse_u64(buf, &val[i]);
+		if (ret < 0) {
+			cli_err("cannot read %s: %s", path,
+				ret == -EINVAL ? "not a number" :
+						 strerror(-ret));
+			return EXIT_FAIL;
+		}
+	}
+	if (c->json) {
+		o = json_object_new_object();
+		for (i = 0; i < 3; i++)
+			json_object_object_add(o, names[i],
+					       json_object_new_uint64(val[i]));
+		json_print(c, o);
+		json_object_put(o);
+		return EXIT_OK;
+	}
+	printf("base  0x%llx\n", (unsigned long long)val[0]);
+	for (i = 1; i < 3; i++) {
+		char sz[COHORT_SIZE_STR_MAX];
+
+		if (val[i] && !(val[i] & 1023)) {
+			cohort_format_size(val[i], false, sz, sizeof(sz));
+			printf("%s  %llu (%s)\n", names[i],
+			       (unsigned long long)val[i], sz);
+		} else {
+			printf("%s  %llu\n", names[i],
+			       (unsigned long long)val[i]);
+		}
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cmd_version() - "cohort version [-j]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Prints the tool's version, then the kernel side's (its version, role
+ * and id); exits EXIT_UNAVAIL when the kernel has no Cohort.
+ *
+ * Return: an exit status.
+ */
+int cmd_version(struct cli *c, int argc, char **argv)
+{
+	char path[4096], version[64] = "", role[32] = "", id[32] = "";
+	bool have;
+	__u64 idv = 0;
+	int ret;
+
+	ret = info_options(c, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = cli_no_args(c, argc, argv);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/version", c->sysfs);
+	have = sysfs_read(path, version, sizeof(version)) >= 0;
+	if (have) {
+		snprintf(path, sizeof(path), "%s/role", c->sysfs);
+		if (sysfs_read(path, role, sizeof(role)) < 0)
+			snprintf(role, sizeof(role), "unknown");
+		snprintf(path, sizeof(path), "%s/id", c->sysfs);
+		if (sysfs_read(path, id, sizeof(id)) < 0 ||
+		    sysfs_parse_u64(id, &idv))
+			id[0] = '\0';
+	}
+	if (c->json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "cohort",
+				       json_object_new_string(COHORT_VERSION));
+		json_object_object_add(o, "kernel", have ?
+				       json_object_new_string(version) : NULL);
+		json_object_object_add(o, "role", have ?
+				       json_object_new_string(role) : NULL);
+		json_object_object_add(o, "id", have && id[0] ?
+				       json_object_new_uint64(idv) : NULL);
+		json_print(c, o);
+		json_object_put(o);
+	} else {
+		printf("%s %s\n", prog, COHORT_VERSION);
+		if (have && id[0])
+			printf("kernel %s (%s, id %llu)\n", version, role,
+			       (unsigned long long)idv);
+		else if (have)
+			printf("kernel %s (%s)\n", version, role);
+	}
+	if (!have) {
+		ret = sysfs_available(c);
+		if (ret)
+			return ret;
+		cli_err("cannot read %s/version", c->sysfs);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort(8): create, load, start, stop and inspect Cohort instances.
+ *
+ *	cohort [-j|--json] [-p|--pretty] [--help] [--version] COMMAND ...
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "cohort/parse.h"
+
+const char *prog = "cohort";
+
+static const struct command commands[] = {
+	{ "create", cmd_create,
+	  "NAME --cpus LIST --memory SIZE [--base ADDR]",
+	  "make an instance from CPUs and pool memory" },
+	{ "load", cmd_load,
+	  "NAME --kernel FILE [--initrd FILE] [--cmdline STR]",
+	  "load a bzImage, initramfs and command line into an instance" },
+	{ "start", cmd_start, "NAME", "boot a loaded or stopped instance" },
+	{ "stop", cmd_stop, "NAME [--force] [--timeout SEC]",
+	  "shut an instance down and take its CPUs back" },
+	{ "delete", cmd_delete, "NAME",
+	  "delete an instance that is not running" },
+	{ "list", cmd_list, "[-j]", "list the instances" },
+	{ "show", cmd_show, "NAME [-j]", "show everything about an instance" },
+	{ "log", cmd_log, "NAME [-f]", "print an instance's console output" },
+	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
+	{ "version", cmd_version, "[-j]",
+	  "show the versions of this tool and of the kernel side" },
+	{ "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
+};
+
+#define NR_COMMANDS ARRAY_SIZE(commands)
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", prog, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/**
+ * cli_err() - print "cohort: MESSAGE" on stderr
+ * @fmt: printf format of the message, without a final newline
+ */
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * cli_warn() - print "cohort: warning: MESSAGE" on stderr
+ * @fmt: printf format of the message, without a final newline
+ */
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * cli_usage_err() - report a usage error of the running command
+ * @c: the invocation
+ * @fmt: printf format of the message
+ *
+ * Prints "cohort: COMMAND: MESSAGE" and a line pointing at the help.
+ *
+ * Return: EXIT_USAGE.
+ */
+int cli_usage_err(struct cli *c, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "%s%s", c->cmd ? c->cmd : "",
+		 c->cmd ? ": " : "");
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+	if (c->cmd)
+		fprintf(stderr, "Try '%s %s --help' for more information.\n",
+			prog, c->cmd);
+	else
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			prog);
+	return EXIT_USAGE;
+}
+
+/* The name a long option was given as, e.g. "--cpus" from "--cpus=x". */
+static void opt_text(const char *arg, char *buf, size_t len)
+{
+	size_t n = strcspn(arg, "=");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+}
+
+/**
+ * cli_getopt() - getopt_long() for a command, reporting mistakes itself
+ * @c: the invocation
+ * @argc: arguments of the command, argv[0] being its name
+ * @argv: the arguments
+ * @optstring: short options, without the leading ':'
+ * @longopts: long options; each .val must be below 256 (it indexes @seen)
+ * @seen: 256 counters, or NULL: an option given twice is refused
+ *
+ * Besides what getopt_long() returns, handles -h/--help (prints the
+ * command's help, returns -2 after which the caller exits 0).
+ *
+ * Return: the option, -1 at the end of the options, -2 after --help, or
+ * -3 after a usage error was printed (the caller exits EXIT_USAGE).
+ */
+int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
+	       const struct option *longopts, unsigned int *seen)
+{
+	char shortopts[64], text[64];
+	const struct option *o;
+	int opt;
+
+	snprintf(shortopts, sizeof(shortopts), ":%sh", optstring);
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	switch (opt) {
+	case -1:
+		return -1;
+	case 'h':
+		cli_help(c->cmd);
+		return -2;
+	case '?':
+		if (optopt)
+			cli_usage_err(c, "unknown option '-%c'", optopt);
+		else {
+			opt_text(argv[optind - 1], text, sizeof(text));
+			cli_usage_err(c, "unknown option '%s'", text);
+		}
+		return -3;
+	case ':':
+		if (argv[optind - 1][0] == '-' && argv[optind - 1][1] == '-') {
+			opt_text(argv[optind - 1], text, sizeof(text));
+			cli_usage_err(c, "option '%s' needs an argument", text);
+		} else {
+			cli_usage_err(c, "option '-%c' needs an argument",
+				      optopt);
+		}
+		return -3;
+	}
+	if (seen && opt >= 0 && opt < 256 && seen[opt]++) {
+		for (o = longopts; o && o->name; o++)
+			if (o->val == opt)
+				break;
+		if (o && o->name)
+			cli_usage_err(c, "option '--%s' given more than once",
+				      o->name);
+		else
+			cli_usage_err(c, "option '-%c' given more than once",
+				      opt);
+		return -3;
+	}
+	return opt;
+}
+
+/**
+ * cli_name_arg() - the single NAME argument left after the options
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments, optind pointing after the options
+ * @name: out: the name, checked against the naming rules
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after printing why.
+ */
+int cli_name_arg(struct cli *c, int argc, char **argv, const char **name)
+{
+	char err[COHORT_ERR_MAX];
+
+	if (optind >= argc)
+		return cli_usage_err(c, "missing the instance NAME");
+	if (optind + 1 < argc) {
+		char q[64];
+
+		cohort_quote(argv[optind + 1], q, sizeof(q));
+		return cli_usage_err(c, "unexpected argument '%s'", q);
+	}
+	*name = argv[optind];
+	if (cohort_check_name(*name, err, sizeof(err))) {
+		cli_err("%s: %s", c->cmd, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cli_no_args() - refuse arguments left after the options
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments, optind pointing after the options
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after printing why.
+ */
+int cli_no_args(struct cli *c, int argc, char **argv)
+{
+	char q[64];
+
+	if (optind >= argc)
+		return EXIT_OK;
+	cohort_quote(argv[optind], q, sizeof(q));
+	return cli_usage_err(c, "unexpected argument '%s'", q);
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void main_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: %s [OPTIONS] COMMAND [ARGS...]\n"
+		"\n"
+		"Run Linux kernels side by side on one machine (Cohort).\n"
+		"\n"
+		"Commands:\n", prog);
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(f,
+		"\n"
+		"Options:\n"
+		"  -j, --json     print JSON (list, show, pool, version, create)\n"
+		"  -p, --pretty   print indented JSON (implies --json)\n"
+		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
+		"  -V, --version  show the version of this tool\n"
+		"\n"
+		"Environment:\n"
+		"  COHORT_SYSFS      default %s\n"
+		"  COHORT_DEV        default %s\n"
+		"  COHORT_CPU_SYSFS  default %s\n"
+		"\n"
+		"Exit status: 0 done, 1 refused or failed, 2 invalid arguments,\n"
+		"3 no such instance, 4 Cohort not available.  See cohort(8).\n",
+		COHORT_SYSFS_DEFAULT, COHORT_DEV_DEFAULT,
+		COHORT_CPU_SYSFS_DEFAULT);
+}
+
+static const char *const command_details[][2] = {
+	{ "create",
+	  "  -c, --cpus LIST     CPUs to give it, e.g. 2-3,6 or 2-7:2 (not CPU 0)\n"
+	  "  -m, --memory SIZE   memory from the pool: bytes, or K, M, G, T\n"
+	  "                      (KiB...; powers of 1024), a multiple of 2 MiB,\n"
+	  "                      at least 32 MiB\n"
+	  "  -b, --base ADDR     physical base in the pool (0x... or decimal);\n"
+	  "                      without it the kernel places the memory\n" },
+	{ "load",
+	  "  -k, --kernel FILE   x86-64 bzImage (boot protocol 2.12 or later)\n"
+	  "  -i, --initrd FILE   initramfs\n"
+	  "  -a, --cmdline STR   kernel command line (at most 2047 bytes)\n" },
+	{ "stop",
+	  "  -f, --force         take the CPUs back at once\n"
+	  "  -t, --timeout SEC   how long a graceful stop may take before the\n"
+	  "                      CPUs are taken back by force (default 10)\n" },
+	{ "list", "  -j, --json          print a JSON array\n"
+		  "  -p, --pretty        print indented JSON\n" },
+	{ "show", "  -j, --json          print a JSON object\n"
+		  "  -p, --pretty        print indented JSON\n" },
+	{ "pool", "  -j, --json          print a JSON object\n"
+		  "  -p, --pretty        print indented JSON\n" },
+	{ "version", "  -j, --json          print a JSON object\n"
+		     "  -p, --pretty        print indented JSON\n" },
+	{ "log",
+	  "  -f, --follow        keep printing new output while the instance\n"
+	  "                      runs (until it stops, or Ctrl-C)\n" },
+};
+
+/**
+ * cli_help() - print the help of a command, or the general help
+ * @cmd: the command, or NULL
+ */
+void cli_help(const char *cmd)
+{
+	const struct command *k = cmd ? find_command(cmd) : NULL;
+	size_t i;
+
+	if (!k) {
+		main_help(stdout);
+		return;
+	}
+	printf("Usage: %s %s %s\n\n%c%s.\n", prog, k->name, k->usage,
+	       k->help[0] - 'a' + 'A', k->help + 1);
+	for (i = 0; i < ARRAY_SIZE(command_details); i++) {
+		if (strcmp(command_details[i][0], k->name))
+			continue;
+		printf("\nOptions:\n%s", command_details[i][1]);
+	}
+}
+
+/**
+ * cmd_help() - "cohort help [COMMAND]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: an exit status.
+ */
+int cmd_help(struct cli *c, int argc, char **argv)
+{
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
+					    { NULL, 0, NULL, 0 } };
+	int opt;
+
+	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1) {
+		if (opt == -2)
+			return EXIT_OK;
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc) {
+		char q[64];
+
+		cohort_quote(argv[optind + 1], q, sizeof(q));
+		return cli_usage_err(c, "unexpected argument '%s'", q);
+	}
+	if (optind < argc && !find_command(argv[optind])) {
+		char q[64];
+
+		cohort_quote(argv[optind], q, sizeof(q));
+		return cli_usage_err(c, "unknown command '%s'", q);
+	}
+	cli_help(optind < argc ? argv[optind] : NULL);
+	return EXIT_OK;
+}
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli c = {
+		.sysfs = env_or("COHORT_SYSFS", COHORT_SYSFS_DEFAULT),
+		.dev = env_or("COHORT_DEV", COHORT_DEV_DEFAULT),
+		.cpu_sysfs = env_or("COHORT_CPU_SYSFS",
+				    COHORT_CPU_SYSFS_DEFAULT),
+	};
+	const struct command *k;
+	char q[64];
+	int opt;
+
+	opterr = 0;
+	/* "+": stop at the command; it parses its own options. */
+	while ((opt = getopt_long(argc, argv, "+:jphV", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'p':
+			c.json = true;
+			c.pretty = true;
+			break;
+		case 'h':
+			main_help(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", prog, COHORT_VERSION);
+			return EXIT_OK;
+		default:
+			if (optopt) {
+				return cli_usage_err(&c, "unknown option '-%c'",
+						     optopt);
+			}
+			opt_text(argv[optind - 1], q, sizeof(q));
+			return cli_usage_err(&c, "unknown option '%s'", q);
+		}
+	}
+	if (optind >= argc) {
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	k = find_command(argv[optind]);
+	if (!k) {
+		cohort_quote(argv[optind], q, sizeof(q));
+		return cli_usage_err(&c, "unknown command '%s'", q);
+	}
+	c.cmd = k->name;
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: start afresh, argv[0] is the command */
+	return k->run(&c, argc, argv);
+}

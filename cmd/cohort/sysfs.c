@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort(8): reading /sys/kernel/cohort/ (docs/abi.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cohort.h"
+
+/**
+ * sysfs_read() - read a small text file, without its final newline
+ * @path: the file
+ * @buf: where to put its contents, NUL-terminated
+ * @len: bytes at @buf
+ *
+ * Return: bytes in @buf, or a negative errno (-EFBIG when it does not fit).
+ */
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			close(fd);
+			return -e;
+		}
+		if (!n)
+			break;
+		got += (size_t)n;
+		if (got == len - 1) {
+			close(fd);
+			return -EFBIG;
+		}
+	}
+	close(fd);
+	if (got && buf[got - 1] == '\n')
+		got--;
+	buf[got] = '\0';
+	return (int)got;
+}
+
+/**
+ * sysfs_parse_u64() - parse a number as sysfs shows it, "0x..." or decimal
+ * @s: the text
+ * @val: its value
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sysfs_parse_u64(const char *s, __u64 *val)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * sysfs_available() - is Cohort's sysfs directory there?
+ * @c: the invocation
+ *
+ * Return: EXIT_OK, or EXIT_UNAVAIL after printing why not.
+ */
+int sysfs_available(struct cli *c)
+{
+	struct stat st;
+
+	if (stat(c->sysfs, &st) == 0 && S_ISDIR(st.st_mode))
+		return EXIT_OK;
+	cli_err("Cohort is not available: %s does not exist (a kernel without Cohort?)",
+		c->sysfs);
+	return EXIT_UNAVAIL;
+}
+
+/**
+ * sysfs_instance_check() - does instance @name exist?
+ * @c: the invocation
+ * @name: a valid instance name
+ *
+ * Return: EXIT_OK; EXIT_NOTFOUND, EXIT_UNAVAIL or EXIT_FAIL after printing
+ * why not.
+ */
+int sysfs_instance_check(struct cli *c, const char *name)
+{
+	char path[4096];
+	struct stat st;
+	int ret;
+
+	ret = sysfs_available(c);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
+	if (stat(path, &st) < 0) {
+		char role[32];
+
+		snprintf(path, sizeof(path), "%s/role", c->sysfs);
+		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
+		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
+			cli_err("this kernel is a Cohort instance; instances are managed from the primary");
+			return EXIT_UNAVAIL;
+		}
+		cli_err("Cohort is not available: %s/instances does not exist",
+			c->sysfs);
+		return EXIT_UNAVAIL;
+	}
+	snprintf(path, sizeof(path), "%s/instances/%s", c->sysfs, name);
+	if (stat(path, &st) == 0)
+		return EXIT_OK;
+	if (errno == ENOENT) {
+		cli_err("%s %s: no such instance", c->cmd, name);
+		return EXIT_NOTFOUND;
+	}
+	cli_err("%s %s: %s: %s", c->cmd, name, path, strerror(errno));
+	return EXIT_FAIL;
+}
+
+/**
+ * sysfs_inst_path() - path of an instance attribute
+ * @c: the invocation
+ * @name: instance name
+ * @attr: attribute ("state"), or "" for the directory
+ * @buf: where to write the path
+ * @len: bytes at @buf
+ *
+ * Return: 0, or -ENAMETOOLONG.
+ */
+int sysfs_inst_path(struct cli *c, const char *name, const char *attr,
+		    char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/instances/%s%s%s", c->sysfs, name,
+			 *attr ? "/" : "", attr);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * sysfs_inst_read() - read an attribute of an instance
+ * @c: the invocation
+ * @name: instance name
+ * @attr: attribute name
+ * @buf: where to put the value, without its final newline
+ * @len: bytes at @buf
+ *
+ * Return: bytes in @buf, or a negative errno.
+ */
+int sysfs_inst_read(struct cli *c, const char *name, const char *attr,
+		    char *buf, size_t len)
+{
+	char path[4096];
+	int ret;
+
+	ret = sysfs_inst_path(c, name, attr, path, sizeof(path));
+	if (ret)
+		return ret;
+	return sysfs_read(path, buf, len);
+}
+
+/**
+ * sysfs_inst_u64() - read a numeric attribute of an instance
+ * @c: the invocation
+ * @name: instance name
+ * @attr: attribute name
+ * @val: its value
+ *
+ * Return: 0 or a negative errno (-EINVAL when it is not a number).
+ */
+int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
+		   __u64 *val)
+{
+	char buf[64];
+	int ret;
+
+	ret = sysfs_inst_read(c, name, attr, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	return sysfs_parse_u64(buf, val);
+}

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cohort(8), the command line tool (cmd/cohort/), the parsing library it
+# shares with cohortd and the tests (lib/cohort/), and their unit tests.
+#
+#   build/host/bin/cohort            sanitizers, for the host tests
+#   build/static/bin/cohort          static, for the initramfs
+#   build/host/lib/libcohort.a       lib/cohort/, sanitizers
+#   build/static/lib/libcohort.a     lib/cohort/, for static programs
+#   build/host/tests/test_cohort_*   cmocka unit tests
+#
+# Other components may link $(LIBCOHORT_HOST) / $(LIBCOHORT_STATIC) and
+# include "cohort/parse.h", "cohort/bzimage.h", "cohort/console.h".
+
+COHORT_LIB_SRCS := $(wildcard lib/cohort/*.c)
+COHORT_CLI_SRCS := $(wildcard cmd/cohort/*.c)
+COHORT_UNIT_SRCS := $(wildcard tests/unit/test_cohort_*.c)
+
+COHORT_JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+COHORT_JSONC_LIBS := $(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
+COHORT_CMOCKA_LIBS := $(or $(shell pkg-config --libs cmocka 2>/dev/null),-lcmocka)
+
+LIBCOHORT_HOST := $(B)/host/lib/libcohort.a
+LIBCOHORT_STATIC := $(B)/static/lib/libcohort.a
+
+COHORT_HOST_LIB_OBJS := $(COHORT_LIB_SRCS:%.c=$(B)/host/obj/%.o)
+COHORT_STATIC_LIB_OBJS := $(COHORT_LIB_SRCS:%.c=$(B)/static/obj/%.o)
+COHORT_HOST_CLI_OBJS := $(COHORT_CLI_SRCS:%.c=$(B)/host/obj/%.o)
+COHORT_STATIC_CLI_OBJS := $(COHORT_CLI_SRCS:%.c=$(B)/static/obj/%.o)
+COHORT_UNIT_BINS := $(COHORT_UNIT_SRCS:tests/unit/%.c=$(B)/host/tests/%)
+
+TOOLS += $(B)/host/bin/cohort
+STATIC_BINS += $(B)/static/bin/cohort
+HOST_TESTS += $(COHORT_UNIT_BINS)
+
+# Objects, with header dependencies (-MMD).
+$(B)/host/obj/lib/cohort/%.o: lib/cohort/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/static/obj/lib/cohort/%.o: lib/cohort/%.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/host/obj/cmd/cohort/%.o: cmd/cohort/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(COHORT_JSONC_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/static/obj/cmd/cohort/%.o: cmd/cohort/%.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) $(COHORT_JSONC_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/host/obj/tests/unit/test_cohort_%.o: tests/unit/test_cohort_%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -DCOHORT_TEST_BZIMAGE='"$(B)/bzImage"' \
+		-MMD -MP -c -o $@ $<
+
+$(LIBCOHORT_HOST): $(COHORT_HOST_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBCOHORT_STATIC): $(COHORT_STATIC_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/host/bin/cohort: $(COHORT_HOST_CLI_OBJS) $(LIBCOHORT_HOST)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(COHORT_HOST_CLI_OBJS) $(LIBCOHORT_HOST) \
+		$(COHORT_JSONC_LIBS)
+
+# json-c is linked statically: libjson-c-dev ships libjson-c.a.
+$(B)/static/bin/cohort: $(COHORT_STATIC_CLI_OBJS) $(LIBCOHORT_STATIC)
+	@mkdir -p $(@D)
+	@a=$$($(CC) -print-file-name=libjson-c.a); [ -f "$$a" ] || \
+		{ echo "cohort: libjson-c.a missing: install libjson-c-dev" >&2; exit 1; }
+	$(CC) $(STATIC_LDFLAGS) -o $@ $(COHORT_STATIC_CLI_OBJS) \
+		$(LIBCOHORT_STATIC) -ljson-c
+
+$(B)/host/tests/test_cohort_%: $(B)/host/obj/tests/unit/test_cohort_%.o \
+		$(LIBCOHORT_HOST)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) -o $@ $< $(LIBCOHORT_HOST) $(COHORT_CMOCKA_LIBS)
+
+-include $(COHORT_HOST_LIB_OBJS:.o=.d) $(COHORT_STATIC_LIB_OBJS:.o=.d) \
+	$(COHORT_HOST_CLI_OBJS:.o=.d) $(COHORT_STATIC_CLI_OBJS:.o=.d) \
+	$(COHORT_UNIT_SRCS:tests/unit/%.c=$(B)/host/obj/tests/unit/%.d)

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for cohort(8).  Source it, or install it as
+# /usr/share/bash-completion/completions/cohort.
+# shellcheck disable=SC2207 # word splitting of compgen output is intended
+
+_cohort_instances()
+{
+	local d=${COHORT_SYSFS:-/sys/kernel/cohort}/instances n
+	[ -d "$d" ] || return
+	for n in "$d"/*; do
+		[ -d "$n" ] && printf '%s\n' "${n##*/}"
+	done
+}
+
+_cohort()
+{
+	local cur prev words cword
+	if declare -F _init_completion >/dev/null; then
+		_init_completion || return
+	else
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+	fi
+
+	local commands="create load start stop delete list show log pool version help"
+	local global="-j --json -p --pretty -h --help -V --version"
+	local i cmd="" nargs=0
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*)
+			if [ -z "$cmd" ]; then
+				cmd=${words[i]}
+			else
+				case ${words[i - 1]} in
+				--cpus|-c|--memory|-m|--base|-b|--kernel|-k|\
+				--initrd|-i|--cmdline|-a|--timeout|-t) ;;
+				*) nargs=$((nargs + 1)) ;;
+				esac
+			fi
+			;;
+		esac
+	done
+
+	if [ -z "$cmd" ]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$global" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	case $prev in
+	--kernel|-k|--initrd|-i)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return ;;
+	--cpus|-c)
+		local p
+		p=$(cat "${COHORT_CPU_SYSFS:-/sys/devices/system/cpu}/present" 2>/dev/null)
+		[ -n "$p" ] && COMPREPLY=($(compgen -W "$p" -- "$cur"))
+		return ;;
+	--memory|-m)
+		COMPREPLY=($(compgen -W "64M 128M 256M 512M 1G 2G 4G" -- "$cur"))
+		return ;;
+	--base|-b|--cmdline|-a|--timeout|-t)
+		return ;;
+	esac
+
+	local opts=
+	case $cmd in
+	create) opts="--cpus --memory --base --help" ;;
+	load) opts="--kernel --initrd --cmdline --help" ;;
+	stop) opts="--force --timeout --help" ;;
+	log) opts="--follow --help" ;;
+	list|pool|version) opts="--json --pretty --help" ;;
+	show) opts="--json --pretty --help" ;;
+	start|delete) opts="--help" ;;
+	help)
+		[ $nargs = 0 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		return ;;
+	*) return ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	load|start|stop|delete|show|log)
+		[ $nargs = 0 ] &&
+			COMPREPLY=($(compgen -W "$(_cohort_instances)" -- "$cur"))
+		;;
+	esac
+} &&
+complete -F _cohort cohort

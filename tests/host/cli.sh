@@ -1,0 +1,603 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool,
+# version, log (byte-exact, and -f), and every refusal: its message, its
+# exit status, and that nothing reached the kernel.  The kernel behind
+# /dev/cohort is played by an LD_PRELOAD shim (fake_cohort_dev.c) that
+# logs each ioctl and answers as told.
+#
+# Run from the top of the tree.  Exit 0 pass, 77 skip, else fail.
+set -uo pipefail
+
+top=$(pwd)
+bin=$top/build/host/bin/cohort
+[ -x "$bin" ] || { echo "SKIP: $bin not built (make tools)"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+
+T=$(mktemp -d /tmp/cohort-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+S=$T/sys
+CPU=$T/cpu
+DEV=$T/dev-cohort
+LOG=$T/ioctl.log
+export COHORT_SYSFS=$S COHORT_CPU_SYSFS=$CPU COHORT_DEV=$DEV
+export COHORT_FAKE_LOG=$LOG
+# The shim comes before libasan in the library list; that is fine here.
+export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
+cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$top/include" \
+	-o "$T/fake.so" "$top/tests/host/fake_cohort_dev.c" -ldl ||
+	{ echo "FAIL: cannot build the fake device shim"; exit 1; }
+export LD_PRELOAD=$T/fake.so
+touch "$DEV"
+
+failures=0
+checks=0
+
+# put FILE CONTENT: write a sysfs-like file (content plus a newline).
+put() {
+	mkdir -p "$(dirname "$1")"
+	printf '%s\n' "$2" >"$1"
+}
+
+# instance NAME ID STATE CPUS APIC MEM_BASE MEM_SIZE CMDLINE KSIZE ISIZE STARTS
+instance() {
+	local d=$S/instances/$1
+	mkdir -p "$d"
+	put "$d/id" "$2"
+	put "$d/state" "$3"
+	put "$d/cpus" "$4"
+	put "$d/apic_ids" "$5"
+	put "$d/mem_base" "$6"
+	put "$d/mem_size" "$7"
+	put "$d/cmdline" "$8"
+	put "$d/kernel_size" "$9"
+	put "$d/initrd_size" "${10}"
+	put "$d/starts" "${11}"
+	: >"$d/console"
+	put "$d/console_head" 0
+}
+
+# console NAME: set console_head from the console file's size.
+console_sync() {
+	put "$S/instances/$1/console_head" \
+		"$(stat -c %s "$S/instances/$1/console")"
+}
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# expect RC STDOUT STDERR ARGS...: run cohort, compare all three exactly.
+expect() {
+	local rc=$1 out=$2 err=$3 got_rc
+	shift 3
+	checks=$((checks + 1))
+	"$bin" "$@" >"$T/out" 2>"$T/err"
+	got_rc=$?
+	if [ "$got_rc" != "$rc" ]; then
+		fail "cohort $*: exit status $got_rc, want $rc"
+		sed 's/^/    stderr: /' "$T/err"
+		return
+	fi
+	if [ "$(cat "$T/out"; echo x)" != "$out"$'\n'x ] &&
+	   ! { [ -z "$out" ] && [ ! -s "$T/out" ]; }; then
+		fail "cohort $*: stdout differs"
+		diff <(printf '%s\n' "$out") "$T/out" | sed 's/^/    /'
+	fi
+	if [ "$(cat "$T/err"; echo x)" != "$err"$'\n'x ] &&
+	   ! { [ -z "$err" ] && [ ! -s "$T/err" ]; }; then
+		fail "cohort $*: stderr differs"
+		diff <(printf '%s\n' "$err") "$T/err" | sed 's/^/    /'
+	fi
+}
+
+# refuse RC STDERR ARGS...: a refusal, nothing on stdout.
+refuse() {
+	local rc=$1 err=$2
+	shift 2
+	expect "$rc" "" "$err" "$@"
+}
+
+# no_ioctl: nothing reached the kernel since the last call.
+no_ioctl() {
+	checks=$((checks + 1))
+	if [ -s "$LOG" ]; then
+		fail "ioctls reached the kernel ($1):"
+		sed 's/^/    /' "$LOG"
+	fi
+	rm -f "$LOG"
+}
+
+# ioctl_log LINE...: exactly these ioctls reached the kernel.
+ioctl_log() {
+	local want
+	checks=$((checks + 1))
+	want=$(printf '%s\n' "$@")
+	if [ "$(cat "$LOG" 2>/dev/null)" != "$want" ]; then
+		fail "ioctl log differs"
+		diff <(printf '%s\n' "$want") "$LOG" | sed 's/^/    /'
+	fi
+	rm -f "$LOG"
+}
+
+# json_check ARGS... -- PYTHON: validate JSON output, then assert in python
+# (the parsed document is "d").
+json_check() {
+	local args=() py
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	py=$2
+	checks=$((checks + 1))
+	if ! "$bin" "${args[@]}" >"$T/json" 2>"$T/err"; then
+		fail "cohort ${args[*]}: exit status $?"
+		return
+	fi
+	if ! python3 -m json.tool "$T/json" >/dev/null; then
+		fail "cohort ${args[*]}: not JSON: $(cat "$T/json")"
+		return
+	fi
+	if ! python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+$py
+" "$T/json"; then
+		fail "cohort ${args[*]}: JSON content: $(cat "$T/json")"
+	fi
+}
+
+# ---------------------------------------------------------------- the tree
+put "$CPU/present" "0-7"
+put "$S/version" "0.1.0"
+put "$S/role" "primary"
+put "$S/id" "0"
+put "$S/pool/base" "0x100000000"
+put "$S/pool/size" "1073741824"
+put "$S/pool/free" "268435456"
+instance web 1 running 2-3 2,3 0x100000000 268435456 \
+	"console=ttyS0 quiet" 4064256 1048576 1
+instance db 2 loaded 5-7:2 5,7 0x110000000 536870912 "" 4064256 0 0
+put "$S/instances/db/cpus" "5,7"
+
+# A console with every byte value, lines, CRs and invalid UTF-8.
+python3 -c "
+import sys
+data = bytes(range(256)) * 3 + b'Linux version 6.12\r\n\xff\xfe\x00end'
+sys.stdout.buffer.write(data)" >"$S/instances/web/console"
+console_sync web
+
+# A bzImage-looking file: header of a 64-bit kernel, protocol 2.15.
+python3 -c "
+import struct, sys
+img = bytearray(5 * 512 + 64 * 16)
+img[0x1f1] = 4
+struct.pack_into('<I', img, 0x1f4, 64)
+struct.pack_into('<H', img, 0x1fe, 0xaa55)
+img[0x202:0x206] = b'HdrS'
+struct.pack_into('<H', img, 0x206, 0x020f)
+img[0x211] = 1
+struct.pack_into('<H', img, 0x236, 0x23)
+open(sys.argv[1], 'wb').write(img)
+img[0x236] = 0x22
+open(sys.argv[2], 'wb').write(img)
+struct.pack_into('<H', img, 0x236, 0x23)
+struct.pack_into('<H', img, 0x206, 0x020b)
+open(sys.argv[3], 'wb').write(img)
+" "$T/bzImage" "$T/bzImage32" "$T/bzImage-old"
+printf 'initramfs' >"$T/initrd"
+printf 'not a kernel\n' >"$T/text"
+: >"$T/empty"
+mkdir "$T/dir"
+
+try_create="Try 'cohort create --help' for more information."
+try_load="Try 'cohort load --help' for more information."
+try_stop="Try 'cohort stop --help' for more information."
+
+# ---------------------------------------------------------------- reading
+expect 0 "NAME  ID  STATE    CPUS  MEMORY
+web    1  running  2-3   0x100000000+256M
+db     2  loaded   5,7   0x110000000+512M" "" list
+
+json_check list -j -- '
+assert isinstance(d, list) and len(d) == 2
+w, b = d
+assert w == {"name": "web", "id": 1, "state": "running", "cpus": [2, 3],
+             "apic_ids": [2, 3], "mem_base": 0x100000000,
+             "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
+             "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
+             "console_head": 794}, w
+assert b["name"] == "db" and b["cpus"] == [5, 7] and b["cmdline"] == ""
+assert b["mem_base"] == 0x110000000 and b["starts"] == 0
+'
+json_check -j list -- 'assert [i["name"] for i in d] == ["web", "db"]'
+json_check list --pretty -- 'assert len(d) == 2'
+checks=$((checks + 1))
+if [ "$("$bin" list -j | head -c 1)" != "[" ] ||
+   [ "$("$bin" list -j | wc -l)" != 1 ]; then
+	fail "list -j is not one line of JSON"
+fi
+checks=$((checks + 1))
+if [ "$("$bin" list -p | wc -l)" -lt 10 ]; then
+	fail "list -p is not indented"
+fi
+
+expect 0 "name          web
+id            1
+state         running
+cpus          2-3
+apic_ids      2,3
+mem_base      0x100000000
+mem_size      268435456 (256 MiB)
+cmdline       console=ttyS0 quiet
+kernel_size   4064256 (3969 KiB)
+initrd_size   1048576 (1 MiB)
+starts        1
+console_head  794" "" show web
+
+expect 0 "name          db
+id            2
+state         loaded
+cpus          5,7
+apic_ids      5,7
+mem_base      0x110000000
+mem_size      536870912 (512 MiB)
+cmdline
+kernel_size   4064256 (3969 KiB)
+initrd_size   0
+starts        0
+console_head  0" "" show db
+
+json_check show web -j -- '
+assert d["name"] == "web" and d["id"] == 1 and d["state"] == "running"
+assert d["cpus"] == [2, 3] and d["apic_ids"] == [2, 3]
+assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
+assert sorted(d) == sorted(["name", "id", "state", "cpus", "apic_ids",
+    "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
+    "starts", "console_head"])
+'
+
+expect 0 "base  0x100000000
+size  1073741824 (1 GiB)
+free  268435456 (256 MiB)" "" pool
+json_check pool -j -- '
+assert d == {"base": 4294967296, "size": 1073741824, "free": 268435456}'
+
+expect 0 "cohort 0.1.0
+kernel 0.1.0 (primary, id 0)" "" version
+expect 0 "cohort 0.1.0" "" --version
+json_check version -j -- '
+assert d == {"cohort": "0.1.0", "kernel": "0.1.0", "role": "primary", "id": 0}'
+
+# log: byte-exact.
+checks=$((checks + 1))
+"$bin" log web >"$T/log.out" 2>"$T/err" || fail "log web: exit status $?"
+cmp -s "$T/log.out" "$S/instances/web/console" ||
+	fail "log web: output differs from the console"
+[ -s "$T/err" ] && fail "log web: stderr: $(cat "$T/err")"
+expect 0 "" "" log db
+
+# log reads up to console_head, not past it.
+checks=$((checks + 1))
+put "$S/instances/web/console_head" 100
+"$bin" log web >"$T/log.out" || fail "log web (head 100): exit status $?"
+head -c 100 "$S/instances/web/console" | cmp -s - "$T/log.out" ||
+	fail "log web (head 100): output differs"
+console_sync web
+
+# log -f: follows appended output, ends a second after the instance stops.
+checks=$((checks + 1))
+"$bin" log -f web >"$T/follow.out" 2>"$T/follow.err" &
+pid=$!
+sleep 0.4
+printf 'second part\n\000\001' >>"$S/instances/web/console"
+console_sync web
+sleep 0.4
+printf 'third part, then it stops\n' >>"$S/instances/web/console"
+console_sync web
+put "$S/instances/web/state" stopping
+sleep 0.3
+put "$S/instances/web/state" stopped
+start=$SECONDS
+for _ in $(seq 50); do
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 $pid 2>/dev/null; then
+	fail "log -f web did not stop after the instance stopped"
+	kill $pid
+fi
+wait $pid || fail "log -f web: exit status $?"
+[ $((SECONDS - start)) -le 3 ] || fail "log -f web took too long to stop"
+cmp -s "$T/follow.out" "$S/instances/web/console" ||
+	fail "log -f web: output differs from the console"
+[ -s "$T/follow.err" ] && fail "log -f web: stderr: $(cat "$T/follow.err")"
+
+# log -f: SIGINT ends it, exit status 0, everything so far printed.
+checks=$((checks + 1))
+put "$S/instances/web/state" running
+"$bin" log --follow web >"$T/follow.out" 2>"$T/follow.err" &
+pid=$!
+sleep 0.3
+printf 'after interrupt\n' >>"$S/instances/web/console"
+console_sync web
+sleep 0.3
+kill -INT $pid
+wait $pid || fail "log -f web after SIGINT: exit status $?"
+cmp -s "$T/follow.out" "$S/instances/web/console" ||
+	fail "log -f web (SIGINT): output differs from the console"
+
+# log -f on an instance that is not running: prints what there is, ends.
+checks=$((checks + 1))
+put "$S/instances/web/state" stopped
+timeout 5 "$bin" log -f web >"$T/follow.out" ||
+	fail "log -f of a stopped instance: exit status $?"
+cmp -s "$T/follow.out" "$S/instances/web/console" ||
+	fail "log -f of a stopped instance: output differs"
+put "$S/instances/web/state" running
+
+no_ioctl "reading commands"
+
+# ---------------------------------------------------------------- refusals
+# Names.
+refuse 2 "cohort: create: missing the instance NAME
+$try_create" create
+refuse 2 "cohort: create: the instance name is empty" \
+	create "" --cpus 1 --memory 64M
+refuse 2 "cohort: create: invalid instance name 'a b': ' ' is not allowed (use letters, digits, '_', '.' and '-')" \
+	create "a b" --cpus 1 --memory 64M
+refuse 2 "cohort: create: invalid instance name 'a/b': '/' is not allowed (use letters, digits, '_', '.' and '-')" \
+	create a/b --cpus 1 --memory 64M
+refuse 2 "cohort: create: invalid instance name '.hidden': it must not start with '.' or '-'" \
+	create .hidden --cpus 1 --memory 64M
+refuse 2 "cohort: create: invalid instance name '-x': it must not start with '.' or '-'" \
+	create --cpus 1 --memory 64M -- -x
+refuse 2 "cohort: create: invalid instance name 'abcdefghijklmnopqrstuvwxyz0123456': 33 characters, at most 31 are allowed" \
+	create abcdefghijklmnopqrstuvwxyz0123456 --cpus 1 --memory 64M
+refuse 2 "cohort: start: invalid instance name 'x\\x0ay': '\\x0a' is not allowed (use letters, digits, '_', '.' and '-')" \
+	start $'x\ny'
+
+# Usage.
+refuse 2 "cohort: create: unknown option '--bogus'
+$try_create" create new --bogus
+refuse 2 "cohort: create: unknown option '-z'
+$try_create" create new -z
+refuse 2 "cohort: create: option '--cpus' needs an argument
+$try_create" create new --cpus
+refuse 2 "cohort: create: option '-m' needs an argument
+$try_create" create new -c 1 -m
+refuse 2 "cohort: create: option '--cpus' given more than once
+$try_create" create new --cpus 1 --cpus 2 --memory 64M
+refuse 2 "cohort: create: unexpected argument 'extra'
+$try_create" create new extra --cpus 1 --memory 64M
+refuse 2 "cohort: create: --cpus LIST is required
+$try_create" create new --memory 64M
+refuse 2 "cohort: create: --memory SIZE is required
+$try_create" create new --cpus 1
+refuse 2 "cohort: unknown command 'frobnicate'
+Try 'cohort --help' for more information." frobnicate
+refuse 2 "cohort: unknown option '--bogus'
+Try 'cohort --help' for more information." --bogus list
+refuse 2 "cohort: list: unexpected argument 'web'
+Try 'cohort list --help' for more information." list web
+refuse 2 "cohort: show: missing the instance NAME
+Try 'cohort show --help' for more information." show
+refuse 2 "cohort: log: unknown option '--tail'
+Try 'cohort log --help' for more information." log web --tail
+checks=$((checks + 1))
+"$bin" >/dev/null 2>&1; [ $? = 2 ] || fail "cohort without a command: not 2"
+
+# CPU lists.
+refuse 2 "cohort: create new: the CPU list is empty" \
+	create new --cpus "" --memory 64M
+refuse 2 "cohort: create new: invalid CPU list '1,,2': expected a CPU number at ',2'" \
+	create new --cpus 1,,2 --memory 64M
+refuse 2 "cohort: create new: invalid CPU list '1-': expected a CPU number at the end" \
+	create new --cpus 1- --memory 64M
+refuse 2 "cohort: create new: invalid CPU list 'two': expected a CPU number at 'two'" \
+	create new --cpus two --memory 64M
+refuse 2 "cohort: create new: invalid CPU list '1 2': unexpected characters at ' 2'" \
+	create new --cpus "1 2" --memory 64M
+refuse 2 "cohort: create new: invalid CPU list: the range 6-4 is reversed (write 4-6)" \
+	create new --cpus 6-4 --memory 64M
+refuse 2 "cohort: create new: invalid CPU list '2-6:0': a stride must be at least 1" \
+	create new --cpus 2-6:0 --memory 64M
+refuse 2 "cohort: create new: invalid CPU list: CPU 3 is named twice" \
+	create new --cpus 2-4,3 --memory 64M
+refuse 2 "cohort: create new: CPU 1024 is too large (Cohort supports CPUs 0-1023)" \
+	create new --cpus 1024 --memory 64M
+refuse 2 "cohort: create new: CPU number in '99999999999' is too large (Cohort supports CPUs 0-1023)" \
+	create new --cpus 99999999999 --memory 64M
+refuse 2 "cohort: create new: CPU 0 always stays with the primary; it cannot be given to an instance" \
+	create new --cpus 0-1 --memory 64M
+refuse 2 "cohort: create new: CPU 8 is not present (present: 0-7)" \
+	create new --cpus 6-8 --memory 64M
+refuse 2 "cohort: create new: CPUs 8-9,12 are not present (present: 0-7)" \
+	create new --cpus 4,8-9,12 --memory 64M
+
+# Memory and base.
+refuse 2 "cohort: create new: the memory size must not be 0" \
+	create new --cpus 4 --memory 0
+refuse 2 "cohort: create new: the memory size 16 MiB is below the minimum of 32 MiB" \
+	create new --cpus 4 --memory 16M
+refuse 2 "cohort: create new: the memory size 33 MiB is not a multiple of 2 MiB" \
+	create new --cpus 4 --memory 33MiB
+refuse 2 "cohort: create new: the memory size 33554433 bytes is not a multiple of 2 MiB" \
+	create new --cpus 4 --memory 33554433
+refuse 2 "cohort: create new: invalid size '1.5G': fractions are not accepted; use a smaller unit" \
+	create new --cpus 4 --memory 1.5G
+refuse 2 "cohort: create new: invalid size '64MB': unknown unit 'MB' (use K, M, G, T or KiB, MiB, GiB, TiB; powers of 1024)" \
+	create new --cpus 4 --memory 64MB
+refuse 2 "cohort: create new: the size is empty" \
+	create new --cpus 4 --memory ""
+refuse 2 "cohort: create new: size '99999999999999999999' is too large" \
+	create new --cpus 4 --memory 99999999999999999999
+refuse 2 "cohort: create new: the base address 0x100001000 is not a multiple of 2 MiB" \
+	create new --cpus 4 --memory 64M --base 0x100001000
+refuse 2 "cohort: create new: the base address must not be 0; leave --base out to let the kernel place the memory" \
+	create new --cpus 4 --memory 64M --base 0
+refuse 2 "cohort: create new: invalid address '0xZZ': expected hexadecimal 0x... or decimal" \
+	create new --cpus 4 --memory 64M --base 0xZZ
+refuse 2 "cohort: create new: base 0xffffffffffe00000 + memory size go past the end of the address space" \
+	create new --cpus 4 --memory 64M --base 0xffffffffffe00000
+refuse 1 "cohort: create web: an instance of that name already exists" \
+	create web --cpus 4 --memory 64M
+
+# load.
+refuse 2 "cohort: load: missing the instance NAME
+$try_load" load --kernel "$T/bzImage"
+refuse 2 "cohort: load: --kernel FILE is required
+$try_load" load web
+refuse 2 "cohort: load web: cannot open kernel '$T/nope': No such file or directory" \
+	load web --kernel "$T/nope"
+refuse 2 "cohort: load web: kernel '$T/dir' is not a regular file" \
+	load web --kernel "$T/dir"
+refuse 2 "cohort: load web: kernel '$T/empty' is empty" \
+	load web --kernel "$T/empty"
+refuse 2 "cohort: load web: kernel '$T/text' is not a bzImage Cohort can start: 13 bytes are too few for a kernel image header" \
+	load web --kernel "$T/text"
+refuse 2 "cohort: load web: kernel '$T/initrd' is not a bzImage Cohort can start: 9 bytes are too few for a kernel image header" \
+	load web --kernel "$T/initrd"
+refuse 2 "cohort: load web: kernel '$T/bzImage32' is not a bzImage Cohort can start: XLF_KERNEL_64 is not set in xloadflags (no 64-bit entry point)" \
+	load web --kernel "$T/bzImage32"
+refuse 2 "cohort: load web: kernel '$T/bzImage-old' is not a bzImage Cohort can start: boot protocol 2.11 is too old, 2.12 or later is needed" \
+	load web --kernel "$T/bzImage-old"
+if [ -f "$top/build/initramfs.cpio.gz" ]; then
+	refuse 2 "cohort: load web: kernel '$top/build/initramfs.cpio.gz' is not a bzImage Cohort can start: no boot sector signature 0xAA55 at offset 0x1fe" \
+		load web --kernel "$top/build/initramfs.cpio.gz"
+fi
+refuse 2 "cohort: load web: cannot open initrd '$T/nope': No such file or directory" \
+	load web --kernel "$T/bzImage" --initrd "$T/nope"
+refuse 2 "cohort: load web: initrd '$T/empty' is empty" \
+	load web --kernel "$T/bzImage" --initrd "$T/empty"
+refuse 2 "cohort: load web: initrd '$T/dir' is not a regular file" \
+	load web --kernel "$T/bzImage" --initrd "$T/dir"
+long=$(head -c 2048 /dev/zero | tr '\0' x)
+refuse 2 "cohort: load web: the command line is 2048 bytes long, at most 2047 are allowed" \
+	load web --kernel "$T/bzImage" --cmdline "$long"
+refuse 3 "cohort: load nosuch: no such instance" \
+	load nosuch --kernel "$T/bzImage"
+refuse 2 "cohort: load: option '--kernel' given more than once
+$try_load" load web --kernel "$T/bzImage" --kernel "$T/bzImage"
+
+# start / stop / delete.
+refuse 3 "cohort: start nosuch: no such instance" start nosuch
+refuse 3 "cohort: stop nosuch: no such instance" stop nosuch
+refuse 3 "cohort: delete nosuch: no such instance" delete nosuch
+refuse 3 "cohort: show nosuch: no such instance" show nosuch
+refuse 3 "cohort: log nosuch: no such instance" log nosuch
+refuse 2 "cohort: stop: --force and --timeout cannot be used together
+$try_stop" stop web --force --timeout 5
+refuse 2 "cohort: stop web: the timeout must be more than 0 seconds" \
+	stop web --timeout 0
+refuse 2 "cohort: stop web: invalid timeout '5s': expected seconds, such as 10 or 2.5 (at most 3 decimals)" \
+	stop web --timeout 5s
+refuse 2 "cohort: stop web: timeout '5000000' is too long (at most 4294967 seconds)" \
+	stop web -t 5000000
+refuse 2 "cohort: start: unexpected argument 'db'
+Try 'cohort start --help' for more information." start web db
+refuse 2 "cohort: delete: unknown option '--force'
+Try 'cohort delete --help' for more information." delete web --force
+
+no_ioctl "refusals"
+
+# ---------------------------------------------------------------- no Cohort
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" list
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" start web
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" pool
+COHORT_SYSFS=$T/none expect 4 "cohort 0.1.0" "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" version
+# Validation comes first, even without Cohort.
+COHORT_SYSFS=$T/none refuse 2 "cohort: create new: the memory size 16 MiB is below the minimum of 32 MiB" \
+	create new --cpus 4 --memory 16M
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" start web
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" \
+	create new --cpus 4 --memory 64M
+COHORT_DEV=/dev/null refuse 4 "cohort: Cohort is not available: /dev/null is not the Cohort control device" start web
+no_ioctl "no Cohort"
+
+mkdir -p "$T/inst"
+put "$T/inst/version" 0.1.0
+put "$T/inst/role" instance
+put "$T/inst/id" 3
+COHORT_SYSFS=$T/inst refuse 4 "cohort: this kernel is a Cohort instance; instances are managed from the primary" list
+COHORT_SYSFS=$T/inst refuse 4 "cohort: this kernel is a Cohort instance; instances are managed from the primary" start web
+COHORT_SYSFS=$T/inst expect 0 "cohort 0.1.0
+kernel 0.1.0 (instance, id 3)" "" version
+
+# ---------------------------------------------------------------- requests
+# What reaches the kernel when everything is right.
+expect 0 "" "" create new --cpus 4,6-7 --memory 64M
+ioctl_log "CREATE name=new cpus=4,6,7 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 '{"name":"new","id":7}' "" -j create new -c 1-7:3 -m 1G -b 0x140000000
+ioctl_log "CREATE name=new cpus=1,4,7 mem_size=1073741824 mem_base=0x140000000 flags=0 reserved=0"
+expect 0 "" "" create new --cpus=4 --memory=33554432 --base=5368709120
+ioctl_log "CREATE name=new cpus=4 mem_size=33554432 mem_base=0x140000000 flags=0 reserved=0"
+expect 0 "" "" load web --kernel "$T/bzImage"
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=0 flags=0 reserved=0"
+expect 0 "" "" load web -k "$T/bzImage" -i "$T/initrd" -a "console=ttyS0 rdinit=/init"
+ioctl_log "LOAD name=web kernel=3584 initrd=9 cmdline_len=27 cmdline=[console=ttyS0 rdinit=/init] flags=0 reserved=0"
+long=$(head -c 2047 /dev/zero | tr '\0' y)
+expect 0 "" "" load web --kernel "$T/bzImage" --cmdline "$long"
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=2048 cmdline=[$long] flags=0 reserved=0"
+if [ -f "$top/build/bzImage" ]; then
+	expect 0 "" "" load web --kernel "$top/build/bzImage"
+	ioctl_log "LOAD name=web kernel=$(stat -c %s "$top/build/bzImage") initrd=-1 cmdline_len=0 flags=0 reserved=0"
+fi
+expect 0 "" "" start web
+ioctl_log "START name=web flags=0 timeout_ms=0 reserved=0"
+expect 0 "" "" stop web
+ioctl_log "STOP name=web flags=0 timeout_ms=0 reserved=0"
+expect 0 "" "" stop web --timeout 2.5
+ioctl_log "STOP name=web flags=0 timeout_ms=2500 reserved=0"
+expect 0 "" "" stop -f web
+ioctl_log "STOP name=web flags=1 timeout_ms=0 reserved=0"
+expect 0 "" "" delete db
+ioctl_log "DELETE name=db flags=0 timeout_ms=0 reserved=0"
+
+# The kernel's refusals: its msg, or strerror when there is none.
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="CPU 4 is already given to instance 'web'"
+refuse 1 "cohort: create new: CPU 4 is already given to instance 'web'" \
+	create new --cpus 4 --memory 64M
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG=""
+refuse 1 "cohort: create new: No space left on device" \
+	create new --cpus 4 --memory 64M
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=2 COHORT_FAKE_MSG="no instance 'web'"
+refuse 3 "cohort: start web: no instance 'web'" start web
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=2 COHORT_FAKE_MSG=""
+refuse 3 "cohort: delete web: No such file or directory" delete web
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="'web' is running; stop it first"
+refuse 1 "cohort: delete web: 'web' is running; stop it first" delete web
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=110 COHORT_FAKE_MSG="'web' did not stop within 10 s; its CPUs were taken back"
+refuse 1 "cohort: stop web: 'web' did not stop within 10 s; its CPUs were taken back" stop web
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=8 COHORT_FAKE_MSG="the kernel has no 64-bit entry point"
+refuse 1 "cohort: load web: the kernel has no 64-bit entry point" \
+	load web --kernel "$T/bzImage"
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=107 COHORT_FAKE_MSG=""
+refuse 1 "cohort: start web: Transport endpoint is not connected" start web
+rm -f "$LOG"
+# A message that fills the whole field is still cut at its end.
+COHORT_FAKE_MSG=$(head -c 300 /dev/zero | tr '\0' m)
+export COHORT_FAKE_ERRNO=22 COHORT_FAKE_MSG
+refuse 1 "cohort: start web: $(head -c 159 /dev/zero | tr '\0' m)" start web
+rm -f "$LOG"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
+# ---------------------------------------------------------------- help
+expect 0 "Usage: cohort start NAME
+
+Boot a loaded or stopped instance." "" start --help
+checks=$((checks + 1))
+"$bin" --help | grep -q '^  create ' || fail "--help lists no create"
+"$bin" help stop | grep -q -- '--timeout SEC' || fail "help stop: no --timeout"
+no_ioctl "help"
+
+echo "$checks checks, $failures failed"
+[ $failures = 0 ]

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LD_PRELOAD shim for tests/host/cli.sh: stands in for the kernel behind
+ * /dev/cohort.  Every Cohort ioctl is written as one line to the file
+ * named by COHORT_FAKE_LOG; it then succeeds, or fails with errno
+ * COHORT_FAKE_ERRNO and msg COHORT_FAKE_MSG when those are set.  Other
+ * ioctls, and Cohort ioctls on anything but a regular file (/dev/null),
+ * go to the C library.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uapi/linux/cohort.h>
+
+/* Size of a regular file; -1 for no file, -2 for anything else. */
+static long long fd_size(int fd)
+{
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -2;
+	return (long long)st.st_size;
+}
+
+static void log_cpus(FILE *f, const __u64 *cpus)
+{
+	const char *sep = "";
+	int i;
+
+	for (i = 0; i < COHORT_MAX_CPUS; i++) {
+		if (cpus[i / 64] >> (i % 64) & 1) {
+			fprintf(f, "%s%d", sep, i);
+			sep = ",";
+		}
+	}
+}
+
+static int reserved_set(const __u64 *r)
+{
+	return r[0] || r[1] || r[2] || r[3];
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	const char *logname = getenv("COHORT_FAKE_LOG");
+	const char *e = getenv("COHORT_FAKE_ERRNO");
+	const char *m = getenv("COHORT_FAKE_MSG");
+	char *msg = NULL;
+	va_list ap;
+	void *arg;
+	FILE *f;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	/* Only on the regular file standing in for /dev/cohort. */
+	if (_IOC_TYPE(req) != COHORT_IOC_MAGIC || fd_size(fd) < 0) {
+		if (!real)
+			real = (int (*)(int, unsigned long, ...))
+				dlsym(RTLD_NEXT, "ioctl");
+		return real(fd, req, arg);
+	}
+	f = fopen(logname ? logname : "/dev/null", "a");
+	if (!f)
+		abort();
+	if (req == COHORT_IOC_CREATE) {
+		struct cohort_ioc_create *c = arg;
+
+		fprintf(f, "CREATE name=%s cpus=", c->name);
+		log_cpus(f, c->cpus);
+		fprintf(f, " mem_size=%llu mem_base=0x%llx flags=%u reserved=%d\n",
+			(unsigned long long)c->mem_size,
+			(unsigned long long)c->mem_base, c->flags,
+			reserved_set(c->reserved));
+		c->id = 7;
+		msg = c->msg;
+	} else if (req == COHORT_IOC_LOAD) {
+		struct cohort_ioc_load *l = arg;
+
+		fprintf(f, "LOAD name=%s kernel=%lld initrd=%lld cmdline_len=%u",
+			l->name, fd_size(l->kernel_fd), fd_size(l->initrd_fd),
+			l->cmdline_len);
+		if (l->cmdline)
+			fprintf(f, " cmdline=[%s]",
+				(const char *)(unsigned long)l->cmdline);
+		fprintf(f, " flags=%u reserved=%d\n", l->flags,
+			reserved_set(l->reserved));
+		msg = l->msg;
+	} else {
+		struct cohort_ioc_instance *i = arg;
+		const char *what = req == COHORT_IOC_START ? "START" :
+				   req == COHORT_IOC_STOP ? "STOP" :
+				   req == COHORT_IOC_DELETE ? "DELETE" : "?";
+
+		fprintf(f, "%s name=%s flags=%u timeout_ms=%u reserved=%d\n",
+			what, i->name, i->flags, i->timeout_ms,
+			reserved_set(i->reserved));
+		msg = i->msg;
+	}
+	fclose(f);
+	if (e && *e) {
+		snprintf(msg, COHORT_MSG_MAX, "%s", m ? m : "");
+		errno = atoi(e);
+		return -1;
+	}
+	return 0;
+}
