@@ -3,7 +3,8 @@
 #
 # Write edits made in the extracted tree (build/linux) back into the repo:
 #   - files that Debian's source does not have -> kernel/tree/<path>
-#     (our uapi headers -> include/uapi/<...>, their one home);
+#     (our uapi headers -> include/uapi/<...>, their one home; files listed
+#     in kernel/shared.map -> their repo path);
 #   - edits to Debian's files -> kernel/patches/<path with / as ->.patch,
 #     one patch per upstream file.  Text above the first "diff --git" line of
 #     an existing patch (its description) is kept.
@@ -22,7 +23,11 @@ mkdir -p "$tmp/tree" "$tmp/patches" "$tmp/uapi"
 while IFS=$'\t' read -r status path; do
 	case "$status" in
 	A)
-		if [ -e "$top/$path" ] && [ "${path#include/uapi/}" != "$path" ]; then
+		shared=$(awk -v p="$path" '$2 == p { print $1 }' "$top/kernel/shared.map" 2>/dev/null)
+		if [ -n "$shared" ]; then
+			mkdir -p "$tmp/uapi/$(dirname "$shared")"
+			git_q cat-file blob "$have:$path" >"$tmp/uapi/$shared"
+		elif [ -e "$top/$path" ] && [ "${path#include/uapi/}" != "$path" ]; then
 			mkdir -p "$tmp/uapi/$(dirname "$path")"
 			git_q cat-file blob "$have:$path" >"$tmp/uapi/$path"
 		else

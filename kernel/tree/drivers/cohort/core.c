@@ -4,12 +4,24 @@
  */
 #define pr_fmt(fmt) "cohort: " fmt
 
+#include <linux/cohort.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include <uapi/linux/cohort.h>
 
-static struct kobject *cohort_kobj;
+#include "cohort.h"
+
+struct kobject *cohort_kobj;
+
+static const char *role(void)
+{
+	return cohort_is_instance() ? COHORT_ROLE_INSTANCE : COHORT_ROLE_PRIMARY;
+}
+
+static u32 self_id(void)
+{
+	return cohort_is_instance() ? cohort_instance_setup()->id : 0;
+}
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -21,18 +33,59 @@ static struct kobj_attribute version_attr = __ATTR_RO(version);
 static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", COHORT_ROLE_PRIMARY);
+	return sysfs_emit(buf, "%s\n", role());
 }
 static struct kobj_attribute role_attr = __ATTR_RO(role);
+
+static ssize_t id_show(struct kobject *kobj, struct kobj_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", self_id());
+}
+static struct kobj_attribute id_attr = __ATTR_RO(id);
 
 static struct attribute *cohort_attrs[] = {
 	&version_attr.attr,
 	&role_attr.attr,
+	&id_attr.attr,
 	NULL,
 };
 
 static const struct attribute_group cohort_group = {
 	.attrs = cohort_attrs,
+};
+
+static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", (u64)cohort_pool_base);
+}
+static struct kobj_attribute base_attr = __ATTR_RO(base);
+
+static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", cohort_pool_size);
+}
+static struct kobj_attribute size_attr = __ATTR_RO(size);
+
+static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", cohort_pool_free());
+}
+static struct kobj_attribute free_attr = __ATTR_RO(free);
+
+static struct attribute *pool_attrs[] = {
+	&base_attr.attr,
+	&size_attr.attr,
+	&free_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group pool_group = {
+	.name = "pool",
+	.attrs = pool_attrs,
 };
 
 static int __init cohort_init(void)
@@ -43,11 +96,24 @@ static int __init cohort_init(void)
 	if (!cohort_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(cohort_kobj, &cohort_group);
-	if (ret) {
-		kobject_put(cohort_kobj);
-		return ret;
+	if (ret)
+		goto err;
+	if (!cohort_is_instance()) {
+		ret = sysfs_create_group(cohort_kobj, &pool_group);
+		if (ret)
+			goto err;
+		cohort_pool_publish();
+		ret = cohort_instances_init();
+		if (ret)
+			goto err;
 	}
-	pr_info("version %s, role %s\n", COHORT_VERSION, COHORT_ROLE_PRIMARY);
+	pr_info("version %s, role %s, id %u\n", COHORT_VERSION, role(),
+		self_id());
 	return 0;
+err:
+	kobject_put(cohort_kobj);
+	cohort_kobj = NULL;
+	pr_err("cannot create /sys/kernel/cohort: %d\n", ret);
+	return ret;
 }
-subsys_initcall(cohort_init);
+device_initcall(cohort_init);

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cohort, instance side on x86.
+ *
+ * A kernel whose boot_params carry a COHORT_SETUP_TYPE setup_data record
+ * boots as an instance: it uses only the CPUs and memory the record names
+ * and never programs hardware the primary owns.  No ACPI, no PCI probing,
+ * no PIT/HPET/RTC/PIC/IOAPIC/i8042, no legacy UARTs; the LAPIC timer and
+ * the TSC run on the primary's calibration.  Its console goes to a buffer
+ * in its own memory that the primary reads; halt, power off and reboot
+ * stop its CPUs and tell the primary through the mailbox page.
+ */
+#define pr_fmt(fmt) "cohort: " fmt
+
+#include <linux/cohort.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/memblock.h>
+#include <linux/notifier.h>
+#include <linux/panic_notifier.h>
+#include <linux/reboot.h>
+#include <linux/serial_8250.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/bootparam.h>
+#include <asm/cpufeature.h>
+#include <asm/hpet.h>
+#include <asm/i8259.h>
+#include <asm/io_apic.h>
+#include <asm/pci_x86.h>
+#include <asm/reboot.h>
+#include <asm/setup.h>
+#include <asm/x86_init.h>
+
+static struct cohort_setup setup;
+static bool instance;
+static struct cohort_mailbox *mbox;
+
+/**
+ * cohort_is_instance() - is this kernel a Cohort instance?
+ *
+ * Return: true when it was started by a primary.
+ */
+bool cohort_is_instance(void)
+{
+	return instance;
+}
+
+/**
+ * cohort_instance_setup() - the record this instance was started with
+ *
+ * Return: the record; only meaningful when cohort_is_instance().
+ */
+const struct cohort_setup *cohort_instance_setup(void)
+{
+	return &setup;
+}
+
+static void __noreturn cohort_halt(u32 status)
+{
+	local_irq_disable();
+	if (mbox)
+		smp_store_release(&mbox->status, status);
+	for (;;)
+		native_halt();
+}
+
+/* ---- platform: nothing the primary owns ---- */
+
+static unsigned long cohort_tsc_khz(void)
+{
+	return setup.tsc_khz;
+}
+
+static void cohort_get_wallclock(struct timespec64 *ts)
+{
+	*ts = ns_to_timespec64(setup.wallclock_ns);
+}
+
+static int cohort_set_wallclock(const struct timespec64 *ts)
+{
+	return -ENODEV;
+}
+
+static void __init cohort_timer_init(void)
+{
+	/* LAPIC ticks per jiffy, converted to this kernel's HZ. */
+	if (setup.hz)
+		lapic_timer_period = div_u64((u64)setup.lapic_timer_period *
+					     setup.hz, HZ);
+}
+
+static void __init cohort_parse_smp_cfg(void)
+{
+	unsigned int i;
+
+	if (setup.flags & COHORT_SETUP_F_X2APIC) {
+		/* No interrupt remapping in an instance: physical mode. */
+		x2apic_phys = 1;
+		default_acpi_madt_oem_check("", "");
+	}
+	register_lapic_address(APIC_DEFAULT_PHYS_BASE);
+	for (i = 0; i < setup.nr_cpus; i++)
+		topology_register_apic(setup.apic_ids[i], CPU_ACPIID_INVALID,
+				       true);
+	smp_found_config = 1;
+}
+
+#ifdef CONFIG_SERIAL_8250
+/* The legacy UARTs belong to the primary: register none of them. */
+static void cohort_no_uart(int port, struct uart_port *up, u32 *caps)
+{
+	up->iobase = 0;
+}
+#endif
+
+static void cohort_power_off(void)
+{
+	machine_shutdown();
+	cohort_halt(COHORT_ST_OFF);
+}
+
+static void cohort_restart(char *cmd)
+{
+	cohort_power_off();
+}
+
+static void cohort_emergency_restart(void)
+{
+	cohort_halt(COHORT_ST_OFF);
+}
+
+static int cohort_panic(struct notifier_block *nb, unsigned long ev, void *p)
+{
+	if (mbox)
+		smp_store_release(&mbox->status, COHORT_ST_PANIC);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cohort_panic_nb = {
+	.notifier_call = cohort_panic,
+	.priority = INT_MAX,
+};
+
+static bool __init setup_valid(void)
+{
+	u64 end = setup.mem_base + setup.mem_size;
+
+	if (setup.magic != COHORT_SETUP_MAGIC) {
+		pr_err("bad setup record magic\n");
+		return false;
+	}
+	if (setup.version != COHORT_SETUP_VERSION) {
+		pr_err("setup record version %u, this kernel knows %u; refusing to run\n",
+		       setup.version, COHORT_SETUP_VERSION);
+		return false;
+	}
+	if (!setup.nr_cpus || setup.nr_cpus > COHORT_SETUP_MAX_CPUS ||
+	    !setup.tsc_khz || setup.mem_size < COHORT_MEM_MIN ||
+	    end < setup.mem_base ||
+	    setup.mailbox < setup.mem_base ||
+	    setup.mailbox + PAGE_SIZE > end ||
+	    !is_power_of_2(setup.console_size) ||
+	    setup.console < setup.mem_base ||
+	    setup.console + setup.console_size > end) {
+		pr_err("inconsistent setup record\n");
+		return false;
+	}
+	return true;
+}
+
+/**
+ * cohort_instance_detect() - become an instance, from parse_setup_data()
+ * @pa_data: physical address of the COHORT_SETUP_TYPE setup_data entry
+ * @len: its length, header included
+ *
+ * Runs before the command line is parsed and before any platform code
+ * touches hardware.  A record that cannot be trusted stops the boot CPU:
+ * booting on as a primary would take over the machine's hardware.
+ */
+void __init cohort_instance_detect(u64 pa_data, u32 len)
+{
+	struct setup_data *sd;
+	u32 n;
+
+	if (len < sizeof(*sd) + offsetof(struct cohort_setup, apic_ids)) {
+		pr_err("setup record too short\n");
+		cohort_halt(COHORT_ST_PANIC);
+	}
+	n = min_t(u32, len - sizeof(*sd), sizeof(setup));
+	sd = early_memremap(pa_data, sizeof(*sd) + n);
+	memcpy(&setup, sd->data, n);
+	early_memunmap(sd, sizeof(*sd) + n);
+	if (!setup_valid())
+		cohort_halt(COHORT_ST_PANIC);
+	setup.name[sizeof(setup.name) - 1] = 0;
+
+	instance = true;
+	mbox = __va(setup.mailbox);
+	memblock_reserve(setup.mailbox, PAGE_SIZE);
+	memblock_reserve(setup.console, setup.console_size);
+	cohort_console_early(__va(setup.console), setup.console_size, mbox);
+
+	/* Hardware that belongs to the primary. */
+	disable_acpi();
+	disable_ioapic_support();
+	boot_hpet_disable = true;
+	pci_probe = 0;
+	legacy_pic = &null_legacy_pic;
+	x86_init.irqs.pre_vector_init = x86_init_noop;
+	x86_init.timers.timer_init = cohort_timer_init;
+	x86_init.mpparse.find_mptable = x86_init_noop;
+	x86_init.mpparse.early_parse_smp_cfg = x86_init_noop;
+	x86_init.mpparse.parse_smp_cfg = cohort_parse_smp_cfg;
+	x86_init.resources.probe_roms = x86_init_noop;
+	x86_platform.calibrate_cpu = cohort_tsc_khz;
+	x86_platform.calibrate_tsc = cohort_tsc_khz;
+	x86_platform.get_wallclock = cohort_get_wallclock;
+	x86_platform.set_wallclock = cohort_set_wallclock;
+	x86_platform.legacy.rtc = 0;
+	x86_platform.legacy.warm_reset = 0;
+	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
+#ifdef CONFIG_SERIAL_8250
+	serial8250_set_isa_configurator(cohort_no_uart);
+#endif
+	/* The primary calibrated these; never measure against PIT/HPET. */
+	setup_force_cpu_cap(X86_FEATURE_TSC_KNOWN_FREQ);
+	setup_force_cpu_cap(X86_FEATURE_TSC_RELIABLE);
+	if (setup.hz && setup.lpj)
+		preset_lpj = div_u64(setup.lpj * setup.hz, HZ);
+
+	/* Stopping never resets the machine: it halts our CPUs. */
+	machine_ops.power_off = cohort_power_off;
+	machine_ops.restart = cohort_restart;
+	machine_ops.halt = cohort_power_off;
+	machine_ops.emergency_restart = cohort_emergency_restart;
+	pm_power_off = NULL;
+
+	pr_info("instance %u (%s): %u CPU(s), %llu MiB at %#llx\n", setup.id,
+		setup.name, setup.nr_cpus, setup.mem_size >> 20,
+		setup.mem_base);
+}
+
+/* ---- after boot: heartbeat, stop requests ---- */
+
+static void cohort_stop_fn(struct work_struct *w)
+{
+	pr_info("the primary asks this instance to stop\n");
+	smp_store_release(&mbox->status, COHORT_ST_STOPPING);
+	orderly_poweroff(true);
+}
+static DECLARE_WORK(cohort_stop_work, cohort_stop_fn);
+
+static struct timer_list cohort_hb_timer;
+
+static void cohort_hb_fn(struct timer_list *t)
+{
+	static bool stopping;
+
+	WRITE_ONCE(mbox->heartbeat, mbox->heartbeat + 1);
+	if (!stopping && READ_ONCE(mbox->request) == COHORT_REQ_STOP) {
+		stopping = true;
+		schedule_work(&cohort_stop_work);
+	}
+	mod_timer(t, jiffies + msecs_to_jiffies(100));
+}
+
+static int __init cohort_instance_late(void)
+{
+	if (!instance)
+		return 0;
+	atomic_notifier_chain_register(&panic_notifier_list, &cohort_panic_nb);
+	timer_setup(&cohort_hb_timer, cohort_hb_fn, 0);
+	mod_timer(&cohort_hb_timer, jiffies + msecs_to_jiffies(100));
+	smp_store_release(&mbox->status, COHORT_ST_RUNNING);
+	return 0;
+}
+late_initcall_sync(cohort_instance_late);

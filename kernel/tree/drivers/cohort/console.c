@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cohort instance console: from its first printk, an instance writes its
+ * console into a byte ring in its own memory, which the primary reads
+ * (/sys/kernel/cohort/instances/NAME/console).  /dev/ttyCH0 is the same
+ * stream as a tty, so /dev/console works for init.
+ */
+#include <linux/cohort.h>
+#include <linux/console.h>
+#include <linux/init.h>
+#include <linux/spinlock.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
+#include <linux/tty_flip.h>
+
+static char *ring;
+static u64 ring_mask;
+static struct cohort_mailbox *mbox;
+static DEFINE_RAW_SPINLOCK(ring_lock);
+static struct tty_driver *tty_drv;
+static struct tty_port tty_port;
+
+static void ring_put(const u8 *s, size_t n)
+{
+	unsigned long flags;
+	u64 head;
+	size_t i;
+
+	raw_spin_lock_irqsave(&ring_lock, flags);
+	head = mbox->console_head;
+	for (i = 0; i < n; i++)
+		ring[(head + i) & ring_mask] = s[i];
+	smp_store_release(&mbox->console_head, head + n);
+	raw_spin_unlock_irqrestore(&ring_lock, flags);
+}
+
+static void con_write(struct console *con, const char *s, unsigned int n)
+{
+	ring_put(s, n);
+}
+
+static struct tty_driver *con_device(struct console *c, int *index)
+{
+	*index = c->index;
+	return tty_drv;
+}
+
+static struct console cohort_con = {
+	.name = "ttyCH",
+	.write = con_write,
+	.device = con_device,
+	.flags = CON_PRINTBUFFER,
+	.index = 0,
+};
+
+/**
+ * cohort_console_early() - start the instance console
+ * @buf: the ring buffer (mapped)
+ * @size: its size, a power of two
+ * @mb: the mailbox page holding the write position
+ *
+ * Called from the architecture's instance setup, before the command line
+ * is parsed, so the whole log from the first printk reaches the primary.
+ */
+void __init cohort_console_early(void *buf, u64 size,
+				 struct cohort_mailbox *mb)
+{
+	ring = buf;
+	ring_mask = size - 1;
+	mbox = mb;
+	register_console(&cohort_con);
+}
+
+static int ch_open(struct tty_struct *tty, struct file *filp)
+{
+	return tty_port_open(&tty_port, tty, filp);
+}
+
+static void ch_close(struct tty_struct *tty, struct file *filp)
+{
+	tty_port_close(&tty_port, tty, filp);
+}
+
+static ssize_t ch_write(struct tty_struct *tty, const u8 *buf, size_t count)
+{
+	ring_put(buf, count);
+	return count;
+}
+
+static unsigned int ch_write_room(struct tty_struct *tty)
+{
+	return PAGE_SIZE;
+}
+
+static const struct tty_operations tty_ops = {
+	.open = ch_open,
+	.close = ch_close,
+	.write = ch_write,
+	.write_room = ch_write_room,
+};
+
+static const struct tty_port_operations port_ops;
+
+static int __init cohort_tty_init(void)
+{
+	struct tty_driver *drv;
+	int ret;
+
+	if (!mbox)
+		return 0;
+	drv = tty_alloc_driver(1, TTY_DRIVER_REAL_RAW);
+	if (IS_ERR(drv))
+		return PTR_ERR(drv);
+	drv->driver_name = "cohort";
+	drv->name = "ttyCH";
+	drv->type = TTY_DRIVER_TYPE_SERIAL;
+	drv->subtype = SERIAL_TYPE_NORMAL;
+	drv->init_termios = tty_std_termios;
+	tty_set_operations(drv, &tty_ops);
+	tty_port_init(&tty_port);
+	tty_port.ops = &port_ops;
+	tty_port_link_device(&tty_port, drv, 0);
+	ret = tty_register_driver(drv);
+	if (ret) {
+		tty_driver_kref_put(drv);
+		tty_port_destroy(&tty_port);
+		return ret;
+	}
+	tty_drv = drv;
+	return 0;
+}
+device_initcall(cohort_tty_init);

@@ -1,0 +1,888 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cohort instances, primary side: create, load, start, stop, delete
+ * through /dev/cohort, and their state under /sys/kernel/cohort/instances/.
+ *
+ * One mutex serialises every change.  An instance's CPUs leave the primary
+ * through CPU hotplug when it starts and come back through CPU hotplug when
+ * it stops: bringing a CPU up sends it INIT, which resets it whatever the
+ * instance left it doing, so a hung or crashed instance is reclaimed the
+ * same way as one that shut down.
+ */
+#define pr_fmt(fmt) "cohort: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/cohort.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/ctype.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/kernel_read_file.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "cohort.h"
+
+enum cohort_state {
+	ST_EMPTY,
+	ST_LOADED,
+	ST_STARTING,
+	ST_RUNNING,
+	ST_STOPPING,
+	ST_STOPPED,
+	ST_FAILED,
+};
+
+static const char *const state_names[] = {
+	[ST_EMPTY] = COHORT_STATE_EMPTY,
+	[ST_LOADED] = COHORT_STATE_LOADED,
+	[ST_STARTING] = COHORT_STATE_STARTING,
+	[ST_RUNNING] = COHORT_STATE_RUNNING,
+	[ST_STOPPING] = COHORT_STATE_STOPPING,
+	[ST_STOPPED] = COHORT_STATE_STOPPED,
+	[ST_FAILED] = COHORT_STATE_FAILED,
+};
+
+/* How long an instance may take from start to its init (TCG is slow). */
+#define START_TIMEOUT_MS	(120 * 1000)
+#define STOP_TIMEOUT_MS		(10 * 1000)
+#define WATCH_MS		100
+
+struct cohort_inst {
+	struct kobject kobj;
+	struct list_head node;
+	char name[COHORT_NAME_MAX];
+	u32 id;
+	struct cpumask cpus;
+	u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+	unsigned int nr_cpus;
+	phys_addr_t mem_base;
+	u64 mem_size;
+	unsigned int low_slot;
+	enum cohort_state state;
+	bool cpus_out;		/* its CPUs are offline in the primary */
+	bool deleted;
+	void *kernel;
+	size_t kernel_len;
+	void *initrd;
+	size_t initrd_len;
+	char *cmdline;
+	unsigned int starts;
+	unsigned long start_jiffies;
+	struct delayed_work watch;
+};
+
+static DEFINE_MUTEX(cohort_mutex);
+static LIST_HEAD(instances);
+static DECLARE_BITMAP(ids_used, COHORT_MAX_KERNELS);
+static DECLARE_BITMAP(slots_used, COHORT_LOW_SLOTS);
+static struct cpumask cpus_taken;
+static struct kset *instances_kset;
+
+#define fail(msg, ...) scnprintf(msg, COHORT_MSG_MAX, __VA_ARGS__)
+
+static struct cohort_mailbox *mailbox(struct cohort_inst *ci)
+{
+	return __va(ci->mem_base + COHORT_OFF_MAILBOX);
+}
+
+static struct cohort_inst *find_inst(const char *name)
+{
+	struct cohort_inst *ci;
+
+	list_for_each_entry(ci, &instances, node)
+		if (!strcmp(ci->name, name))
+			return ci;
+	return NULL;
+}
+
+/* A name from userspace: NUL-terminated, allowed characters only. */
+static int check_name(char *name, char *msg)
+{
+	size_t len = strnlen(name, COHORT_NAME_MAX);
+	size_t i;
+
+	if (len == COHORT_NAME_MAX)
+		return fail(msg, "the name is longer than %d characters",
+			    COHORT_NAME_MAX - 1), -EINVAL;
+	if (!len)
+		return fail(msg, "the name is empty"), -EINVAL;
+	if (name[0] == '.' || name[0] == '-')
+		return fail(msg, "a name must not start with '.' or '-'"), -EINVAL;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+			return fail(msg, "a name may hold only letters, digits, '_', '.' and '-'"),
+			       -EINVAL;
+	}
+	return 0;
+}
+
+static bool reserved_zero(const u64 *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i])
+			return false;
+	return true;
+}
+
+/* Does [base, base + size) overlap another instance's memory? */
+static struct cohort_inst *mem_overlap(phys_addr_t base, u64 size)
+{
+	struct cohort_inst *ci;
+
+	list_for_each_entry(ci, &instances, node)
+		if (base < ci->mem_base + ci->mem_size &&
+		    ci->mem_base < base + size)
+			return ci;
+	return NULL;
+}
+
+/* First fit in the pool, lowest address first. */
+static phys_addr_t mem_place(u64 size)
+{
+	phys_addr_t base = cohort_pool_base;
+	phys_addr_t end = cohort_pool_base + cohort_pool_size;
+	struct cohort_inst *ci;
+
+	while (base + size <= end) {
+		ci = mem_overlap(base, size);
+		if (!ci)
+			return base;
+		base = ci->mem_base + ci->mem_size;
+	}
+	return 0;
+}
+
+static u64 pool_free_locked(void)
+{
+	struct cohort_inst *ci;
+	u64 used = 0;
+
+	list_for_each_entry(ci, &instances, node)
+		used += ci->mem_size;
+	return cohort_pool_size - used;
+}
+
+/**
+ * cohort_pool_free() - bytes of the pool no instance holds
+ *
+ * Return: free bytes.
+ */
+u64 cohort_pool_free(void)
+{
+	u64 free;
+
+	mutex_lock(&cohort_mutex);
+	free = pool_free_locked();
+	mutex_unlock(&cohort_mutex);
+	return free;
+}
+
+static void set_state(struct cohort_inst *ci, enum cohort_state st)
+{
+	if (ci->state != st)
+		pr_info("instance %s: %s -> %s\n", ci->name,
+			state_names[ci->state], state_names[st]);
+	WRITE_ONCE(ci->state, st);
+}
+
+/* Bring the instance's CPUs back into the primary. */
+static int reclaim_cpus(struct cohort_inst *ci)
+{
+	unsigned int cpu;
+	int ret, err = 0;
+
+	if (!ci->cpus_out)
+		return 0;
+	for_each_cpu(cpu, &ci->cpus) {
+		if (cpu_online(cpu))
+			continue;
+		ret = add_cpu(cpu);
+		if (ret) {
+			pr_err("instance %s: CPU %u did not come back: %d\n",
+			       ci->name, cpu, ret);
+			err = ret;
+		}
+	}
+	if (!err)
+		ci->cpus_out = false;
+	return err;
+}
+
+static void watch_fn(struct work_struct *work)
+{
+	struct cohort_inst *ci = container_of(to_delayed_work(work),
+					      struct cohort_inst, watch);
+	u32 status;
+
+	mutex_lock(&cohort_mutex);
+	if (ci->deleted)
+		goto out;
+	status = READ_ONCE(mailbox(ci)->status);
+	switch (ci->state) {
+	case ST_STARTING:
+	case ST_RUNNING:
+		if (status == COHORT_ST_RUNNING && ci->state == ST_STARTING) {
+			pr_info("instance %s: running, %u ms after start\n",
+				ci->name,
+				jiffies_to_msecs(jiffies - ci->start_jiffies));
+			set_state(ci, ST_RUNNING);
+		} else if (status == COHORT_ST_OFF) {
+			reclaim_cpus(ci);
+			set_state(ci, ci->cpus_out ? ST_FAILED : ST_STOPPED);
+		} else if (status == COHORT_ST_PANIC) {
+			pr_err("instance %s: panicked; 'cohort stop --force %s' takes its CPUs back\n",
+			       ci->name, ci->name);
+			set_state(ci, ST_FAILED);
+		} else if (ci->state == ST_STARTING &&
+			   time_after(jiffies, ci->start_jiffies +
+				      msecs_to_jiffies(START_TIMEOUT_MS))) {
+			pr_err("instance %s: did not check in within %u s\n",
+			       ci->name, START_TIMEOUT_MS / 1000);
+			set_state(ci, ST_FAILED);
+		}
+		break;
+	default:
+		goto out;
+	}
+	if (ci->state == ST_STARTING || ci->state == ST_RUNNING)
+		schedule_delayed_work(&ci->watch, msecs_to_jiffies(WATCH_MS));
+out:
+	mutex_unlock(&cohort_mutex);
+}
+
+/* ---- sysfs: /sys/kernel/cohort/instances/NAME/ ---- */
+
+#define to_inst(k) container_of(k, struct cohort_inst, kobj)
+
+static ssize_t id_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_inst(k)->id);
+}
+
+static ssize_t state_show(struct kobject *k, struct kobj_attribute *a,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", state_names[READ_ONCE(to_inst(k)->state)]);
+}
+
+static ssize_t cpus_show(struct kobject *k, struct kobj_attribute *a,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&to_inst(k)->cpus));
+}
+
+static ssize_t apic_ids_show(struct kobject *k, struct kobj_attribute *a,
+			     char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ci->nr_cpus; i++)
+		n += sysfs_emit_at(buf, n, "%s%u", i ? "," : "",
+				   ci->apic_ids[i]);
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static ssize_t mem_base_show(struct kobject *k, struct kobj_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", (u64)to_inst(k)->mem_base);
+}
+
+static ssize_t mem_size_show(struct kobject *k, struct kobj_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_inst(k)->mem_size);
+}
+
+static ssize_t cmdline_show(struct kobject *k, struct kobj_attribute *a,
+			    char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	ssize_t n;
+
+	mutex_lock(&cohort_mutex);
+	n = sysfs_emit(buf, "%s\n", ci->cmdline ?: "");
+	mutex_unlock(&cohort_mutex);
+	return n;
+}
+
+static ssize_t kernel_size_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
+	return sysfs_emit(buf, "%zu\n", READ_ONCE(to_inst(k)->kernel_len));
+}
+
+static ssize_t initrd_size_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
+	return sysfs_emit(buf, "%zu\n", READ_ONCE(to_inst(k)->initrd_len));
+}
+
+static ssize_t starts_show(struct kobject *k, struct kobj_attribute *a,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_inst(k)->starts));
+}
+
+static ssize_t console_head_show(struct kobject *k, struct kobj_attribute *a,
+				 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  smp_load_acquire(&mailbox(to_inst(k))->console_head));
+}
+
+static ssize_t console_size_show(struct kobject *k, struct kobj_attribute *a,
+				 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", COHORT_CONSOLE_SIZE);
+}
+
+static struct kobj_attribute inst_attrs[] = {
+	__ATTR_RO(id), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
+	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
+	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
+	__ATTR_RO(console_head), __ATTR_RO(console_size),
+};
+
+static struct attribute *inst_attr_ptrs[ARRAY_SIZE(inst_attrs) + 1];
+
+/*
+ * The console stream: file offsets are stream positions.  The head comes
+ * from memory the instance writes, so it is only used modulo the buffer.
+ */
+static ssize_t console_read(struct file *f, struct kobject *k,
+			    struct bin_attribute *a, char *buf, loff_t pos,
+			    size_t count)
+{
+	struct cohort_inst *ci = to_inst(k);
+	const char *ring = __va(ci->mem_base + COHORT_OFF_CONSOLE);
+	u64 head = smp_load_acquire(&mailbox(ci)->console_head);
+	u64 oldest = head > COHORT_CONSOLE_SIZE ? head - COHORT_CONSOLE_SIZE : 0;
+	size_t n, off, first;
+
+	if (pos < 0 || (u64)pos >= head)
+		return 0;
+	if ((u64)pos < oldest)
+		pos = oldest;
+	n = min_t(u64, count, head - pos);
+	off = pos & (COHORT_CONSOLE_SIZE - 1);
+	first = min_t(size_t, n, COHORT_CONSOLE_SIZE - off);
+	memcpy(buf, ring + off, first);
+	memcpy(buf + first, ring, n - first);
+	return n;
+}
+
+static struct bin_attribute console_attr = {
+	.attr = { .name = "console", .mode = 0444 },
+	.read = console_read,
+};
+
+static struct bin_attribute *inst_bin_attrs[] = { &console_attr, NULL };
+
+static struct attribute_group inst_group = {
+	.attrs = inst_attr_ptrs,
+	.bin_attrs = inst_bin_attrs,
+};
+
+static const struct attribute_group *inst_groups[] = { &inst_group, NULL };
+
+static void inst_release(struct kobject *k)
+{
+	struct cohort_inst *ci = to_inst(k);
+
+	vfree(ci->kernel);
+	vfree(ci->initrd);
+	kfree(ci->cmdline);
+	kfree(ci);
+}
+
+static const struct kobj_type inst_ktype = {
+	.release = inst_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = inst_groups,
+};
+
+/* ---- requests ---- */
+
+static int do_create(struct cohort_ioc_create *req)
+{
+	char *msg = req->msg;
+	struct cohort_inst *ci, *other;
+	struct cpumask cpus;
+	unsigned int cpu, id, slot;
+	phys_addr_t base;
+	int ret;
+
+	ret = check_name(req->name, msg);
+	if (ret)
+		return ret;
+	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (!cohort_pool_size)
+		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
+		       -ENODEV;
+	if (find_inst(req->name))
+		return fail(msg, "an instance named '%s' exists already", req->name),
+		       -EEXIST;
+
+	cpumask_clear(&cpus);
+	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++) {
+		if (!(req->cpus[cpu / 64] & BIT_ULL(cpu % 64)))
+			continue;
+		if (cpu >= nr_cpu_ids || !cpu_present(cpu))
+			return fail(msg, "CPU %u is not present", cpu), -ENODEV;
+		if (cpu == 0)
+			return fail(msg, "CPU 0 always stays with the primary"),
+			       -EBUSY;
+		if (cpumask_test_cpu(cpu, &cpus_taken)) {
+			list_for_each_entry(other, &instances, node)
+				if (cpumask_test_cpu(cpu, &other->cpus))
+					break;
+			return fail(msg, "CPU %u is already given to instance '%s'",
+				    cpu, other->name), -EBUSY;
+		}
+		__cpumask_set_cpu(cpu, &cpus);
+	}
+	if (cpumask_empty(&cpus))
+		return fail(msg, "no CPUs given"), -EINVAL;
+	if (cpumask_weight(&cpus) > COHORT_SETUP_MAX_CPUS)
+		return fail(msg, "at most %d CPUs per instance",
+			    COHORT_SETUP_MAX_CPUS), -EINVAL;
+
+	if (!req->mem_size)
+		return fail(msg, "the memory size is 0"), -EINVAL;
+	if (!IS_ALIGNED(req->mem_size, COHORT_MEM_ALIGN))
+		return fail(msg, "the memory size is not a multiple of 2 MiB"),
+		       -EINVAL;
+	if (req->mem_size < COHORT_MEM_MIN)
+		return fail(msg, "an instance needs at least %llu MiB",
+			    COHORT_MEM_MIN >> 20), -EINVAL;
+	if (req->mem_size > cohort_pool_size)
+		return fail(msg, "%llu MiB do not fit the pool of %llu MiB",
+			    req->mem_size >> 20, cohort_pool_size >> 20),
+		       -ENOSPC;
+	if (req->mem_base) {
+		base = req->mem_base;
+		if (!IS_ALIGNED(base, COHORT_MEM_ALIGN))
+			return fail(msg, "the base %#llx is not a multiple of 2 MiB",
+				    (u64)base), -EINVAL;
+		if (base < cohort_pool_base || base - cohort_pool_base >
+		    cohort_pool_size - req->mem_size)
+			return fail(msg, "[%#llx-%#llx] is not inside the pool [%#llx-%#llx]",
+				    (u64)base, (u64)base + req->mem_size - 1,
+				    (u64)cohort_pool_base,
+				    (u64)cohort_pool_base + cohort_pool_size - 1),
+			       -ENOSPC;
+		other = mem_overlap(base, req->mem_size);
+		if (other)
+			return fail(msg, "the memory overlaps instance '%s'",
+				    other->name), -EBUSY;
+	} else {
+		base = mem_place(req->mem_size);
+		if (!base)
+			return fail(msg, "no free range of %llu MiB in the pool (%llu MiB free)",
+				    req->mem_size >> 20,
+				    pool_free_locked() >> 20), -ENOSPC;
+	}
+
+	id = find_next_zero_bit(ids_used, COHORT_MAX_KERNELS, 1);
+	if (id >= COHORT_MAX_KERNELS)
+		return fail(msg, "too many instances (at most %d)",
+			    COHORT_MAX_KERNELS - 1), -ENOSPC;
+	slot = find_first_zero_bit(slots_used, cohort_low_slots);
+	if (slot >= cohort_low_slots)
+		return fail(msg, "no trampoline slot left below 1 MiB (at most %u instances)",
+			    cohort_low_slots), -ENOSPC;
+
+	ci = kzalloc(sizeof(*ci), GFP_KERNEL);
+	if (!ci)
+		return -ENOMEM;
+	strscpy(ci->name, req->name, sizeof(ci->name));
+	ci->id = id;
+	cpumask_copy(&ci->cpus, &cpus);
+	for_each_cpu(cpu, &cpus)
+		ci->apic_ids[ci->nr_cpus++] = cohort_arch_cpu_hwid(cpu);
+	ci->mem_base = base;
+	ci->mem_size = req->mem_size;
+	ci->low_slot = slot;
+	ci->state = ST_EMPTY;
+	INIT_DELAYED_WORK(&ci->watch, watch_fn);
+	memset(__va(base), 0, COHORT_RESERVED_HEAD);
+
+	ci->kobj.kset = instances_kset;
+	ret = kobject_init_and_add(&ci->kobj, &inst_ktype, NULL, "%s", ci->name);
+	if (ret) {
+		kobject_put(&ci->kobj);
+		return fail(msg, "cannot add it to sysfs"), ret;
+	}
+	set_bit(id, ids_used);
+	set_bit(slot, slots_used);
+	cpumask_or(&cpus_taken, &cpus_taken, &cpus);
+	list_add_tail(&ci->node, &instances);
+	kobject_uevent(&ci->kobj, KOBJ_ADD);
+	req->id = id;
+	pr_info("instance %s: created, id %u, CPUs %*pbl, %llu MiB at %pa\n",
+		ci->name, id, cpumask_pr_args(&cpus), ci->mem_size >> 20, &base);
+	return 0;
+}
+
+static struct cohort_inst *lookup(char *name, char *msg, int *ret)
+{
+	struct cohort_inst *ci;
+
+	*ret = check_name(name, msg);
+	if (*ret)
+		return NULL;
+	ci = find_inst(name);
+	if (!ci) {
+		fail(msg, "no instance named '%s'", name);
+		*ret = -ENOENT;
+	}
+	return ci;
+}
+
+static int read_fd(int fd, void **buf, size_t max, enum kernel_read_file_id id,
+		   const char *what, char *msg)
+{
+	ssize_t n;
+
+	*buf = NULL;
+	n = kernel_read_file_from_fd(fd, 0, buf, max, NULL, id);
+	if (n == -EFBIG)
+		return fail(msg, "the %s is larger than the instance's memory", what),
+		       -E2BIG;
+	if (n == -EBADF)
+		return fail(msg, "the %s file descriptor is not open", what), -EBADF;
+	if (n < 0)
+		return fail(msg, "cannot read the %s (error %zd)", what, n), n;
+	if (!n)
+		return fail(msg, "the %s is empty", what), -ENOEXEC;
+	return n;
+}
+
+static int do_load(struct cohort_ioc_load *req)
+{
+	char *msg = req->msg;
+	struct cohort_inst *ci;
+	void *kernel = NULL, *initrd = NULL;
+	ssize_t klen, ilen = 0;
+	char *cmdline = NULL;
+	int ret;
+
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (ci->state != ST_EMPTY && ci->state != ST_LOADED &&
+	    ci->state != ST_STOPPED)
+		return fail(msg, "instance '%s' is %s; stop it first", ci->name,
+			    state_names[ci->state]), -EBUSY;
+	if (req->cmdline_len > COHORT_CMDLINE_MAX)
+		return fail(msg, "the command line is longer than %d bytes",
+			    COHORT_CMDLINE_MAX - 1), -EINVAL;
+
+	if (req->cmdline_len) {
+		cmdline = memdup_user(u64_to_user_ptr(req->cmdline),
+				      req->cmdline_len);
+		if (IS_ERR(cmdline))
+			return fail(msg, "cannot read the command line"),
+			       PTR_ERR(cmdline);
+		if (strnlen(cmdline, req->cmdline_len) != req->cmdline_len - 1) {
+			kfree(cmdline);
+			return fail(msg, "the command line is not one NUL-terminated string"),
+			       -EINVAL;
+		}
+	} else {
+		cmdline = kstrdup("", GFP_KERNEL);
+		if (!cmdline)
+			return -ENOMEM;
+	}
+
+	klen = read_fd(req->kernel_fd, &kernel, ci->mem_size,
+		       READING_KEXEC_IMAGE, "kernel", msg);
+	if (klen < 0) {
+		ret = klen;
+		goto out;
+	}
+	if (req->initrd_fd != -1) {
+		ilen = read_fd(req->initrd_fd, &initrd, ci->mem_size,
+			       READING_KEXEC_INITRAMFS, "initramfs", msg);
+		if (ilen < 0) {
+			ret = ilen;
+			goto out;
+		}
+	}
+	ret = cohort_arch_check_image(kernel, klen, ci->mem_size, ilen, msg,
+				      COHORT_MSG_MAX);
+	if (ret)
+		goto out;
+
+	swap(ci->kernel, kernel);
+	swap(ci->initrd, initrd);
+	swap(ci->cmdline, cmdline);
+	ci->kernel_len = klen;
+	ci->initrd_len = ilen;
+	set_state(ci, ST_LOADED);
+	pr_info("instance %s: loaded a %zd byte kernel, %zd byte initramfs\n",
+		ci->name, klen, ilen);
+out:
+	vfree(kernel);
+	vfree(initrd);
+	kfree(cmdline);
+	return ret;
+}
+
+static int do_start(struct cohort_ioc_instance *req)
+{
+	char *msg = req->msg;
+	struct cohort_boot b = { };
+	struct cohort_mailbox *mb;
+	struct cohort_inst *ci;
+	unsigned int cpu;
+	int ret;
+
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	if (req->flags || req->timeout_ms ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (ci->state == ST_EMPTY)
+		return fail(msg, "nothing is loaded into instance '%s'", ci->name),
+		       -ENOTCONN;
+	if (ci->state != ST_LOADED && ci->state != ST_STOPPED)
+		return fail(msg, "instance '%s' is %s", ci->name,
+			    state_names[ci->state]), -EBUSY;
+
+	ci->cpus_out = true;
+	for_each_cpu(cpu, &ci->cpus) {
+		if (!cpu_online(cpu))
+			continue;
+		ret = remove_cpu(cpu);
+		if (ret) {
+			fail(msg, "cannot take CPU %u offline (error %d)", cpu, ret);
+			goto undo;
+		}
+	}
+
+	mb = mailbox(ci);
+	memset(mb, 0, sizeof(*mb));
+	WRITE_ONCE(mb->magic, COHORT_MBOX_MAGIC);
+
+	b.id = ci->id;
+	b.name = ci->name;
+	b.mem_base = ci->mem_base;
+	b.mem_size = ci->mem_size;
+	b.low_base = cohort_low_base + ci->low_slot * COHORT_LOW_SLOT_SIZE;
+	b.apic_ids = ci->apic_ids;
+	b.nr_cpus = ci->nr_cpus;
+	b.kernel = ci->kernel;
+	b.kernel_len = ci->kernel_len;
+	b.initrd = ci->initrd;
+	b.initrd_len = ci->initrd_len;
+	b.cmdline = ci->cmdline;
+	ci->start_jiffies = jiffies;
+	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
+	if (ret)
+		goto undo;
+	ci->starts++;
+	set_state(ci, ST_STARTING);
+	schedule_delayed_work(&ci->watch, msecs_to_jiffies(WATCH_MS));
+	return 0;
+undo:
+	reclaim_cpus(ci);
+	return ret;
+}
+
+static int do_stop(struct cohort_ioc_instance *req)
+{
+	char *msg = req->msg;
+	struct cohort_inst *ci;
+	unsigned int timeout;
+	unsigned long until;
+	bool timed_out = false;
+	int ret;
+
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	if ((req->flags & ~COHORT_STOP_FORCE) ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (ci->state != ST_STARTING && ci->state != ST_RUNNING &&
+	    ci->state != ST_STOPPING && ci->state != ST_FAILED)
+		return fail(msg, "instance '%s' is not running (%s)", ci->name,
+			    state_names[ci->state]), -EALREADY;
+	if (ci->state == ST_FAILED && !ci->cpus_out)
+		return fail(msg, "instance '%s' failed and holds no CPUs", ci->name),
+		       -EALREADY;
+
+	if (!(req->flags & COHORT_STOP_FORCE) && ci->state == ST_RUNNING) {
+		timeout = req->timeout_ms ?: STOP_TIMEOUT_MS;
+		set_state(ci, ST_STOPPING);
+		WRITE_ONCE(mailbox(ci)->request, COHORT_REQ_STOP);
+		until = jiffies + msecs_to_jiffies(timeout);
+		while (READ_ONCE(mailbox(ci)->status) != COHORT_ST_OFF) {
+			if (time_after(jiffies, until)) {
+				timed_out = true;
+				break;
+			}
+			msleep(20);
+		}
+	}
+	ret = reclaim_cpus(ci);
+	if (ret) {
+		set_state(ci, ST_FAILED);
+		return fail(msg, "some CPUs did not come back to the primary (error %d)",
+			    ret), ret;
+	}
+	set_state(ci, ST_STOPPED);
+	if (timed_out)
+		return fail(msg, "instance '%s' did not shut down within %u ms; its CPUs were taken back by force",
+			    ci->name, timeout), -ETIMEDOUT;
+	return 0;
+}
+
+static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
+{
+	char *msg = req->msg;
+	struct cohort_inst *ci;
+	int ret;
+
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	if (req->flags || req->timeout_ms ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (ci->cpus_out || ci->state == ST_STARTING || ci->state == ST_RUNNING ||
+	    ci->state == ST_STOPPING)
+		return fail(msg, "instance '%s' is %s; stop it first", ci->name,
+			    state_names[ci->state]), -EBUSY;
+	list_del(&ci->node);
+	ci->deleted = true;
+	clear_bit(ci->id, ids_used);
+	clear_bit(ci->low_slot, slots_used);
+	cpumask_andnot(&cpus_taken, &cpus_taken, &ci->cpus);
+	pr_info("instance %s: deleted\n", ci->name);
+	*out = ci;
+	return 0;
+}
+
+static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	struct cohort_inst *gone = NULL;
+	union {
+		struct cohort_ioc_create c;
+		struct cohort_ioc_load l;
+		struct cohort_ioc_instance i;
+	} *req;
+	size_t size = _IOC_SIZE(cmd);
+	char *msg;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	switch (cmd) {
+	case COHORT_IOC_CREATE:
+	case COHORT_IOC_LOAD:
+	case COHORT_IOC_START:
+	case COHORT_IOC_STOP:
+	case COHORT_IOC_DELETE:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	if (copy_from_user(req, uarg, size)) {
+		kfree(req);
+		return -EFAULT;
+	}
+	/* msg is out only; sits at a different offset in each request. */
+	msg = cmd == COHORT_IOC_CREATE ? req->c.msg :
+	      cmd == COHORT_IOC_LOAD ? req->l.msg : req->i.msg;
+	memset(msg, 0, COHORT_MSG_MAX);
+
+	mutex_lock(&cohort_mutex);
+	switch (cmd) {
+	case COHORT_IOC_CREATE:
+		ret = do_create(&req->c);
+		break;
+	case COHORT_IOC_LOAD:
+		ret = do_load(&req->l);
+		break;
+	case COHORT_IOC_START:
+		ret = do_start(&req->i);
+		break;
+	case COHORT_IOC_STOP:
+		ret = do_stop(&req->i);
+		break;
+	default:
+		ret = do_delete(&req->i, &gone);
+		break;
+	}
+	mutex_unlock(&cohort_mutex);
+
+	if (gone) {
+		cancel_delayed_work_sync(&gone->watch);
+		kobject_del(&gone->kobj);
+		kobject_put(&gone->kobj);
+	}
+	if (copy_to_user(uarg, req, size) && !ret)
+		ret = -EFAULT;
+	kfree(req);
+	return ret;
+}
+
+static const struct file_operations cohort_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = cohort_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice cohort_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "cohort",
+	.fops = &cohort_fops,
+	.mode = 0600,
+};
+
+/**
+ * cohort_instances_init() - /dev/cohort and /sys/kernel/cohort/instances/
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init cohort_instances_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(inst_attrs); i++)
+		inst_attr_ptrs[i] = &inst_attrs[i].attr;
+	instances_kset = kset_create_and_add("instances", NULL, cohort_kobj);
+	if (!instances_kset)
+		return -ENOMEM;
+	return misc_register(&cohort_misc);
+}
