@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Cohort message ring: the layout in shared memory.
+ *
+ * One receive ring per kernel.  Any other kernel may send into it; only the
+ * owner receives.  The memory is writable by every kernel of the machine,
+ * so nothing in here is trusted by a reader: see docs/ring-protocol.md for
+ * the protocol, the state machine of a slot and the validation rules.
+ *
+ * Everything is little-endian x86_64 memory shared by kernels of the same
+ * build of this header; no pointers, offsets only.
+ */
+#ifndef _UAPI_LINUX_COHORT_RING_H
+#define _UAPI_LINUX_COHORT_RING_H
+
+#include <linux/types.h>
+
+#define COHORT_RING_MAGIC	0x52524843	/* "CHRR" in memory */
+#define COHORT_RING_VERSION	1
+
+/* Geometry.  Slots are one cache line each. */
+#define COHORT_RING_CACHELINE	64
+#define COHORT_RING_SLOT_SIZE	64
+#define COHORT_RING_HDR_SIZE	256	/* slot 0 starts here */
+#define COHORT_RING_SLOT_HDR	28	/* bytes of a slot before its data */
+#define COHORT_RING_SLOT_DATA	(COHORT_RING_SLOT_SIZE - COHORT_RING_SLOT_HDR)
+#define COHORT_RING_MIN_SLOTS	2
+#define COHORT_RING_MAX_SLOTS	(1U << 20)
+#define COHORT_RING_MAX_FRAGS	65535U
+#define COHORT_RING_MAX_SENDERS	64	/* sender ids 0..63 */
+
+/* Bytes of ring memory for a ring of @n slots. */
+#define COHORT_RING_BYTES(n)	\
+	(COHORT_RING_HDR_SIZE + (__u64)(n) * COHORT_RING_SLOT_SIZE)
+
+/* Message type 0 is never valid; the rest is the callers' business. */
+#define COHORT_RING_TYPE_INVALID	0
+
+/* cohort_ring_hdr.notify: the receiver wants a doorbell. */
+#define COHORT_RING_NOTIFY_OFF	0
+#define COHORT_RING_NOTIFY_ON	1
+
+/**
+ * struct cohort_ring_hdr - ring header, the first 256 bytes of the ring
+ * @magic: %COHORT_RING_MAGIC, written last by the receiver at init
+ * @version: %COHORT_RING_VERSION; a reader refuses any other value
+ * @hdr_size: offset of slot 0 from the start of the ring
+ * @slot_size: size of one slot, %COHORT_RING_SLOT_SIZE
+ * @nslots: number of slots, a power of two
+ * @max_msg: largest message in bytes the receiver reassembles
+ * @max_senders: sender ids are below this
+ * @owner: kernel id of the receiver
+ * @ring_size: bytes of the whole ring, header included
+ * @flags: none defined, 0
+ * @reserved0: 0
+ * @tail: next position to claim; senders move it with compare-and-swap
+ * @reserved1: 0
+ * @notify: %COHORT_RING_NOTIFY_ON while the receiver wants doorbells
+ * @reserved2: 0
+ * @head: position the receiver has consumed up to; a hint for senders
+ * @reserved3: 0
+ *
+ * Each group sits in its own cache line: line 0 is written once, line 1 by
+ * senders, lines 2 and 3 by the receiver.
+ */
+struct cohort_ring_hdr {
+	__u32 magic;
+	__u32 version;
+	__u32 hdr_size;
+	__u32 slot_size;
+	__u32 nslots;
+	__u32 max_msg;
+	__u32 max_senders;
+	__u32 owner;
+	__u64 ring_size;
+	__u32 flags;
+	__u32 reserved0[5];
+
+	__u64 tail;
+	__u64 reserved1[7];
+
+	__u32 notify;
+	__u32 reserved2[15];
+
+	__u64 head;
+	__u64 reserved3[7];
+};
+
+/**
+ * struct cohort_ring_slot - one cache line of the ring
+ * @seq: state word.  For position p (slot index p % nslots): p = free for
+ *	position p (or claimed and being written), p + 1 = published,
+ *	p + nslots = released by the receiver (free for position p + nslots)
+ * @csum: checksum of bytes 8..63 (this field taken as 0) and of position p
+ * @sender: sender kernel id
+ * @type: message type, never %COHORT_RING_TYPE_INVALID
+ * @msg_seq: per-sender message sequence number, +1 per message
+ * @len: total length of the message in bytes
+ * @frag: index of this fragment, 0..nfrags-1
+ * @nfrags: fragments of the message, DIV_ROUND_UP(len, 36), 1 when len is 0
+ * @data: bytes frag * 36 .. of the message, zero padded
+ */
+struct cohort_ring_slot {
+	__u64 seq;
+	__u32 csum;
+	__u16 sender;
+	__u16 type;
+	__u32 msg_seq;
+	__u32 len;
+	__u16 frag;
+	__u16 nfrags;
+	__u8 data[COHORT_RING_SLOT_DATA];
+};
+
+_Static_assert(sizeof(struct cohort_ring_hdr) == COHORT_RING_HDR_SIZE,
+	       "cohort_ring_hdr size");
+_Static_assert(__builtin_offsetof(struct cohort_ring_hdr, tail) == 64,
+	       "cohort_ring_hdr.tail in line 1");
+_Static_assert(__builtin_offsetof(struct cohort_ring_hdr, notify) == 128,
+	       "cohort_ring_hdr.notify in line 2");
+_Static_assert(__builtin_offsetof(struct cohort_ring_hdr, head) == 192,
+	       "cohort_ring_hdr.head in line 3");
+_Static_assert(sizeof(struct cohort_ring_slot) == COHORT_RING_SLOT_SIZE,
+	       "cohort_ring_slot size");
+_Static_assert(__builtin_offsetof(struct cohort_ring_slot, data) ==
+	       COHORT_RING_SLOT_HDR, "cohort_ring_slot header size");
+
+#endif /* _UAPI_LINUX_COHORT_RING_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cohort message ring: the API.
+ *
+ * The same source builds in the kernel (drivers/cohort/) and in userspace.
+ * A receiver owns a struct cohort_ring_rx for its ring; a sender owns one
+ * struct cohort_ring_tx per ring it sends into.  Both live in private
+ * memory; only the ring itself is shared.  See docs/ring-protocol.md.
+ */
+#ifndef _COHORT_RING_H
+#define _COHORT_RING_H
+
+#include "ring_os.h"
+#include <uapi/linux/cohort_ring.h>
+
+/**
+ * struct cohort_ring_stats - counters, per ring or per peer
+ * @sent: messages published (sender side)
+ * @received: messages delivered whole (receiver side)
+ * @doorbells: sends after which the receiver wanted a doorbell
+ * @doorbells_suppressed: sends that needed no doorbell
+ * @errors: sender: publishes that failed; receiver: invalid slots
+ * @drops: messages known lost (sequence gaps, partial messages,
+ *	quarantined senders, sends cancelled by the receiver)
+ * @full: sends refused with -EAGAIN
+ * @skipped: slots the receiver skipped after the claim timeout
+ * @stale: messages (counted at their first fragment) discarded because
+ *	their sequence number had already been delivered or counted as dropped
+ */
+struct cohort_ring_stats {
+	u64 sent;
+	u64 received;
+	u64 doorbells;
+	u64 doorbells_suppressed;
+	u64 errors;
+	u64 drops;
+	u64 full;
+	u64 skipped;
+	u64 stale;
+};
+
+/**
+ * struct cohort_ring_msg - a message handed to the receiver's deliver hook
+ * @sender: sender kernel id
+ * @type: message type
+ * @seq: the sender's sequence number of the message
+ * @len: length of @data
+ * @data: the message; valid only during the call
+ */
+struct cohort_ring_msg {
+	u16 sender;
+	u16 type;
+	u32 seq;
+	u32 len;
+	const void *data;
+};
+
+/**
+ * struct cohort_ring_rx_ops - the receiver's hooks
+ * @deliver: called once per message, in order per sender
+ * @error: optional; called for every invalid slot with the sender it claims
+ *	to come from, or -1 when the slot cannot be attributed, and a negative
+ *	errno saying what was wrong.  The caller may quarantine the sender.
+ * @alloc: optional; returns a reassembly buffer of @size bytes for one
+ *	sender, or NULL.  Called from cohort_ring_poll(), at most once per
+ *	sender.  Without it messages of more than one slot are dropped.
+ * @free: releases what @alloc returned
+ */
+struct cohort_ring_rx_ops {
+	void (*deliver)(void *ctx, const struct cohort_ring_msg *msg);
+	void (*error)(void *ctx, int sender, int err);
+	void *(*alloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, void *ptr, size_t size);
+};
+
+/**
+ * struct cohort_ring_rx_config - how a receiver formats its ring
+ * @max_msg: largest message in bytes; at most nslots slots and
+ *	%COHORT_RING_MAX_FRAGS fragments
+ * @max_senders: sender ids are below this, at most %COHORT_RING_MAX_SENDERS
+ * @ntypes: message types are 1..@ntypes - 1; 0 accepts any non-zero type
+ * @owner: the receiver's kernel id, written to the header
+ * @claim_timeout: time, in the unit of the @now passed to
+ *	cohort_ring_poll(), after which a claimed but unpublished slot is
+ *	skipped; 0 never skips
+ */
+struct cohort_ring_rx_config {
+	u32 max_msg;
+	u32 max_senders;
+	u32 ntypes;
+	u32 owner;
+	u64 claim_timeout;
+};
+
+/* Receiver's private state about one sender. */
+struct cohort_ring_peer {
+	struct cohort_ring_stats stats;
+	u8 *buf;		/* reassembly buffer, max_msg bytes */
+	u32 next_seq;		/* next expected message sequence */
+	u32 cur_seq;		/* message being reassembled or skipped */
+	u32 cur_len;
+	u16 cur_type;
+	u16 cur_nfrags;
+	u16 next_frag;
+	bool synced;		/* next_seq is known */
+	bool in_msg;		/* reassembling cur_seq */
+	bool skipping;		/* discarding the rest of cur_seq */
+	bool quarantined;
+};
+
+/* Receiver state.  Private memory; nothing here is shared. */
+struct cohort_ring_rx {
+	struct cohort_ring_hdr *hdr;
+	struct cohort_ring_slot *slots;
+	u32 nslots;
+	u32 mask;
+	u32 max_msg;
+	u32 max_senders;
+	u32 ntypes;
+	u64 head;		/* private consumer position */
+	u64 claim_timeout;
+	u64 stall_pos;		/* position of the stall being timed */
+	u64 stall_since;
+	bool stall_active;
+	bool stalled;		/* last poll stopped at an unpublished slot */
+	const struct cohort_ring_rx_ops *ops;
+	void *ctx;
+	struct cohort_ring_stats stats;
+	struct cohort_ring_peer peers[COHORT_RING_MAX_SENDERS];
+};
+
+/* Sender state for one destination ring.  Private memory. */
+struct cohort_ring_tx {
+	struct cohort_ring_hdr *hdr;
+	struct cohort_ring_slot *slots;
+	u32 nslots;
+	u32 mask;
+	u32 max_msg;
+	u16 sender;
+	u32 next_seq;
+	struct cohort_ring_stats stats;
+};
+
+/**
+ * struct cohort_ring_geom - what cohort_ring_check() found in a header
+ * @nslots: number of slots
+ * @max_msg: largest message the receiver takes
+ * @max_senders: sender ids are below this
+ * @owner: the receiver's kernel id
+ */
+struct cohort_ring_geom {
+	u32 nslots;
+	u32 max_msg;
+	u32 max_senders;
+	u32 owner;
+};
+
+u32 cohort_ring_nfrags(u32 len);
+u32 cohort_ring_slot_csum(const struct cohort_ring_slot *slot, u64 pos);
+int cohort_ring_check(const void *mem, size_t size,
+		      struct cohort_ring_geom *geom);
+
+int cohort_ring_rx_init(struct cohort_ring_rx *rx, void *mem, size_t size,
+			const struct cohort_ring_rx_config *cfg,
+			const struct cohort_ring_rx_ops *ops, void *ctx);
+void cohort_ring_rx_fini(struct cohort_ring_rx *rx);
+int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now);
+bool cohort_ring_rx_pending(struct cohort_ring_rx *rx);
+bool cohort_ring_rx_stalled(const struct cohort_ring_rx *rx);
+bool cohort_ring_notify_enable(struct cohort_ring_rx *rx);
+void cohort_ring_notify_disable(struct cohort_ring_rx *rx);
+int cohort_ring_rx_quarantine(struct cohort_ring_rx *rx, unsigned int sender,
+			      bool on);
+int cohort_ring_rx_reset_peer(struct cohort_ring_rx *rx, unsigned int sender);
+int cohort_ring_rx_stats(const struct cohort_ring_rx *rx, int sender,
+			 struct cohort_ring_stats *st);
+
+int cohort_ring_tx_attach(struct cohort_ring_tx *tx, void *mem, size_t size,
+			  unsigned int sender);
+int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
+		     const void *buf, size_t len, bool *need_doorbell);
+void cohort_ring_tx_stats(const struct cohort_ring_tx *tx,
+			  struct cohort_ring_stats *st);
+
+#ifdef COHORT_RING_TEST_HOOKS
+/* Tests only: called by cohort_ring_send() before publishing each slot. */
+void cohort_ring_test_before_publish(struct cohort_ring_tx *tx, u64 pos);
+#endif
+
+#endif /* _COHORT_RING_H */

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the ring protocol: single-threaded semantics.
+ * Validation and garbage are in test_ring_fuzz.c.
+ */
+#include "ring_test_util.h"
+
+#define TMO	1000	/* claim timeout, in the tests' time unit */
+
+static void test_init_geometry(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_hdr *h = rt_hdr(t);
+	struct cohort_ring_geom g;
+
+	assert_int_equal(h->magic, COHORT_RING_MAGIC);
+	assert_int_equal(h->version, COHORT_RING_VERSION);
+	assert_int_equal(h->hdr_size, COHORT_RING_HDR_SIZE);
+	assert_int_equal(h->slot_size, 64);
+	assert_int_equal(h->nslots, 64);
+	assert_int_equal(h->owner, 7);
+	assert_int_equal(h->ring_size, COHORT_RING_BYTES(64));
+	assert_int_equal(h->tail, 0);
+	assert_int_equal(h->notify, COHORT_RING_NOTIFY_ON);
+	for (unsigned int i = 0; i < 64; i++)
+		assert_int_equal(rt_slot(t, i)->seq, i);
+	assert_int_equal(cohort_ring_check(t->mem, t->size, &g), 0);
+	assert_int_equal(g.nslots, 64);
+	assert_int_equal(g.max_msg, 1000);
+	assert_int_equal(g.max_senders, 8);
+	assert_int_equal(g.owner, 7);
+	rt_free(t);
+}
+
+static void test_init_sizes(void **state)
+{
+	struct cohort_ring_rx_config cfg = { .max_msg = 36, .max_senders = 4 };
+	struct cohort_ring_rx_ops ops = { .deliver = rt_deliver };
+	struct cohort_ring_rx rx;
+	size_t size = COHORT_RING_BYTES(100);
+	uint8_t *mem = aligned_alloc(64, size + 64);
+
+	/* The largest power of two that fits. */
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 0);
+	assert_int_equal(rx.nslots, 64);
+	/* Misaligned, too small, bad limits, no deliver hook. */
+	assert_int_equal(cohort_ring_rx_init(&rx, mem + 8, size, &cfg, &ops,
+					     NULL), -EINVAL);
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, COHORT_RING_BYTES(1),
+					     &cfg, &ops, NULL), -EINVAL);
+	cfg.max_msg = 64 * COHORT_RING_SLOT_DATA + 1;	/* 65 slots */
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 -EINVAL);
+	cfg.max_msg = 64 * COHORT_RING_SLOT_DATA;
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 0);
+	cfg.max_senders = 0;
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 -EINVAL);
+	cfg.max_senders = COHORT_RING_MAX_SENDERS + 1;
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 -EINVAL);
+	cfg.max_senders = 4;
+	ops.deliver = NULL;
+	assert_int_equal(cohort_ring_rx_init(&rx, mem, size, &cfg, &ops, NULL),
+			 -EINVAL);
+	free(mem);
+}
+
+static void test_attach_validation(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_hdr *h = rt_hdr(t);
+	struct cohort_ring_tx tx;
+
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3), 0);
+	assert_int_equal(tx.nslots, 64);
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 8),
+			 -EINVAL);
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size - 64, 3),
+			 -ERANGE);
+	assert_int_equal(cohort_ring_tx_attach(&tx, (uint8_t *)t->mem + 4,
+					       t->size, 3), -EINVAL);
+	assert_int_equal(cohort_ring_tx_attach(&tx, NULL, t->size, 3), -EINVAL);
+
+	/* An unknown layout version is refused with its own error. */
+	h->version = COHORT_RING_VERSION + 1;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EPROTONOSUPPORT);
+	h->version = 0;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EPROTONOSUPPORT);
+	h->version = COHORT_RING_VERSION;
+
+	h->magic ^= 1;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -ENODEV);
+	h->magic ^= 1;
+
+	h->nslots = 48;			/* not a power of two */
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->nslots = 128;		/* ring_size disagrees */
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->ring_size = COHORT_RING_BYTES(128);	/* bigger than the mapping */
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -ERANGE);
+	h->nslots = 64;
+	h->ring_size = COHORT_RING_BYTES(64);
+	h->slot_size = 128;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->slot_size = 64;
+	h->hdr_size = 128;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->hdr_size = COHORT_RING_HDR_SIZE;
+	h->max_msg = 65 * COHORT_RING_SLOT_DATA;	/* more than the ring */
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->max_msg = 1000;
+	h->max_senders = 0;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3),
+			 -EINVAL);
+	h->max_senders = 8;
+	assert_int_equal(cohort_ring_tx_attach(&tx, t->mem, t->size, 3), 0);
+
+	/* The sender keeps its own geometry: later header damage is moot. */
+	h->nslots = 3;
+	h->max_msg = 0xffffffff;
+	assert_int_equal(rt_send(&tx, 1, 500, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 1001, NULL), -EMSGSIZE);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 1);
+	assert_int_equal(t->rec[0].len, 500);
+	assert_true(t->rec[0].intact);
+	rt_free(t);
+}
+
+static void test_send_receive(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+	bool bell;
+
+	rt_attach(t, &tx, 2);
+	assert_int_equal(rt_send(&tx, 5, 20, &bell), 0);
+	assert_true(bell);
+	assert_int_equal(rt_hdr(t)->tail, 1);
+	assert_int_equal(rt_slot(t, 0)->seq, 1);	/* published */
+	assert_true(cohort_ring_rx_pending(&t->rx));
+
+	assert_int_equal(cohort_ring_poll(&t->rx, 16, 0), 1);
+	assert_int_equal(t->nrec, 1);
+	assert_int_equal(t->rec[0].sender, 2);
+	assert_int_equal(t->rec[0].type, 5);
+	assert_int_equal(t->rec[0].seq, 0);
+	assert_int_equal(t->rec[0].len, 20);
+	assert_true(t->rec[0].intact);
+	assert_int_equal(rt_slot(t, 0)->seq, 64);	/* released */
+	assert_int_equal(rt_hdr(t)->head, 1);
+	assert_false(cohort_ring_rx_pending(&t->rx));
+	assert_int_equal(cohort_ring_poll(&t->rx, 16, 0), 0);
+	assert_false(cohort_ring_rx_stalled(&t->rx));
+
+	/* Bad arguments touch nothing. */
+	assert_int_equal(cohort_ring_send(&tx, 0, "x", 1, &bell), -EINVAL);
+	assert_int_equal(cohort_ring_send(&tx, 0x10000, "x", 1, &bell),
+			 -EINVAL);
+	assert_int_equal(cohort_ring_send(&tx, 1, NULL, 1, &bell), -EINVAL);
+	assert_int_equal(rt_hdr(t)->tail, 1);
+
+	/* Empty message, NULL doorbell pointer. */
+	assert_int_equal(cohort_ring_send(&tx, 6, NULL, 0, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 2);
+	assert_int_equal(t->rec[1].len, 0);
+	assert_int_equal(t->rec[1].seq, 1);
+
+	cohort_ring_tx_stats(&tx, &st);
+	assert_int_equal(st.sent, 2);
+	assert_int_equal(st.doorbells, 2);
+	assert_int_equal(cohort_ring_rx_stats(&t->rx, -1, &st), 0);
+	assert_int_equal(st.received, 2);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(st.drops, 0);
+	assert_int_equal(cohort_ring_rx_stats(&t->rx, 2, &st), 0);
+	assert_int_equal(st.received, 2);
+	assert_int_equal(cohort_ring_rx_stats(&t->rx, 1, &st), 0);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(cohort_ring_rx_stats(&t->rx, 8, &st), -EINVAL);
+	rt_free(t);
+}
+
+/* Every length from 0 to 300 bytes, then up to 64 KiB and past it. */
+static void test_fragmentation(void **state)
+{
+	static const uint32_t big[] = {
+		511, 512, 513, 4095, 4096, 4097, 36 * 1000, 36 * 1000 + 1,
+		65535, 65536, 65537, 65536 + 36 * 10 + 5, 70000,
+	};
+	struct rt *t = rt_new(4096, 70000, TMO);
+	struct cohort_ring_tx tx;
+	unsigned int n = 0;
+
+	rt_attach(t, &tx, 1);
+	for (uint32_t len = 0; len <= 300; len++) {
+		assert_int_equal(rt_send(&tx, 1, len, NULL), 0);
+		assert_int_equal(rt_drain(t, 0), cohort_ring_nfrags(len));
+		assert_int_equal(t->nrec, ++n);
+		assert_int_equal(t->rec[n - 1].len, len);
+		assert_int_equal(t->rec[n - 1].seq, len);
+		assert_true(t->rec[n - 1].intact);
+	}
+	for (unsigned int i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		assert_int_equal(rt_send(&tx, 2, big[i], NULL), 0);
+		rt_drain(t, 0);
+		assert_int_equal(t->nrec, ++n);
+		assert_int_equal(t->rec[n - 1].len, big[i]);
+		assert_int_equal(t->rec[n - 1].type, 2);
+		assert_true(t->rec[n - 1].intact);
+	}
+	assert_int_equal(rt_send(&tx, 2, 70001, NULL), -EMSGSIZE);
+	/* One buffer for the sender, allocated on first use. */
+	assert_int_equal(t->allocs, 1);
+	assert_int_equal(t->rx.stats.errors, 0);
+	assert_int_equal(t->rx.stats.drops, 0);
+	assert_int_equal(cohort_ring_nfrags(0), 1);
+	assert_int_equal(cohort_ring_nfrags(36), 1);
+	assert_int_equal(cohort_ring_nfrags(37), 2);
+	assert_int_equal(cohort_ring_nfrags(65536), 1821);
+	rt_free(t);
+}
+
+/* Several messages in flight, several fragments, before one poll. */
+static void test_batched_fragments(void **state)
+{
+	struct rt *t = rt_new(256, 2000, TMO);
+	struct cohort_ring_tx a, b;
+	uint32_t lens[] = { 100, 3, 1500, 36, 37, 0, 700 };
+
+	rt_attach(t, &a, 1);
+	rt_attach(t, &b, 2);
+	for (unsigned int i = 0; i < 7; i++) {
+		assert_int_equal(rt_send(&a, 1, lens[i], NULL), 0);
+		assert_int_equal(rt_send(&b, 1, lens[6 - i] / 2, NULL), 0);
+		if (i == 3)
+			rt_drain(t, 0);
+	}
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 14);
+	for (unsigned int i = 0; i < 14; i++)
+		assert_true(t->rec[i].intact);
+	assert_int_equal(rt_count(t, 1), 7);
+	assert_int_equal(rt_count(t, 2), 7);
+	assert_int_equal(t->allocs, 2);
+	rt_free(t);
+}
+
+static void test_full_ring(void **state)
+{
+	struct rt *t = rt_new(16, 16 * 36, TMO);
+	struct cohort_ring_hdr *h = rt_hdr(t);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+	unsigned int i;
+
+	rt_attach(t, &tx, 1);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(rt_send(&tx, 1, 30, NULL), 0);
+	/* Full: refused, no hole, no sequence number used. */
+	assert_int_equal(rt_send(&tx, 1, 30, NULL), -EAGAIN);
+	assert_int_equal(rt_send(&tx, 1, 30, NULL), -EAGAIN);
+	assert_int_equal(h->tail, 16);
+	assert_int_equal(tx.next_seq, 16);
+	cohort_ring_tx_stats(&tx, &st);
+	assert_int_equal(st.full, 2);
+
+	/* Room for 3 slots: a 4-slot message is refused whole. */
+	assert_int_equal(cohort_ring_poll(&t->rx, 3, 0), 3);
+	assert_int_equal(rt_send(&tx, 1, 4 * 36, NULL), -EAGAIN);
+	assert_int_equal(h->tail, 16);
+	assert_int_equal(rt_send(&tx, 1, 3 * 36, NULL), 0);
+	assert_int_equal(h->tail, 19);
+	assert_int_equal(rt_send(&tx, 1, 1, NULL), -EAGAIN);
+
+	/* The whole ring as one message, once it is empty. */
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 17);
+	assert_int_equal(rt_send(&tx, 1, 16 * 36, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 0, NULL), -EAGAIN);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 18);
+	for (i = 0; i < 18; i++) {
+		assert_int_equal(t->rec[i].seq, i);
+		assert_true(t->rec[i].intact);
+	}
+	assert_int_equal(t->rx.stats.errors + t->rx.stats.drops, 0);
+	rt_free(t);
+}
+
+/* Many laps round a small ring: positions keep counting. */
+static void test_wraparound(void **state)
+{
+	struct rt *t = rt_new(8, 8 * 36, TMO);
+	struct cohort_ring_tx tx;
+
+	rt_attach(t, &tx, 0);
+	for (unsigned int i = 0; i < 5000; i++) {
+		assert_int_equal(rt_send(&tx, 3, (i * 37) % (8 * 36 + 1),
+					 NULL), 0);
+		rt_drain(t, 0);
+		assert_int_equal(t->nrec, 1);
+		assert_true(t->rec[0].intact);
+		assert_int_equal(t->rec[0].seq, i);
+		t->nrec = 0;
+	}
+	assert_true(rt_hdr(t)->tail > 5000);
+	rt_free(t);
+}
+
+static void test_budget(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+
+	rt_attach(t, &tx, 1);
+	for (unsigned int i = 0; i < 10; i++)
+		assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(cohort_ring_poll(&t->rx, 3, 0), 3);
+	assert_int_equal(t->nrec, 3);
+	assert_int_equal(cohort_ring_poll(&t->rx, 0, 0), 0);
+	assert_int_equal(cohort_ring_poll(&t->rx, 100, 0), 7);
+	assert_int_equal(t->nrec, 10);
+	/* A 3-slot message with a budget of 2: finished by the next poll. */
+	assert_int_equal(rt_send(&tx, 1, 100, NULL), 0);
+	assert_int_equal(cohort_ring_poll(&t->rx, 2, 0), 2);
+	assert_int_equal(t->nrec, 10);
+	assert_int_equal(cohort_ring_poll(&t->rx, 2, 0), 1);
+	assert_int_equal(t->nrec, 11);
+	assert_true(t->rec[10].intact);
+	rt_free(t);
+}
+
+/* The NAPI-style cycle as a driver runs it. */
+static void test_notify(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+	bool bell;
+
+	rt_attach(t, &tx, 1);
+	/* Enabled at start: the first send wants a doorbell. */
+	assert_int_equal(rt_send(&tx, 1, 10, &bell), 0);
+	assert_true(bell);
+	/* Doorbell handler: disable, then drain. */
+	cohort_ring_notify_disable(&t->rx);
+	assert_int_equal(rt_hdr(t)->notify, COHORT_RING_NOTIFY_OFF);
+	/* While disabled, senders do not ring. */
+	assert_int_equal(rt_send(&tx, 1, 10, &bell), 0);
+	assert_false(bell);
+	assert_int_equal(rt_send(&tx, 1, 100, &bell), 0);
+	assert_false(bell);
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 5);
+	/* A late arrival between the drain and re-enabling is seen. */
+	assert_int_equal(rt_send(&tx, 1, 10, &bell), 0);
+	assert_false(bell);
+	assert_true(cohort_ring_notify_enable(&t->rx));
+	cohort_ring_notify_disable(&t->rx);
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 1);
+	assert_false(cohort_ring_notify_enable(&t->rx));
+	assert_int_equal(rt_hdr(t)->notify, COHORT_RING_NOTIFY_ON);
+	/* Enabled again: the next send rings. */
+	assert_int_equal(rt_send(&tx, 1, 10, &bell), 0);
+	assert_true(bell);
+	cohort_ring_tx_stats(&tx, &st);
+	assert_int_equal(st.doorbells, 2);
+	assert_int_equal(st.doorbells_suppressed, 3);
+	assert_int_equal(st.sent, 5);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 5);
+
+	/* A claimed, unpublished slot at enable time: not pending; its
+	 * sender will see the flag after publishing. */
+	rt_hdr(t)->tail++;
+	assert_false(cohort_ring_notify_enable(&t->rx));
+	rt_free(t);
+}
+
+/* Senders interleave; each one's messages arrive in its order. */
+static void test_per_sender_order(void **state)
+{
+	struct rt *t = rt_new(4096, 1000, TMO);
+	struct cohort_ring_tx tx[4];
+	uint32_t next[4] = { 0 };
+	unsigned int i;
+
+	srand(1);
+	for (i = 0; i < 4; i++)
+		rt_attach(t, &tx[i], i + 1);
+	for (i = 0; i < 4000; i++) {
+		unsigned int k = (unsigned int)rand() % 4;
+
+		assert_int_equal(rt_send(&tx[k], 1 + k, (size_t)rand() % 120,
+					 NULL), 0);
+		if (rand() % 16 == 0)
+			cohort_ring_poll(&t->rx, (unsigned int)rand() % 8, 0);
+		if (i % 1000 == 999)
+			rt_drain(t, 0);
+	}
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 4000);
+	for (i = 0; i < t->nrec; i++) {
+		unsigned int k = t->rec[i].sender - 1;
+
+		assert_true(t->rec[i].intact);
+		assert_int_equal(t->rec[i].type, 1 + k);
+		assert_int_equal(t->rec[i].seq, next[k]);
+		next[k]++;
+	}
+	assert_int_equal(t->rx.stats.errors + t->rx.stats.drops, 0);
+	rt_free(t);
+}
+
+/* A sender claimed one slot and died. */
+static void test_dead_claimer(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_hdr *h = rt_hdr(t);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+
+	rt_attach(t, &tx, 1);
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	h->tail++;			/* the dead claim, position 1 */
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 100, NULL), 0);
+
+	/* The first poll starts the clock at the unpublished slot. */
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 5000), 1);
+	assert_true(cohort_ring_rx_stalled(&t->rx));
+	assert_int_equal(t->nrec, 1);
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 5000 + TMO - 1), 0);
+	assert_true(cohort_ring_rx_stalled(&t->rx));
+	/* Timed out: skipped, the rest flows. */
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 5000 + TMO), 5);
+	assert_false(cohort_ring_rx_stalled(&t->rx));
+	assert_int_equal(t->nrec, 3);
+	assert_int_equal(rt_slot(t, 1)->seq, 1 + 64);	/* free for next lap */
+	cohort_ring_rx_stats(&t->rx, -1, &st);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(st.drops, 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(t->rec[i].seq, i);
+		assert_true(t->rec[i].intact);
+	}
+	/* The ring goes on, laps over the skipped slot. */
+	for (unsigned int i = 0; i < 200; i++) {
+		assert_int_equal(rt_send(&tx, 1, 50, NULL), 0);
+		rt_drain(t, 6000);
+	}
+	assert_int_equal(t->nrec, 203);
+	rt_free(t);
+}
+
+/* A dead multi-slot claim costs one timeout, not one per slot. */
+static void test_dead_claimer_multi(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_hdr *h = rt_hdr(t);
+	struct cohort_ring_tx tx;
+
+	rt_attach(t, &tx, 1);
+	h->tail += 10;
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 0);
+	assert_true(cohort_ring_rx_stalled(&t->rx));
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, TMO), 11);
+	assert_int_equal(t->nrec, 1);
+	assert_int_equal(t->rx.stats.skipped, 10);
+
+	/* The clock restarts for the next stall, after an empty ring. */
+	h->tail += 1;
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, TMO + 1), 0);
+	assert_true(cohort_ring_rx_stalled(&t->rx));
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 2 * TMO), 0);
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 2 * TMO + 1), 1);
+	assert_int_equal(t->rx.stats.skipped, 11);
+	rt_free(t);
+}
+
+/* A claim timeout of 0 never skips. */
+static void test_no_timeout(void **state)
+{
+	struct rt *t = rt_new(64, 1000, 0);
+
+	rt_hdr(t)->tail++;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(cohort_ring_poll(&t->rx, 64, (u64)i << 40),
+				 0);
+		assert_true(cohort_ring_rx_stalled(&t->rx));
+	}
+	rt_free(t);
+}
+
+/*
+ * A late publisher: the receiver skips a slot while its sender is slow;
+ * the sender's publish fails, it reports -ECANCELED, and the receiver
+ * counts the message as dropped when the sender's next one arrives.
+ */
+static struct rt *late_rt;
+static int late_calls;
+
+static void late_hook(struct cohort_ring_tx *tx, uint64_t pos)
+{
+	if (late_calls++)
+		return;
+	assert_int_equal(cohort_ring_poll(&late_rt->rx, 64, 100), 0);
+	assert_true(cohort_ring_rx_stalled(&late_rt->rx));
+	/* The whole claim is skipped in one go. */
+	assert_int_equal(cohort_ring_poll(&late_rt->rx, 64, 100 + TMO),
+			 cohort_ring_nfrags(200));
+}
+
+static void test_late_publisher(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+	bool bell;
+
+	late_rt = t;
+	late_calls = 0;
+	rt_attach(t, &tx, 3);
+	rt_hook = late_hook;
+	assert_int_equal(rt_send(&tx, 1, 200, &bell), -ECANCELED);
+	rt_hook = NULL;
+	assert_true(bell);
+	cohort_ring_tx_stats(&tx, &st);
+	assert_int_equal(st.errors, 1);
+	assert_int_equal(st.drops, 1);
+	assert_int_equal(st.sent, 0);
+
+	/* Its late writes landed in released slots: nothing published. */
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 2000), 0);
+	assert_int_equal(t->nrec, 0);
+	/* Next message: delivered, the cancelled one counted as a drop. */
+	assert_int_equal(rt_send(&tx, 1, 200, NULL), 0);
+	rt_drain(t, 2000);
+	assert_int_equal(t->nrec, 1);
+	assert_int_equal(t->rec[0].seq, 1);
+	assert_true(t->rec[0].intact);
+	cohort_ring_rx_stats(&t->rx, 3, &st);
+	assert_int_equal(st.drops, 1);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(st.received, 1);
+	rt_free(t);
+}
+
+static void test_quarantine(void **state)
+{
+	struct rt *t = rt_new(256, 1000, TMO);
+	struct cohort_ring_tx a, b;
+	struct cohort_ring_stats st;
+
+	rt_attach(t, &a, 1);
+	rt_attach(t, &b, 2);
+	assert_int_equal(cohort_ring_rx_quarantine(&t->rx, 2, true), 0);
+	assert_int_equal(cohort_ring_rx_quarantine(&t->rx, 8, true), -EINVAL);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(rt_send(&a, 1, 100, NULL), 0);
+		assert_int_equal(rt_send(&b, 1, 100, NULL), 0);
+	}
+	rt_drain(t, 0);
+	assert_int_equal(rt_count(t, 1), 5);
+	assert_int_equal(rt_count(t, 2), 0);
+	cohort_ring_rx_stats(&t->rx, 2, &st);
+	assert_int_equal(st.drops, 5);
+	assert_int_equal(st.received, 0);
+	/* Lifted: the sender's next message is taken, whatever its seq. */
+	assert_int_equal(cohort_ring_rx_quarantine(&t->rx, 2, false), 0);
+	assert_int_equal(rt_send(&b, 1, 100, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(rt_count(t, 2), 1);
+	assert_int_equal(t->rec[t->nrec - 1].seq, 5);
+	cohort_ring_rx_stats(&t->rx, 2, &st);
+	assert_int_equal(st.drops, 5);
+	rt_free(t);
+}
+
+/* A sender restarts from sequence 0: stale until the peer is reset. */
+static void test_reset_peer(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+
+	rt_attach(t, &tx, 4);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	rt_drain(t, 0);
+	rt_attach(t, &tx, 4);			/* restarted */
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 3);
+	assert_int_equal(t->rx.peers[4].stats.stale, 1);
+	assert_int_equal(cohort_ring_rx_reset_peer(&t->rx, 4), 0);
+	assert_int_equal(cohort_ring_rx_reset_peer(&t->rx, 99), -EINVAL);
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 5);
+	assert_int_equal(t->rec[3].seq, 1);
+	assert_int_equal(t->rec[4].seq, 2);
+	rt_free(t);
+}
+
+/* Without alloc/free hooks, multi-slot messages are dropped, counted. */
+static void test_no_alloc(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_rx_config cfg = {
+		.max_msg = 1000, .max_senders = 8, .claim_timeout = TMO,
+	};
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+
+	cohort_ring_rx_fini(&t->rx);
+	t->ops.alloc = NULL;
+	assert_int_equal(cohort_ring_rx_init(&t->rx, t->mem, t->size, &cfg,
+					     &t->ops, t), -EINVAL);
+	t->ops.free = NULL;
+	assert_int_equal(cohort_ring_rx_init(&t->rx, t->mem, t->size, &cfg,
+					     &t->ops, t), 0);
+	rt_attach(t, &tx, 1);
+	assert_int_equal(rt_send(&tx, 1, 36, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 37, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 500, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 1, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 2);
+	assert_int_equal(t->rec[1].seq, 3);
+	cohort_ring_rx_stats(&t->rx, 1, &st);
+	assert_int_equal(st.drops, 2);
+	assert_int_equal(st.errors, 0);
+	rt_free(t);
+}
+
+static void test_checksum(void **state)
+{
+	struct cohort_ring_slot s;
+
+	memset(&s, 0, sizeof(s));
+	uint32_t c0 = cohort_ring_slot_csum(&s, 0);
+	uint32_t c1 = cohort_ring_slot_csum(&s, 1);
+	uint32_t c64 = cohort_ring_slot_csum(&s, 64);
+
+	assert_true(c0 != c1 && c0 != c64 && c1 != c64);
+	s.csum = 12345;			/* the csum field is not covered */
+	s.seq = 99;			/* nor the state word */
+	assert_int_equal(cohort_ring_slot_csum(&s, 0), c0);
+	/* Any single bit of bytes 12..63 changes it. */
+	for (unsigned int bit = 12 * 8; bit < 64 * 8; bit++) {
+		((uint8_t *)&s)[bit / 8] ^= 1u << (bit % 8);
+		assert_true(cohort_ring_slot_csum(&s, 0) != c0);
+		((uint8_t *)&s)[bit / 8] ^= 1u << (bit % 8);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_geometry),
+		cmocka_unit_test(test_init_sizes),
+		cmocka_unit_test(test_attach_validation),
+		cmocka_unit_test(test_send_receive),
+		cmocka_unit_test(test_fragmentation),
+		cmocka_unit_test(test_batched_fragments),
+		cmocka_unit_test(test_full_ring),
+		cmocka_unit_test(test_wraparound),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_notify),
+		cmocka_unit_test(test_per_sender_order),
+		cmocka_unit_test(test_dead_claimer),
+		cmocka_unit_test(test_dead_claimer_multi),
+		cmocka_unit_test(test_no_timeout),
+		cmocka_unit_test(test_late_publisher),
+		cmocka_unit_test(test_quarantine),
+		cmocka_unit_test(test_reset_peer),
+		cmocka_unit_test(test_no_alloc),
+		cmocka_unit_test(test_checksum),
+	};
+
+	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);
+}
