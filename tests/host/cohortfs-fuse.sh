@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cohortfs-fuse: the POSIX checks on a mount, two mounts of one image
+# seeing each other's changes, an image populated by mkfs -d matching its
+# source, a crashed mount's orphans reclaimed by the next one, bad input.
+# Skips (77) where FUSE cannot mount.
+set -uo pipefail
+BIN=${BIN:-build/host/bin}
+for p in mkfs.cohortfs fsck.cohortfs cohortfs-fuse cohortfs-posix-check; do
+	[ -x "$BIN/$p" ] || { echo "missing $BIN/$p (make tools)"; exit 1; }
+done
+if [ ! -c /dev/fuse ] || ! command -v fusermount3 >/dev/null; then
+	echo "SKIP: no /dev/fuse or fusermount3"
+	exit 77
+fi
+T=$(mktemp -d)
+mounts=()
+cleanup() {
+	for m in "${mounts[@]}"; do
+		fusermount3 -u "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+# unmount and wait until the daemon has let go of the image
+umnt() {
+	local i
+	fusermount3 -u "$1" || return 1
+	for i in $(seq 1 100); do
+		pgrep -f "cohortfs-fuse [^ ]* $1\$" >/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+FUSE="$BIN/cohortfs-fuse"
+export ASAN_OPTIONS=detect_leaks=0
+
+"$BIN/mkfs.cohortfs" -q -s 256M "$T/img" || fail mkfs
+mkdir "$T/a" "$T/b" "$T/c"
+if ! "$FUSE" "$T/img" "$T/a" 2>"$T/err"; then
+	cat "$T/err"
+	echo "SKIP: FUSE mount not possible here"
+	exit 77
+fi
+mounts+=("$T/a")
+"$FUSE" "$T/img" "$T/b" || fail "second mount"
+mounts+=("$T/b")
+
+timeout 300 "$BIN/cohortfs-posix-check" "$T/a" || fail "POSIX checks on the FUSE mount"
+
+# two mounts, one image
+echo one >"$T/a/x" || fail write
+[ "$(cat "$T/b/x")" = one ] || fail "mount b does not see a's file"
+mv "$T/b/x" "$T/b/y" || fail "rename in b"
+[ ! -e "$T/a/x" ] && [ "$(cat "$T/a/y")" = one ] || fail "a does not see b's rename"
+exec 9<"$T/a/y"
+rm "$T/b/y" || fail "unlink in b"
+[ "$(cat <&9)" = one ] || fail "a's open file lost after unlink in b"
+exec 9<&-
+for i in $(seq 1 50); do echo "$i" >"$T/a/f$i"; done
+n=$(ls "$T/b" | grep -c '^f')
+[ "$n" = 50 ] || fail "b lists $n of 50 files"
+# appends from both mounts at once
+( for i in $(seq 1 200); do echo "a$i" >>"$T/a/log"; done ) &
+( for i in $(seq 1 200); do echo "b$i" >>"$T/b/log"; done ) &
+wait
+[ "$(wc -l <"$T/a/log")" = 400 ] || fail "appends from two mounts lost: $(wc -l <"$T/a/log")"
+
+# a crashed mount's held orphan is reclaimed by the next mount
+echo orphan >"$T/b/orph"
+exec 8<"$T/b/orph"
+rm "$T/a/orph"
+pid=$(pgrep -f "cohortfs-fuse $T/img $T/b\$" | head -1)
+[ -n "$pid" ] || fail "no pid for mount b"
+exec 8<&-
+kill -9 "$pid"
+sleep 0.2
+fusermount3 -u "$T/b" 2>/dev/null || umount -l "$T/b"
+umnt "$T/a" || fail "unmount a"
+mounts=()
+"$FUSE" "$T/img" "$T/c" || fail "mount after crash"
+mounts+=("$T/c")
+umnt "$T/c" || fail "unmount c"
+mounts=()
+"$BIN/fsck.cohortfs" -n "$T/img" || fail "fsck after mounts"
+
+# mkfs -d: contents, modes, owners, times, links survive
+mkdir -p "$T/src/d/e"
+head -c 300000 /dev/urandom >"$T/src/big"
+printf 'small\n' >"$T/src/d/f"
+ln "$T/src/big" "$T/src/d/e/hard"
+ln -s ../big "$T/src/d/sym"
+mkfifo "$T/src/d/fifo"
+chmod 0750 "$T/src/d"
+chown 12:34 "$T/src/d/f"
+touch -h -d '2001-02-03 04:05:06' "$T/src/d/f" "$T/src/d/sym"
+"$BIN/mkfs.cohortfs" -q -s 16M -d "$T/src" "$T/img2" || fail "mkfs -d"
+"$FUSE" "$T/img2" "$T/c" || fail "mount img2"
+mounts+=("$T/c")
+diff -r --no-dereference -x fifo "$T/src" "$T/c" || fail "tree differs"
+(cd "$T/src" && find . -printf '%p %y %m %U %G %n %s %T@ %l\n' | sort) >"$T/s1"
+(cd "$T/c" && find . -printf '%p %y %m %U %G %n %s %T@ %l\n' | sort) >"$T/s2"
+# the top directory's mtime changes while copying into it
+diff <(grep -v '^\. ' "$T/s1") <(grep -v '^\. ' "$T/s2") || fail "metadata differs"
+fusermount3 -u "$T/c"
+mounts=()
+
+# bad input: nothing gets mounted
+if "$FUSE" "$T/src/big" "$T/c" 2>/dev/null; then
+	mounts+=("$T/c")
+	fail "mounted a file that is not an image"
+fi
+"$FUSE" "$T/none" "$T/c" 2>/dev/null && fail "mounted a missing image"
+"$FUSE" 2>/dev/null && fail "ran without arguments"
+grep -q " $T/c " /proc/mounts && fail "something is mounted"
+echo "PASS: cohortfs-fuse"
+exit 0
