@@ -1,7 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
-# Runs inside the demo VM (busybox sh).
+# Runs inside the demo VM (busybox sh): two instances beside the primary.
 set -e
 step() { printf '\n== %s\n' "$*"; }
+
+# An instance initramfs that runs a few commands at boot (an extra cpio
+# archive appended to the default one).
+instance_initrd() { # name out
+	mkdir -p "/tmp/$1/cohort"
+	cat >"/tmp/$1/cohort/cmd" <<'CMD'
+echo "hello from $(hostname): kernel $(uname -r), role $(cat /sys/kernel/cohort/role), id $(cat /sys/kernel/cohort/id)"
+echo "$(hostname) sees CPUs $(cat /sys/devices/system/cpu/online) and $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+CMD
+	(cd "/tmp/$1" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/$1.extra"
+	cat /boot/instance-initrd.cpio.gz "/tmp/$1.extra" >"$2"
+}
+
+wait_exit() { # name
+	n=300
+	until cohort log "$1" | grep -q 'COHORT-EXIT'; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || { echo "instance $1 did not finish its commands"; exit 1; }
+		sleep 0.2
+	done
+}
 
 step "The primary kernel"
 uname -a
@@ -9,10 +30,40 @@ echo "CPUs online: $(cat /sys/devices/system/cpu/online)"
 for n in /sys/devices/system/node/node*; do
 	echo "$(basename "$n"): CPUs $(cat "$n/cpulist")"
 done
+cohort pool
 
-step "Cohort in sysfs: /sys/kernel/cohort/"
-for f in /sys/kernel/cohort/*; do
-	[ -f "$f" ] && printf '%-10s %s\n' "$(basename "$f"):" "$(cat "$f")"
-done
+step "Create two instances: 'web' on CPU 1, 'db' on CPUs 2-3"
+cohort create web --cpus 1 --memory 256M
+cohort create db --cpus 2-3 --memory 384M
+instance_initrd web /tmp/web.cpio.gz
+instance_initrd db /tmp/db.cpio.gz
+cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz
+cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz
+cohort list
+
+step "Start both"
+cohort start web
+cohort start db
+wait_exit web
+wait_exit db
+echo "primary now has CPUs $(cat /sys/devices/system/cpu/online) online"
+cohort list
+
+step "Console of 'web' (cohort log web | tail)"
+cohort log web | tail -n 6
+step "Console of 'db' (cohort log db | tail)"
+cohort log db | tail -n 6
+
+step "The primary keeps working meanwhile"
+dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
+
+step "Stop both; the CPUs come back to the primary"
+cohort stop web
+cohort stop db
+cohort list
+echo "primary CPUs online: $(cat /sys/devices/system/cpu/online)"
+cohort delete web
+cohort delete db
+cohort pool
 echo
 echo "demo: done"

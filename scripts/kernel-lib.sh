@@ -13,6 +13,11 @@ frag=$top/kernel/config/cohort.config
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*"; }
 
+# One at a time: two kbuilds (or syncs) in one tree corrupt each other.
+mkdir -p "$top/build"
+exec 9>"$top/build/.kernel-build.lock"
+flock 9
+
 [ -f "$tarball" ] || die "$tarball missing: install the Debian package $pkg (scripts/deps.sh does)"
 ver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || die "cannot read the version of $pkg"
 

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark helpers that run inside the VM (static, in the initramfs).
+STATIC_BINS += $(B)/static/bin/cohort-spawn-bench
+
+$(B)/static/bin/cohort-spawn-bench: bench/spawn/spawn_bench.c include/uapi/linux/cohort.h
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -Iinclude/uapi -o $@ $< $(STATIC_LDFLAGS)
