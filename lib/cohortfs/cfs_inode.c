@@ -694,23 +694,25 @@ fail:
 }
 
 /**
- * cfs_write() - write file data.
+ * cfs_write_at() - write file data, reporting where it went.
  * @fs: the mount.
  * @ino: inode number.
- * @off: byte offset (ignored with @append).
+ * @offp: byte offset (ignored with @append); set to where the data went.
  * @buf: data.
  * @len: length.
  * @append: write at the end of the file, atomically.
  *
- * Data is published in chunks of up to 128 KiB, each atomic.
+ * Data is published in chunks of up to 128 KiB, each atomic.  With
+ * @append, *@offp is the offset the first chunk was appended at.
  *
  * Return: bytes written or a negative errno (if nothing was written).
  */
-s64 cfs_write(struct cfs_fs *fs, u32 ino, u64 off, const void *buf,
-	      u64 len, bool append)
+s64 cfs_write_at(struct cfs_fs *fs, u32 ino, u64 *offp, const void *buf,
+		 u64 len, bool append)
 {
 	const u64 chunk = CFS_CHUNK_BLOCKS * COHORTFS_BLOCK_SIZE;
 	struct cfs_txn *t;
+	u64 off = *offp;
 	u64 done = 0;
 	s64 ret = 0;
 
@@ -738,10 +740,70 @@ s64 cfs_write(struct cfs_fs *fs, u32 ino, u64 off, const void *buf,
 	}
 	cfs_free(t);
 	if (done) {
+		*offp = off;
 		cfs_touch(fs, ino, CFS_SET_MTIME | CFS_SET_CTIME);
 		return done;
 	}
 	return ret;
+}
+
+/**
+ * cfs_write() - write file data.
+ * @fs: the mount.
+ * @ino: inode number.
+ * @off: byte offset (ignored with @append).
+ * @buf: data.
+ * @len: length.
+ * @append: write at the end of the file, atomically.
+ *
+ * Return: bytes written or a negative errno (if nothing was written).
+ */
+s64 cfs_write(struct cfs_fs *fs, u32 ino, u64 off, const void *buf,
+	      u64 len, bool append)
+{
+	return cfs_write_at(fs, ino, &off, buf, len, append);
+}
+
+/**
+ * cfs_data_block() - where file block @fblk lives, from one snapshot.
+ * @fs: the mount.
+ * @ino: inode number.
+ * @fblk: file block number.
+ * @blk: its data block; 0 for a hole or inline data.
+ * @size: the file size in the same snapshot.
+ *
+ * Used to map file data straight into address spaces.  The block is only
+ * guaranteed to hold the file's data until the next publish.
+ *
+ * Return: 0 or a negative errno.
+ */
+int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
+		   u64 *size)
+{
+	u32 tries;
+	int ret;
+
+	for (tries = 0; tries < CFS_RETRIES; tries++) {
+		struct cohortfs_body *b;
+		u32 depth, p = 0;
+		u64 w;
+
+		ret = cfs_body_load(fs, ino, 0, &w, &b);
+		if (ret)
+			return ret;
+		*size = le64_to_cpu(READ_ONCE(b->size));
+		depth = READ_ONCE(b->depth);
+		if (depth && cfs_map_lookup(fs, b, fblk, &p)) {
+			if (!cfs_body_changed(fs, ino, w))
+				return -EUCLEAN;
+			continue;
+		}
+		if (cfs_body_changed(fs, ino, w))
+			continue;
+		*blk = p;
+		return 0;
+	}
+	return -EAGAIN;
 }
 
 /*

@@ -175,6 +175,10 @@ int cfs_setattr(struct cfs_fs *fs, u32 ino, u32 mask,
 s64 cfs_read(struct cfs_fs *fs, u32 ino, u64 off, void *buf, u64 len);
 s64 cfs_write(struct cfs_fs *fs, u32 ino, u64 off, const void *buf,
 	      u64 len, bool append);
+s64 cfs_write_at(struct cfs_fs *fs, u32 ino, u64 *offp, const void *buf,
+		 u64 len, bool append);
+int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
+		   u64 *size);
 int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size);
 int cfs_readlink(struct cfs_fs *fs, u32 ino, char *buf, u32 len);
 int cfs_hold(struct cfs_fs *fs, u32 ino, u32 gen);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cohortfs kernel glue: the VFS side of the shared format code.
+ */
+#ifndef _FS_COHORTFS_H
+#define _FS_COHORTFS_H
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include "format.h"
+
+/**
+ * struct cohortfs_sb_info - one mount of a region.
+ * @fs: the shared format code's mount.
+ * @host: callbacks given to it.
+ * @base: the region, mapped write-back.
+ * @phys: its physical address.
+ * @size: its length.
+ * @dbg: debugfs directory of this mount, or NULL.
+ */
+struct cohortfs_sb_info {
+	struct cfs_fs fs;
+	struct cfs_host host;
+	void *base;
+	phys_addr_t phys;
+	u64 size;
+	struct dentry *dbg;
+};
+
+static inline struct cohortfs_sb_info *COHORTFS_SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+static inline struct cfs_fs *COHORTFS_FS(struct inode *inode)
+{
+	return &COHORTFS_SB(inode->i_sb)->fs;
+}
+
+/* Set in i_private while this client holds the inode in the region. */
+#define COHORTFS_HELD	((void *)1UL)
+
+/* super.c */
+extern bool (*cohortfs_alive_hook)(u32 host_id, u64 stamp);
+
+/* inode.c */
+struct inode *cohortfs_iget(struct super_block *sb, u32 ino, u32 gen);
+int cohortfs_refresh(struct inode *inode);
+int cohortfs_errno(int err);
+extern const struct dentry_operations cohortfs_dentry_ops;
+
+/* file.c */
+extern const struct file_operations cohortfs_file_ops;
+extern const struct address_space_operations cohortfs_aops;
+
+#endif /* _FS_COHORTFS_H */
