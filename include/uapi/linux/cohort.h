@@ -151,6 +151,8 @@ struct cohort_ioc_instance {
  * @console_size: bytes of the console buffer, a power of two
  * @wallclock_ns: the primary's CLOCK_REALTIME when the instance started
  * @name: instance name
+ * @ctrl_base: physical base of the shared control region (messaging), or 0
+ * @ctrl_size: bytes of the control region
  * @reserved: 0
  * @apic_ids: APIC IDs of the instance's CPUs
  */
@@ -174,7 +176,9 @@ struct cohort_setup {
 	__u64 console_size;
 	__u64 wallclock_ns;
 	char name[COHORT_NAME_MAX];
-	__u64 reserved[8];
+	__u64 ctrl_base;
+	__u64 ctrl_size;
+	__u64 reserved[6];
 	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
 };
 
@@ -214,6 +218,122 @@ struct cohort_mailbox {
 	__u64 heartbeat;
 	__u64 console_head;
 	__u64 reserved[60];
+};
+
+/*
+ * The control region: the first COHORT_CTRL_SIZE bytes of the pool,
+ * shared by every kernel of the machine (docs/abi.md).  The primary
+ * formats the header and zeroes the rest at boot; each kernel writes only
+ * its own entry in the kernel table and formats only its own receive ring.
+ * Nothing in it is trusted by a reader.
+ *
+ *	0			struct cohort_ctrl_hdr (one page)
+ *	COHORT_CTRL_KERNELS_OFF	struct cohort_ctrl_kernel[COHORT_MAX_KERNELS]
+ *	COHORT_CTRL_RINGS_OFF	COHORT_MAX_KERNELS receive rings, each
+ *				COHORT_CTRL_RING_STRIDE bytes, ring i for id i
+ */
+#define COHORT_CTRL_MAGIC	0x4c5254435452484bULL	/* "KHRTCTRL" */
+#define COHORT_CTRL_VERSION	1
+#define COHORT_CTRL_KERNELS_OFF	0x1000
+#define COHORT_CTRL_ENTRY_SIZE	256
+#define COHORT_CTRL_RINGS_OFF	0x100000
+#define COHORT_CTRL_RING_SLOTS	4096
+/* 256 KiB of slots + the ring header, rounded up to a page. */
+#define COHORT_CTRL_RING_STRIDE	0x41000
+#define COHORT_CTRL_SIZE	(18ULL << 20)
+/* Largest message a kernel's ring reassembles. */
+#define COHORT_MSG_MAX_LEN	65536
+/* Message types 1..COHORT_MSG_NTYPES - 1. */
+#define COHORT_MSG_NTYPES	64
+/* Services in the registry: 0..COHORT_MAX_SERVICES - 1. */
+#define COHORT_MAX_SERVICES	64
+
+/**
+ * struct cohort_ctrl_hdr - first page of the control region (primary)
+ * @magic: %COHORT_CTRL_MAGIC, written last at format
+ * @version: %COHORT_CTRL_VERSION; a kernel that knows another version
+ *	refuses to join
+ * @size: bytes of the region
+ * @max_kernels: entries in the kernel table, %COHORT_MAX_KERNELS
+ * @entry_size: bytes of one entry, %COHORT_CTRL_ENTRY_SIZE
+ * @kernels_off: offset of the kernel table
+ * @rings_off: offset of ring 0
+ * @ring_stride: bytes from one ring to the next
+ * @heartbeat_ms: period at which every kernel advances its heartbeat
+ * @heartbeat_misses: missed periods after which the primary declares an
+ *	instance failed
+ * @reserved: 0
+ */
+struct cohort_ctrl_hdr {
+	__u64 magic;
+	__u32 version;
+	__u32 size;
+	__u32 max_kernels;
+	__u32 entry_size;
+	__u32 kernels_off;
+	__u32 rings_off;
+	__u32 ring_stride;
+	__u32 heartbeat_ms;
+	__u32 heartbeat_misses;
+	__u32 reserved[21];
+};
+
+/*
+ * cohort_ctrl_kernel.state, written by the kernel itself (or cleared to
+ * FREE by the primary when the instance stops or fails).
+ */
+#define COHORT_KS_FREE		0	/* nobody */
+#define COHORT_KS_JOINED	1	/* up: ring formatted, takes messages */
+#define COHORT_KS_LEFT		2	/* shut down cleanly */
+
+/* cohort_ctrl_kernel.flags */
+#define COHORT_KF_DOORBELL	(1U << 0)	/* send doorbell IPIs to apic_id */
+
+/**
+ * struct cohort_ctrl_kernel - one kernel's entry in the kernel table
+ * @id: the kernel's id, equal to the entry's index
+ * @state: COHORT_KS_*
+ * @apic_id: physical APIC ID that takes this kernel's doorbells
+ * @flags: COHORT_KF_*
+ * @epoch: non-zero, new each time the kernel joins; peers forget their
+ *	sequence numbers and re-attach to its ring when it changes
+ * @heartbeat: advanced every heartbeat period while the kernel runs
+ * @services_offered: bitmap of services the kernel offers
+ * @services_listening: bitmap of services whose notifications it wants
+ * @name: the kernel's name ("primary" or the instance name)
+ * @reserved: 0
+ */
+struct cohort_ctrl_kernel {
+	__u32 id;
+	__u32 state;
+	__u32 apic_id;
+	__u32 flags;
+	__u64 epoch;
+	__u64 heartbeat;
+	__u64 services_offered;
+	__u64 services_listening;
+	char name[COHORT_NAME_MAX];
+	__u64 reserved[22];
+};
+
+/* Message types used by Cohort itself (the rest are free). */
+#define COHORT_MSG_T_RPC_REQ	1	/* struct cohort_msg_rpc + request */
+#define COHORT_MSG_T_RPC_RESP	2	/* struct cohort_msg_rpc + response */
+#define COHORT_MSG_T_SINK	3	/* test: checksummed, counted */
+#define COHORT_MSG_T_ECHO	4	/* test: a request answered with itself */
+#define COHORT_MSG_T_BLACKHOLE	5	/* test: a request never answered */
+#define COHORT_MSG_T_FIRST_FREE	16
+
+/**
+ * struct cohort_msg_rpc - header of a request or response message
+ * @id: request id chosen by the requester, echoed in the response
+ * @type: the request's message type (the handler that answers it)
+ * @status: response: 0 or a negative errno from the responder
+ */
+struct cohort_msg_rpc {
+	__u32 id;
+	__u16 type;
+	__s16 status;
 };
 
 #endif /* _UAPI_LINUX_COHORT_H */

@@ -30,6 +30,7 @@ static void ring_put(const u8 *s, size_t n)
 	head = mbox->console_head;
 	for (i = 0; i < n; i++)
 		ring[(head + i) & ring_mask] = s[i];
+	/* The bytes before the head that publishes them (primary reads). */
 	smp_store_release(&mbox->console_head, head + n);
 	raw_spin_unlock_irqrestore(&ring_lock, flags);
 }

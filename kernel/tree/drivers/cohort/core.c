@@ -107,6 +107,8 @@ static int __init cohort_init(void)
 		if (ret)
 			goto err;
 	}
+	/* Messaging failing to start leaves the rest working. */
+	cohort_msg_init();
 	pr_info("version %s, role %s, id %u\n", COHORT_VERSION, role(),
 		self_id());
 	return 0;

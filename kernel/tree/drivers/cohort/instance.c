@@ -123,7 +123,8 @@ static int check_name(char *name, char *msg)
 	for (i = 0; i < len; i++) {
 		char c = name[i];
 
-		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+		if (!isascii(c) ||
+		    (!isalnum(c) && c != '_' && c != '.' && c != '-'))
 			return fail(msg, "a name may hold only letters, digits, '_', '.' and '-'"),
 			       -EINVAL;
 	}
@@ -155,7 +156,7 @@ static struct cohort_inst *mem_overlap(phys_addr_t base, u64 size)
 /* First fit in the pool, lowest address first. */
 static phys_addr_t mem_place(u64 size)
 {
-	phys_addr_t base = cohort_pool_base;
+	phys_addr_t base = cohort_pool_base + cohort_ctrl_size;
 	phys_addr_t end = cohort_pool_base + cohort_pool_size;
 	struct cohort_inst *ci;
 
@@ -175,7 +176,7 @@ static u64 pool_free_locked(void)
 
 	list_for_each_entry(ci, &instances, node)
 		used += ci->mem_size;
-	return cohort_pool_size - used;
+	return cohort_pool_size - cohort_ctrl_size - used;
 }
 
 /**
@@ -199,6 +200,9 @@ static void set_state(struct cohort_inst *ci, enum cohort_state st)
 		pr_info("instance %s: %s -> %s\n", ci->name,
 			state_names[ci->state], state_names[st]);
 	WRITE_ONCE(ci->state, st);
+	/* A stopped or failed instance leaves the membership. */
+	if (st == ST_STOPPED || st == ST_FAILED)
+		cohort_msg_peer_gone(ci->id, st == ST_FAILED);
 }
 
 /* Bring the instance's CPUs back into the primary. */
@@ -249,6 +253,10 @@ static void watch_fn(struct work_struct *work)
 			pr_err("instance %s: panicked; 'cohort stop --force %s' takes its CPUs back\n",
 			       ci->name, ci->name);
 			set_state(ci, ST_FAILED);
+		} else if (cohort_msg_heartbeat_lost(ci->id)) {
+			pr_err("instance %s: heartbeat lost; 'cohort stop --force %s' takes its CPUs back\n",
+			       ci->name, ci->name);
+			set_state(ci, ST_FAILED);
 		} else if (ci->state == ST_STARTING &&
 			   time_after(jiffies, ci->start_jiffies +
 				      msecs_to_jiffies(START_TIMEOUT_MS))) {
@@ -261,7 +269,8 @@ static void watch_fn(struct work_struct *work)
 		goto out;
 	}
 	if (ci->state == ST_STARTING || ci->state == ST_RUNNING)
-		schedule_delayed_work(&ci->watch, msecs_to_jiffies(WATCH_MS));
+		schedule_delayed_work(&ci->watch,
+				      msecs_to_jiffies(cohort_msg_watch_ms(WATCH_MS)));
 out:
 	mutex_unlock(&cohort_mutex);
 }
@@ -486,11 +495,17 @@ static int do_create(struct cohort_ioc_create *req)
 				    (u64)base), -EINVAL;
 		if (base < cohort_pool_base || base - cohort_pool_base >
 		    cohort_pool_size - req->mem_size)
-			return fail(msg, "[%#llx-%#llx] is not inside the pool [%#llx-%#llx]",
-				    (u64)base, (u64)base + req->mem_size - 1,
+			return fail(msg, "%llu MiB at %#llx are not inside the pool [%#llx-%#llx]",
+				    req->mem_size >> 20, (u64)base,
 				    (u64)cohort_pool_base,
 				    (u64)cohort_pool_base + cohort_pool_size - 1),
 			       -ENOSPC;
+		if (base < cohort_pool_base + cohort_ctrl_size)
+			return fail(msg, "[%#llx-%#llx] overlaps the control region [%#llx-%#llx]",
+				    (u64)base, (u64)base + req->mem_size - 1,
+				    (u64)cohort_ctrl_base,
+				    (u64)cohort_ctrl_base + cohort_ctrl_size - 1),
+			       -EBUSY;
 		other = mem_overlap(base, req->mem_size);
 		if (other)
 			return fail(msg, "the memory overlaps instance '%s'",
@@ -562,9 +577,21 @@ static struct cohort_inst *lookup(char *name, char *msg, int *ret)
 static int read_fd(int fd, void **buf, size_t max, enum kernel_read_file_id id,
 		   const char *what, char *msg)
 {
+	struct fd f = fdget(fd);
 	ssize_t n;
 
 	*buf = NULL;
+	if (!fd_file(f))
+		return fail(msg, "the %s file descriptor is not open", what), -EBADF;
+	if (!(fd_file(f)->f_mode & FMODE_READ)) {
+		fdput(f);
+		return fail(msg, "the %s file is not open for reading", what), -EBADF;
+	}
+	if (!i_size_read(file_inode(fd_file(f)))) {
+		fdput(f);
+		return fail(msg, "the %s is empty", what), -ENOEXEC;
+	}
+	fdput(f);
 	n = kernel_read_file_from_fd(fd, 0, buf, max, NULL, id);
 	if (n == -EFBIG)
 		return fail(msg, "the %s is larger than the instance's memory", what),
@@ -584,7 +611,7 @@ static int do_load(struct cohort_ioc_load *req)
 	struct cohort_inst *ci;
 	void *kernel = NULL, *initrd = NULL;
 	ssize_t klen, ilen = 0;
-	char *cmdline = NULL;
+	char *cmdline = NULL, *full = NULL;
 	int ret;
 
 	ci = lookup(req->name, msg, &ret);
@@ -631,8 +658,21 @@ static int do_load(struct cohort_ioc_load *req)
 			goto out;
 		}
 	}
-	ret = cohort_arch_check_image(kernel, klen, ci->mem_size, ilen, msg,
-				      COHORT_MSG_MAX);
+	/* What the instance boots with: the user's words, then ours. */
+	full = kasprintf(GFP_KERNEL, "%s%sconsole=ttyCH0 cohort.name=%s",
+			 cmdline, *cmdline ? " " : "", ci->name);
+	if (!full) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (strlen(full) >= COHORT_CMDLINE_MAX) {
+		ret = (fail(msg, "the command line and Cohort's \"console=ttyCH0 cohort.name=%s\" need %zu bytes, more than %d",
+			   ci->name, strlen(full), COHORT_CMDLINE_MAX - 1), -E2BIG);
+		goto out;
+	}
+	swap(cmdline, full);
+	ret = cohort_arch_check_image(kernel, klen, ci->mem_size, ilen,
+				      strlen(cmdline), msg, COHORT_MSG_MAX);
 	if (ret)
 		goto out;
 
@@ -648,6 +688,7 @@ out:
 	vfree(kernel);
 	vfree(initrd);
 	kfree(cmdline);
+	kfree(full);
 	return ret;
 }
 
@@ -684,6 +725,8 @@ static int do_start(struct cohort_ioc_instance *req)
 		}
 	}
 
+	/* No trace of an earlier run in the membership. */
+	cohort_msg_peer_gone(ci->id, false);
 	mb = mailbox(ci);
 	memset(mb, 0, sizeof(*mb));
 	WRITE_ONCE(mb->magic, COHORT_MBOX_MAGIC);
@@ -700,6 +743,8 @@ static int do_start(struct cohort_ioc_instance *req)
 	b.initrd = ci->initrd;
 	b.initrd_len = ci->initrd_len;
 	b.cmdline = ci->cmdline;
+	b.ctrl_base = cohort_ctrl_base;
+	b.ctrl_size = cohort_ctrl_size;
 	ci->start_jiffies = jiffies;
 	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
 	if (ret)
@@ -783,6 +828,7 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
 	clear_bit(ci->id, ids_used);
 	clear_bit(ci->low_slot, slots_used);
 	cpumask_andnot(&cpus_taken, &cpus_taken, &ci->cpus);
+	cohort_msg_peer_gone(ci->id, false);
 	pr_info("instance %s: deleted\n", ci->name);
 	*out = ci;
 	return 0;

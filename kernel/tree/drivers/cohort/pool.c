@@ -23,6 +23,8 @@ phys_addr_t cohort_pool_base;
 u64 cohort_pool_size;
 phys_addr_t cohort_low_base;
 unsigned int cohort_low_slots;
+phys_addr_t cohort_ctrl_base;
+u64 cohort_ctrl_size;
 
 static struct resource pool_res = {
 	.name = "Cohort pool",
@@ -132,6 +134,19 @@ void __init cohort_reserve_pool(void)
 	pr_info("pool of %llu MiB at [%pa-%#llx], %u instance slot(s) at %pa\n",
 		size >> 20, &base, base + size - 1, cohort_low_slots,
 		&cohort_low_base);
+	/*
+	 * The control region (messaging between kernels) takes the first
+	 * MiBs of the pool; instances get their memory from the rest.
+	 */
+	if (size >= COHORT_CTRL_SIZE + COHORT_MEM_MIN) {
+		cohort_ctrl_base = base;
+		cohort_ctrl_size = COHORT_CTRL_SIZE;
+		pr_info("control region of %llu MiB at %pa\n",
+			cohort_ctrl_size >> 20, &base);
+	} else {
+		pr_err("pool too small for the %llu MiB control region: no messaging between kernels\n",
+		       COHORT_CTRL_SIZE >> 20);
+	}
 }
 
 /**

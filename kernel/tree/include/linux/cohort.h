@@ -43,7 +43,9 @@
  * @kernel_len: its length
  * @initrd: the initramfs or NULL
  * @initrd_len: its length
- * @cmdline: NUL-terminated command line (the user's part)
+ * @cmdline: NUL-terminated command line, complete
+ * @ctrl_base: physical base of the control region, 0 for none
+ * @ctrl_size: its size
  */
 struct cohort_boot {
 	u32 id;
@@ -58,17 +60,24 @@ struct cohort_boot {
 	const void *initrd;
 	size_t initrd_len;
 	const char *cmdline;
+	phys_addr_t ctrl_base;
+	u64 ctrl_size;
 };
 
 /* Architecture, primary side (arch/x86/kernel/cohort_boot.c). */
 int cohort_arch_check_image(const void *buf, size_t len, u64 mem_size,
-			    size_t initrd_len, char *msg, size_t msgsz);
+			    size_t initrd_len, size_t cmdline_len, char *msg,
+			    size_t msgsz);
 int cohort_arch_boot(const struct cohort_boot *b, char *msg, size_t msgsz);
 u32 cohort_arch_cpu_hwid(unsigned int cpu);
 
 /* Architecture, instance side (arch/x86/kernel/cohort_guest.c). */
 bool cohort_is_instance(void);
 const struct cohort_setup *cohort_instance_setup(void);
+
+/* Architecture, doorbells (arch/x86/kernel/cohort_doorbell.c). */
+bool cohort_arch_apic_id_ok(u32 apic_id);
+void cohort_arch_doorbell(u32 apic_id);
 
 /* Generic, called from setup_arch(). */
 void __init cohort_reserve_low(void);
@@ -91,6 +100,63 @@ static inline bool cohort_forbids_ipi_broadcast(void)
 	return cohort_is_instance() ||
 	       !cpumask_equal(cpu_online_mask, cpu_present_mask);
 }
+
+/*
+ * Inter-kernel messaging (drivers/cohort/msg.c, docs/abi.md).
+ *
+ * Handlers run in softirq context (a BH workqueue), one message at a
+ * time, and must not sleep.  @data is valid only during the call.
+ */
+
+/**
+ * struct cohort_msg - a message handed to a handler
+ * @sender: id of the kernel that sent it
+ * @type: message type
+ * @len: bytes at @data
+ * @data: the message
+ * @rpc_id: request id when @is_request (for cohort_msg_reply())
+ * @is_request: sent with cohort_msg_request(); answer with cohort_msg_reply()
+ */
+struct cohort_msg {
+	u32 sender;
+	u16 type;
+	u32 len;
+	const void *data;
+	u32 rpc_id;
+	bool is_request;
+};
+
+typedef void (*cohort_msg_handler_t)(const struct cohort_msg *msg, void *ctx);
+
+/* cohort_msg_send() flags */
+#define COHORT_MSG_WAIT		(1U << 0)	/* sleep while the ring is full */
+
+/* Called from the doorbell interrupt. */
+void cohort_msg_doorbell(void);
+/* Primary: instance state changes (instance.c). */
+void cohort_msg_peer_gone(u32 id, bool failed);
+bool cohort_msg_heartbeat_lost(u32 id);
+unsigned int cohort_msg_watch_ms(unsigned int max);
+
+int cohort_msg_register(unsigned int type, cohort_msg_handler_t fn, void *ctx);
+void cohort_msg_unregister(unsigned int type);
+u32 cohort_msg_self(void);
+u64 cohort_msg_members(void);
+int cohort_msg_send(u32 dst, unsigned int type, const void *data, size_t len,
+		    unsigned int flags);
+int cohort_msg_multicast(u64 group, unsigned int type, const void *data,
+			 size_t len, unsigned int flags, u64 *sent);
+int cohort_msg_request(u32 dst, unsigned int type, const void *req,
+		       size_t len, void *resp, size_t resp_max,
+		       unsigned int timeout_ms);
+int cohort_msg_reply(const struct cohort_msg *req, int status,
+		     const void *data, size_t len);
+int cohort_service_offer(unsigned int svc, bool on);
+int cohort_service_listen(unsigned int svc, bool on);
+u64 cohort_service_providers(unsigned int svc);
+u64 cohort_service_listeners(unsigned int svc);
+int cohort_service_notify(unsigned int svc, unsigned int type,
+			  const void *data, size_t len, u64 *sent);
 
 #else
 

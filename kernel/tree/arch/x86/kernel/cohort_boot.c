@@ -93,8 +93,9 @@ static int plan(const void *buf, size_t len, u64 base, u64 size,
 		       -ENOEXEC;
 	sects = h->setup_sects ?: 4;
 	l->setup_bytes = (sects + 1) * 512;
-	if (len <= l->setup_bytes)
-		return scnprintf(msg, msgsz, "the bzImage is truncated"), -ENOEXEC;
+	if (len <= l->setup_bytes || len < l->setup_bytes + (u64)h->syssize * 16)
+		return scnprintf(msg, msgsz, "the bzImage is truncated: %zu bytes, its header describes %llu",
+				 len, l->setup_bytes + (u64)h->syssize * 16), -ENOEXEC;
 	align = h->kernel_alignment;
 	if (!align || !is_power_of_2(align) || align > SZ_1G)
 		return scnprintf(msg, msgsz, "the bzImage has a bad kernel alignment %#llx",
@@ -123,6 +124,7 @@ static int plan(const void *buf, size_t len, u64 base, u64 size,
  * @len: its length
  * @mem_size: memory of the instance
  * @initrd_len: length of the initramfs that goes with it, or 0
+ * @cmdline_len: length of the command line it will boot with
  * @msg: where to say why not
  * @msgsz: size of @msg
  *
@@ -130,12 +132,21 @@ static int plan(const void *buf, size_t len, u64 base, u64 size,
  * does not fit.
  */
 int cohort_arch_check_image(const void *buf, size_t len, u64 mem_size,
-			    size_t initrd_len, char *msg, size_t msgsz)
+			    size_t initrd_len, size_t cmdline_len, char *msg,
+			    size_t msgsz)
 {
+	const struct setup_header *h = buf + offsetof(struct boot_params, hdr);
 	struct layout l;
+	int ret;
 
 	/* The base only moves the layout; any aligned base will do. */
-	return plan(buf, len, SZ_4G, mem_size, initrd_len, &l, msg, msgsz);
+	ret = plan(buf, len, SZ_4G, mem_size, initrd_len, &l, msg, msgsz);
+	if (ret)
+		return ret;
+	if (cmdline_len >= h->cmdline_size || cmdline_len >= COHORT_CMDLINE_AREA)
+		return scnprintf(msg, msgsz, "the command line (%zu bytes) is too long for this kernel (%u)",
+				 cmdline_len, h->cmdline_size), -E2BIG;
+	return 0;
 }
 
 /**
@@ -230,6 +241,8 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 	s->console = base + COHORT_OFF_CONSOLE;
 	s->console_size = COHORT_CONSOLE_SIZE;
 	s->wallclock_ns = ktime_get_real_ns();
+	s->ctrl_base = b->ctrl_base;
+	s->ctrl_size = b->ctrl_size;
 	strscpy(s->name, b->name, sizeof(s->name));
 }
 
@@ -283,11 +296,9 @@ int cohort_arch_boot(const struct cohort_boot *b, char *msg, size_t msgsz)
 	bp->e820_table[1].type = E820_TYPE_RAM;
 	bp->e820_entries = 2;
 
-	/* The command line: the user's, then what every instance needs. */
-	n = snprintf(__va(cmd_pa), COHORT_CMDLINE_AREA,
-		     "%s%sconsole=ttyCH0 cohort.name=%s", b->cmdline,
-		     *b->cmdline ? " " : "", b->name);
-	if (n >= COHORT_CMDLINE_AREA || n >= bp->hdr.cmdline_size)
+	/* The command line, as completed at load. */
+	n = strscpy(__va(cmd_pa), b->cmdline, COHORT_CMDLINE_AREA);
+	if (n < 0 || n >= bp->hdr.cmdline_size)
 		return scnprintf(msg, msgsz, "the command line is too long for this kernel"),
 		       -E2BIG;
 

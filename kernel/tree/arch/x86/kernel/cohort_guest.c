@@ -34,6 +34,9 @@
 #include <asm/setup.h>
 #include <asm/x86_init.h>
 
+/* Seconds userspace gets to power off when the primary asks. */
+#define COHORT_STOP_GRACE_S	5
+
 static struct cohort_setup setup;
 static bool instance;
 static struct cohort_mailbox *mbox;
@@ -245,10 +248,24 @@ void __init cohort_instance_detect(u64 pa_data, u32 len)
 
 /* ---- after boot: heartbeat, stop requests ---- */
 
+/* Userspace had its chance: power off from the kernel. */
+static void cohort_stop_late_fn(struct work_struct *w)
+{
+	pr_warn("userspace did not power off within %d s; powering off\n",
+		COHORT_STOP_GRACE_S);
+	kernel_power_off();
+}
+static DECLARE_DELAYED_WORK(cohort_stop_late, cohort_stop_late_fn);
+
 static void cohort_stop_fn(struct work_struct *w)
 {
 	pr_info("the primary asks this instance to stop\n");
 	smp_store_release(&mbox->status, COHORT_ST_STOPPING);
+	/*
+	 * The poweroff helper may only signal init, which may not listen:
+	 * make sure the stop happens.
+	 */
+	schedule_delayed_work(&cohort_stop_late, COHORT_STOP_GRACE_S * HZ);
 	orderly_poweroff(true);
 }
 static DECLARE_WORK(cohort_stop_work, cohort_stop_fn);

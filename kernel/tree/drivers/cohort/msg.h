@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Cohort messaging: shared between msg.c, msgsysfs.c and msgtest.c. */
+#ifndef _DRIVERS_COHORT_MSG_H
+#define _DRIVERS_COHORT_MSG_H
+
+#include <linux/cohort.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+
+#include "cohort_ring.h"
+
+/* A peer's entry as read once from shared memory. */
+struct cohort_peer_view {
+	u32 id;
+	u32 state;
+	u32 apic_id;
+	u32 flags;
+	u64 epoch;
+	u64 heartbeat;
+	u64 offered;
+	u64 listening;
+	char name[COHORT_NAME_MAX];
+};
+
+/* What this kernel knows about one other kernel.  Private memory. */
+struct cohort_peer {
+	spinlock_t tx_lock;		/* serialises sends to it */
+	struct cohort_ring_tx tx;
+	u64 tx_epoch;			/* its epoch when tx attached; 0: not */
+	u64 rx_epoch;			/* rx_lock: epoch its sequence is from */
+	/* sending, under tx_lock */
+	u64 sent;
+	u64 bytes_sent;
+	u64 doorbells;
+	u64 doorbells_suppressed;
+	u64 full;
+	u64 tx_errors;
+	/* receiving, under rx_lock */
+	u64 bytes_received;
+	u64 proto_errors;
+	bool rx_quarantined;
+	/* membership */
+	u64 ctrl_errors;		/* inconsistent control entries */
+	u64 quarantines;
+	bool quarantined;
+	bool was_member;
+	bool failed;			/* primary: removed by failure */
+	/* heartbeat, under hb_lock */
+	bool hb_seen;
+	u64 last_hb;
+	unsigned long last_hb_change;
+	unsigned long last_hb_check;
+	unsigned int hb_missed;
+};
+
+struct cohort_msg_state {
+	void *ctrl;
+	struct cohort_ctrl_hdr *hdr;
+	phys_addr_t ctrl_base;
+	u64 ctrl_size;
+	u32 self;
+	char name[COHORT_NAME_MAX];
+	bool is_primary;
+	bool joined;
+	char status[160];
+	unsigned int hb_ms;
+	unsigned int hb_misses;
+	spinlock_t rx_lock;		/* rx, polls, deliveries */
+	spinlock_t hb_lock;		/* peers' heartbeat fields */
+	spinlock_t self_lock;		/* this kernel's service bitmaps */
+	struct cohort_ring_rx rx;
+	bool quarantine_pending;
+	bool busy_poll;
+	struct task_struct *poller;
+	u64 doorbells_received;
+	u64 polls;
+	u64 unhandled;
+	u64 no_buffer;
+	u64 rpc_late;
+	u64 rpc_timeouts;
+	struct cohort_peer peers[COHORT_MAX_KERNELS];
+};
+
+extern struct cohort_msg_state cm;
+
+bool cohort_msg_read_entry(u32 id, struct cohort_peer_view *v);
+void cohort_msg_quarantine(u32 id, const char *why);
+void cohort_msg_unquarantine(u32 id);
+int cohort_msg_poll(unsigned int budget);
+void cohort_msg_kick(void);
+int cohort_msg_set_busy_poll(bool on);
+void cohort_msg_hb_config(unsigned int *ms, unsigned int *misses);
+int cohort_msg_set_hb(unsigned int ms, unsigned int misses);
+int __init cohort_msg_sysfs_init(void);
+
+/* Built-in test services (msgtest.c). */
+void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx);
+void cohort_msgtest_echo(const struct cohort_msg *msg, void *ctx);
+void cohort_msgtest_blackhole(const struct cohort_msg *msg, void *ctx);
+
+#endif /* _DRIVERS_COHORT_MSG_H */

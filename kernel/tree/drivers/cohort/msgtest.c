@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cohort messaging: the TEST interface in /sys/kernel/debug/cohort/ and
+ * the built-in test services (sink, echo, blackhole).  It lets the VM
+ * tests and benchmarks drive the in-kernel API from a shell; it is not an
+ * interface for applications (docs/abi.md, "Test interface").
+ *
+ * Every write runs one operation and leaves one line in "result".
+ */
+#define pr_fmt(fmt) "cohort: " fmt
+
+#include <linux/cohort.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "cohort.h"
+#include "msg.h"
+
+static DEFINE_MUTEX(test_mutex);
+static char result[256];
+
+/* Sink counters, per sender; written only under the ring's rx_lock. */
+static struct {
+	u64 received;
+	u64 bytes;
+	u64 bad;
+} sink[COHORT_MAX_KERNELS];
+static u64 blackholed;
+
+/* Payload of a test message: see fill(). */
+static u32 test_csum(const u8 *p, size_t n, u32 seq)
+{
+	u32 h = 2166136261u ^ seq;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * len >= 8: [u32 seq][u32 checksum of seq and the rest][bytes];
+ * shorter: a pattern that depends on the length.
+ */
+static void fill(u8 *buf, size_t len, u32 seq)
+{
+	size_t i;
+	u32 c;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			buf[i] = (u8)(len * 7 + i * 13 + 1);
+		return;
+	}
+	for (i = 8; i < len; i++)
+		buf[i] = (u8)(seq * 7 + i * 13 + 1);
+	c = test_csum(buf + 8, len - 8, seq);
+	memcpy(buf, &seq, 4);
+	memcpy(buf + 4, &c, 4);
+}
+
+static bool verify(const u8 *buf, size_t len)
+{
+	u32 seq, c;
+	size_t i;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			if (buf[i] != (u8)(len * 7 + i * 13 + 1))
+				return false;
+		return true;
+	}
+	memcpy(&seq, buf, 4);
+	memcpy(&c, buf + 4, 4);
+	return c == test_csum(buf + 8, len - 8, seq);
+}
+
+/**
+ * cohort_msgtest_sink() - test service: verify and count
+ * @msg: a message filled by fill()
+ * @ctx: unused
+ */
+void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx)
+{
+	u32 s = msg->sender;
+
+	if (s >= COHORT_MAX_KERNELS)
+		return;
+	if (verify(msg->data, msg->len)) {
+		sink[s].received++;
+		sink[s].bytes += msg->len;
+	} else {
+		sink[s].bad++;
+	}
+	if (msg->is_request)
+		cohort_msg_reply(msg, 0, NULL, 0);
+}
+
+/**
+ * cohort_msgtest_echo() - test service: answer a request with itself
+ * @msg: the request
+ * @ctx: unused
+ */
+void cohort_msgtest_echo(const struct cohort_msg *msg, void *ctx)
+{
+	if (msg->is_request)
+		cohort_msg_reply(msg, 0, msg->data, msg->len);
+}
+
+/**
+ * cohort_msgtest_blackhole() - test service: never answer
+ * @msg: the request
+ * @ctx: unused
+ */
+void cohort_msgtest_blackhole(const struct cohort_msg *msg, void *ctx)
+{
+	blackholed++;
+}
+
+/* ---- operations ---- */
+
+static int op_send(u64 group, bool multi, u32 dst, u32 count, u32 size)
+{
+	u64 t0, t, sent_to = 0;
+	u32 i, fails = 0;
+	int ret = 0, err = 0;
+	u8 *buf;
+
+	if (size > COHORT_MSG_MAX_LEN)
+		return -EMSGSIZE;
+	buf = kvmalloc(max_t(u32, size, 8), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	t0 = ktime_get_ns();
+	for (i = 0; i < count; i++) {
+		fill(buf, size, i);
+		if (multi)
+			ret = cohort_msg_multicast(group, COHORT_MSG_T_SINK, buf,
+						   size, COHORT_MSG_WAIT,
+						   &sent_to);
+		else
+			ret = cohort_msg_send(dst, COHORT_MSG_T_SINK, buf, size,
+					      COHORT_MSG_WAIT);
+		if (ret) {
+			fails++;
+			err = ret;
+			if (ret != -ECANCELED)
+				break;
+		}
+		if (!(i & 255))
+			cond_resched();
+	}
+	t = ktime_get_ns() - t0;
+	kvfree(buf);
+	if (multi)
+		snprintf(result, sizeof(result),
+			 "multicast group %#llx sent_to %#llx count %u size %u ns %llu fails %u err %d\n",
+			 group, sent_to, i, size, t, fails, err);
+	else
+		snprintf(result, sizeof(result),
+			 "send to %u count %u size %u ns %llu fails %u err %d\n",
+			 dst, i, size, t, fails, err);
+	return err;
+}
+
+static int parse_type(const char *s, u32 *type)
+{
+	if (!strcmp(s, "echo"))
+		*type = COHORT_MSG_T_ECHO;
+	else if (!strcmp(s, "blackhole"))
+		*type = COHORT_MSG_T_BLACKHOLE;
+	else if (!strcmp(s, "sink"))
+		*type = COHORT_MSG_T_SINK;
+	else
+		return kstrtou32(s, 0, type);
+	return 0;
+}
+
+static int op_request(u32 dst, u32 type, u32 size, u32 timeout_ms,
+		      u32 count, bool ping)
+{
+	u64 t0, t, min = U64_MAX, max = 0, sum = 0;
+	u32 i, bad = 0;
+	int ret = 0;
+	u8 *req, *resp;
+
+	if (size > COHORT_MSG_MAX_LEN - sizeof(struct cohort_msg_rpc))
+		return -EMSGSIZE;
+	req = kvmalloc(max_t(u32, size, 8), GFP_KERNEL);
+	resp = kvmalloc(max_t(u32, size, 8), GFP_KERNEL);
+	if (!req || !resp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		fill(req, size, i);
+		t0 = ktime_get_ns();
+		ret = cohort_msg_request(dst, type, req, size, resp, size,
+					 timeout_ms);
+		t = ktime_get_ns() - t0;
+		if (ret < 0)
+			break;
+		if (type == COHORT_MSG_T_ECHO &&
+		    (ret != size || memcmp(req, resp, size)))
+			bad++;
+		min = min(min, t);
+		max = max(max, t);
+		sum += t;
+	}
+	if (ret < 0)
+		snprintf(result, sizeof(result),
+			 "request to %u type %u size %u error %d after %u ns %llu\n",
+			 dst, type, size, ret, i, t);
+	else if (ping)
+		snprintf(result, sizeof(result),
+			 "ping %u count %u size %u min %llu avg %llu max %llu ns bad %u\n",
+			 dst, count, size, min, count ? sum / count : 0, max,
+			 bad);
+	else
+		snprintf(result, sizeof(result),
+			 "request to %u type %u size %u ok len %d ns %llu bad %u\n",
+			 dst, type, size, ret, t, bad);
+	if (ret >= 0)
+		ret = bad ? -EIO : 0;
+out:
+	kvfree(req);
+	kvfree(resp);
+	return ret;
+}
+
+static void ipi_nop(void *arg)
+{
+}
+
+static int op_ipi_ping(u32 cpu, u32 count)
+{
+	u64 t0, t;
+	u32 i;
+	int ret = 0;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu) || !count)
+		return -EINVAL;
+	t0 = ktime_get_ns();
+	for (i = 0; i < count && !ret; i++)
+		ret = smp_call_function_single(cpu, ipi_nop, NULL, 1);
+	t = ktime_get_ns() - t0;
+	snprintf(result, sizeof(result),
+		 "ipi_ping cpu %u count %u avg %llu ns err %d\n", cpu, count,
+		 t / count, ret);
+	return ret;
+}
+
+/*
+ * Hostile peer: forge @count published slots at the tail of kernel @dst's
+ * ring, with random contents and a valid checksum under this kernel's id
+ * (so the receiver can blame us), and write @count slots of pure random
+ * bytes at random places (which nobody can be blamed for).
+ */
+static int op_scribble(u32 dst, u32 count)
+{
+	struct cohort_ring_hdr *h;
+	struct cohort_ring_slot s, *slots;
+	u32 nslots, i;
+	u64 pos;
+
+	if (!cm.joined || dst >= COHORT_MAX_KERNELS || dst == cm.self)
+		return -EINVAL;
+	h = cm.ctrl + COHORT_CTRL_RINGS_OFF +
+	    (size_t)dst * COHORT_CTRL_RING_STRIDE;
+	if (READ_ONCE(h->magic) != COHORT_RING_MAGIC)
+		return -ENOTCONN;
+	nslots = READ_ONCE(h->nslots);
+	if (nslots != COHORT_CTRL_RING_SLOTS)
+		return -EINVAL;
+	slots = (void *)h + COHORT_RING_HDR_SIZE;
+	for (i = 0; i < count; i++) {
+		pos = READ_ONCE(h->tail);
+		get_random_bytes(&s, sizeof(s));
+		s.sender = cm.self;
+		s.type = 1 + get_random_u32_below(COHORT_MSG_NTYPES - 1);
+		s.csum = 0;
+		s.csum = cohort_ring_slot_csum(&s, pos);
+		s.seq = pos;
+		if (READ_ONCE(slots[pos & (nslots - 1)].seq) != pos)
+			continue;
+		if (!try_cmpxchg(&h->tail, &pos, pos + 1))
+			continue;
+		memcpy((u8 *)&slots[pos & (nslots - 1)] + 8, (u8 *)&s + 8,
+		       sizeof(s) - 8);
+		/* Publish as a sender would: contents before the state word. */
+		smp_store_release(&slots[pos & (nslots - 1)].seq, pos + 1);
+	}
+	for (i = 0; i < count; i++) {
+		get_random_bytes(&s, sizeof(s));
+		memcpy(&slots[get_random_u32_below(nslots)], &s, sizeof(s));
+	}
+	/* The peer's doorbell, so it looks at once. */
+	if (READ_ONCE(h->notify)) {
+		struct cohort_peer_view v;
+
+		if (cohort_msg_read_entry(dst, &v) &&
+		    (v.flags & COHORT_KF_DOORBELL))
+			cohort_arch_doorbell(v.apic_id);
+	}
+	snprintf(result, sizeof(result),
+		 "scribble into %u: %u forged slots, %u random slots\n", dst,
+		 count, count);
+	return 0;
+}
+
+static int op_service(char **argv, int argc)
+{
+	u32 svc, n = 0, size = 0, i;
+	u64 sent = 0;
+	int ret;
+	u8 *buf;
+
+	if (argc < 2 || kstrtou32(argv[1], 0, &svc))
+		return -EINVAL;
+	if (!strcmp(argv[0], "offer") || !strcmp(argv[0], "unoffer")) {
+		ret = cohort_service_offer(svc, argv[0][0] == 'o');
+	} else if (!strcmp(argv[0], "listen") || !strcmp(argv[0], "unlisten")) {
+		ret = cohort_service_listen(svc, argv[0][0] == 'l');
+	} else if (!strcmp(argv[0], "notify") && argc == 4 &&
+		   !kstrtou32(argv[2], 0, &n) && !kstrtou32(argv[3], 0, &size)) {
+		if (size > COHORT_MSG_MAX_LEN)
+			return -EMSGSIZE;
+		buf = kvmalloc(max_t(u32, size, 8), GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		ret = 0;
+		for (i = 0; i < n && !ret; i++) {
+			fill(buf, size, i);
+			ret = cohort_service_notify(svc, COHORT_MSG_T_SINK, buf,
+						    size, &sent);
+		}
+		kvfree(buf);
+		snprintf(result, sizeof(result),
+			 "notify service %u listeners %#llx sent_to %#llx count %u err %d\n",
+			 svc, cohort_service_listeners(svc), sent, i, ret);
+		return ret;
+	} else {
+		return -EINVAL;
+	}
+	snprintf(result, sizeof(result),
+		 "service %u providers %#llx listeners %#llx err %d\n", svc,
+		 cohort_service_providers(svc), cohort_service_listeners(svc),
+		 ret);
+	return ret;
+}
+
+/* ---- debugfs files ---- */
+
+#define MAX_ARGS 6
+
+static int run(const char *op, char **argv, int argc)
+{
+	u32 a[4] = { };
+	u64 group;
+	int i;
+
+	if (!strcmp(op, "service"))
+		return op_service(argv, argc);
+	if (!strcmp(op, "request")) {
+		if (argc != 4 || kstrtou32(argv[0], 0, &a[0]) ||
+		    parse_type(argv[1], &a[1]) || kstrtou32(argv[2], 0, &a[2]) ||
+		    kstrtou32(argv[3], 0, &a[3]))
+			return -EINVAL;
+		return op_request(a[0], a[1], a[2], a[3], 1, false);
+	}
+	if (!strcmp(op, "multicast")) {
+		if (argc != 3 || kstrtou64(argv[0], 0, &group) ||
+		    kstrtou32(argv[1], 0, &a[1]) || kstrtou32(argv[2], 0, &a[2]))
+			return -EINVAL;
+		return op_send(group, true, 0, a[1], a[2]);
+	}
+	for (i = 0; i < argc && i < 4; i++)
+		if (kstrtou32(argv[i], 0, &a[i]))
+			return -EINVAL;
+	if (!strcmp(op, "send"))
+		return argc == 3 ? op_send(0, false, a[0], a[1], a[2]) : -EINVAL;
+	if (!strcmp(op, "ping"))
+		return argc >= 2 ? op_request(a[0], COHORT_MSG_T_ECHO, a[2],
+					      1000, a[1], true) : -EINVAL;
+	if (!strcmp(op, "ipi_ping"))
+		return argc == 2 ? op_ipi_ping(a[0], a[1]) : -EINVAL;
+	if (!strcmp(op, "scribble"))
+		return argc == 2 ? op_scribble(a[0], a[1]) : -EINVAL;
+	if (!strcmp(op, "busy_poll"))
+		return argc == 1 ? cohort_msg_set_busy_poll(a[0]) : -EINVAL;
+	if (!strcmp(op, "unquarantine")) {
+		if (argc != 1)
+			return -EINVAL;
+		cohort_msg_unquarantine(a[0]);
+		return 0;
+	}
+	if (!strcmp(op, "ctrl_version")) {
+		if (argc != 1 || !cm.is_primary || !cm.hdr)
+			return -EINVAL;
+		WRITE_ONCE(cm.hdr->version, a[0]);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t op_write(struct file *f, const char __user *ubuf, size_t n,
+			loff_t *ppos)
+{
+	const char *op = f->f_path.dentry->d_name.name;
+	char *argv[MAX_ARGS], *buf, *p, *tok;
+	int argc = 0, ret;
+
+	if (n > 200)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, n);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	p = strim(buf);
+	while ((tok = strsep(&p, " \t\n")) && argc < MAX_ARGS)
+		if (*tok)
+			argv[argc++] = tok;
+	mutex_lock(&test_mutex);
+	result[0] = 0;
+	ret = run(op, argv, argc);
+	if (!result[0])
+		snprintf(result, sizeof(result), "%s err %d\n", op, ret);
+	mutex_unlock(&test_mutex);
+	kfree(buf);
+	return ret < 0 ? ret : n;
+}
+
+static const struct file_operations op_fops = {
+	.write = op_write,
+	.llseek = noop_llseek,
+};
+
+static int result_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&test_mutex);
+	seq_puts(m, result);
+	mutex_unlock(&test_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(result);
+
+static int sink_show(struct seq_file *m, void *v)
+{
+	u64 r = 0, b = 0, bad = 0;
+	u32 id;
+
+	for (id = 0; id < COHORT_MAX_KERNELS; id++) {
+		r += READ_ONCE(sink[id].received);
+		b += READ_ONCE(sink[id].bytes);
+		bad += READ_ONCE(sink[id].bad);
+		if (READ_ONCE(sink[id].received) || READ_ONCE(sink[id].bad))
+			seq_printf(m, "from %u received %llu bytes %llu bad %llu\n",
+				   id, READ_ONCE(sink[id].received),
+				   READ_ONCE(sink[id].bytes),
+				   READ_ONCE(sink[id].bad));
+	}
+	seq_printf(m, "total received %llu bytes %llu bad %llu blackholed %llu\n",
+		   r, b, bad, READ_ONCE(blackholed));
+	return 0;
+}
+
+static int sink_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sink_show, inode->i_private);
+}
+
+static ssize_t sink_write(struct file *f, const char __user *ubuf, size_t n,
+			  loff_t *ppos)
+{
+	spin_lock_bh(&cm.rx_lock);
+	memset(sink, 0, sizeof(sink));
+	blackholed = 0;
+	spin_unlock_bh(&cm.rx_lock);
+	return n;
+}
+
+static const struct file_operations sink_fops = {
+	.open = sink_open,
+	.read = seq_read,
+	.write = sink_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init cohort_msgtest_init(void)
+{
+	static const char *const ops[] = {
+		"send", "multicast", "ping", "request", "service", "scribble",
+		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version",
+	};
+	struct dentry *dir;
+	unsigned int i;
+
+	if (!cm.joined)
+		return 0;
+	dir = debugfs_create_dir("cohort", NULL);
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		debugfs_create_file(ops[i], 0200, dir, NULL, &op_fops);
+	debugfs_create_file("result", 0400, dir, NULL, &result_fops);
+	debugfs_create_file("sink", 0600, dir, NULL, &sink_fops);
+	return 0;
+}
+late_initcall(cohort_msgtest_init);

@@ -1,0 +1,40 @@
+# A control region of an unknown version: the instance refuses to join
+# the messaging, says why in its log and in /sys/kernel/cohort/messaging,
+# and boots on without it.  The primary's membership stays 0.
+# vm: --smp 4 --mem 2G --append cohort_pool=768M
+# timeout: 300
+set -u
+D=/sys/kernel/debug/cohort
+die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
+wait_for() { # seconds command...
+	local n=$(($1 * 5)); shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
+	done
+}
+console_has() { cohort log "$1" | grep -q "$2"; }
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+
+rm -rf /tmp/x; mkdir -p /tmp/x/cohort
+cat >/tmp/x/cohort/cmd <<'IEOF'
+echo "inst: messaging: $(cat /sys/kernel/cohort/messaging)"
+IEOF
+(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
+cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd-v
+
+echo 2 >$D/ctrl_version || die "ctrl_version"
+cohort create v --cpus 1 --memory 128M || die "create"
+cohort load v --kernel /boot/bzImage --initrd /tmp/initrd-v || die "load"
+cohort start v || die "start"
+wait_for 180 console_has v COHORT-EXIT || { cohort log v | tail -n 30; die "v did not finish"; }
+cohort log v | grep 'cohort: not joining\|inst:'
+console_has v 'cohort: not joining the messaging: control region version 2, this kernel knows 1' ||
+	die "no refusal in the instance's log"
+console_has v 'inst: messaging: refused: control region version 2, this kernel knows 1' ||
+	die "refusal not in /sys/kernel/cohort/messaging"
+[ "$(cat /sys/kernel/cohort/members)" = 0 ] || die "members $(cat /sys/kernel/cohort/members)"
+[ "$(cat /sys/kernel/cohort/instances/v/state)" = running ] || die "state $(cat /sys/kernel/cohort/instances/v/state)"
+echo 1 >$D/ctrl_version
+cohort stop v || die "stop"
+cohort delete v
+echo "msg-version: an instance refused a control region of version 2 and said why"
