@@ -27,6 +27,16 @@
 /* Longest sysfs value cohort reads (cmdline is the longest). */
 #define SYSFS_VAL_MAX		(COHORT_CMDLINE_MAX + 64)
 
+/*
+ * The heartbeat settings the kernel accepts (HB_MS_MIN, HB_MS_MAX and the
+ * misses limit in drivers/cohort/msg.c); cohort refuses anything else
+ * before writing.
+ */
+#define HB_PERIOD_MIN_MS	10
+#define HB_PERIOD_MAX_MS	10000
+#define HB_MISSES_MIN		1
+#define HB_MISSES_MAX		1000
+
 struct cli {
 	const char *sysfs;	/* COHORT_SYSFS */
 	const char *dev;	/* COHORT_DEV */
@@ -66,6 +76,53 @@ int sysfs_inst_read(struct cli *c, const char *name, const char *attr,
 int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
 		   __u64 *val);
 int sysfs_parse_u64(const char *s, __u64 *val);
+int sysfs_write(const char *path, const char *val);
+
+/* info.c */
+struct json_object;
+int cli_info_options(struct cli *c, int argc, char **argv);
+void cli_json_print(struct cli *c, struct json_object *o);
+
+/* peer.c: /sys/kernel/cohort/peers/ID/, in the order "show" prints them */
+enum peer_field {
+	PF_STATE,
+	PF_NAME,
+	PF_APIC_ID,
+	PF_DOORBELL,
+	PF_EPOCH,
+	PF_HEARTBEAT,
+	PF_HEARTBEAT_AGE_MS,
+	PF_SERVICES_OFFERED,
+	PF_SERVICES_LISTENING,
+	PF_SENT,
+	PF_RECEIVED,
+	PF_DOORBELLS,
+	PF_DOORBELLS_SUPPRESSED,
+	PF_ERRORS,
+	PF_DROPS,
+	PF_FULL,
+	PF_STALE,
+	PF_QUARANTINES,
+	PF_CTRL_ERRORS,
+	NR_PEER_FIELDS
+};
+
+#define PEER_TEXT_MAX	64
+
+/* What cohort knows of one kernel from its peers/ID directory. */
+struct peer {
+	__u32 id;
+	bool ok[NR_PEER_FIELDS];	/* read, and for numbers parsed */
+	__u64 num[NR_PEER_FIELDS];	/* numbers and flags */
+	char text[NR_PEER_FIELDS][PEER_TEXT_MAX];	/* as read, or "" */
+};
+
+extern const char *const peer_attrs[NR_PEER_FIELDS];
+int peer_read(struct cli *c, __u32 id, struct peer *p);
+bool peer_live(const struct peer *p);
+const char *peer_value(const struct peer *p, enum peer_field f);
+void peer_age_text(const struct peer *p, char *buf, size_t len);
+struct json_object *peer_json(const struct peer *p, const char *name);
 
 /* The commands. */
 int cmd_create(struct cli *c, int argc, char **argv);
@@ -77,6 +134,8 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_pool(struct cli *c, int argc, char **argv);
+int cmd_peers(struct cli *c, int argc, char **argv);
+int cmd_heartbeat(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): the commands that only read /sys/kernel/cohort/: list, show,
- * pool, version.
+ * pool, version (peers is in peer.c).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ struct instance {
 	bool ok[NR_FIELDS];		/* the file was read */
 	__u64 num[NR_FIELDS];		/* numeric fields */
 	char *text[NR_FIELDS];		/* every field as read */
+	bool has_peer;			/* peers/ID/ exists */
+	struct peer peer;		/* what it holds */
 };
 
 static int field_index(const char *attr)
@@ -106,10 +109,18 @@ static int instance_read(struct cli *c, const char *name,
 			break;
 		}
 	}
+	i = (size_t)field_index("id");
+	if (in->ok[i] && in->num[i] <= UINT32_MAX)
+		in->has_peer = !peer_read(c, (__u32)in->num[i], &in->peer);
 	return 0;
 }
 
-static void json_print(struct cli *c, struct json_object *o)
+/**
+ * cli_json_print() - print a JSON document on one line, or indented
+ * @c: the invocation (--pretty)
+ * @o: the document
+ */
+void cli_json_print(struct cli *c, struct json_object *o)
 {
 	int flags = c->pretty ? JSON_C_TO_STRING_PRETTY |
 				JSON_C_TO_STRING_SPACED :
@@ -182,6 +193,8 @@ static struct json_object *instance_json(const struct instance *in)
 		}
 		json_object_object_add(o, fields[i].attr, v);
 	}
+	json_object_object_add(o, "peer", in->has_peer ?
+			       peer_json(&in->peer, in->name) : NULL);
 	return o;
 }
 
@@ -195,8 +208,16 @@ static int cmp_instances(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Options of the read-only commands: -j, -p, -h. */
-static int info_options(struct cli *c, int argc, char **argv)
+/**
+ * cli_info_options() - the options of the read-only commands: -j, -p, -h
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: EXIT_OK to go on; EXIT_USAGE after a usage error was printed;
+ * a negative number after --help (the caller exits EXIT_OK).
+ */
+int cli_info_options(struct cli *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -235,6 +256,71 @@ static void memory_text(const struct instance *in, char *buf, size_t len)
 	snprintf(buf, len, "0x%llx+%s", (unsigned long long)in->num[b], sz);
 }
 
+/* The PEER column: the peer's state, or "-" without a peers/ID/state. */
+static const char *peer_state_text(const struct instance *in)
+{
+	return in->has_peer ? peer_value(&in->peer, PF_STATE) : "-";
+}
+
+/* "cohort list" without -j: one line per instance under a header. */
+static void list_table(const struct instance *v, size_t n)
+{
+	enum { C_NAME, C_ID, C_STATE, C_CPUS, C_MEM, C_PEER, C_HB, NR_COLS };
+	static const char *const heads[NR_COLS] = {
+		"NAME", "ID", "STATE", "CPUS", "MEMORY", "PEER", "HEARTBEAT"
+	};
+	int id = field_index("id");
+	int st = field_index("state");
+	int cp = field_index("cpus");
+	char ids[24], mem[64], age[COHORT_AGE_STR_MAX];
+	const char *col[NR_COLS];
+	int w[NR_COLS], pass, k;
+	size_t i;
+
+	for (k = 0; k < NR_COLS; k++)
+		w[k] = (int)strlen(heads[k]);
+	/* Pass 0 measures the columns, pass 1 prints. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			printf("%-*s  %*s  %-*s  %-*s  %-*s  %-*s  %s\n",
+			       w[C_NAME], heads[C_NAME], w[C_ID], heads[C_ID],
+			       w[C_STATE], heads[C_STATE], w[C_CPUS],
+			       heads[C_CPUS], w[C_MEM], heads[C_MEM],
+			       w[C_PEER], heads[C_PEER], heads[C_HB]);
+		for (i = 0; i < n; i++) {
+			if (v[i].ok[id])
+				snprintf(ids, sizeof(ids), "%llu",
+					 (unsigned long long)v[i].num[id]);
+			else
+				snprintf(ids, sizeof(ids), "-");
+			memory_text(&v[i], mem, sizeof(mem));
+			if (v[i].has_peer)
+				peer_age_text(&v[i].peer, age, sizeof(age));
+			else
+				snprintf(age, sizeof(age), "-");
+			col[C_NAME] = v[i].name;
+			col[C_ID] = ids;
+			col[C_STATE] = v[i].text[st] ? v[i].text[st] : "-";
+			col[C_CPUS] = v[i].text[cp] && v[i].text[cp][0] ?
+				      v[i].text[cp] : "-";
+			col[C_MEM] = mem;
+			col[C_PEER] = peer_state_text(&v[i]);
+			col[C_HB] = age;
+			if (!pass) {
+				for (k = 0; k < NR_COLS; k++)
+					if ((int)strlen(col[k]) > w[k])
+						w[k] = (int)strlen(col[k]);
+				continue;
+			}
+			printf("%-*s  %*s  %-*s  %-*s  %-*s  %-*s  %s\n",
+			       w[C_NAME], col[C_NAME], w[C_ID], col[C_ID],
+			       w[C_STATE], col[C_STATE], w[C_CPUS],
+			       col[C_CPUS], w[C_MEM], col[C_MEM], w[C_PEER],
+			       col[C_PEER], col[C_HB]);
+		}
+	}
+}
+
 /**
  * cmd_list() - "cohort list [-j]"
  * @c: the invocation
@@ -252,7 +338,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	DIR *dir;
 	int ret;
 
-	ret = info_options(c, argc, argv);
+	ret = cli_info_options(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	ret = cli_no_args(c, argc, argv);
@@ -305,49 +391,39 @@ int cmd_list(struct cli *c, int argc, char **argv)
 
 		for (i = 0; i < n; i++)
 			json_object_array_add(a, instance_json(&v[i]));
-		json_print(c, a);
+		cli_json_print(c, a);
 		json_object_put(a);
 	} else {
-		int w[4] = { 4, 2, 5, 4 };
-		int id = field_index("id");
-		int st = field_index("state");
-		int cp = field_index("cpus");
-		char ids[24], mem[64];
-
-		for (i = 0; i < n; i++) {
-			int l = snprintf(ids, sizeof(ids), "%llu",
-					 (unsigned long long)v[i].num[id]);
-
-			if ((int)strlen(v[i].name) > w[0])
-				w[0] = (int)strlen(v[i].name);
-			if (l > w[1])
-				w[1] = l;
-			if (v[i].text[st] && (int)strlen(v[i].text[st]) > w[2])
-				w[2] = (int)strlen(v[i].text[st]);
-			if (v[i].text[cp] && (int)strlen(v[i].text[cp]) > w[3])
-				w[3] = (int)strlen(v[i].text[cp]);
-		}
-		printf("%-*s  %*s  %-*s  %-*s  %s\n", w[0], "NAME", w[1], "ID",
-		       w[2], "STATE", w[3], "CPUS", "MEMORY");
-		for (i = 0; i < n; i++) {
-			if (v[i].ok[id])
-				snprintf(ids, sizeof(ids), "%llu",
-					 (unsigned long long)v[i].num[id]);
-			else
-				snprintf(ids, sizeof(ids), "-");
-			memory_text(&v[i], mem, sizeof(mem));
-			printf("%-*s  %*s  %-*s  %-*s  %s\n", w[0], v[i].name,
-			       w[1], ids, w[2],
-			       v[i].text[st] ? v[i].text[st] : "-", w[3],
-			       v[i].text[cp] && v[i].text[cp][0] ?
-					v[i].text[cp] : "-",
-			       mem);
-		}
+		list_table(v, n);
 	}
 	for (i = 0; i < n; i++)
 		instance_free(&v[i]);
 	free(v);
 	return EXIT_OK;
+}
+
+/*
+ * The "messaging" section of "cohort show": every file of peers/ID/,
+ * indented, as peer_value() gives it, or "-" when the kernel has no
+ * peers/ID/ for the instance.
+ */
+static void show_messaging(const struct instance *in)
+{
+	size_t f;
+
+	if (!in->has_peer) {
+		printf("%-13s -\n", "messaging");
+		return;
+	}
+	printf("messaging\n");
+	for (f = 0; f < NR_PEER_FIELDS; f++) {
+		const char *v = peer_value(&in->peer, (enum peer_field)f);
+
+		/* A cleared entry has no name; the instance's is the same. */
+		if (f == PF_NAME && !strcmp(v, "-"))
+			v = in->name;
+		printf("  %-21s %s\n", peer_attrs[f], v);
+	}
 }
 
 /**
@@ -365,7 +441,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	ret = info_options(c, argc, argv);
+	ret = cli_info_options(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	ret = cli_name_arg(c, argc, argv, &name);
@@ -381,7 +457,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		struct json_object *o = instance_json(&in);
 
-		json_print(c, o);
+		cli_json_print(c, o);
 		json_object_put(o);
 		instance_free(&in);
 		return EXIT_OK;
@@ -410,6 +486,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			printf("%s\n", in.text[i]);
 		}
 	}
+	show_messaging(&in);
 	instance_free(&in);
 	return EXIT_OK;
 }
@@ -431,7 +508,7 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 	int ret;
 	size_t i;
 
-	ret = info_options(c, argc, argv);
+	ret = cli_info_options(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	ret = cli_no_args(c, argc, argv);
@@ -457,7 +534,7 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 		for (i = 0; i < 3; i++)
 			json_object_object_add(o, names[i],
 					       json_object_new_uint64(val[i]));
-		json_print(c, o);
+		cli_json_print(c, o);
 		json_object_put(o);
 		return EXIT_OK;
 	}
@@ -495,7 +572,7 @@ int cmd_version(struct cli *c, int argc, char **argv)
 	__u64 idv = 0;
 	int ret;
 
-	ret = info_options(c, argc, argv);
+	ret = cli_info_options(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	ret = cli_no_args(c, argc, argv);
@@ -523,7 +600,7 @@ int cmd_version(struct cli *c, int argc, char **argv)
 				       json_object_new_string(role) : NULL);
 		json_object_object_add(o, "id", have && id[0] ?
 				       json_object_new_uint64(idv) : NULL);
-		json_print(c, o);
+		cli_json_print(c, o);
 		json_object_put(o);
 	} else {
 		printf("%s %s\n", prog, COHORT_VERSION);

@@ -31,6 +31,10 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "NAME [-j]", "show everything about an instance" },
 	{ "log", cmd_log, "NAME [-f]", "print an instance's console output" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
+	{ "peers", cmd_peers, "[-a] [-j]",
+	  "show the kernels that message each other, and their counters" },
+	{ "heartbeat", cmd_heartbeat, "[--period MS] [--misses N] [-j]",
+	  "show or set how instance failures are detected" },
 	{ "version", cmd_version, "[-j]",
 	  "show the versions of this tool and of the kernel side" },
 	{ "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
@@ -242,11 +246,12 @@ static void main_help(FILE *f)
 		"\n"
 		"Commands:\n", prog);
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f,
 		"\n"
 		"Options:\n"
-		"  -j, --json     print JSON (list, show, pool, version, create)\n"
+		"  -j, --json     print JSON (list, show, pool, peers, heartbeat,\n"
+		"                 version, create)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -286,6 +291,17 @@ static const char *const command_details[][2] = {
 		  "  -p, --pretty        print indented JSON\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
+	{ "peers",
+	  "  -a, --all           also the ids no kernel uses (state absent)\n"
+	  "  -j, --json          print a JSON array\n"
+	  "  -p, --pretty        print indented JSON\n" },
+	{ "heartbeat",
+	  "      --period MS     beat every MS milliseconds (10-10000)\n"
+	  "      --misses N      mark an instance failed after N periods\n"
+	  "                      without a beat (1-1000)\n"
+	  "  -j, --json          print a JSON object (without --period and\n"
+	  "                      --misses)\n"
+	  "  -p, --pretty        print indented JSON\n" },
 	{ "log",
 	  "  -f, --follow        keep printing new output while the instance\n"
 	  "                      runs (until it stops, or Ctrl-C)\n" },

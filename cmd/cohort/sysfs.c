@@ -54,6 +54,35 @@ int sysfs_read(const char *path, char *buf, size_t len)
 }
 
 /**
+ * sysfs_write() - write a value to a sysfs file, as "echo VAL >FILE" does
+ * @path: the file
+ * @val: the value, written with a final newline in one write()
+ *
+ * Return: 0, or a negative errno (the kernel's refusal of the value, or
+ * -EIO when it took only part of it).
+ */
+int sysfs_write(const char *path, const char *val)
+{
+	char buf[256];
+	ssize_t n;
+	int fd, e, len;
+
+	len = snprintf(buf, sizeof(buf), "%s\n", val);
+	if (len < 0 || (size_t)len >= sizeof(buf))
+		return -EINVAL;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = write(fd, buf, (size_t)len);
+	} while (n < 0 && errno == EINTR);
+	e = n < 0 ? errno : n != len ? EIO : 0;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	return -e;
+}
+
+/**
  * sysfs_parse_u64() - parse a number as sysfs shows it, "0x..." or decimal
  * @s: the text
  * @val: its value

@@ -636,3 +636,80 @@ int cohort_check_cmdline(const char *cmdline, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/**
+ * cohort_parse_uint() - parse a whole number that must lie within bounds
+ * @s: decimal digits only: no sign, space, unit or "0x"
+ * @what: what the number is, for messages ("heartbeat period")
+ * @unit: its unit in words ("milliseconds"), or NULL
+ * @min: the smallest value allowed
+ * @max: the largest value allowed
+ * @out: the value
+ * @err: where to write why @s is refused, or NULL
+ * @errlen: bytes at @err
+ *
+ * Leading zeros do not make the number octal: "010" is ten.
+ *
+ * Return: 0; -EINVAL when @s is not a number; -ERANGE when it is outside
+ * @min..@max.
+ */
+int cohort_parse_uint(const char *s, const char *what, const char *unit,
+		      __u32 min, __u32 max, __u32 *out, char *err,
+		      size_t errlen)
+{
+	const char *p = s;
+	char q[96];
+	__u64 v;
+	int ret;
+
+	cohort_quote(s ? s : "", q, sizeof(q));
+	ret = s ? u64_number(&p, 10, &v) : -EINVAL;
+	if (ret == -EINVAL || *p) {
+		seterr(err, errlen,
+		       "invalid %s '%s': expected a whole number%s%s from %u to %u",
+		       what, q, unit ? " of " : "", unit ? unit : "", min, max);
+		return -EINVAL;
+	}
+	if (ret == -ERANGE || v < min || v > max) {
+		seterr(err, errlen, "the %s must be from %u to %u%s%s, not %s",
+		       what, min, max, unit ? " " : "", unit ? unit : "", q);
+		return -ERANGE;
+	}
+	*out = (__u32)v;
+	return 0;
+}
+
+/**
+ * cohort_format_age_ms() - a time since something, short, for a table
+ * @ms: milliseconds
+ * @buf: where to write, at least COHORT_AGE_STR_MAX bytes
+ * @len: bytes at @buf
+ *
+ * Milliseconds below 10 s ("120ms", "9999ms"), then whole seconds below
+ * 10 minutes ("10s", "599s"), whole minutes below 10 hours ("10m",
+ * "599m"), whole hours below 10 days ("10h", "239h"), then whole days
+ * ("10d"), always rounded down.
+ */
+void cohort_format_age_ms(__u64 ms, char *buf, size_t len)
+{
+	static const struct {
+		__u64 ms;
+		const char *unit;
+	} units[] = {
+		{ 1000, "s" },
+		{ 60 * 1000, "m" },
+		{ 60 * 60 * 1000, "h" },
+		{ 24 * 60 * 60 * 1000, "d" },
+	};
+	size_t i;
+
+	if (ms < 10 * 1000) {
+		snprintf(buf, len, "%llums", (unsigned long long)ms);
+		return;
+	}
+	for (i = 0; i + 1 < ARRAY_SIZE(units); i++)
+		if (ms < 10 * units[i + 1].ms)
+			break;
+	snprintf(buf, len, "%llu%s", (unsigned long long)(ms / units[i].ms),
+		 units[i].unit);
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parsing and checking what a person types to the Cohort tools: CPU lists,
- * sizes, addresses, instance names and timeouts.  Shared by cohort(8),
+ * sizes, addresses, instance names, timeouts and bounded counts.  Shared by cohort(8),
  * cohortd and the tests.
  *
  * Every function returns 0 or a negative errno and, on failure, writes a
@@ -49,10 +49,17 @@ int cohort_parse_addr(const char *s, __u64 *out, char *err, size_t errlen);
 int cohort_check_name(const char *name, char *err, size_t errlen);
 int cohort_parse_timeout(const char *s, __u32 *ms, char *err, size_t errlen);
 int cohort_check_cmdline(const char *cmdline, char *err, size_t errlen);
+int cohort_parse_uint(const char *s, const char *what, const char *unit,
+		      __u32 min, __u32 max, __u32 *out, char *err,
+		      size_t errlen);
 
 /* Longest string cohort_format_size() writes, with its NUL. */
 #define COHORT_SIZE_STR_MAX	32
 void cohort_format_size(__u64 bytes, bool compact, char *buf, size_t len);
+
+/* Longest string cohort_format_age_ms() writes, with its NUL. */
+#define COHORT_AGE_STR_MAX	24
+void cohort_format_age_ms(__u64 ms, char *buf, size_t len);
 
 void cohort_quote(const char *s, char *buf, size_t len);
 

@@ -24,7 +24,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log pool version help"
+	local commands="create load start stop delete list show log pool peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0
 	for ((i = 1; i < cword; i++)); do
@@ -36,7 +36,8 @@ _cohort()
 			else
 				case ${words[i - 1]} in
 				--cpus|-c|--memory|-m|--base|-b|--kernel|-k|\
-				--initrd|-i|--cmdline|-a|--timeout|-t) ;;
+				--initrd|-i|--cmdline|-a|--timeout|-t|\
+				--period|--misses) ;;
 				*) nargs=$((nargs + 1)) ;;
 				esac
 			fi
@@ -53,7 +54,10 @@ _cohort()
 		return
 	fi
 
-	case $prev in
+	# "-a" takes an argument for load (--cmdline), not for peers (--all).
+	local popt=$prev
+	[ "$cmd" = peers ] && popt=
+	case $popt in
 	--kernel|-k|--initrd|-i)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
@@ -65,6 +69,12 @@ _cohort()
 		return ;;
 	--memory|-m)
 		COMPREPLY=($(compgen -W "64M 128M 256M 512M 1G 2G 4G" -- "$cur"))
+		return ;;
+	--period)
+		COMPREPLY=($(compgen -W "50 100 250 500 1000" -- "$cur"))
+		return ;;
+	--misses)
+		COMPREPLY=($(compgen -W "3 5 10 20" -- "$cur"))
 		return ;;
 	--base|-b|--cmdline|-a|--timeout|-t)
 		return ;;
@@ -78,6 +88,8 @@ _cohort()
 	log) opts="--follow --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
+	peers) opts="--all --json --pretty --help" ;;
+	heartbeat) opts="--period --misses --json --pretty --help" ;;
 	start|delete) opts="--help" ;;
 	help)
 		[ $nargs = 0 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))

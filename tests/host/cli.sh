@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool,
-# version, log (byte-exact, and -f), and every refusal: its message, its
-# exit status, and that nothing reached the kernel.  The kernel behind
+# version, log (byte-exact, and -f), peers and heartbeat (messaging files
+# present, partly present and missing), and every refusal: its message,
+# its exit status, and that nothing reached the kernel.  The kernel behind
 # /dev/cohort is played by an LD_PRELOAD shim (fake_cohort_dev.c) that
 # logs each ioctl and answers as told.
 #
@@ -58,6 +59,21 @@ instance() {
 	put "$d/starts" "${11}"
 	: >"$d/console"
 	put "$d/console_head" 0
+}
+
+# peer ID STATE NAME APIC DOORBELL EPOCH HEARTBEAT AGE_MS OFFERED LISTENING
+#      SENT RECEIVED DOORBELLS SUPPRESSED ERRORS DROPS FULL STALE
+#      QUARANTINES CTRL_ERRORS: a peers/ID/ directory as msgsysfs.c makes it
+peer() {
+	local d=$S/peers/$1 f
+	shift
+	for f in state name apic_id doorbell epoch heartbeat heartbeat_age_ms \
+		 services_offered services_listening sent received doorbells \
+		 doorbells_suppressed errors drops full stale quarantines \
+		 ctrl_errors; do
+		put "$d/$f" "$1"
+		shift
+	done
 }
 
 # console NAME: set console_head from the console file's size.
@@ -161,6 +177,23 @@ instance web 1 running 2-3 2,3 0x100000000 268435456 \
 instance db 2 loaded 5-7:2 5,7 0x110000000 536870912 "" 4064256 0 0
 put "$S/instances/db/cpus" "5,7"
 
+# Messaging: the primary, web joined, db created but not running, a
+# failed kernel 3 (its entry cleared), a quarantined one with an old
+# heartbeat, and the unused ids, absent, as the kernel has them all.
+put "$S/messaging" "joined"
+put "$S/members" "0-1,5"
+put "$S/heartbeat_ms" 100
+put "$S/heartbeat_misses" 5
+peer 0 self primary 0 1 0x1f2e 5021 40 0x3 0x1 \
+	12 10 4 2 0 0 0 0 0 0
+peer 1 joined web 2 1 0x2a 4977 120 0x1 0x3 \
+	10 12 5 3 1 2 0 0 0 0
+peer 2 absent "" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+peer 3 failed "" 0 0 0 0 0 0 0 7 3 2 1 0 0 0 0 0 0
+peer 4 absent "" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+peer 5 quarantined rogue 6 0 0x77 31 15500 0 0 \
+	1 123456789 0 0 42 17 3 5 1 9
+
 # A console with every byte value, lines, CRs and invalid UTF-8.
 python3 -c "
 import sys
@@ -196,9 +229,9 @@ try_load="Try 'cohort load --help' for more information."
 try_stop="Try 'cohort stop --help' for more information."
 
 # ---------------------------------------------------------------- reading
-expect 0 "NAME  ID  STATE    CPUS  MEMORY
-web    1  running  2-3   0x100000000+256M
-db     2  loaded   5,7   0x110000000+512M" "" list
+expect 0 "NAME  ID  STATE    CPUS  MEMORY            PEER    HEARTBEAT
+web    1  running  2-3   0x100000000+256M  joined  120ms
+db     2  loaded   5,7   0x110000000+512M  absent  -" "" list
 
 json_check list -j -- '
 assert isinstance(d, list) and len(d) == 2
@@ -207,9 +240,20 @@ assert w == {"name": "web", "id": 1, "state": "running", "cpus": [2, 3],
              "apic_ids": [2, 3], "mem_base": 0x100000000,
              "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
              "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
-             "console_head": 794}, w
+             "console_head": 794, "peer": {
+                 "id": 1, "state": "joined", "name": "web", "apic_id": 2,
+                 "doorbell": True, "epoch": 0x2a, "heartbeat": 4977,
+                 "heartbeat_age_ms": 120, "services_offered": 1,
+                 "services_listening": 3, "sent": 10, "received": 12,
+                 "doorbells": 5, "doorbells_suppressed": 3, "errors": 1,
+                 "drops": 2, "full": 0, "stale": 0, "quarantines": 0,
+                 "ctrl_errors": 0}}, w
 assert b["name"] == "db" and b["cpus"] == [5, 7] and b["cmdline"] == ""
 assert b["mem_base"] == 0x110000000 and b["starts"] == 0
+# An absent peer: no age, and the instance gives the name.
+p = b["peer"]
+assert p["state"] == "absent" and p["heartbeat_age_ms"] is None, p
+assert p["name"] == "db" and p["doorbell"] is False and p["sent"] == 0, p
 '
 json_check -j list -- 'assert [i["name"] for i in d] == ["web", "db"]'
 json_check list --pretty -- 'assert len(d) == 2'
@@ -234,7 +278,27 @@ cmdline       console=ttyS0 quiet
 kernel_size   4064256 (3969 KiB)
 initrd_size   1048576 (1 MiB)
 starts        1
-console_head  794" "" show web
+console_head  794
+messaging
+  state                 joined
+  name                  web
+  apic_id               2
+  doorbell              1
+  epoch                 0x2a
+  heartbeat             4977
+  heartbeat_age_ms      120
+  services_offered      0x1
+  services_listening    0x3
+  sent                  10
+  received              12
+  doorbells             5
+  doorbells_suppressed  3
+  errors                1
+  drops                 2
+  full                  0
+  stale                 0
+  quarantines           0
+  ctrl_errors           0" "" show web
 
 expect 0 "name          db
 id            2
@@ -247,7 +311,27 @@ cmdline
 kernel_size   4064256 (3969 KiB)
 initrd_size   0
 starts        0
-console_head  0" "" show db
+console_head  0
+messaging
+  state                 absent
+  name                  db
+  apic_id               0
+  doorbell              0
+  epoch                 0
+  heartbeat             0
+  heartbeat_age_ms      -
+  services_offered      0
+  services_listening    0
+  sent                  0
+  received              0
+  doorbells             0
+  doorbells_suppressed  0
+  errors                0
+  drops                 0
+  full                  0
+  stale                 0
+  quarantines           0
+  ctrl_errors           0" "" show db
 
 json_check show web -j -- '
 assert d["name"] == "web" and d["id"] == 1 and d["state"] == "running"
@@ -255,7 +339,15 @@ assert d["cpus"] == [2, 3] and d["apic_ids"] == [2, 3]
 assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
 assert sorted(d) == sorted(["name", "id", "state", "cpus", "apic_ids",
     "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
-    "starts", "console_head"])
+    "starts", "console_head", "peer"])
+p = d["peer"]
+assert sorted(p) == sorted(["id", "state", "name", "apic_id", "doorbell",
+    "epoch", "heartbeat", "heartbeat_age_ms", "services_offered",
+    "services_listening", "sent", "received", "doorbells",
+    "doorbells_suppressed", "errors", "drops", "full", "stale",
+    "quarantines", "ctrl_errors"]), p
+assert p["state"] == "joined" and p["heartbeat_age_ms"] == 120, p
+assert p["heartbeat"] == 4977 and p["received"] == 12, p
 '
 
 expect 0 "base  0x100000000
@@ -336,6 +428,205 @@ timeout 5 "$bin" log -f web >"$T/follow.out" ||
 cmp -s "$T/follow.out" "$S/instances/web/console" ||
 	fail "log -f of a stopped instance: output differs"
 put "$S/instances/web/state" running
+
+# ---------------------------------------------------------------- messaging
+# peers: the primary, every instance's id, every kernel not absent.
+expect 0 "ID  NAME     STATE        HEARTBEAT  SENT   RECEIVED  DOORBELLS  SUPPRESSED  ERRORS  DROPS
+ 0  primary  self         40ms         12         10          4           2       0      0
+ 1  web      joined       120ms        10         12          5           3       1      2
+ 2  db       absent       -             0          0          0           0       0      0
+ 3  -        failed       -             7          3          2           1       0      0
+ 5  rogue    quarantined  15s           1  123456789          0           0      42     17" "" peers
+# -a: the unused ids too.
+expect 0 "ID  NAME     STATE        HEARTBEAT  SENT   RECEIVED  DOORBELLS  SUPPRESSED  ERRORS  DROPS
+ 0  primary  self         40ms         12         10          4           2       0      0
+ 1  web      joined       120ms        10         12          5           3       1      2
+ 2  db       absent       -             0          0          0           0       0      0
+ 3  -        failed       -             7          3          2           1       0      0
+ 4  -        absent       -             0          0          0           0       0      0
+ 5  rogue    quarantined  15s           1  123456789          0           0      42     17" "" peers --all
+json_check peers -j -- '
+assert [p["id"] for p in d] == [0, 1, 2, 3, 5], d
+z, w, b, f, q = d
+assert z == {"id": 0, "state": "self", "name": "primary", "apic_id": 0,
+             "doorbell": True, "epoch": 0x1f2e, "heartbeat": 5021,
+             "heartbeat_age_ms": 40, "services_offered": 3,
+             "services_listening": 1, "sent": 12, "received": 10,
+             "doorbells": 4, "doorbells_suppressed": 2, "errors": 0,
+             "drops": 0, "full": 0, "stale": 0, "quarantines": 0,
+             "ctrl_errors": 0}, z
+assert w["name"] == "web" and w["heartbeat_age_ms"] == 120, w
+assert b["name"] == "db" and b["heartbeat_age_ms"] is None, b
+assert f["name"] is None and f["state"] == "failed", f
+assert f["heartbeat_age_ms"] is None and f["sent"] == 7, f
+assert q["state"] == "quarantined" and q["heartbeat_age_ms"] == 15500, q
+assert (q["full"], q["stale"], q["quarantines"], q["ctrl_errors"]) == \
+       (3, 5, 1, 9), q
+'
+json_check peers -a -p -- 'assert [p["id"] for p in d] == [0, 1, 2, 3, 4, 5]'
+json_check -j peers -- 'assert len(d) == 5'
+refuse 2 "cohort: peers: unexpected argument 'web'
+Try 'cohort peers --help' for more information." peers web
+refuse 2 "cohort: peers: unknown option '--bogus'
+Try 'cohort peers --help' for more information." peers --bogus
+
+# An older kernel, or one that changed: files missing from peers/ID/ and
+# peers/ID/ missing for an instance are shown as -, never an error.
+cp -a "$S" "$T/old"
+rm "$T/old/peers/1/heartbeat_age_ms" "$T/old/peers/1/received" \
+	"$T/old/peers/1/name" "$T/old/peers/0/drops"
+put "$T/old/peers/1/sent" "lots"
+rm -r "$T/old/peers/2"
+COHORT_SYSFS=$T/old expect 0 "NAME  ID  STATE    CPUS  MEMORY            PEER    HEARTBEAT
+web    1  running  2-3   0x100000000+256M  joined  -
+db     2  loaded   5,7   0x110000000+512M  -       -" "" list
+COHORT_SYSFS=$T/old expect 0 "ID  NAME     STATE        HEARTBEAT  SENT   RECEIVED  DOORBELLS  SUPPRESSED  ERRORS  DROPS
+ 0  primary  self         40ms         12         10          4           2       0      -
+ 1  web      joined       -             -          -          5           3       1      2
+ 3  -        failed       -             7          3          2           1       0      0
+ 5  rogue    quarantined  15s           1  123456789          0           0      42     17" "" peers
+COHORT_SYSFS=$T/old json_check list -j -- '
+w, b = d
+assert w["peer"]["heartbeat_age_ms"] is None and w["peer"]["sent"] is None
+assert w["peer"]["received"] is None and w["peer"]["name"] == "web"
+assert w["peer"]["state"] == "joined" and w["peer"]["doorbells"] == 5
+assert b["peer"] is None and b["state"] == "loaded"
+'
+checks=$((checks + 1))
+COHORT_SYSFS=$T/old "$bin" show db >"$T/out" 2>"$T/err" ||
+	fail "show db without peers/2: exit status $?"
+[ "$(tail -n 2 "$T/out")" = "console_head  0
+messaging     -" ] || fail "show db without peers/2: $(tail -n 2 "$T/out")"
+[ -s "$T/err" ] && fail "show db without peers/2: stderr: $(cat "$T/err")"
+COHORT_SYSFS=$T/old json_check show db -j -- 'assert d["peer"] is None'
+
+# A kernel without messaging at all: list and show as before, with -.
+rm -r "$T/old/peers" "$T/old/messaging" "$T/old/members" \
+	"$T/old/heartbeat_ms" "$T/old/heartbeat_misses"
+COHORT_SYSFS=$T/old expect 0 "NAME  ID  STATE    CPUS  MEMORY            PEER  HEARTBEAT
+web    1  running  2-3   0x100000000+256M  -     -
+db     2  loaded   5,7   0x110000000+512M  -     -" "" list
+COHORT_SYSFS=$T/old json_check list -j -- '
+assert [i["peer"] for i in d] == [None, None]'
+checks=$((checks + 1))
+COHORT_SYSFS=$T/old "$bin" show web >"$T/out" 2>"$T/err" ||
+	fail "show web without messaging: exit status $?"
+[ "$(tail -n 1 "$T/out")" = "messaging     -" ] ||
+	fail "show web without messaging: $(tail -n 1 "$T/out")"
+COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/peers does not exist (a kernel without it?)" peers
+COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/heartbeat_ms does not exist (a kernel without it?)" heartbeat
+COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/heartbeat_ms does not exist (a kernel without it?)" heartbeat --period 50
+put "$T/old/messaging" "off: no control region"
+COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/peers does not exist (messaging: off: no control region)" peers
+put "$T/old/heartbeat_ms" 100
+COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/heartbeat_misses does not exist (messaging: off: no control region)" heartbeat --misses 3
+checks=$((checks + 1))
+[ "$(cat "$T/old/heartbeat_ms")" = 100 ] ||
+	fail "heartbeat wrote the period although heartbeat_misses is missing"
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" peers
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" heartbeat
+
+# heartbeat: print.
+expect 0 "period  100 ms
+misses  5" "" heartbeat
+json_check heartbeat -j -- 'assert d == {"period_ms": 100, "misses": 5}'
+json_check -p heartbeat -- 'assert d == {"period_ms": 100, "misses": 5}'
+
+# heartbeat: set; exactly what is asked is written, in decimal.
+hb_is() {
+	checks=$((checks + 1))
+	[ "$(cat "$S/heartbeat_ms")/$(cat "$S/heartbeat_misses")" = "$1/$2" ] ||
+		fail "heartbeat files are $(cat "$S/heartbeat_ms")/$(cat "$S/heartbeat_misses"), want $1/$2"
+}
+expect 0 "" "" heartbeat --period 250
+hb_is 250 5
+expect 0 "" "" heartbeat --misses 3
+hb_is 250 3
+expect 0 "" "" heartbeat --period=10 --misses=1000
+hb_is 10 1000
+expect 0 "" "" heartbeat --period 10000 --misses 1
+hb_is 10000 1
+expect 0 "" "" heartbeat --period 0100 --misses 007
+hb_is 100 7
+expect 0 "period  100 ms
+misses  7" "" heartbeat
+expect 0 "" "" heartbeat --misses 5
+hb_is 100 5
+
+# heartbeat: every refusal, exit 2, nothing written.
+try_hb="Try 'cohort heartbeat --help' for more information."
+hb_period_range="the heartbeat period must be from 10 to 10000 milliseconds"
+hb_period_bad="expected a whole number of milliseconds from 10 to 10000"
+hb_misses_range="the number of misses must be from 1 to 1000"
+hb_misses_bad="expected a whole number from 1 to 1000"
+refuse 2 "cohort: heartbeat: $hb_period_range, not 0" heartbeat --period 0
+refuse 2 "cohort: heartbeat: $hb_period_range, not 9" heartbeat --period 9
+refuse 2 "cohort: heartbeat: $hb_period_range, not 10001" heartbeat --period 10001
+refuse 2 "cohort: heartbeat: $hb_period_range, not 60000" heartbeat --period 60000
+refuse 2 "cohort: heartbeat: $hb_period_range, not 99999999999999999999" \
+	heartbeat --period 99999999999999999999
+refuse 2 "cohort: heartbeat: invalid heartbeat period '100ms': $hb_period_bad" \
+	heartbeat --period 100ms
+refuse 2 "cohort: heartbeat: invalid heartbeat period '-5': $hb_period_bad" \
+	heartbeat --period -5
+refuse 2 "cohort: heartbeat: invalid heartbeat period '+50': $hb_period_bad" \
+	heartbeat --period +50
+refuse 2 "cohort: heartbeat: invalid heartbeat period '0x64': $hb_period_bad" \
+	heartbeat --period 0x64
+refuse 2 "cohort: heartbeat: invalid heartbeat period '1.5': $hb_period_bad" \
+	heartbeat --period 1.5
+refuse 2 "cohort: heartbeat: invalid heartbeat period ' 50': $hb_period_bad" \
+	heartbeat --period " 50"
+refuse 2 "cohort: heartbeat: invalid heartbeat period '': $hb_period_bad" \
+	heartbeat --period ""
+refuse 2 "cohort: heartbeat: $hb_misses_range, not 0" heartbeat --misses 0
+refuse 2 "cohort: heartbeat: $hb_misses_range, not 1001" heartbeat --misses 1001
+refuse 2 "cohort: heartbeat: invalid number of misses 'many': $hb_misses_bad" \
+	heartbeat --misses many
+refuse 2 "cohort: heartbeat: invalid number of misses '-1': $hb_misses_bad" \
+	heartbeat --misses -1
+# A bad value refuses the good one given with it.
+refuse 2 "cohort: heartbeat: $hb_misses_range, not 0" \
+	heartbeat --period 50 --misses 0
+refuse 2 "cohort: heartbeat: $hb_period_range, not 5" \
+	heartbeat --period 5 --misses 3
+refuse 2 "cohort: heartbeat: option '--period' needs an argument
+$try_hb" heartbeat --period
+refuse 2 "cohort: heartbeat: option '--period' given more than once
+$try_hb" heartbeat --period 50 --period 60
+refuse 2 "cohort: heartbeat: option '--misses' given more than once
+$try_hb" heartbeat --misses 2 --misses=3
+refuse 2 "cohort: heartbeat: unknown option '--interval'
+$try_hb" heartbeat --interval 50
+refuse 2 "cohort: heartbeat: unexpected argument '50'
+$try_hb" heartbeat 50
+# Validation comes first, even without Cohort.
+COHORT_SYSFS=$T/none refuse 2 "cohort: heartbeat: $hb_period_range, not 9" \
+	heartbeat --period 9
+hb_is 100 5
+
+# heartbeat in an instance: shown, not set.
+put "$T/guest/role" instance
+put "$T/guest/heartbeat_ms" 100
+put "$T/guest/heartbeat_misses" 5
+COHORT_SYSFS=$T/guest expect 0 "period  100 ms
+misses  5" "" heartbeat
+COHORT_SYSFS=$T/guest refuse 4 "cohort: heartbeat: this kernel is a Cohort instance; the heartbeat is set on the primary" \
+	heartbeat --period 50
+checks=$((checks + 1))
+[ "$(cat "$T/guest/heartbeat_ms")" = 100 ] || fail "heartbeat set in an instance"
+
+# heartbeat: the kernel refuses the write, or the file makes no sense.
+cp -a "$S" "$T/bad"
+rm "$T/bad/heartbeat_ms"
+mkdir "$T/bad/heartbeat_ms"
+COHORT_SYSFS=$T/bad refuse 1 "cohort: heartbeat: cannot set the heartbeat period to 50: $T/bad/heartbeat_ms: Is a directory" \
+	heartbeat --period 50
+COHORT_SYSFS=$T/bad refuse 1 "cohort: cannot read $T/bad/heartbeat_ms: Is a directory" heartbeat
+put "$T/bad/heartbeat_misses" "five"
+rmdir "$T/bad/heartbeat_ms"
+put "$T/bad/heartbeat_ms" 100
+COHORT_SYSFS=$T/bad refuse 1 "cohort: cannot read $T/bad/heartbeat_misses: not a number" heartbeat
 
 no_ioctl "reading commands"
 

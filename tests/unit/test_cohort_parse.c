@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of lib/cohort/parse.c: CPU lists, sizes, addresses, names,
- * timeouts and command lines.
+ * timeouts, command lines, bounded numbers and ages.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -461,6 +461,86 @@ static void test_cmdline(void **state)
 			    "the command line is 2048 bytes long, at most 2047 are allowed");
 }
 
+static void test_uint(void **state)
+{
+	char err[COHORT_ERR_MAX];
+	__u32 v;
+
+	assert_int_equal(cohort_parse_uint("10", "heartbeat period",
+					   "milliseconds", 10, 10000, &v, err,
+					   sizeof(err)), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(cohort_parse_uint("10000", "period", NULL, 10, 10000,
+					   &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 10000);
+	assert_int_equal(cohort_parse_uint("010", "period", NULL, 1, 100, &v,
+					   err, sizeof(err)), 0);
+	assert_int_equal(v, 10);
+
+	assert_int_equal(cohort_parse_uint("9", "heartbeat period",
+					   "milliseconds", 10, 10000, &v, err,
+					   sizeof(err)), -ERANGE);
+	assert_string_equal(err,
+			    "the heartbeat period must be from 10 to 10000 milliseconds, not 9");
+	assert_int_equal(cohort_parse_uint("0", "number of misses", NULL, 1,
+					   1000, &v, err, sizeof(err)),
+			 -ERANGE);
+	assert_string_equal(err,
+			    "the number of misses must be from 1 to 1000, not 0");
+	assert_int_equal(cohort_parse_uint("99999999999999999999", "n", NULL,
+					   1, 1000, &v, err, sizeof(err)),
+			 -ERANGE);
+	assert_int_equal(cohort_parse_uint("4294967296", "n", NULL, 0,
+					   UINT32_MAX, &v, err, sizeof(err)),
+			 -ERANGE);
+	assert_int_equal(cohort_parse_uint("10ms", "heartbeat period",
+					   "milliseconds", 10, 10000, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "invalid heartbeat period '10ms': expected a whole number of milliseconds from 10 to 10000");
+	assert_int_equal(cohort_parse_uint("", "number of misses", NULL, 1,
+					   1000, &v, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "invalid number of misses '': expected a whole number from 1 to 1000");
+	assert_int_equal(cohort_parse_uint("-1", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint("+1", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint(" 1", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint("1 ", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint("0x5", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint("1.5", "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(cohort_parse_uint(NULL, "n", NULL, 1, 9, &v, err,
+					   sizeof(err)), -EINVAL);
+	assert_int_equal(v, 10);	/* refusals leave it alone */
+}
+
+static void test_format_age(void **state)
+{
+	static const struct {
+		__u64 ms;
+		const char *want;
+	} cases[] = {
+		{ 0, "0ms" }, { 120, "120ms" }, { 9999, "9999ms" },
+		{ 10000, "10s" }, { 10999, "10s" }, { 599999, "599s" },
+		{ 600000, "10m" }, { 35999999, "599m" }, { 36000000, "10h" },
+		{ 863999999, "239h" }, { 864000000, "10d" },
+		{ UINT64_MAX, "213503982334d" },
+	};
+	char buf[COHORT_AGE_STR_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cohort_format_age_ms(cases[i].ms, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
 static void test_quote(void **state)
 {
 	char buf[12];
@@ -493,6 +573,8 @@ int main(void)
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_uint),
+		cmocka_unit_test(test_format_age),
 		cmocka_unit_test(test_quote),
 	};
 
