@@ -98,6 +98,9 @@ if [ $unit_only = 0 ]; then
 		esac
 	done
 
+	# The scenarios' shared helpers, fresh even without a new initramfs.
+	vm_lib=()
+	[ -d "$vm_dir/lib" ] && vm_lib=(--add "$vm_dir/lib:/tests/vm/lib")
 	for t in "$vm_dir"/*.sh; do
 		[ -e "$t" ] || continue
 		name=vm/$(basename "$t" .sh)
@@ -108,6 +111,7 @@ if [ $unit_only = 0 ]; then
 		start=$SECONDS
 		# shellcheck disable=SC2086
 		"$top/scripts/cohort-vm" $opts --timeout "${tmo:-300}" \
+			"${vm_lib[@]}" \
 			--add "$t:/cohort/scenario.sh" -- sh /cohort/scenario.sh \
 			</dev/null >"$log" 2>&1
 		rc=$?

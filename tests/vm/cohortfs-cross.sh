@@ -14,36 +14,10 @@ S=0x4000000
 M=/mnt/cfs
 D=/sys/kernel/debug/cohortfs/70000000
 
-die() {
-	echo "FAIL: $*"
-	for d in /sys/kernel/cohort/instances/*; do
-		[ -d "$d" ] || continue
-		echo "--- console of ${d##*/} (state $(cat "$d/state")):"
-		cohort log "${d##*/}" 2>&1 | tail -n 40
-	done
-	dmesg | grep -i 'cohort' | tail -n 20
-	exit 1
-}
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-state_is() { [ "$(cat /sys/kernel/cohort/instances/$1/state)" = "$2" ]; }
-console_has() { cohort log "$1" | grep -q "$2"; }
-make_initrd() { # NAME, command on stdin
-	local dir="/tmp/extra-$1"
-	rm -rf "$dir"
-	mkdir -p "$dir/cohort"
-	cat >"$dir/cohort/cmd"
-	(cd "$dir" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/extra-$1.gz"
-	cat /boot/instance-initrd.cpio.gz "/tmp/extra-$1.gz" >"/tmp/initrd-$1"
-}
+. /tests/vm/lib/common.sh
+DIE_DMESG=cohort # cohortfs too
 
-grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs none /sys/kernel/debug
+mount_debugfs
 mkdir -p $M
 mount -t cohortfs -o phys=$R,size=$S,format none $M || die "format mount"
 echo "from the primary" >$M/primary || die "write"

@@ -8,25 +8,7 @@ set -u
 
 CYCLES=20
 
-die() {
-	echo "FAIL $*"
-	echo "--- instance console (last lines):"
-	cohort log cyc 2>&1 | tail -n 25
-	echo "--- kernel messages:"
-	dmesg | grep 'cohort: ' | tail -n 20
-	exit 1
-}
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-attr() { cat "/sys/kernel/cohort/instances/cyc/$1"; }
-state_is() { [ "$(attr state)" = "$1" ]; }
-online() { cat /sys/devices/system/cpu/online; }
+. /tests/vm/lib/common.sh
 now_cs() { # uptime in centiseconds
 	local u f
 	read -r u _ </proc/uptime
@@ -41,17 +23,17 @@ free0=$(cat /sys/kernel/cohort/pool/free)
 cohort create cyc --cpus 2-3 --memory 128M || die "cohort create"
 cohort load cyc --kernel /boot/bzImage --initrd /boot/instance-initrd.cpio.gz ||
 	die "cohort load"
-size=$(attr mem_size)
+size=$(attr cyc mem_size)
 free1=$(cat /sys/kernel/cohort/pool/free)
 [ "$free1" = $((free0 - size)) ] || die "pool free $free1 after create, expected $((free0 - size))"
 
 i=1
 while [ $i -le $CYCLES ]; do
 	t0=$(now_cs)
-	cohort start cyc || die "cycle $i: cohort start failed (state $(attr state))"
+	cohort start cyc || die "cycle $i: cohort start failed (state $(attr cyc state))"
 	[ "$(online)" = 0-1 ] || die "cycle $i: primary CPUs online after start: $(online), expected 0-1"
-	wait_for 150 state_is running ||
-		die "cycle $i: state '$(attr state)' 150 s after start, expected running"
+	wait_for 150 state_is cyc running ||
+		die "cycle $i: state '$(attr cyc state)' 150 s after start, expected running"
 	t1=$(now_cs)
 	if [ $i = $CYCLES ]; then
 		wait_for 150 eval 'cohort log cyc | grep -q "cohort-instance: cyc init running on 2 CPU(s)"' ||
@@ -61,17 +43,17 @@ while [ $i -le $CYCLES ]; do
 	rc=$?
 	t2=$(now_cs)
 	[ $rc = 0 ] || die "cycle $i: cohort stop exited $rc: $out"
-	state_is stopped || die "cycle $i: state '$(attr state)' after stop, expected stopped"
+	state_is cyc stopped || die "cycle $i: state '$(attr cyc state)' after stop, expected stopped"
 	[ "$(online)" = "$online0" ] ||
 		die "cycle $i: primary CPUs online after stop: $(online), expected $online0"
-	[ "$(attr starts)" = $i ] || die "cycle $i: starts is $(attr starts), expected $i"
+	[ "$(attr cyc starts)" = $i ] || die "cycle $i: starts is $(attr cyc starts), expected $i"
 	echo "cycle $i: running after $(((t1 - t0) * 10)) ms, stopped in $(((t2 - t1) * 10)) ms"
 	i=$((i + 1))
 done
 
 echo "--- console after the last start (last lines):"
 cohort log cyc | tail -n 3
-starts=$(attr starts)
+starts=$(attr cyc starts)
 [ "$starts" = $CYCLES ] || die "starts is $starts, expected $CYCLES"
 [ "$(cat /sys/kernel/cohort/pool/free)" = "$free1" ] ||
 	die "pool free $(cat /sys/kernel/cohort/pool/free) with the instance stopped, expected $free1"

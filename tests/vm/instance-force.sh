@@ -16,39 +16,7 @@ set -u
 # md5 of `seq 1 200000` (with its final newline), computed off-line.
 SUM=0e10426a1d5bddffcef02f1345787128
 
-die() {
-	echo "FAIL $*"
-	for d in /sys/kernel/cohort/instances/*; do
-		[ -d "$d" ] || continue
-		echo "--- console of ${d##*/} (state $(cat "$d/state"), last lines):"
-		cohort log "${d##*/}" 2>&1 | tail -n 25
-	done
-	echo "--- kernel messages:"
-	dmesg | grep 'cohort: ' | tail -n 20
-	exit 1
-}
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-attr() { cat "/sys/kernel/cohort/instances/$1/$2"; }
-state_is() { [ "$(attr "$1" state)" = "$2" ]; }
-console_has() { cohort log "$1" | grep -q "$2"; }
-online() { cat /sys/devices/system/cpu/online; }
-
-# make_initrd NAME: the instance initramfs plus /cohort/cmd read from stdin.
-make_initrd() {
-	local dir="/tmp/extra-$1"
-	rm -rf "$dir"
-	mkdir -p "$dir/cohort"
-	cat >"$dir/cohort/cmd"
-	(cd "$dir" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/extra-$1.gz"
-	cat /boot/instance-initrd.cpio.gz "/tmp/extra-$1.gz" >"/tmp/initrd-$1"
-}
+. /tests/vm/lib/common.sh
 
 # The primary is itself: CPUs as at the start, commands run and compute right.
 primary_ok() { # what
@@ -60,14 +28,6 @@ primary_ok() { # what
 		die "$1: the primary cannot run commands"
 	fi
 	echo "ok   $1: primary CPUs $(online) online, primary computes right"
-}
-
-# start_to_init NAME NCPUS: start it and wait for its init line.
-start_to_init() {
-	cohort start "$1" || die "cohort start $1"
-	wait_for 150 console_has "$1" "cohort-instance: $1 init running on $2 CPU(s)" ||
-		die "$1 did not reach its init (state $(attr "$1" state))"
-	wait_for 30 state_is "$1" running || die "$1: state $(attr "$1" state), expected running"
 }
 
 online0=$(online)

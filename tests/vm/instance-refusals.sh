@@ -8,17 +8,7 @@
 # timeout: 400
 set -u
 
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
+. /tests/vm/lib/common.sh
 
 command -v cohort-abi-check >/dev/null ||
 	{ echo "cohort-abi-check is not in the initramfs: run 'make initramfs'"; exit 1; }
@@ -137,8 +127,7 @@ refuses 3 "no such instance" cohort delete cli-nope
 cohort load cli-a --kernel /boot/bzImage --initrd /boot/instance-initrd.cpio.gz ||
 	{ bad "cohort load cli-a failed"; exit 1; }
 cohort start cli-a || { bad "cohort start cli-a failed"; exit 1; }
-state_is() { [ "$(cat /sys/kernel/cohort/instances/cli-a/state)" = "$1" ]; }
-if ! wait_for 150 state_is running; then
+if ! wait_for 150 state_is cli-a running; then
 	bad "cli-a did not reach 'running' (state $(cat /sys/kernel/cohort/instances/cli-a/state))"
 	cohort log cli-a | tail -n 20
 else
@@ -156,8 +145,5 @@ cohort delete cli-a || bad "cohort delete cli-a failed"
 	bad "pool free at the end: $(cat /sys/kernel/cohort/pool/free), expected $free0"
 [ "$(snap)" = "$start_snap" ] || bad "sysfs at the end differs from the start"
 
-if [ $failed != 0 ]; then
-	echo "instance-refusals: $failed check(s) failed"
-	exit 1
-fi
+exit_if_failed instance-refusals 0
 echo "instance-refusals: every bad request was refused and changed nothing"

@@ -11,20 +11,7 @@ set -u
 # md5 of `seq 1 200000` (with its final newline), computed off-line.
 SUM=0e10426a1d5bddffcef02f1345787128
 
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 20; exit 1; }
-
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-attr() { cat "/sys/kernel/cohort/instances/$1/$2"; }
-console_has() { cohort log "$1" | grep -q "$2"; }
+. /tests/vm/lib/common.sh
 
 online0=$(cat /sys/devices/system/cpu/online)
 free0=$(cat /sys/kernel/cohort/pool/free)
@@ -32,14 +19,12 @@ free0=$(cat /sys/kernel/cohort/pool/free)
 
 # The command an instance runs: NAME NCPUS MEM_BASE MEM_SIZE ID.
 # Its checks print "ok ..." or "FAIL ..."; it exits 1 if one failed.
-make_initrd() {
-	local name="$1" ncpus="$2" base="$3" size="$4" id="$5" dir="/tmp/extra-$1"
-	rm -rf "$dir"
-	mkdir -p "$dir/cohort"
-	cat >"$dir/cohort/cmd" <<EOF
+instance_cmd() {
+	local name="$1" ncpus="$2" base="$3" size="$4" id="$5"
+	cat <<EOF
 name=$name ncpus=$ncpus base=$base size=$size id=$id sum=$SUM
 EOF
-	cat >>"$dir/cohort/cmd" <<'EOF'
+	cat <<'EOF'
 fails=0
 ok() { echo "[$name] ok   $*"; }
 no() { echo "[$name] FAIL $*"; fails=$((fails + 1)); }
@@ -96,8 +81,6 @@ done
 ok "checksum right 3 times"
 [ $fails = 0 ]
 EOF
-	(cd "$dir" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/extra-$name.gz"
-	cat /boot/instance-initrd.cpio.gz "/tmp/extra-$name.gz" >"/tmp/initrd-$name"
 }
 
 cohort create a --cpus 1 --memory 128M || die "cohort create a"
@@ -105,8 +88,8 @@ cohort create b --cpus 2-3 --memory 256M || die "cohort create b"
 for n in a b; do
 	echo "# $n: id $(attr $n id), CPUs $(attr $n cpus), $(attr $n mem_size) bytes at $(attr $n mem_base)"
 done
-make_initrd a 1 "$(attr a mem_base)" "$(attr a mem_size)" "$(attr a id)"
-make_initrd b 2 "$(attr b mem_base)" "$(attr b mem_size)" "$(attr b id)"
+instance_cmd a 1 "$(attr a mem_base)" "$(attr a mem_size)" "$(attr a id)" | make_initrd a
+instance_cmd b 2 "$(attr b mem_base)" "$(attr b mem_size)" "$(attr b id)" | make_initrd b
 cohort load a --kernel /boot/bzImage --initrd /tmp/initrd-a || die "cohort load a"
 cohort load b --kernel /boot/bzImage --initrd /tmp/initrd-b || die "cohort load b"
 
@@ -173,9 +156,5 @@ free=$(cat /sys/kernel/cohort/pool/free)
 [ -z "$(ls /sys/kernel/cohort/instances/)" ] ||
 	bad "instances left: $(ls /sys/kernel/cohort/instances/)"
 
-if [ $failed != 0 ]; then
-	dmesg | grep 'cohort: ' | tail -n 20
-	echo "instance-two: $failed check(s) failed"
-	exit 1
-fi
+exit_if_failed instance-two 20
 echo "instance-two: two instances ran side by side, the primary computed right, all returned"

@@ -5,19 +5,8 @@
 # timeout: 400
 set -u
 D=/sys/kernel/debug/cohort
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-ok() { echo "ok   $*"; }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-op() { echo "$2" >"$D/$1" && cat "$D/result"; }
+. /tests/vm/lib/common.sh
+mount_debugfs 2>/dev/null
 
 [ "$(cat /sys/kernel/cohort/messaging)" = joined ] || die "primary messaging: $(cat /sys/kernel/cohort/messaging)"
 [ "$(cat /sys/kernel/cohort/members)" = 0 ] || die "members $(cat /sys/kernel/cohort/members), expected 0"
@@ -26,8 +15,7 @@ op() { echo "$2" >"$D/$1" && cat "$D/result"; }
 grep -q 'Cohort pool' /proc/iomem || die "no pool"
 
 # The instance: sends to the primary, pings it, asks it, then idles.
-mkdir -p /tmp/x/cohort
-cat >/tmp/x/cohort/cmd <<'IEOF'
+make_initrd a <<'IEOF'
 D=/sys/kernel/debug/cohort
 mount -t debugfs none /sys/kernel/debug
 echo "inst: messaging $(cat /sys/kernel/cohort/messaging) members $(cat /sys/kernel/cohort/members)"
@@ -41,8 +29,6 @@ echo "0 20 16" >$D/ping && echo "inst: $(cat $D/result)"
 echo "0 echo 1000 1000" >$D/request && echo "inst: $(cat $D/result)"
 echo "inst: peer0 state $(cat /sys/kernel/cohort/peers/0/state) sent $(cat /sys/kernel/cohort/peers/0/sent) doorbells $(cat /sys/kernel/cohort/peers/0/doorbells) suppressed $(cat /sys/kernel/cohort/peers/0/doorbells_suppressed)"
 IEOF
-(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd-a
 
 cohort create a --cpus 1 --memory 128M || die "create"
 cohort load a --kernel /boot/bzImage --initrd /tmp/initrd-a || die "load"
@@ -87,5 +73,5 @@ cohort stop a || bad "stop"
 [ "$(cat /sys/kernel/cohort/members)" = 0 ] && ok "stopped instance left the membership" || bad "members after stop: $(cat /sys/kernel/cohort/members)"
 [ "$(cat /sys/kernel/cohort/peers/1/state)" = absent ] || bad "peers/1/state after stop: $(cat /sys/kernel/cohort/peers/1/state)"
 cohort delete a
-if [ $failed != 0 ]; then dmesg | grep 'cohort: ' | tail -n 30; echo "msg-basic: $failed check(s) failed"; exit 1; fi
+exit_if_failed msg-basic
 echo "msg-basic: messages both ways, all sizes, none lost"

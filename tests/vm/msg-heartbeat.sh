@@ -6,18 +6,7 @@
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 400
 set -u
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-ok() { echo "ok   $*"; }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-members_are() { [ "$(cat /sys/kernel/cohort/members)" = "$1" ]; }
+. /tests/vm/lib/common.sh
 now_ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
 
 echo 80 >/sys/kernel/cohort/heartbeat_ms || die "cannot set heartbeat_ms"
@@ -25,8 +14,7 @@ echo 5 >/sys/kernel/cohort/heartbeat_misses || die "cannot set heartbeat_misses"
 [ "$(cat /sys/kernel/cohort/heartbeat_ms)" = 80 ] || die "heartbeat_ms $(cat /sys/kernel/cohort/heartbeat_ms)"
 echo 5 >/sys/kernel/cohort/heartbeat_ms 2>/dev/null && bad "heartbeat_ms 5 accepted (minimum 10)"
 
-rm -rf /tmp/x; mkdir -p /tmp/x/cohort
-cat >/tmp/x/cohort/cmd <<'IEOF'
+make_initrd h <<'IEOF'
 mount -t debugfs none /sys/kernel/debug
 echo "inst: heartbeat_ms $(cat /sys/kernel/cohort/heartbeat_ms) misses $(cat /sys/kernel/cohort/heartbeat_misses)"
 echo 100 >/sys/kernel/cohort/heartbeat_ms 2>/dev/null && echo "inst: FAIL an instance changed heartbeat_ms"
@@ -35,8 +23,6 @@ sleep 2
 echo "inst: hanging now"
 echo HARDLOCKUP >/sys/kernel/debug/provoke-crash/DIRECT
 IEOF
-(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd-h
 
 cohort create h --cpus 1 --memory 128M || die "create h"
 cohort create ok --cpus 2 --memory 128M || die "create ok"
@@ -72,5 +58,5 @@ cohort stop --force h || bad "stop --force h"
 cohort stop ok || bad "stop ok"
 cohort delete h; cohort delete ok
 echo 100 >/sys/kernel/cohort/heartbeat_ms
-if [ $failed != 0 ]; then dmesg | grep 'cohort: ' | tail -n 30; echo "msg-heartbeat: $failed check(s) failed"; exit 1; fi
+exit_if_failed msg-heartbeat
 echo "msg-heartbeat: a hung instance was declared failed from its heartbeat"

@@ -8,24 +8,8 @@
 # timeout: 400
 set -u
 D=/sys/kernel/debug/cohort
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-ok() { echo "ok   $*"; }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-members_are() { [ "$(cat /sys/kernel/cohort/members)" = "$1" ]; }
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-mkinitrd() { # name, command file
-	rm -rf /tmp/x; mkdir -p /tmp/x/cohort; cp "$2" /tmp/x/cohort/cmd
-	(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-	cat /boot/instance-initrd.cpio.gz /tmp/x.gz >"/tmp/initrd-$1"
-}
+. /tests/vm/lib/common.sh
+mount_debugfs 2>/dev/null
 
 # a: waits for the primary's messages (until their count stops moving),
 # reports them, then sends 1000 messages to the primary and pings it.
@@ -57,8 +41,8 @@ echo "1 64" >$D/scribble && echo "inst b: $(cat $D/result)"
 echo "inst b: scribbled"
 echo "0 10 64" >$D/send; echo "inst b: $(cat $D/result)"
 IEOF
-mkinitrd a /tmp/cmd-a
-mkinitrd b /tmp/cmd-b
+make_initrd a </tmp/cmd-a
+make_initrd b </tmp/cmd-b
 cohort create a --cpus 1 --memory 128M || die "create a"
 cohort create b --cpus 2 --memory 128M || die "create b"
 cohort load a --kernel /boot/bzImage --initrd /tmp/initrd-a || die "load a"
@@ -98,5 +82,5 @@ echo "from a: received ${got:-?}, a's send reported ${fa:-?} cancelled"
 [ "$(cat /sys/kernel/cohort/instances/a/state)" = running ] || bad "a: $(cat /sys/kernel/cohort/instances/a/state)"
 cohort stop a || bad "stop a"; cohort stop --force b || bad "stop b"
 cohort delete a; cohort delete b
-if [ $failed != 0 ]; then dmesg | grep 'cohort: ' | tail -n 30; echo "msg-hostile: $failed check(s) failed"; exit 1; fi
+exit_if_failed msg-hostile
 echo "msg-hostile: a scribbling peer was quarantined, the others kept working"

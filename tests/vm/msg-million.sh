@@ -6,22 +6,10 @@
 set -u
 D=/sys/kernel/debug/cohort
 N=${MSG_COUNT:-1000000}
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-ok() { echo "ok   $*"; }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
+. /tests/vm/lib/common.sh
+mount_debugfs 2>/dev/null
 
-rm -rf /tmp/x; mkdir -p /tmp/x/cohort
-echo "N=$N" >/tmp/x/cohort/cmd
-cat >>/tmp/x/cohort/cmd <<'IEOF'
+{ echo "N=$N"; cat <<'IEOF'
 D=/sys/kernel/debug/cohort
 mount -t debugfs none /sys/kernel/debug
 w() { n=1500; while ! eval "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2; done; }
@@ -34,8 +22,7 @@ echo "inst: from primary: $(cat /sys/kernel/cohort/peers/0/received) received, $
 echo "0 $N 64" >$D/send || echo "inst: FAIL send"
 echo "inst: $(cat $D/result)"
 IEOF
-(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd-m
+} | make_initrd m
 
 cohort create m --cpus 2 --memory 128M || die "create"
 cohort load m --kernel /boot/bzImage --initrd /tmp/initrd-m || die "load"
@@ -56,5 +43,5 @@ got=$(sed -n 's/^from 1 received \([0-9]*\) bytes [0-9]* bad 0$/\1/p' $D/sink)
 echo "primary <- m: drops $(cat $P/drops) errors $(cat $P/errors)"
 [ "$(cat $P/drops)" = 0 ] && [ "$(cat $P/errors)" = 0 ] || bad "drops or errors"
 cohort stop m || bad "stop"; cohort delete m
-if [ $failed != 0 ]; then dmesg | grep 'cohort: ' | tail -n 30; echo "msg-million: $failed check(s) failed"; exit 1; fi
+exit_if_failed msg-million
 echo "msg-million: $N messages each way, none lost"

@@ -6,26 +6,14 @@
 # timeout: 400
 set -u
 D=/sys/kernel/debug/cohort
-failed=0
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-ok() { echo "ok   $*"; }
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-members_are() { [ "$(cat /sys/kernel/cohort/members)" = "$1" ]; }
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
+. /tests/vm/lib/common.sh
+mount_debugfs 2>/dev/null
 
-# make_initrd NAME PEER LISTEN FROM0: send to PEER, expect FROM0 sink
+# instance_cmd NAME PEER LISTEN FROM0: send to PEER, expect FROM0 sink
 # messages from the primary and 4 * 50 + 1000 from PEER.
-make_initrd() {
-	rm -rf /tmp/x; mkdir -p /tmp/x/cohort
-	echo "me=$1 peer=$2 listen=$3 from0=$4" >/tmp/x/cohort/cmd
-	cat >>/tmp/x/cohort/cmd <<'IEOF'
+instance_cmd() {
+	echo "me=$1 peer=$2 listen=$3 from0=$4"
+	cat <<'IEOF'
 D=/sys/kernel/debug/cohort
 mount -t debugfs none /sys/kernel/debug
 w() { n=900; while ! eval "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2; done; }
@@ -49,16 +37,14 @@ else
 fi
 cat $D/sink
 IEOF
-	(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-	cat /boot/instance-initrd.cpio.gz /tmp/x.gz >"/tmp/initrd-$1"
 }
 
 cohort create a --cpus 1 --memory 128M || die "create a"
 cohort create b --cpus 2 --memory 128M || die "create b"
 [ "$(cat /sys/kernel/cohort/instances/a/id)" = 1 ] && [ "$(cat /sys/kernel/cohort/instances/b/id)" = 2 ] || die "ids"
 # a gets the multicast (100); b the multicast and the notification (110).
-make_initrd a 2 "" 100
-make_initrd b 1 7 110
+instance_cmd a 2 "" 100 | make_initrd a
+instance_cmd b 1 7 110 | make_initrd b
 cohort load a --kernel /boot/bzImage --initrd /tmp/initrd-a || die "load a"
 cohort load b --kernel /boot/bzImage --initrd /tmp/initrd-b || die "load b"
 cohort start a || die "start a"
@@ -93,5 +79,5 @@ wait_for 5 members_are 0,2 || bad "members after stopping a: $(cat /sys/kernel/c
 cohort stop b || bad "stop b"
 members_are 0 || bad "members after stopping both: $(cat /sys/kernel/cohort/members)"
 cohort delete a; cohort delete b
-if [ $failed != 0 ]; then dmesg | grep 'cohort: ' | tail -n 30; echo "msg-three: $failed check(s) failed"; exit 1; fi
+exit_if_failed msg-three
 echo "msg-three: instance to instance, multicast and service notification work"

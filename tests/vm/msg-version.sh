@@ -5,22 +5,12 @@
 # timeout: 300
 set -u
 D=/sys/kernel/debug/cohort
-die() { echo "FAIL $*"; dmesg | grep 'cohort: ' | tail -n 30; exit 1; }
-wait_for() { # seconds command...
-	local n=$(($1 * 5)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.2
-	done
-}
-console_has() { cohort log "$1" | grep -q "$2"; }
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
+. /tests/vm/lib/common.sh
+mount_debugfs 2>/dev/null
 
-rm -rf /tmp/x; mkdir -p /tmp/x/cohort
-cat >/tmp/x/cohort/cmd <<'IEOF'
+make_initrd v <<'IEOF'
 echo "inst: messaging: $(cat /sys/kernel/cohort/messaging)"
 IEOF
-(cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
-cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd-v
 
 echo 2 >$D/ctrl_version || die "ctrl_version"
 cohort create v --cpus 1 --memory 128M || die "create"

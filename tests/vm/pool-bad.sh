@@ -4,19 +4,19 @@
 # vm: --smp 2 --mem 1G --append cohort_pool=12Q --append cohort_pool=64G
 # timeout: 120
 set -u
-fail() { echo "FAIL $*"; exit 1; }
+. /tests/vm/lib/common.sh
 
 dmesg | grep -q 'cohort_pool=12Q: expected SIZE\[@ADDR\]' ||
-	fail "no boot message about the malformed cohort_pool=12Q"
+	die "no boot message about the malformed cohort_pool=12Q"
 dmesg | grep -q 'cohort: no pool: cannot reserve 65536 MiB' ||
-	fail "no boot message about the pool: $(dmesg | grep 'cohort:')"
-[ "$(cat /sys/kernel/cohort/pool/size)" = 0 ] || fail "pool size $(cat /sys/kernel/cohort/pool/size)"
-grep -q 'Cohort pool' /proc/iomem && fail "a pool shows in /proc/iomem"
-out=$(cohort create x --cpus 1 --memory 64M 2>&1) && fail "create succeeded without a pool"
+	die "no boot message about the pool: $(dmesg | grep 'cohort:')"
+[ "$(cat /sys/kernel/cohort/pool/size)" = 0 ] || die "pool size $(cat /sys/kernel/cohort/pool/size)"
+grep -q 'Cohort pool' /proc/iomem && die "a pool shows in /proc/iomem"
+out=$(cohort create x --cpus 1 --memory 64M 2>&1) && die "create succeeded without a pool"
 case "$out" in
 *"there is no pool: boot the primary with cohort_pool=SIZE"*) ;;
-*) fail "create said: $out" ;;
+*) die "create said: $out" ;;
 esac
-[ -z "$(ls /sys/kernel/cohort/instances)" ] || fail "an instance appeared"
-[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ] || fail "CPUs online $(cat /sys/devices/system/cpu/online)"
+[ -z "$(ls /sys/kernel/cohort/instances)" ] || die "an instance appeared"
+[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ] || die "CPUs online $(cat /sys/devices/system/cpu/online)"
 echo "ok: no pool, reported, refused: $out"

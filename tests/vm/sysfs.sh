@@ -2,6 +2,7 @@
 # vm: --smp 2 --mem 512M
 # timeout: 120
 set -e
+. /tests/vm/lib/common.sh
 v=$(cat /sys/kernel/cohort/version)
 [ -n "$v" ] || { echo "empty version"; exit 1; }
 echo "$v" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$' || { echo "odd version '$v'"; exit 1; }

@@ -2,6 +2,7 @@
 # vm: --smp 4 --numa --mem 1G
 # timeout: 120
 set -e
+. /tests/vm/lib/common.sh
 [ "$(nproc)" = 4 ] || { echo "nproc $(nproc)"; exit 1; }
 [ "$(cat /sys/devices/system/node/node0/cpulist)" = 0-1 ]
 [ "$(cat /sys/devices/system/node/node1/cpulist)" = 2-3 ]
