@@ -28,6 +28,7 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", COHORT_VERSION);
 }
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
 static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -35,6 +36,7 @@ static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", role());
 }
+
 static struct kobj_attribute role_attr = __ATTR_RO(role);
 
 static ssize_t id_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -42,6 +44,7 @@ static ssize_t id_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%u\n", self_id());
 }
+
 static struct kobj_attribute id_attr = __ATTR_RO(id);
 
 static struct attribute *cohort_attrs[] = {
@@ -60,6 +63,7 @@ static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%#llx\n", (u64)cohort_pool_base);
 }
+
 static struct kobj_attribute base_attr = __ATTR_RO(base);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -67,6 +71,7 @@ static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%llu\n", cohort_pool_size);
 }
+
 static struct kobj_attribute size_attr = __ATTR_RO(size);
 
 static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -74,6 +79,7 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%llu\n", cohort_pool_free());
 }
+
 static struct kobj_attribute free_attr = __ATTR_RO(free);
 
 static struct attribute *pool_attrs[] = {

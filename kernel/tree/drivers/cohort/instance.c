@@ -354,8 +354,10 @@ static ssize_t starts_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t console_head_show(struct kobject *k, struct kobj_attribute *a,
 				 char *buf)
 {
-	return sysfs_emit(buf, "%llu\n",
-			  smp_load_acquire(&mailbox(to_inst(k))->console_head));
+	struct cohort_mailbox *mb = mailbox(to_inst(k));
+
+	/* Pairs with the instance's store-release of the head. */
+	return sysfs_emit(buf, "%llu\n", smp_load_acquire(&mb->console_head));
 }
 
 static ssize_t console_size_show(struct kobject *k, struct kobj_attribute *a,
@@ -383,6 +385,7 @@ static ssize_t console_read(struct file *f, struct kobject *k,
 {
 	struct cohort_inst *ci = to_inst(k);
 	const char *ring = __va(ci->mem_base + COHORT_OFF_CONSOLE);
+	/* The bytes below the head are written before it (store-release). */
 	u64 head = smp_load_acquire(&mailbox(ci)->console_head);
 	u64 oldest = head > COHORT_CONSOLE_SIZE ? head - COHORT_CONSOLE_SIZE : 0;
 	size_t n, off, first;
@@ -666,8 +669,9 @@ static int do_load(struct cohort_ioc_load *req)
 		goto out;
 	}
 	if (strlen(full) >= COHORT_CMDLINE_MAX) {
-		ret = (fail(msg, "the command line and Cohort's \"console=ttyCH0 cohort.name=%s\" need %zu bytes, more than %d",
-			   ci->name, strlen(full), COHORT_CMDLINE_MAX - 1), -E2BIG);
+		ret = (fail(msg,
+			    "the command line and Cohort's \"console=ttyCH0 cohort.name=%s\" need %zu bytes, more than %d",
+			    ci->name, strlen(full), COHORT_CMDLINE_MAX - 1), -E2BIG);
 		goto out;
 	}
 	swap(cmdline, full);
@@ -802,7 +806,8 @@ static int do_stop(struct cohort_ioc_instance *req)
 	}
 	set_state(ci, ST_STOPPED);
 	if (timed_out)
-		return fail(msg, "instance '%s' did not shut down within %u ms; its CPUs were taken back by force",
+		return fail(msg,
+			    "instance '%s' did not shut down within %u ms; CPUs taken back by force",
 			    ci->name, timeout), -ETIMEDOUT;
 	return 0;
 }

@@ -129,7 +129,7 @@ struct cohort_msg {
 typedef void (*cohort_msg_handler_t)(const struct cohort_msg *msg, void *ctx);
 
 /* cohort_msg_send() flags */
-#define COHORT_MSG_WAIT		(1U << 0)	/* sleep while the ring is full */
+#define COHORT_MSG_WAIT		BIT(0)	/* sleep while the ring is full */
 
 /* Called from the doorbell interrupt. */
 void cohort_msg_doorbell(void);

@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <asm/apic.h>
+#include <asm/cohort.h>
 #include <asm/bootparam.h>
 #include <asm/cpufeature.h>
 #include <asm/e820/types.h>
@@ -21,9 +22,6 @@
 #include <asm/setup.h>
 #include <asm/smp.h>
 #include <asm/tsc.h>
-
-extern const u8 cohort_trampoline[], cohort_trampoline_32[];
-extern const u8 cohort_trampoline_64[], cohort_trampoline_end[];
 
 /* The parameter block at offset 0x10 of the trampoline page. */
 struct cohort_tramp {
@@ -94,7 +92,8 @@ static int plan(const void *buf, size_t len, u64 base, u64 size,
 	sects = h->setup_sects ?: 4;
 	l->setup_bytes = (sects + 1) * 512;
 	if (len <= l->setup_bytes || len < l->setup_bytes + (u64)h->syssize * 16)
-		return scnprintf(msg, msgsz, "the bzImage is truncated: %zu bytes, its header describes %llu",
+		return scnprintf(msg, msgsz,
+				 "the bzImage is truncated: %zu bytes, header says %llu",
 				 len, l->setup_bytes + (u64)h->syssize * 16), -ENOEXEC;
 	align = h->kernel_alignment;
 	if (!align || !is_power_of_2(align) || align > SZ_1G)
@@ -144,7 +143,8 @@ int cohort_arch_check_image(const void *buf, size_t len, u64 mem_size,
 	if (ret)
 		return ret;
 	if (cmdline_len >= h->cmdline_size || cmdline_len >= COHORT_CMDLINE_AREA)
-		return scnprintf(msg, msgsz, "the command line (%zu bytes) is too long for this kernel (%u)",
+		return scnprintf(msg, msgsz,
+				 "the command line (%zu bytes) is too long for this kernel (%u)",
 				 cmdline_len, h->cmdline_size), -E2BIG;
 	return 0;
 }

@@ -64,7 +64,7 @@ const struct cohort_setup *cohort_instance_setup(void)
 static void __noreturn cohort_halt(u32 status)
 {
 	local_irq_disable();
-	if (mbox)
+	if (mbox) /* last: the primary may take the CPUs back once it sees it */
 		smp_store_release(&mbox->status, status);
 	for (;;)
 		native_halt();
@@ -137,7 +137,7 @@ static void cohort_emergency_restart(void)
 
 static int cohort_panic(struct notifier_block *nb, unsigned long ev, void *p)
 {
-	if (mbox)
+	if (mbox) /* after the panic message, for the primary's watch_fn() */
 		smp_store_release(&mbox->status, COHORT_ST_PANIC);
 	return NOTIFY_DONE;
 }
@@ -255,11 +255,13 @@ static void cohort_stop_late_fn(struct work_struct *w)
 		COHORT_STOP_GRACE_S);
 	kernel_power_off();
 }
+
 static DECLARE_DELAYED_WORK(cohort_stop_late, cohort_stop_late_fn);
 
 static void cohort_stop_fn(struct work_struct *w)
 {
 	pr_info("the primary asks this instance to stop\n");
+	/* Ordered after the log lines above, for the primary. */
 	smp_store_release(&mbox->status, COHORT_ST_STOPPING);
 	/*
 	 * The poweroff helper may only signal init, which may not listen:
@@ -268,6 +270,7 @@ static void cohort_stop_fn(struct work_struct *w)
 	schedule_delayed_work(&cohort_stop_late, COHORT_STOP_GRACE_S * HZ);
 	orderly_poweroff(true);
 }
+
 static DECLARE_WORK(cohort_stop_work, cohort_stop_fn);
 
 static struct timer_list cohort_hb_timer;
@@ -291,6 +294,7 @@ static int __init cohort_instance_late(void)
 	atomic_notifier_chain_register(&panic_notifier_list, &cohort_panic_nb);
 	timer_setup(&cohort_hb_timer, cohort_hb_fn, 0);
 	mod_timer(&cohort_hb_timer, jiffies + msecs_to_jiffies(100));
+	/* After everything this kernel set up: the primary acts on it. */
 	smp_store_release(&mbox->status, COHORT_ST_RUNNING);
 	return 0;
 }
