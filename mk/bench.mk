@@ -5,3 +5,9 @@ STATIC_BINS += $(B)/static/bin/cohort-spawn-bench
 $(B)/static/bin/cohort-spawn-bench: bench/spawn/spawn_bench.c include/uapi/linux/cohort.h
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -Iinclude/uapi -o $@ $< $(STATIC_LDFLAGS)
+
+STATIC_BINS += $(B)/static/bin/cohort-maptouch
+
+$(B)/static/bin/cohort-maptouch: bench/maptouch/maptouch.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
