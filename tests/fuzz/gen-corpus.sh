@@ -5,7 +5,7 @@
 # mkfs.cohortfs from little trees.  Usage: gen-corpus.sh [OUTDIR]
 set -euo pipefail
 BIN=${BIN:-build/host/bin}
-OUT=${1:-tests/fuzz/corpus/fuzz_cohortfs}
+OUT=${1:-build/fuzz/seeds-fuzz_cohortfs}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$OUT"

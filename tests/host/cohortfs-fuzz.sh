@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A short libFuzzer run of fuzz_cohortfs (mount-time validation, reads,
-# fsck and repair) from the committed seed corpus.  Skips (77) without
-# clang's fuzzer runtime.
+# fsck and repair) from a seed corpus made by tests/fuzz/gen-corpus.sh
+# with mkfs.cohortfs.  Skips (77) without clang's fuzzer runtime.
 set -uo pipefail
 F=build/fuzz/fuzz_cohortfs
 if [ ! -x "$F" ]; then
@@ -12,8 +12,11 @@ if [ ! -x "$F" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+make -s "$PWD/build/host/bin/mkfs.cohortfs" >/dev/null
+bash tests/fuzz/gen-corpus.sh "$T/seeds" >/dev/null || { echo "FAIL: cannot make the seed corpus"; exit 1; }
+mkdir -p "$T/new"
 if ! "$F" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=98304 \
-	-artifact_prefix="$T/" "$T" tests/fuzz/corpus/fuzz_cohortfs >"$T/log" 2>&1; then
+	-artifact_prefix="$T/" "$T/new" "$T/seeds" >"$T/log" 2>&1; then
 	tail -40 "$T/log"
 	echo "FAIL: fuzz_cohortfs found a crash"
 	exit 1
