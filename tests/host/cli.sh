@@ -39,8 +39,10 @@ checks=0
 
 # put FILE CONTENT: write a sysfs-like file (content plus a newline).
 put() {
+	# Atomic like a sysfs read: `log -f` may read while we write.
 	mkdir -p "$(dirname "$1")"
-	printf '%s\n' "$2" >"$1"
+	printf '%s\n' "$2" >"$1.tmp.$$"
+	mv "$1.tmp.$$" "$1"
 }
 
 # instance NAME ID STATE CPUS APIC MEM_BASE MEM_SIZE CMDLINE KSIZE ISIZE STARTS
