@@ -65,6 +65,10 @@ int cli_name_arg(struct cli *c, int argc, char **argv, const char **name);
 int cli_no_args(struct cli *c, int argc, char **argv);
 void cli_help(const char *cmd);
 
+/* ctl.c */
+int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
+		  void *arg, char *msg);
+
 /* sysfs.c */
 int sysfs_read(const char *path, char *buf, size_t len);
 int sysfs_available(struct cli *c);
@@ -136,6 +140,7 @@ int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_pool(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_heartbeat(struct cli *c, int argc, char **argv);
+int cmd_region(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -35,12 +35,20 @@ static int dev_open(struct cli *c)
 	return -EXIT_FAIL;
 }
 
-/*
- * Runs one ioctl and reports a refusal as "cohort: CMD NAME: MSG".
- * @msg is the request's msg field.
+/**
+ * cli_dev_ioctl() - run one /dev/cohort request
+ * @c: the invocation
+ * @name: the instance or region it is about, for messages
+ * @req: the ioctl
+ * @arg: the request
+ * @msg: the request's msg field
+ *
+ * A refusal is printed as "cohort: CMD NAME: MSG".
+ *
+ * Return: EXIT_OK, EXIT_NOTFOUND (ENOENT), EXIT_UNAVAIL or EXIT_FAIL.
  */
-static int dev_ioctl(struct cli *c, const char *name, unsigned long req,
-		     void *arg, char *msg)
+int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
+		  void *arg, char *msg)
 {
 	int fd, ret, e;
 
@@ -236,7 +244,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	ret = check_new_name(c, name);
 	if (ret)
 		return ret;
-	ret = dev_ioctl(c, name, COHORT_IOC_CREATE, &req, req.msg);
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_CREATE, &req, req.msg);
 	if (ret)
 		return ret;
 	if (c->json) {
@@ -368,7 +376,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		req.cmdline = (__u64)(unsigned long)cmdline;
 		req.cmdline_len = (__u32)strlen(cmdline) + 1;
 	}
-	ret = dev_ioctl(c, name, COHORT_IOC_LOAD, &req, req.msg);
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_LOAD, &req, req.msg);
 out:
 	if (kfd >= 0)
 		close(kfd);
@@ -391,7 +399,7 @@ static int instance_ioctl(struct cli *c, const char *name, unsigned long req,
 	snprintf(r.name, sizeof(r.name), "%s", name);
 	r.flags = flags;
 	r.timeout_ms = timeout_ms;
-	return dev_ioctl(c, name, req, &r, r.msg);
+	return cli_dev_ioctl(c, name, req, &r, r.msg);
 }
 
 static int simple_command(struct cli *c, int argc, char **argv,

@@ -31,6 +31,9 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "NAME [-j]", "show everything about an instance" },
 	{ "log", cmd_log, "NAME [-f]", "print an instance's console output" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
+	{ "region", cmd_region,
+	  "[list [-j] | create NAME --size SIZE | delete NAME]",
+	  "list, create or delete regions of the pool shared by all kernels" },
 	{ "peers", cmd_peers, "[-a] [-j]",
 	  "show the kernels that message each other, and their counters" },
 	{ "heartbeat", cmd_heartbeat, "[--period MS] [--misses N] [-j]",
@@ -250,8 +253,8 @@ static void main_help(FILE *f)
 	fprintf(f,
 		"\n"
 		"Options:\n"
-		"  -j, --json     print JSON (list, show, pool, peers, heartbeat,\n"
-		"                 version, create)\n"
+		"  -j, --json     print JSON (list, show, pool, region, peers,\n"
+		"                 heartbeat, version, create)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -289,6 +292,16 @@ static const char *const command_details[][2] = {
 		  "  -p, --pretty        print indented JSON\n" },
 	{ "pool", "  -j, --json          print a JSON object\n"
 		  "  -p, --pretty        print indented JSON\n" },
+	{ "region",
+	  "  list                the regions (the default): name, base, size\n"
+	  "                      and the ids of the kernels that map them\n"
+	  "  create NAME         take a region from the pool (zeroed); every\n"
+	  "                      kernel can then mount -t cohortfs -o region=NAME\n"
+	  "  -s, --size SIZE     its size: bytes, or K, M, G, T; a multiple\n"
+	  "                      of 2 MiB\n"
+	  "  delete NAME         give it back (refused while a kernel maps it)\n"
+	  "  -j, --json          list: print a JSON array\n"
+	  "  -p, --pretty        print indented JSON\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
 	{ "peers",
@@ -313,8 +326,16 @@ static const char *const command_details[][2] = {
  */
 void cli_help(const char *cmd)
 {
-	const struct command *k = cmd ? find_command(cmd) : NULL;
+	const struct command *k = NULL;
+	char first[32];
 	size_t i;
+
+	/* "region create": the help of "region" */
+	if (cmd) {
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " "),
+			 cmd);
+		k = find_command(first);
+	}
 
 	if (!k) {
 		main_help(stdout);

@@ -24,7 +24,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log pool peers heartbeat version help"
+	local commands="create load start stop delete list show log pool region peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0
 	for ((i = 1; i < cword; i++)); do
@@ -37,7 +37,7 @@ _cohort()
 				case ${words[i - 1]} in
 				--cpus|-c|--memory|-m|--base|-b|--kernel|-k|\
 				--initrd|-i|--cmdline|-a|--timeout|-t|\
-				--period|--misses) ;;
+				--period|--misses|--size|-s) ;;
 				*) nargs=$((nargs + 1)) ;;
 				esac
 			fi
@@ -67,6 +67,9 @@ _cohort()
 		p=$(cat "${COHORT_CPU_SYSFS:-/sys/devices/system/cpu}/present" 2>/dev/null)
 		[ -n "$p" ] && COMPREPLY=($(compgen -W "$p" -- "$cur"))
 		return ;;
+	--size|-s)
+		COMPREPLY=($(compgen -W "16M 64M 256M 1G" -- "$cur"))
+		return ;;
 	--memory|-m)
 		COMPREPLY=($(compgen -W "64M 128M 256M 512M 1G 2G 4G" -- "$cur"))
 		return ;;
@@ -91,6 +94,29 @@ _cohort()
 	peers) opts="--all --json --pretty --help" ;;
 	heartbeat) opts="--period --misses --json --pretty --help" ;;
 	start|delete) opts="--help" ;;
+	region)
+		local sub=""
+		for ((i = 2; i < cword; i++)); do
+			case ${words[i]} in
+			-*) ;;
+			*) sub=${words[i]}; break ;;
+			esac
+		done
+		case $sub in
+		"")
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "list create delete" -- "$cur"))
+			fi ;;
+		list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
+		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --help" -- "$cur")) ;;
+		delete)
+			local d=${COHORT_SYSFS:-/sys/kernel/cohort}/regions
+			[ $nargs = 1 ] && [ -d "$d" ] &&
+				COMPREPLY=($(compgen -W "$(ls "$d")" -- "$cur")) ;;
+		esac
+		return ;;
 	help)
 		[ $nargs = 0 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return ;;

@@ -170,8 +170,8 @@ static int cmp_str(const void *a, const void *b)
 
 /*
  * Everything a refused request must leave alone: online CPUs, free pool
- * memory, and each instance's name and fields (not console_head, which a
- * running instance advances by itself).
+ * memory, each instance's name and fields (not console_head, which a
+ * running instance advances by itself), and each region's name and range.
  */
 static void snapshot(char *buf, size_t len)
 {
@@ -208,6 +208,29 @@ static void snapshot(char *buf, size_t len)
 				o += snprintf(buf + o, len - o, "%s/%s=%s\n",
 					      names[i], attrs[j], val);
 		}
+		free(names[i]);
+	}
+	d = opendir(SYSFS "/regions");
+	if (!d)
+		die(2, "cannot open " SYSFS "/regions: %s", strerror(errno));
+	n = 0;
+	while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
+		if (de->d_name[0] == '.')
+			continue;
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (i = 0; i < n; i++) {
+		char path[512], b[64], z[64];
+
+		snprintf(path, sizeof(path), SYSFS "/regions/%s/base", names[i]);
+		read_str(path, b, sizeof(b));
+		snprintf(path, sizeof(path), SYSFS "/regions/%s/size", names[i]);
+		read_str(path, z, sizeof(z));
+		if (o < len)
+			o += snprintf(buf + o, len - o, "region %s=%s+%s\n",
+				      names[i], b, z);
 		free(names[i]);
 	}
 	if (o >= len)
@@ -362,6 +385,133 @@ static struct cohort_ioc_instance mk_inst(const char *name)
 	memset(&r, 0, sizeof(r));
 	snprintf(r.name, sizeof(r.name), "%s", name);
 	return r;
+}
+
+static struct cohort_ioc_region mk_region(const char *name, uint64_t size)
+{
+	struct cohort_ioc_region r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.size = size;
+	return r;
+}
+
+/* Regions of the pool: every malformed request refused, limits held. */
+static void region_checks(void)
+{
+	struct cohort_ioc_region r;
+	struct cohort_ioc_create cr;
+	char path[256], buf[64], name[32];
+	uint64_t base, free_before;
+	int i, made = 0;
+
+	printf("# regions\n");
+	free_before = read_u64(SYSFS "/pool/free");
+	r = mk_region("abi-r", 64 * MIB);
+	if (check("region create: abi-r 64 MiB (accepted)",
+		  COHORT_IOC_REGION_CREATE, &r, r.msg, 0, NULL))
+		return;
+	base = r.base;
+	verdict(read_u64(SYSFS "/pool/free") == free_before - 64 * MIB,
+		"region create: pool/free went down by 64 MiB");
+	verdict(base + 64 * MIB == pool_base + pool_size,
+		"region create: placed at the top of the pool (%#llx)",
+		(unsigned long long)base);
+	read_str(SYSFS "/regions/abi-r/users", buf, sizeof(buf));
+	verdict(!buf[0], "region create: no users yet ('%s')", buf);
+
+	r = mk_region("abi-r", 64 * MIB);
+	check("region create: name taken", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EEXIST, "abi-r");
+	r = mk_region("abi-s", 0);
+	check("region create: size 0", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("abi-s", 3 * MIB);
+	check("region create: size 3 MiB", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, "2 MiB");
+	r = mk_region("abi-s", pool_size);
+	check("region create: as big as the pool", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, ENOSPC, NULL);
+	r = mk_region("abi-s", (pool_size & ~(2 * MIB - 1)) - 64 * MIB);
+	check("region create: more than is free", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, ENOSPC, "free");
+	r = mk_region("abi-s", ~0ULL << 21);
+	check("region create: size 2^64 - 2 MiB", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, ENOSPC, NULL);
+	r = mk_region("abi-s", 2 * MIB);
+	r.base = base;
+	check("region create: base given", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("abi-s", 2 * MIB);
+	r.flags = 1;
+	check("region create: flags 0x1", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("abi-s", 2 * MIB);
+	r.reserved0 = 1;
+	check("region create: reserved0 non-zero", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, EINVAL, NULL);
+	r = mk_region("abi-s", 2 * MIB);
+	r.reserved[3] = 1;
+	check("region create: reserved[3] non-zero", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, EINVAL, NULL);
+	r = mk_region("a/b", 2 * MIB);
+	check("region create: name 'a/b'", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("", 2 * MIB);
+	check("region create: empty name", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("x", 2 * MIB);
+	memset(r.name, 'n', sizeof(r.name));
+	check("region create: 32-character name without NUL",
+	      COHORT_IOC_REGION_CREATE, &r, r.msg, EINVAL, NULL);
+	check("region create: NULL argument", COHORT_IOC_REGION_CREATE, NULL,
+	      NULL, EFAULT, NULL);
+	cr = mk_create("abi-x", 2, 64 * MIB, base);
+	check("create: memory inside region abi-r", COHORT_IOC_CREATE, &cr,
+	      cr.msg, EBUSY, "region 'abi-r'");
+
+	r = mk_region("abi-nope", 0);
+	check("region delete: unknown name", COHORT_IOC_REGION_DELETE, &r,
+	      r.msg, ENOENT, NULL);
+	r = mk_region("abi-r", 64 * MIB);
+	check("region delete: size given", COHORT_IOC_REGION_DELETE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("abi-r", 0);
+	r.flags = 4;
+	check("region delete: flags 0x4", COHORT_IOC_REGION_DELETE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_region("abi-r", 0);
+	check("region delete: abi-r (accepted)", COHORT_IOC_REGION_DELETE, &r,
+	      r.msg, 0, NULL);
+	verdict(read_u64(SYSFS "/pool/free") == free_before,
+		"region delete: the 64 MiB are back in the pool");
+	verdict(read_str(SYSFS "/regions/abi-r/base", buf, sizeof(buf)) < 0,
+		"region delete: " SYSFS "/regions/abi-r is gone");
+
+	/* The table's limit: COHORT_MAX_REGIONS entries. */
+	for (i = 0; i < COHORT_MAX_REGIONS; i++) {
+		r = mk_region("", 2 * MIB);
+		snprintf(r.name, sizeof(r.name), "abi-m%d", i);
+		if (ioctl(dev, COHORT_IOC_REGION_CREATE, &r))
+			break;
+		made++;
+	}
+	verdict(made == COHORT_MAX_REGIONS, "region create: %d regions of 2 MiB",
+		made);
+	r = mk_region("abi-one-more", 2 * MIB);
+	check("region create: one more than the table holds",
+	      COHORT_IOC_REGION_CREATE, &r, r.msg, ENOSPC, "too many");
+	for (i = 0; i < made; i++) {
+		r = mk_region("", 0);
+		snprintf(name, sizeof(name), "abi-m%d", i);
+		snprintf(r.name, sizeof(r.name), "%s", name);
+		if (ioctl(dev, COHORT_IOC_REGION_DELETE, &r))
+			verdict(false, "region delete %s: %s", name, r.msg);
+	}
+	snprintf(path, sizeof(path), SYSFS "/pool/free");
+	verdict(read_u64(path) == free_before,
+		"region delete: all %d regions given back", made);
 }
 
 /* A file of @size bytes (sparse) opened read-only, write access closed. */
@@ -804,6 +954,7 @@ int main(int argc, char **argv)
 	a_base = inst_u64(A, "mem_base");
 
 	create_checks(a_base);
+	region_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);
 	in = mk_inst(A);
@@ -911,9 +1062,12 @@ int main(int argc, char **argv)
 
 	printf("# ioctl numbers /dev/cohort does not know\n");
 	in = mk_inst(A);
-	check("ioctl 0xC8/6", _IOWR(COHORT_IOC_MAGIC, 6,
+	check("ioctl 0xC8/8", _IOWR(COHORT_IOC_MAGIC, 8,
 				    struct cohort_ioc_instance),
 	      &in, NULL, ENOTTY, NULL);
+	check("ioctl REGION_CREATE number with the size of the START request",
+	      _IOWR(COHORT_IOC_MAGIC, 6, struct cohort_ioc_instance), &in, NULL,
+	      ENOTTY, NULL);
 	check("ioctl 0xC8/0", _IOWR(COHORT_IOC_MAGIC, 0,
 				    struct cohort_ioc_instance),
 	      &in, NULL, ENOTTY, NULL);

@@ -111,12 +111,35 @@ struct cohort_ioc_instance {
 	__u64 reserved[4];
 };
 
+/**
+ * struct cohort_ioc_region - COHORT_IOC_REGION_CREATE / _DELETE: a named
+ *	range of the pool that every kernel can map (e.g. a cohortfs)
+ * @name: region name, NUL-terminated (same rules as an instance name)
+ * @size: create: bytes, a multiple of COHORT_MEM_ALIGN; delete: 0
+ * @base: create, out: where the region was placed; otherwise 0
+ * @flags: must be 0
+ * @reserved0: must be 0
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ */
+struct cohort_ioc_region {
+	char name[COHORT_NAME_MAX];
+	__u64 size;
+	__u64 base;
+	__u32 flags;
+	__u32 reserved0;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_MAGIC	0xC8
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
 #define COHORT_IOC_START	_IOWR(COHORT_IOC_MAGIC, 3, struct cohort_ioc_instance)
 #define COHORT_IOC_STOP		_IOWR(COHORT_IOC_MAGIC, 4, struct cohort_ioc_instance)
 #define COHORT_IOC_DELETE	_IOWR(COHORT_IOC_MAGIC, 5, struct cohort_ioc_instance)
+#define COHORT_IOC_REGION_CREATE _IOWR(COHORT_IOC_MAGIC, 6, struct cohort_ioc_region)
+#define COHORT_IOC_REGION_DELETE _IOWR(COHORT_IOC_MAGIC, 7, struct cohort_ioc_region)
 
 /* Most kernels in one Cohort, the primary included. */
 #define COHORT_MAX_KERNELS	64
@@ -229,6 +252,7 @@ struct cohort_mailbox {
  *
  *	0			struct cohort_ctrl_hdr (one page)
  *	COHORT_CTRL_KERNELS_OFF	struct cohort_ctrl_kernel[COHORT_MAX_KERNELS]
+ *	COHORT_CTRL_REGIONS_OFF	struct cohort_ctrl_region[COHORT_MAX_REGIONS]
  *	COHORT_CTRL_RINGS_OFF	COHORT_MAX_KERNELS receive rings, each
  *				COHORT_CTRL_RING_STRIDE bytes, ring i for id i
  */
@@ -236,6 +260,8 @@ struct cohort_mailbox {
 #define COHORT_CTRL_VERSION	1
 #define COHORT_CTRL_KERNELS_OFF	0x1000
 #define COHORT_CTRL_ENTRY_SIZE	256
+#define COHORT_CTRL_REGIONS_OFF	0x8000
+#define COHORT_MAX_REGIONS	64
 #define COHORT_CTRL_RINGS_OFF	0x100000
 #define COHORT_CTRL_RING_SLOTS	4096
 /* 256 KiB of slots + the ring header, rounded up to a page. */
@@ -262,6 +288,15 @@ struct cohort_mailbox {
  * @heartbeat_ms: period at which every kernel advances its heartbeat
  * @heartbeat_misses: missed periods after which the primary declares an
  *	instance failed
+ * @reserved0: 0
+ * @may_run: bit N set while kernel N's CPUs may execute its code (from
+ *	just before it is started until its CPUs are back in the primary, or
+ *	it reported a panic or power-off).  A kernel whose bit is clear
+ *	can no longer write anything, so its claims on shared data may be
+ *	broken (cohortfs liveness, region users).  Written by the primary.
+ * @pool_size: bytes of the pool, which starts with this region
+ * @regions_off: offset of the region table, %COHORT_CTRL_REGIONS_OFF
+ * @max_regions: entries in it, %COHORT_MAX_REGIONS
  * @reserved: 0
  */
 struct cohort_ctrl_hdr {
@@ -275,7 +310,12 @@ struct cohort_ctrl_hdr {
 	__u32 ring_stride;
 	__u32 heartbeat_ms;
 	__u32 heartbeat_misses;
-	__u32 reserved[21];
+	__u32 reserved0;
+	__u64 may_run;
+	__u64 pool_size;
+	__u32 regions_off;
+	__u32 max_regions;
+	__u32 reserved[14];
 };
 
 /*
@@ -314,6 +354,27 @@ struct cohort_ctrl_kernel {
 	__u64 services_listening;
 	char name[COHORT_NAME_MAX];
 	__u64 reserved[22];
+};
+
+/**
+ * struct cohort_ctrl_region - a named region of the pool, in the region
+ *	table of the control region
+ * @seq: written by the primary only: odd while it changes the entry,
+ *	even otherwise; the entry is in use when @seq is even and @size is
+ *	not 0.  Readers retry when it changes under them.
+ * @base: physical address, a multiple of %COHORT_MEM_ALIGN
+ * @size: bytes, a multiple of %COHORT_MEM_ALIGN
+ * @users: bit N set while kernel N maps the region; each kernel sets and
+ *	clears only its own bit (atomically), and checks @seq again after
+ *	setting it, so a delete and a new user always see each other
+ * @name: the region's name, NUL-terminated
+ */
+struct cohort_ctrl_region {
+	__u64 seq;
+	__u64 base;
+	__u64 size;
+	__u64 users;
+	char name[COHORT_NAME_MAX];
 };
 
 /* Message types used by Cohort itself (the rest are free). */

@@ -14,9 +14,34 @@ extern struct kobject *cohort_kobj;
 extern phys_addr_t cohort_ctrl_base;
 extern u64 cohort_ctrl_size;
 
+/**
+ * struct cohort_pool_use - what holds a range of the pool
+ * @base: start of the instance's or region's memory
+ * @size: its length
+ * @kind: "instance" or "region"
+ * @name: its name
+ */
+struct cohort_pool_use {
+	phys_addr_t base;
+	u64 size;
+	const char *kind;
+	const char *name;
+};
+
 void __init cohort_pool_publish(void);
 int __init cohort_instances_init(void);
 u64 cohort_pool_free(void);
+u64 cohort_pool_free_locked(void);
+bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
+int cohort_check_name(char *name, char *msg);
 int __init cohort_msg_init(void);
+
+/* region.c, called with the instances' mutex held */
+int __init cohort_regions_init(void);
+int cohort_region_create(struct cohort_ioc_region *req);
+int cohort_region_delete(struct cohort_ioc_region *req);
+bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
+u64 cohort_regions_bytes(void);
+void cohort_region_forget_kernel(u32 id);
 
 #endif /* _DRIVERS_COHORT_H */

@@ -107,8 +107,16 @@ static struct cohort_inst *find_inst(const char *name)
 	return NULL;
 }
 
-/* A name from userspace: NUL-terminated, allowed characters only. */
-static int check_name(char *name, char *msg)
+/**
+ * cohort_check_name() - check a name from userspace
+ * @name: COHORT_NAME_MAX bytes: NUL-terminated, allowed characters only
+ * @msg: filled with a sentence when the name is refused
+ *
+ * Instance and region names follow the same rules.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cohort_check_name(char *name, char *msg)
 {
 	size_t len = strnlen(name, COHORT_NAME_MAX);
 	size_t i;
@@ -141,16 +149,31 @@ static bool reserved_zero(const u64 *r, unsigned int n)
 	return true;
 }
 
-/* Does [base, base + size) overlap another instance's memory? */
-static struct cohort_inst *mem_overlap(phys_addr_t base, u64 size)
+/**
+ * cohort_pool_busy() - does an instance or a region hold part of a range?
+ * @base: start of the range
+ * @size: its length
+ * @use: filled in with the first holder found
+ *
+ * Called with cohort_mutex held.
+ *
+ * Return: true if some of [@base, @base + @size) is taken.
+ */
+bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 {
 	struct cohort_inst *ci;
 
-	list_for_each_entry(ci, &instances, node)
+	list_for_each_entry(ci, &instances, node) {
 		if (base < ci->mem_base + ci->mem_size &&
-		    ci->mem_base < base + size)
-			return ci;
-	return NULL;
+		    ci->mem_base < base + size) {
+			use->base = ci->mem_base;
+			use->size = ci->mem_size;
+			use->kind = "instance";
+			use->name = ci->name;
+			return true;
+		}
+	}
+	return cohort_region_busy(base, size, use);
 }
 
 /* First fit in the pool, lowest address first. */
@@ -158,21 +181,27 @@ static phys_addr_t mem_place(u64 size)
 {
 	phys_addr_t base = cohort_pool_base + cohort_ctrl_size;
 	phys_addr_t end = cohort_pool_base + cohort_pool_size;
-	struct cohort_inst *ci;
+	struct cohort_pool_use use;
 
 	while (base + size <= end) {
-		ci = mem_overlap(base, size);
-		if (!ci)
+		if (!cohort_pool_busy(base, size, &use))
 			return base;
-		base = ci->mem_base + ci->mem_size;
+		base = use.base + use.size;
 	}
 	return 0;
 }
 
-static u64 pool_free_locked(void)
+/**
+ * cohort_pool_free_locked() - bytes of the pool nobody holds
+ *
+ * Called with cohort_mutex held.
+ *
+ * Return: free bytes.
+ */
+u64 cohort_pool_free_locked(void)
 {
 	struct cohort_inst *ci;
-	u64 used = 0;
+	u64 used = cohort_regions_bytes();
 
 	list_for_each_entry(ci, &instances, node)
 		used += ci->mem_size;
@@ -180,7 +209,7 @@ static u64 pool_free_locked(void)
 }
 
 /**
- * cohort_pool_free() - bytes of the pool no instance holds
+ * cohort_pool_free() - bytes of the pool nobody holds
  *
  * Return: free bytes.
  */
@@ -189,9 +218,23 @@ u64 cohort_pool_free(void)
 	u64 free;
 
 	mutex_lock(&cohort_mutex);
-	free = pool_free_locked();
+	free = cohort_pool_free_locked();
 	mutex_unlock(&cohort_mutex);
 	return free;
+}
+
+/*
+ * Tell every kernel whether the instance's CPUs may still run it: only
+ * once they cannot (back in the primary, or halted by its panic or
+ * power-off) may others break the claims it left in shared memory.
+ */
+static void publish_may_run(struct cohort_inst *ci)
+{
+	u32 status = READ_ONCE(mailbox(ci)->status);
+
+	cohort_msg_set_may_run(ci->id, ci->cpus_out &&
+			       status != COHORT_ST_PANIC &&
+			       status != COHORT_ST_OFF);
 }
 
 static void set_state(struct cohort_inst *ci, enum cohort_state st)
@@ -200,6 +243,7 @@ static void set_state(struct cohort_inst *ci, enum cohort_state st)
 		pr_info("instance %s: %s -> %s\n", ci->name,
 			state_names[ci->state], state_names[st]);
 	WRITE_ONCE(ci->state, st);
+	publish_may_run(ci);
 	/* A stopped or failed instance leaves the membership. */
 	if (st == ST_STOPPED || st == ST_FAILED)
 		cohort_msg_peer_gone(ci->id, st == ST_FAILED);
@@ -438,12 +482,13 @@ static int do_create(struct cohort_ioc_create *req)
 {
 	char *msg = req->msg;
 	struct cohort_inst *ci, *other;
+	struct cohort_pool_use use;
 	struct cpumask cpus;
 	unsigned int cpu, id, slot;
 	phys_addr_t base;
 	int ret;
 
-	ret = check_name(req->name, msg);
+	ret = cohort_check_name(req->name, msg);
 	if (ret)
 		return ret;
 	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
@@ -509,16 +554,15 @@ static int do_create(struct cohort_ioc_create *req)
 				    (u64)cohort_ctrl_base,
 				    (u64)cohort_ctrl_base + cohort_ctrl_size - 1),
 			       -EBUSY;
-		other = mem_overlap(base, req->mem_size);
-		if (other)
-			return fail(msg, "the memory overlaps instance '%s'",
-				    other->name), -EBUSY;
+		if (cohort_pool_busy(base, req->mem_size, &use))
+			return fail(msg, "the memory overlaps %s '%s'",
+				    use.kind, use.name), -EBUSY;
 	} else {
 		base = mem_place(req->mem_size);
 		if (!base)
 			return fail(msg, "no free range of %llu MiB in the pool (%llu MiB free)",
 				    req->mem_size >> 20,
-				    pool_free_locked() >> 20), -ENOSPC;
+				    cohort_pool_free_locked() >> 20), -ENOSPC;
 	}
 
 	id = find_next_zero_bit(ids_used, COHORT_MAX_KERNELS, 1);
@@ -566,7 +610,7 @@ static struct cohort_inst *lookup(char *name, char *msg, int *ret)
 {
 	struct cohort_inst *ci;
 
-	*ret = check_name(name, msg);
+	*ret = cohort_check_name(name, msg);
 	if (*ret)
 		return NULL;
 	ci = find_inst(name);
@@ -734,6 +778,9 @@ static int do_start(struct cohort_ioc_instance *req)
 	mb = mailbox(ci);
 	memset(mb, 0, sizeof(*mb));
 	WRITE_ONCE(mb->magic, COHORT_MBOX_MAGIC);
+	/* Whatever an earlier run mapped, it maps nothing now. */
+	cohort_region_forget_kernel(ci->id);
+	publish_may_run(ci);
 
 	b.id = ci->id;
 	b.name = ci->name;
@@ -759,6 +806,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	return 0;
 undo:
 	reclaim_cpus(ci);
+	publish_may_run(ci);
 	return ret;
 }
 
@@ -847,6 +895,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_create c;
 		struct cohort_ioc_load l;
 		struct cohort_ioc_instance i;
+		struct cohort_ioc_region r;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -860,6 +909,8 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_START:
 	case COHORT_IOC_STOP:
 	case COHORT_IOC_DELETE:
+	case COHORT_IOC_REGION_CREATE:
+	case COHORT_IOC_REGION_DELETE:
 		break;
 	default:
 		return -ENOTTY;
@@ -872,8 +923,21 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return -EFAULT;
 	}
 	/* msg is out only; sits at a different offset in each request. */
-	msg = cmd == COHORT_IOC_CREATE ? req->c.msg :
-	      cmd == COHORT_IOC_LOAD ? req->l.msg : req->i.msg;
+	switch (cmd) {
+	case COHORT_IOC_CREATE:
+		msg = req->c.msg;
+		break;
+	case COHORT_IOC_LOAD:
+		msg = req->l.msg;
+		break;
+	case COHORT_IOC_REGION_CREATE:
+	case COHORT_IOC_REGION_DELETE:
+		msg = req->r.msg;
+		break;
+	default:
+		msg = req->i.msg;
+		break;
+	}
 	memset(msg, 0, COHORT_MSG_MAX);
 
 	mutex_lock(&cohort_mutex);
@@ -889,6 +953,12 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_STOP:
 		ret = do_stop(&req->i);
+		break;
+	case COHORT_IOC_REGION_CREATE:
+		ret = cohort_region_create(&req->r);
+		break;
+	case COHORT_IOC_REGION_DELETE:
+		ret = cohort_region_delete(&req->r);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone);
@@ -934,6 +1004,8 @@ int __init cohort_instances_init(void)
 		inst_attr_ptrs[i] = &inst_attrs[i].attr;
 	instances_kset = kset_create_and_add("instances", NULL, cohort_kobj);
 	if (!instances_kset)
+		return -ENOMEM;
+	if (cohort_regions_init())
 		return -ENOMEM;
 	return misc_register(&cohort_misc);
 }

@@ -104,6 +104,66 @@ u32 cohort_msg_self(void)
 }
 
 /**
+ * cohort_msg_epoch() - this kernel's epoch in the membership
+ *
+ * Return: the epoch it joined with, or 0 when it has not joined.
+ */
+u64 cohort_msg_epoch(void)
+{
+	return cm.joined ? READ_ONCE(entry(cm.self)->epoch) : 0;
+}
+
+/**
+ * cohort_msg_set_may_run() - publish whether an instance's CPUs may run it
+ * @id: instance id
+ * @may_run: true from just before its CPUs are sent until they are back
+ *	(or it reported a panic or power-off)
+ *
+ * Primary only.  Other kernels read the bit to decide whether claims the
+ * instance left in shared memory can be broken (cohort_kernel_alive()).
+ */
+void cohort_msg_set_may_run(u32 id, bool may_run)
+{
+	if (!cm.joined || !cm.is_primary || !id || id >= COHORT_MAX_KERNELS)
+		return;
+	if (may_run)
+		set_bit(id, (unsigned long *)&cm.hdr->may_run);
+	else
+		clear_bit(id, (unsigned long *)&cm.hdr->may_run);
+	/* Ordered before whatever the caller does next (a region delete). */
+	smp_mb__after_atomic();
+}
+
+/**
+ * cohort_kernel_alive() - may a kernel incarnation still write shared memory?
+ * @id: kernel id (0 is the primary)
+ * @epoch: the epoch it had in the membership when it made its claim
+ *
+ * True while the kernel is a member with that epoch, and also while it is
+ * not a member but its CPUs may still run it (it is starting, or it was
+ * declared failed and not yet stopped): only a kernel that can no longer
+ * execute is ever called dead.  A member with another epoch is a later
+ * boot, so the incarnation asked about is dead.  Without messaging
+ * nothing can be known, and every kernel is taken as alive.
+ *
+ * Return: false only when the incarnation certainly cannot run any more.
+ */
+bool cohort_kernel_alive(u32 id, u64 epoch)
+{
+	struct cohort_peer_view v;
+
+	if (!cm.joined || id >= COHORT_MAX_KERNELS)
+		return true;
+	if (id == cm.self)
+		return epoch == cohort_msg_epoch();
+	if (cohort_msg_read_entry(id, &v))
+		return v.epoch == epoch;
+	/* Pairs with smp_mb__after_atomic() in cohort_msg_set_may_run(). */
+	smp_rmb();
+	return READ_ONCE(cm.hdr->may_run) & BIT_ULL(id);
+}
+
+/**
  * cohort_msg_quarantine() - ignore a peer from now on
  * @id: the peer
  * @why: what it did, for the log
@@ -1153,6 +1213,10 @@ int __init cohort_msg_init(void)
 		cm.hdr->ring_stride = COHORT_CTRL_RING_STRIDE;
 		cm.hdr->heartbeat_ms = cm.hb_ms;
 		cm.hdr->heartbeat_misses = cm.hb_misses;
+		cm.hdr->may_run = BIT_ULL(0);
+		cm.hdr->pool_size = cohort_pool_size;
+		cm.hdr->regions_off = COHORT_CTRL_REGIONS_OFF;
+		cm.hdr->max_regions = COHORT_MAX_REGIONS;
 		/* Pairs with the instances' reads: magic goes last. */
 		smp_store_release(&cm.hdr->magic, COHORT_CTRL_MAGIC);
 		cm.self = 0;

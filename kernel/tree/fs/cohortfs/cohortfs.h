@@ -5,8 +5,10 @@
 #ifndef _FS_COHORTFS_H
 #define _FS_COHORTFS_H
 
+#include <linux/cohort.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/workqueue.h>
 #include "format.h"
 
 /**
@@ -16,6 +18,11 @@
  * @base: the region, mapped write-back.
  * @phys: its physical address.
  * @size: its length.
+ * @region: it is a named region of the Cohort pool, held through @ref.
+ * @ref: our use of the region.
+ * @label: the region's name, or its physical address, for messages.
+ * @evict: periodic eviction of dead kernels' clients.
+ * @evicting: @evict was started.
  * @dbg: debugfs directory of this mount, or NULL.
  */
 struct cohortfs_sb_info {
@@ -24,8 +31,16 @@ struct cohortfs_sb_info {
 	void *base;
 	phys_addr_t phys;
 	u64 size;
+	bool region;
+	struct cohort_region_ref ref;
+	char label[COHORT_NAME_MAX];
+	struct delayed_work evict;
+	bool evicting;
 	struct dentry *dbg;
 };
+
+/* Host ids of kernels: this bit + the Cohort kernel id (0: primary). */
+#define COHORTFS_HOST_KERNEL	0x80000000U
 
 static inline struct cohortfs_sb_info *COHORTFS_SB(struct super_block *sb)
 {
@@ -39,9 +54,6 @@ static inline struct cfs_fs *COHORTFS_FS(struct inode *inode)
 
 /* Set in i_private while this client holds the inode in the region. */
 #define COHORTFS_HELD	((void *)1UL)
-
-/* super.c */
-extern bool (*cohortfs_alive_hook)(u32 host_id, u64 stamp);
 
 /* inode.c */
 struct inode *cohortfs_iget(struct super_block *sb, u32 ino, u32 gen);

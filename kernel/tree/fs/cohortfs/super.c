@@ -2,12 +2,15 @@
 /*
  * cohortfs: mounting a region of physical memory.
  *
+ * mount -t cohortfs -o region=NAME[,format][,ninodes=N] none DIR
  * mount -t cohortfs -o phys=ADDR,size=SIZE[,format][,ninodes=N] none DIR
  *
- * The region is mapped write-back with memremap().  It must not be RAM
- * this kernel manages (reserve it with memmap=SIZE$ADDR, or use memory
- * outside an instance's own): the filesystem lives there and is shared
- * with every other kernel that mounts the same range.  "format" writes an
+ * region= names a region of the Cohort pool ("cohort region create"),
+ * found in the control region by every kernel.  phys=/size= give a range
+ * of physical memory instead, which must not be RAM this kernel manages
+ * (reserve it with memmap=SIZE$ADDR).  The range is mapped write-back
+ * with memremap(): the filesystem lives there and is shared with every
+ * other kernel that mounts it.  "format" writes an
  * empty filesystem first, and is refused while another client is
  * registered in a valid one.  A region without a valid superblock or
  * with a corrupt root is refused with -EUCLEAN.
@@ -32,54 +35,68 @@
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include "cohortfs.h"
+
+/* How often a mount looks for clients of kernels that died. */
+#define COHORTFS_EVICT_MS	1000
 
 static struct dentry *cohortfs_debug_root;
 static u64 cohortfs_stamp;
-
-/*
- * cohortfs_alive_hook: liveness of another kernel's clients.
- *
- * Called with a client's host id and stamp when one of its claims is in
- * the way; returns whether that kernel still runs.  NULL (the default)
- * treats every other kernel as alive, so claims of other kernels are
- * never broken online (fsck clears them).  Cohort sets it once it can
- * tell whether an instance still runs.
- */
-bool (*cohortfs_alive_hook)(u32 host_id, u64 stamp);
 
 static s64 cohortfs_now(void *priv)
 {
 	return ktime_get_real_ns();
 }
 
+/*
+ * Liveness of the kernel behind a client (docs/cohortfs-kernel.md): host
+ * ids of kernels are COHORTFS_HOST_KERNEL | Cohort kernel id, stamps
+ * their membership epoch.  Cohort says a kernel is dead only once its
+ * CPUs can no longer run it, so a claim is never broken under a writer.
+ * A host id that is not a kernel's (a process that mounted an image
+ * file) cannot be checked from here and is taken as alive.
+ */
 static bool cohortfs_alive(void *priv, u32 host_id, u64 stamp)
 {
 	struct cohortfs_sb_info *s = priv;
-	bool (*hook)(u32 host_id, u64 stamp) = READ_ONCE(cohortfs_alive_hook);
 
 	/* an earlier boot of this same kernel is dead */
 	if (host_id == s->host.host_id)
 		return stamp == s->host.host_stamp;
-	if (hook)
-		return hook(host_id, stamp);
-	return true;
+	if (!(host_id & COHORTFS_HOST_KERNEL))
+		return true;
+	return cohort_kernel_alive(host_id & ~COHORTFS_HOST_KERNEL, stamp);
 }
 
-/*
- * Our host id: bit 31 set (never a pid, which userspace clients use),
- * the instance id + 1 below it; the primary is 0x80000000.
- */
+/* Our host id: bit 31 (never a pid, which userspace clients use) + id. */
 static u32 cohortfs_host_id(void)
 {
+	u32 id = 0;
+
 #ifdef CONFIG_COHORT
 	if (cohort_is_instance() && cohort_instance_setup())
-		return 0x80000000U | (cohort_instance_setup()->id + 1);
+		id = cohort_instance_setup()->id;
 #endif
-	return 0x80000000U;
+	return COHORTFS_HOST_KERNEL | id;
+}
+
+/* Clients of kernels that died give their holds back, orphans go. */
+static void cohortfs_evict_fn(struct work_struct *w)
+{
+	struct cohortfs_sb_info *s = container_of(to_delayed_work(w),
+						  struct cohortfs_sb_info,
+						  evict);
+	int n = cfs_evict_stale_clients(&s->fs);
+
+	if (n)
+		pr_info("cohortfs: %s: freed %d client(s) of kernels that stopped\n",
+			s->label, n);
+	schedule_delayed_work(&s->evict, msecs_to_jiffies(COHORTFS_EVICT_MS));
 }
 
 enum {
+	COHORTFS_OPT_REGION,
 	COHORTFS_OPT_PHYS,
 	COHORTFS_OPT_SIZE,
 	COHORTFS_OPT_FORMAT,
@@ -87,6 +104,7 @@ enum {
 };
 
 static const struct fs_parameter_spec cohortfs_params[] = {
+	fsparam_string("region", COHORTFS_OPT_REGION),
 	fsparam_u64("phys", COHORTFS_OPT_PHYS),
 	fsparam_u64("size", COHORTFS_OPT_SIZE),
 	fsparam_flag("format", COHORTFS_OPT_FORMAT),
@@ -95,6 +113,7 @@ static const struct fs_parameter_spec cohortfs_params[] = {
 };
 
 struct cohortfs_ctx {
+	char *region;
 	u64 phys;
 	u64 size;
 	bool format;
@@ -112,6 +131,11 @@ static int cohortfs_parse_param(struct fs_context *fc,
 	if (opt < 0)
 		return opt;
 	switch (opt) {
+	case COHORTFS_OPT_REGION:
+		kfree(c->region);
+		c->region = param->string;
+		param->string = NULL;
+		break;
 	case COHORTFS_OPT_PHYS:
 		c->phys = r.uint_64;
 		break;
@@ -149,7 +173,10 @@ static int cohortfs_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct cohortfs_sb_info *s = COHORTFS_SB(root->d_sb);
 
-	seq_printf(m, ",phys=0x%llx,size=0x%llx", (u64)s->phys, s->size);
+	if (s->region)
+		seq_printf(m, ",region=%s", s->label);
+	else
+		seq_printf(m, ",phys=0x%llx,size=0x%llx", (u64)s->phys, s->size);
 	return 0;
 }
 
@@ -256,11 +283,15 @@ static void cohortfs_release_info(struct cohortfs_sb_info *s)
 {
 	if (!s)
 		return;
+	if (s->evicting)
+		cancel_delayed_work_sync(&s->evict);
 	debugfs_remove(s->dbg);
 	if (s->fs.base)
 		cfs_unmount(&s->fs);
 	if (s->base)
 		memunmap(s->base);
+	if (s->region)
+		cohort_region_put(&s->ref);
 	kfree(s);
 }
 
@@ -294,31 +325,49 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct cohortfs_ctx *c = fc->fs_private;
 	struct cohortfs_sb_info *s;
+	u64 size;
 	struct cfs_attr a;
 	struct inode *root;
-	u64 size = c->size & ~(u64)(PAGE_SIZE - 1);
+	char why[96];
 	int ret;
 
-	if (!c->size || !size || (c->phys & (PAGE_SIZE - 1)) ||
-	    c->phys + size < c->phys) {
-		errorf(fc, "cohortfs: need page-aligned phys= and size=");
-		return -EINVAL;
-	}
-	if (region_intersects(c->phys, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		errorf(fc, "cohortfs: region 0x%llx+0x%llx is RAM of this kernel",
-		       c->phys, size);
-		return -EBUSY;
-	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	sb->s_fs_info = s;
-	s->phys = c->phys;
-	s->size = size;
-	s->base = memremap(c->phys, size, MEMREMAP_WB);
+	if (c->region) {
+		if (c->phys || c->size) {
+			errorf(fc, "cohortfs: give either region= or phys= and size=");
+			return -EINVAL;
+		}
+		ret = cohort_region_get(c->region, &s->phys, &s->size, &s->ref,
+					why, sizeof(why));
+		if (ret) {
+			errorf(fc, "cohortfs: %s", why);
+			return ret;
+		}
+		s->region = true;
+		strscpy(s->label, c->region, sizeof(s->label));
+	} else {
+		s->phys = c->phys;
+		s->size = c->size & ~(u64)(PAGE_SIZE - 1);
+		if (!c->size || !s->size || (c->phys & (PAGE_SIZE - 1)) ||
+		    c->phys + s->size < c->phys) {
+			errorf(fc, "cohortfs: need region=, or page-aligned phys= and size=");
+			return -EINVAL;
+		}
+		if (region_intersects(c->phys, s->size, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT) {
+			errorf(fc, "cohortfs: region 0x%llx+0x%llx is RAM of this kernel",
+			       c->phys, s->size);
+			return -EBUSY;
+		}
+		snprintf(s->label, sizeof(s->label), "0x%llx", c->phys);
+	}
+	size = s->size;
+	s->base = memremap(s->phys, size, MEMREMAP_WB);
 	if (!s->base) {
-		errorf(fc, "cohortfs: cannot map 0x%llx+0x%llx", c->phys, size);
+		errorf(fc, "cohortfs: cannot map %s", s->label);
 		return -ENOMEM;
 	}
 	if (c->format) {
@@ -331,12 +380,13 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	s->host.now = cohortfs_now;
 	s->host.alive = cohortfs_alive;
 	s->host.host_id = cohortfs_host_id();
-	s->host.host_stamp = cohortfs_stamp;
+	/* a kernel's membership epoch is new at every boot */
+	s->host.host_stamp = cohort_msg_epoch() ?: cohortfs_stamp;
 	s->host.priv = s;
 	ret = cfs_mount(&s->fs, s->base, size, &s->host, !sb_rdonly(sb));
 	if (ret) {
-		errorf(fc, "cohortfs: cannot mount the filesystem at 0x%llx (%d)",
-		       c->phys, ret);
+		errorf(fc, "cohortfs: cannot mount the filesystem in %s (%d)",
+		       s->label, ret);
 		return ret;
 	}
 	ret = cfs_getattr(&s->fs, COHORTFS_ROOT_INO, &a);
@@ -363,6 +413,12 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (!sb->s_root)
 		return -ENOMEM;
 	cohortfs_debugfs_add(sb, s);
+	if (!sb_rdonly(sb)) {
+		INIT_DELAYED_WORK(&s->evict, cohortfs_evict_fn);
+		s->evicting = true;
+		schedule_delayed_work(&s->evict,
+				      msecs_to_jiffies(COHORTFS_EVICT_MS));
+	}
 	return 0;
 }
 
@@ -373,7 +429,11 @@ static int cohortfs_get_tree(struct fs_context *fc)
 
 static void cohortfs_free_fc(struct fs_context *fc)
 {
-	kfree(fc->fs_private);
+	struct cohortfs_ctx *c = fc->fs_private;
+
+	if (c)
+		kfree(c->region);
+	kfree(c);
 }
 
 static const struct fs_context_operations cohortfs_context_ops = {

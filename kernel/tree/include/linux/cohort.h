@@ -7,6 +7,7 @@
 #define _LINUX_COHORT_H
 
 #include <linux/cpumask.h>
+#include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/types.h>
 #include <uapi/linux/cohort.h>
@@ -27,6 +28,19 @@
 #define COHORT_RESERVED_HEAD	(COHORT_OFF_CONSOLE + COHORT_CONSOLE_SIZE)
 /* Longest command line the loader builds, forced parameters included. */
 #define COHORT_CMDLINE_AREA	(COHORT_OFF_SETUP - COHORT_OFF_CMDLINE)
+
+/**
+ * struct cohort_region_ref - a kernel's use of a named region of the pool
+ * @slot: its entry in the region table
+ * @seq: the entry's sequence when it was taken
+ *
+ * Named regions (drivers/cohort/region.c) are shared by every kernel: the
+ * primary creates them, any kernel maps one by name.
+ */
+struct cohort_region_ref {
+	u32 slot;
+	u64 seq;
+};
 
 #ifdef CONFIG_COHORT
 
@@ -137,6 +151,7 @@ void cohort_msg_doorbell(void);
 void cohort_msg_peer_gone(u32 id, bool failed);
 bool cohort_msg_heartbeat_lost(u32 id);
 unsigned int cohort_msg_watch_ms(unsigned int max);
+void cohort_msg_set_may_run(u32 id, bool may_run);
 
 int cohort_msg_register(unsigned int type, cohort_msg_handler_t fn, void *ctx);
 void cohort_msg_unregister(unsigned int type);
@@ -158,7 +173,26 @@ u64 cohort_service_listeners(unsigned int svc);
 int cohort_service_notify(unsigned int svc, unsigned int type,
 			  const void *data, size_t len, u64 *sent);
 
+/* Liveness of other kernels, for claims they leave in shared memory. */
+u64 cohort_msg_epoch(void);
+bool cohort_kernel_alive(u32 id, u64 epoch);
+
+int cohort_region_get(const char *name, phys_addr_t *base, u64 *size,
+		      struct cohort_region_ref *ref, char *why, size_t whysz);
+void cohort_region_put(struct cohort_region_ref *ref);
+
 #else
+
+static inline u64 cohort_msg_epoch(void) { return 0; }
+static inline bool cohort_kernel_alive(u32 id, u64 epoch) { return true; }
+static inline int cohort_region_get(const char *name, phys_addr_t *base,
+				    u64 *size, struct cohort_region_ref *ref,
+				    char *why, size_t whysz)
+{
+	return -ENODEV;
+}
+
+static inline void cohort_region_put(struct cohort_region_ref *ref) { }
 
 static inline bool cohort_forbids_ipi_broadcast(void) { return false; }
 static inline bool cohort_is_instance(void) { return false; }

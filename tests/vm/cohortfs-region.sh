@@ -1,0 +1,89 @@
+# Named regions of the pool and cohortfs on them, through cohort(8) and
+# mount(8): list/create/delete with -j, a mount by name in the primary
+# and in an instance, refusals (unknown name, region= with phys=, an
+# unformatted region, delete while mounted), and an instance stopped by
+# force while it still has the region mounted: its use ends with its
+# CPUs, so the region can be deleted, and a restart starts clean.
+# (Raw ioctl refusals for regions are in cohort-abi-check.)
+# vm: --smp 4 --mem 2G --append cohort_pool=512M
+# timeout: 400
+set -u
+M=/mnt/r
+U=/sys/kernel/cohort/regions
+
+. /tests/vm/lib/common.sh
+DIE_DMESG=cohort
+
+users() { cat $U/$1/users; }
+mkdir -p $M
+
+[ "$(cohort -j region)" = "[]" ] && ok "no regions: JSON []" || bad "empty list: $(cohort -j region)"
+free0=$(cat /sys/kernel/cohort/pool/free)
+cohort region create data --size 64M && ok "create data 64M" || die "create"
+cohort region create -h >/dev/null || bad "region create -h"
+out=$(cohort region create data --size 2M 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "exists already" && ok "same name refused: $out" || bad "dup: $rc $out"
+out=$(cohort region create big --size 4G 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "do not fit" && ok "too big refused: $out" || bad "big: $rc $out"
+out=$(cohort region create odd --size 1M 2>&1); rc=$?
+[ $rc = 2 ] && ok "1M refused by the CLI: $out" || bad "odd: $rc $out"
+out=$(cohort region delete nope 2>&1); rc=$?
+[ $rc = 3 ] && ok "unknown region: exit 3: $out" || bad "delete nope: $rc $out"
+[ "$(cat /sys/kernel/cohort/pool/free)" = $((free0 - 64 * 1024 * 1024)) ] &&
+	ok "pool/free counts the region" || bad "pool/free $(cat /sys/kernel/cohort/pool/free), was $free0"
+cohort -j region | grep -q '"name":"data".*"size":67108864.*"users":\[\]' &&
+	ok "JSON list: $(cohort -j region)" || bad "JSON: $(cohort -j region)"
+cohort region | grep -q '^data .* 64M  -$' && ok "text list" || bad "text: $(cohort region)"
+
+# mount refusals
+mount -t cohortfs -o region=nope none $M 2>/tmp/err && bad "mounted an unknown region" ||
+	ok "unknown region refused: $(dmesg | grep 'cohortfs: no region' | tail -n 1)"
+mount -t cohortfs -o region=data,phys=0x70000000,size=0x400000 none $M 2>/dev/null &&
+	bad "region= with phys= accepted" || ok "region= with phys= refused"
+mount -t cohortfs -o region=data none $M 2>/dev/null && bad "mounted an unformatted (zeroed) region" ||
+	ok "unformatted region refused"
+[ -z "$(users data)" ] || bad "failed mounts left users: $(users data)"
+
+mount -t cohortfs -o region=data,format none $M && ok "format and mount by name" || die "mount"
+grep -q "region=data" /proc/mounts && ok "/proc/mounts shows region=data" || bad "$(grep cohortfs /proc/mounts)"
+[ "$(users data)" = 0 ] && ok "users: 0" || bad "users $(users data)"
+echo hello >$M/f || bad "write"
+out=$(cohort region delete data 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "in use by kernel(s) 0" && ok "delete while mounted refused: $out" ||
+	bad "delete mounted: $rc $out"
+umount $M || bad umount
+[ -z "$(users data)" ] && ok "users empty after umount" || bad "users after umount: $(users data)"
+mount -t cohortfs -o region=data none $M && [ "$(cat $M/f)" = hello ] &&
+	ok "contents kept across mounts" || bad "remount"
+umount $M
+
+# an instance mounts it and is stopped by force with the mount still up
+make_initrd u <<'EOF'
+mkdir -p /mnt/r
+mount -t cohortfs -o region=data none /mnt/r && echo "INST-MOUNTED $(cat /mnt/r/f)"
+mount -t cohortfs -o region=nope none /mnt/r 2>/dev/null || echo INST-NOPE-REFUSED
+sleep 1000
+EOF
+cohort create u --cpus 1-2 --memory 128M || die create
+cohort load u --kernel /boot/bzImage --initrd /tmp/initrd-u || die load
+cohort start u || die start
+wait_for 200 console_has u 'INST-MOUNTED hello' && ok "the instance mounts the region by name" ||
+	die "instance mount: $(cohort log u | tail -n 5)"
+wait_for 20 console_has u INST-NOPE-REFUSED && ok "unknown region refused in the instance" || bad "instance nope"
+[ "$(users data)" = 1 ] && ok "users: 1 (the instance)" || bad "users with instance: $(users data)"
+cohort region delete data 2>/dev/null && die "deleted a region an instance maps"
+ok "delete refused while the instance maps it"
+cohort stop --force u || die "stop --force"
+[ -z "$(users data)" ] && ok "users empty once its CPUs are back" || bad "users after stop: $(users data)"
+cohort start u || die restart
+wait_for 200 console_has u 'INST-MOUNTED hello' || die "second start"
+[ "$(users data)" = 1 ] && ok "a restarted instance starts clean (users 1)" || bad "users after restart: $(users data)"
+cohort stop --force u && cohort delete u || die "stop/delete u"
+
+# a region and an instance do not overlap
+cohort create v --cpus 1 --memory 64M --base "$(cat $U/data/base)" 2>/tmp/err && bad "instance inside a region"
+grep -q "overlaps region 'data'" /tmp/err && ok "instance inside the region refused: $(cat /tmp/err)" ||
+	bad "overlap message: $(cat /tmp/err)"
+cohort region delete data && ok "delete" || bad "delete"
+[ "$(cat /sys/kernel/cohort/pool/free)" = "$free0" ] && ok "pool/free back to $free0" || bad "pool/free after delete"
+exit_if_failed cohortfs-region
