@@ -21,7 +21,7 @@ CFS_TOOLS := mkfs.cohortfs fsck.cohortfs cohortfs-fuse cohortfs-stress \
 	cohortfs-posix-check
 TOOLS += $(addprefix $(B)/host/bin/,$(CFS_TOOLS))
 STATIC_BINS += $(addprefix $(B)/static/bin/,mkfs.cohortfs fsck.cohortfs \
-	cohortfs-posix-check)
+	cohortfs-posix-check cohortfs-mmap)
 HOST_TESTS += $(B)/host/tests/test_cohortfs
 BENCH_NATIVE += $(B)/bench/cohortfs-bench
 FUZZ_TARGETS += $(B)/fuzz/fuzz_cohortfs
@@ -81,6 +81,10 @@ $(B)/static/bin/fsck.cohortfs: cmd/fsck.cohortfs/main.c $(CFS_STATIC_OBJS) $(CFS
 	$(CC) $(STATIC_CFLAGS) $(CFS_INC) -o $@ $< $(CFS_STATIC_OBJS) $(STATIC_LDFLAGS) -lpthread
 
 $(B)/static/bin/cohortfs-posix-check: tests/posix/posix_check.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
+
+$(B)/static/bin/cohortfs-mmap: tests/posix/mmap_share.c
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
 

@@ -1,34 +1,35 @@
-# Memory two kernels spend to map one 64 MiB file.  cohortfs: one copy in
-# a shared region, mapped read-only by the primary and by an instance, so
-# each kernel pays only for its page tables.  Baseline tmpfs: a kernel
-# holds its own copy, measured in the primary (create + map) and counted
-# twice, since each kernel needs one.
-# vm: --smp 4 --mem 2G --append cohort_pool=512M --append memmap=128M$0x70000000
+# Memory two kernels spend to map one 64 MiB file, writable and shared,
+# storing into every page.  cohortfs: one copy in a region of the pool,
+# mapped by the primary and by an instance, so each kernel pays only for
+# its page tables.  Baseline tmpfs: a kernel holds its own copy, measured
+# in the primary (create + map) and counted twice, since each kernel
+# needs one.
+# vm: --smp 4 --mem 2G --append cohort_pool=512M
 # timeout: 300
 set -eu
-R=0x70000000 S=0x8000000
 avail() { awk '/MemFree/ { print $2 }' /proc/meminfo; }
 
 mkdir -p /mnt/cfs /mnt/tmp
-mount -t cohortfs -o phys=$R,size=$S,format none /mnt/cfs
+cohort region create share --size 128M
+mount -t cohortfs -o region=share,format none /mnt/cfs
 dd if=/dev/zero of=/mnt/cfs/big bs=1M count=64 2>/dev/null
 mount -t tmpfs -o size=256M none /mnt/tmp
 
 sync
 a0=$(avail)
 dd if=/dev/zero of=/mnt/tmp/big bs=1M count=64 2>/dev/null
-m=$(cohort-maptouch /mnt/tmp/big | awk '/MAPCOST_KB/ { print $2 }')
+m=$(cohort-maptouch -w /mnt/tmp/big | awk '/MAPCOST_KB/ { print $2 }')
 a1=$(avail)
 tmpfs_one=$((a0 - a1))
 [ "$tmpfs_one" -gt 0 ] || { echo "tmpfs cost $tmpfs_one KiB?"; exit 1; }
 
-p=$(cohort-maptouch /mnt/cfs/big | awk '/MAPCOST_KB/ { print $2 }')
+p=$(cohort-maptouch -w /mnt/cfs/big | awk '/MAPCOST_KB/ { print $2 }')
 
 mkdir -p /tmp/x/cohort
 cat >/tmp/x/cohort/cmd <<CMD
 mkdir -p /mnt/cfs
-mount -t cohortfs -o phys=$R,size=$S none /mnt/cfs
-cohort-maptouch /mnt/cfs/big
+mount -t cohortfs -o region=share none /mnt/cfs
+cohort-maptouch -w /mnt/cfs/big
 CMD
 (cd /tmp/x && find . | cpio -o -H newc 2>/dev/null | gzip) >/tmp/x.gz
 cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd

@@ -149,6 +149,10 @@ static int ck_inode(struct cfs_ck *ck, u32 ino, u32 *type)
 	    le32_to_cpu(b->ino) != ino ||
 	    le32_to_cpu(b->gen) != CFS_ST_GEN(st) ||
 	    *type == CFS_DT_UNKNOWN || b->depth > COHORTFS_MAX_DEPTH ||
+	    (b->flags & ~COHORTFS_BODY_PINNED) ||
+	    ((b->flags & COHORTFS_BODY_PINNED) &&
+	     (*type != CFS_DT_REG || !b->depth ||
+	      !(fs->incompat & COHORTFS_FEATURE_INCOMPAT_PINNED))) ||
 	    (!b->depth && size > COHORTFS_INLINE_MAX) ||
 	    (*type == CFS_DT_DIR && (!b->depth ||
 				     size % COHORTFS_BLOCK_SIZE)) ||
@@ -171,6 +175,9 @@ static int ck_inode(struct cfs_ck *ck, u32 ino, u32 *type)
 		       false);
 		nb = cap;
 	}
+	/* a pinned file keeps its blocks past the end of file */
+	if (b->flags & COHORTFS_BODY_PINNED)
+		nb = cap;
 	for (i = 0; i < COHORTFS_BODY_PTRS; i++)
 		ck_tree(ck, ino, &b->map[i], b->depth - 1,
 			(u64)i << (10 * (b->depth - 1)), nb);

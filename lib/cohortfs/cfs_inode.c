@@ -34,6 +34,11 @@ static u64 cfs_capacity(u32 depth)
 	return depth ? (u64)COHORTFS_BODY_PTRS * cfs_span(depth - 1) : 0;
 }
 
+static bool cfs_pinned(const struct cohortfs_body *b)
+{
+	return READ_ONCE(b->flags) & COHORTFS_BODY_PINNED;
+}
+
 static int cfs_txn_alloc(struct cfs_fs *fs, struct cfs_txn *t, u32 *blk)
 {
 	int ret;
@@ -250,6 +255,9 @@ static int cfs_body_cow(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 		}
 		if (nb->magic != cpu_to_le32(COHORTFS_BODY_MAGIC) ||
 		    nb->depth > COHORTFS_MAX_DEPTH ||
+		    (nb->flags & ~COHORTFS_BODY_PINNED) ||
+		    (cfs_pinned(nb) &&
+		     (!nb->depth || !CFS_S_ISREG(le32_to_cpu(nb->mode)))) ||
 		    (!nb->depth && le64_to_cpu(nb->size) > COHORTFS_INLINE_MAX) ||
 		    le64_to_cpu(nb->size) > CFS_MAX_FILE_SIZE) {
 			cfs_txn_abort(fs, t);
@@ -384,6 +392,11 @@ static int cfs_grow_depth(struct cfs_fs *fs, struct cfs_txn *t,
 	return 0;
 }
 
+static u64 cfs_block_end(u64 pos)
+{
+	return (pos + COHORTFS_BLOCK_SIZE - 1) & ~(u64)(COHORTFS_BLOCK_SIZE - 1);
+}
+
 /**
  * cfs_getattr() - consistent snapshot of an inode's attributes.
  * @fs: the mount.
@@ -415,6 +428,7 @@ int cfs_getattr(struct cfs_fs *fs, u32 ino, struct cfs_attr *a)
 		a->gid = le32_to_cpu(READ_ONCE(b->gid));
 		a->rdev = le32_to_cpu(READ_ONCE(b->rdev));
 		a->size = le64_to_cpu(READ_ONCE(b->size));
+		a->flags = READ_ONCE(b->flags);
 		a->blocks = READ_ONCE(b->depth) ?
 			    ((a->size + COHORTFS_BLOCK_SIZE - 1) >>
 			     COHORTFS_BLOCK_SHIFT) * 8 + 8 : 8;
@@ -596,6 +610,86 @@ check:
 	return -EAGAIN;
 }
 
+/*
+ * A pinned file, phase 1: make blocks [@first, @last] exist (holes get
+ * zeroed blocks) and the size at least @end, in the private body @nb.
+ * *@changed says whether it must be published.  No data is written yet:
+ * until the publish wins, the range may belong to a concurrent appender.
+ */
+static int cfs_pin_prepare(struct cfs_fs *fs, struct cfs_txn *t,
+			   struct cohortfs_body *nb, u64 first, u64 last,
+			   u64 end, bool *changed)
+{
+	u32 depth = nb->depth;
+	u64 fb;
+	int ret;
+
+	ret = cfs_grow_depth(fs, t, nb, last + 1);
+	if (ret)
+		return ret;
+	*changed = nb->depth != depth;
+	if (end > le64_to_cpu(nb->size)) {
+		nb->size = cpu_to_le64(end);
+		*changed = true;
+	}
+	for (fb = first; fb <= last; fb++) {
+		__le32 *slot;
+		u32 p;
+
+		ret = cfs_cow_path(fs, t, nb, fb, &slot);
+		if (ret)
+			return ret;
+		p = le32_to_cpu(*slot);
+		if (p) {
+			if (!cfs_blk_ok(fs, p))
+				return -EUCLEAN;
+			continue;
+		}
+		ret = cfs_txn_alloc(fs, t, &p);
+		if (ret)
+			return ret;
+		memset(cfs_blk(fs, p), 0, COHORTFS_BLOCK_SIZE);
+		*slot = cpu_to_le32(p);
+		*changed = true;
+	}
+	return 0;
+}
+
+/*
+ * A pinned file, phase 2: copy @len bytes of @buf (NULL: zeros) to file
+ * offset @off, in place.  Block numbers of a pinned file never change once
+ * allocated, so any valid snapshot gives the right ones; a hole is
+ * skipped when zeroing and is an error when writing (phase 1 filled it).
+ */
+static int cfs_pin_copy(struct cfs_fs *fs, u32 ino, u64 off, const u8 *buf,
+			u64 len)
+{
+	u64 done = 0, size;
+	int ret;
+
+	while (done < len) {
+		u64 pos = off + done;
+		u32 boff = pos & (COHORTFS_BLOCK_SIZE - 1);
+		u64 n = COHORTFS_BLOCK_SIZE - boff;
+		u32 blk;
+
+		if (n > len - done)
+			n = len - done;
+		ret = cfs_data_block(fs, ino, pos >> COHORTFS_BLOCK_SHIFT, &blk,
+				     &size);
+		if (ret)
+			return ret;
+		if (blk && buf)
+			memcpy((u8 *)cfs_blk(fs, blk) + boff, buf + done, n);
+		else if (blk)
+			memset((u8 *)cfs_blk(fs, blk) + boff, 0, n);
+		else if (buf)
+			return -EUCLEAN;
+		done += n;
+	}
+	return 0;
+}
+
 /* One publish of at most CFS_CHUNK_BLOCKS blocks of data. */
 static s64 cfs_write_chunk(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 			   u64 *offp, const u8 *buf, u64 len, bool append)
@@ -622,6 +716,39 @@ static s64 cfs_write_chunk(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 		if (end > CFS_MAX_FILE_SIZE || end < off) {
 			cfs_txn_abort(fs, t);
 			return -EFBIG;
+		}
+		if (cfs_pinned(nb)) {
+			bool changed;
+			u64 cap = cfs_capacity(nb->depth) <<
+				  COHORTFS_BLOCK_SHIFT;
+
+			first = off >> COHORTFS_BLOCK_SHIFT;
+			last = (end - 1) >> COHORTFS_BLOCK_SHIFT;
+			ret = cfs_pin_prepare(fs, t, nb, first, last, end,
+					      &changed);
+			if (ret)
+				goto fail;
+			if (changed) {
+				if (!cfs_body_commit(fs, t, ino, w, nblk))
+					continue;
+			} else {
+				cfs_txn_abort(fs, t);
+			}
+			/*
+			 * [off, end) is the file's now; a gap left by a write
+			 * past the end may hold bytes of a kept block: zero.
+			 */
+			if (off > size && size < cap) {
+				ret = cfs_pin_copy(fs, ino, size, NULL,
+						   (off < cap ? off : cap) - size);
+				if (ret)
+					return ret;
+			}
+			ret = cfs_pin_copy(fs, ino, off, buf, len);
+			if (ret)
+				return ret;
+			*offp = off;
+			return len;
 		}
 		if (!nb->depth && end <= COHORTFS_INLINE_MAX) {
 			if (off > size)
@@ -806,6 +933,144 @@ int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
 	return -EAGAIN;
 }
 
+/**
+ * cfs_pin() - make a regular file's data blocks stable, for mapping.
+ * @fs: the mount.
+ * @ino: inode number.
+ *
+ * From now on the file's data is written in place and its blocks are
+ * freed only with the inode (COHORTFS_BODY_PINNED), so they can be mapped
+ * into address spaces in any number of kernels.  An inline file gets a
+ * block map first.  Idempotent.
+ *
+ * Return: 0, -EOPNOTSUPP (an image from before format 1.1, or not a
+ * regular file), -EROFS, or another negative errno.
+ */
+int cfs_pin(struct cfs_fs *fs, u32 ino)
+{
+	struct cfs_txn *t;
+	u32 tries;
+	int ret = -EAGAIN;
+
+	if (!(fs->incompat & COHORTFS_FEATURE_INCOMPAT_PINNED))
+		return -EOPNOTSUPP;
+	if (fs->client < 0)
+		return -EROFS;
+	t = cfs_txn_new();
+	if (!t)
+		return -ENOMEM;
+	for (tries = 0; tries < CFS_RETRIES; tries++) {
+		struct cohortfs_body *nb;
+		u32 nblk;
+		u64 w;
+
+		ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
+		if (ret)
+			break;
+		if (!CFS_S_ISREG(le32_to_cpu(nb->mode)) || cfs_pinned(nb)) {
+			ret = cfs_pinned(nb) ? 0 : -EOPNOTSUPP;
+			cfs_txn_abort(fs, t);
+			break;
+		}
+		if (!nb->depth) {
+			ret = cfs_uninline(fs, t, nb);
+			if (ret) {
+				cfs_txn_abort(fs, t);
+				break;
+			}
+		}
+		nb->flags |= COHORTFS_BODY_PINNED;
+		if (cfs_body_commit(fs, t, ino, w, nblk)) {
+			ret = 0;
+			break;
+		}
+		ret = -EAGAIN;
+	}
+	cfs_free(t);
+	return ret;
+}
+
+/**
+ * cfs_pin_block() - the data block of a pinned file's block, made to exist.
+ * @fs: the mount.
+ * @ino: inode number of a pinned file (cfs_pin()).
+ * @fblk: file block number, inside the file.
+ * @blk: the data block; a hole is filled with a new zeroed block first.
+ *
+ * The block belongs to the file until the inode is freed, whatever is
+ * written or truncated meanwhile: it can be mapped.
+ *
+ * Return: 0, -ENXIO (@fblk is at or past the end of file), -EINVAL (not
+ * pinned), or another negative errno.
+ */
+int cfs_pin_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk)
+{
+	struct cfs_txn *t;
+	u32 tries;
+	int ret = -EAGAIN;
+
+	if (fs->client < 0)
+		return -EROFS;
+	t = cfs_txn_new();
+	if (!t)
+		return -ENOMEM;
+	for (tries = 0; tries < CFS_RETRIES; tries++) {
+		struct cohortfs_body *nb;
+		__le32 *slot;
+		u32 nblk, p;
+		u64 w;
+
+		ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
+		if (ret)
+			break;
+		ret = -EINVAL;
+		if (!cfs_pinned(nb))
+			goto abort;
+		ret = -ENXIO;
+		if (fblk >= cfs_block_end(le64_to_cpu(nb->size)) >>
+			    COHORTFS_BLOCK_SHIFT)
+			goto abort;
+		ret = cfs_grow_depth(fs, t, nb, fblk + 1);
+		if (!ret)
+			ret = cfs_cow_path(fs, t, nb, fblk, &slot);
+		if (ret)
+			goto abort;
+		p = le32_to_cpu(*slot);
+		if (p) {
+			/* there already: nothing to publish */
+			cfs_txn_abort(fs, t);
+			if (!cfs_blk_ok(fs, p)) {
+				ret = -EUCLEAN;
+				if (cfs_body_changed(fs, ino, w))
+					continue;
+				break;
+			}
+			*blk = p;
+			ret = 0;
+			break;
+		}
+		ret = cfs_txn_alloc(fs, t, &p);
+		if (ret)
+			goto abort;
+		memset(cfs_blk(fs, p), 0, COHORTFS_BLOCK_SIZE);
+		*slot = cpu_to_le32(p);
+		if (cfs_body_commit(fs, t, ino, w, nblk)) {
+			*blk = p;
+			ret = 0;
+			break;
+		}
+		ret = -EAGAIN;
+		continue;
+abort:
+		cfs_txn_abort(fs, t);
+		if (ret == -EUCLEAN && cfs_body_changed(fs, ino, w))
+			continue;
+		break;
+	}
+	cfs_free(t);
+	return ret;
+}
+
 /*
  * Cut the subtrees of @ptrs (@n entries of height @h starting at file
  * block @base) that lie wholly at or past block @keep.
@@ -852,6 +1117,15 @@ static int cfs_truncate_body(struct cfs_fs *fs, struct cfs_txn *t,
 	u32 tail;
 	int ret;
 
+	if (cfs_pinned(nb)) {
+		/*
+		 * Pinned blocks stay (another kernel may map them); the
+		 * bytes that leave or join the file are zeroed once the
+		 * new size is published (cfs_truncate()).
+		 */
+		return cfs_grow_depth(fs, t, nb, cfs_block_end(nsize) >>
+					       COHORTFS_BLOCK_SHIFT);
+	}
 	if (!nb->depth) {
 		if (nsize <= COHORTFS_INLINE_MAX) {
 			if (nsize < size)
@@ -916,6 +1190,8 @@ static int cfs_truncate_body(struct cfs_fs *fs, struct cfs_txn *t,
  */
 int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size)
 {
+	u64 osize = 0, cap = 0;
+	bool pinned = false;
 	struct cfs_txn *t;
 	u32 tries;
 	int ret = -EAGAIN;
@@ -941,6 +1217,10 @@ int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size)
 								   -EINVAL;
 			break;
 		}
+		/* blocks past the old map's reach cannot exist */
+		osize = le64_to_cpu(nb->size);
+		pinned = cfs_pinned(nb);
+		cap = cfs_capacity(nb->depth) << COHORTFS_BLOCK_SHIFT;
 		ret = cfs_truncate_body(fs, t, nb, size);
 		if (ret) {
 			cfs_txn_abort(fs, t);
@@ -956,6 +1236,17 @@ int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size)
 		ret = -EAGAIN;
 	}
 	cfs_free(t);
+	/*
+	 * A pinned file kept its blocks: zero what left the file in its
+	 * last block (mappings show zeros past the end), and what joined
+	 * it from blocks kept by an earlier truncate.
+	 */
+	if (!ret && pinned && size < osize)
+		ret = cfs_pin_copy(fs, ino, size, NULL,
+				   cfs_block_end(size) - size);
+	else if (!ret && pinned && size > osize && osize < cap)
+		ret = cfs_pin_copy(fs, ino, osize, NULL,
+				   (size < cap ? size : cap) - osize);
 	if (!ret)
 		cfs_touch(fs, ino, CFS_SET_MTIME | CFS_SET_CTIME);
 	return ret;

@@ -111,6 +111,7 @@ int cfs_format(void *base, u64 size, const struct cfs_mkfs_opts *o)
 	sb->version_major = cpu_to_le16(COHORTFS_VERSION_MAJOR);
 	sb->version_minor = cpu_to_le16(COHORTFS_VERSION_MINOR);
 	sb->block_size = cpu_to_le32(COHORTFS_BLOCK_SIZE);
+	sb->feature_incompat = cpu_to_le32(COHORTFS_FEATURE_INCOMPAT_PINNED);
 	sb->nblocks = cpu_to_le64(nblocks);
 	sb->clients_blk = cpu_to_le32(1);
 	sb->bitmap_blk = cpu_to_le32(2);
@@ -334,6 +335,7 @@ int cfs_mount(struct cfs_fs *fs, void *base, u64 size,
 	fs->sb = base;
 	fs->host = host;
 	fs->nblocks = le64_to_cpu(sb->nblocks);
+	fs->incompat = le32_to_cpu(sb->feature_incompat);
 	fs->ninodes = le32_to_cpu(sb->ninodes);
 	fs->data_blk = le32_to_cpu(sb->data_blk);
 	fs->nwords = (fs->nblocks + 63) / 64;

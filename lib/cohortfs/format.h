@@ -82,6 +82,7 @@ struct cfs_fs {
 	u32 nblocks;
 	u32 ninodes;
 	u32 data_blk;
+	u32 incompat;
 	__le64 *bitmap;
 	u32 nwords;
 	struct cohortfs_inode *itable;
@@ -101,6 +102,7 @@ struct cfs_attr {
 	u32 gid;
 	u32 rdev;
 	u32 nlink;
+	u32 flags;	/* COHORTFS_BODY_* (PINNED) */
 	u64 size;
 	u64 blocks;	/* 512-byte units, approximate */
 	s64 atime;
@@ -180,6 +182,8 @@ s64 cfs_write_at(struct cfs_fs *fs, u32 ino, u64 *offp, const void *buf,
 int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
 		   u64 *size);
 int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size);
+int cfs_pin(struct cfs_fs *fs, u32 ino);
+int cfs_pin_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk);
 int cfs_readlink(struct cfs_fs *fs, u32 ino, char *buf, u32 len);
 int cfs_hold(struct cfs_fs *fs, u32 ino, u32 gen);
 void cfs_unhold(struct cfs_fs *fs, u32 ino, u32 gen);

@@ -63,7 +63,16 @@ static int die(const char *what, int err)
 	return 1;
 }
 
-static int setup(const char *image)
+/* Pin a file, as an mmap() in the kernel does: data written in place. */
+static int pin(struct cfs_user *u, const char *path)
+{
+	uint32_t ino, gen;
+	int ret = cfs_resolve(u, path, &ino, &gen);
+
+	return ret ? ret : cfs_pin(&u->fs, ino);
+}
+
+static int setup(const char *image, bool pinned)
 {
 	struct cfs_user u;
 	char p[64];
@@ -81,6 +90,12 @@ static int setup(const char *image)
 	ret = cfs_path_create(&u, "/log", CFS_S_IFREG | 0644, NULL);
 	if (ret && ret != -EEXIST)
 		return die("/log", ret);
+	/* "pinned": appends go in place, after the publish that reserves them */
+	if (pinned) {
+		ret = pin(&u, "/log");
+		if (ret)
+			return die("/log: pin", ret);
+	}
 	cfs_user_close(&u);
 	return 0;
 }
@@ -124,6 +139,9 @@ static int run(const char *image, int id, long ops, const char *journal,
 			jlog("I %c %s\n", o->dir ? 'M' : 'C', o->path);
 			ret = cfs_path_create(&u, o->path, (o->dir ? CFS_S_IFDIR :
 					      CFS_S_IFREG) | 0644, NULL);
+			/* a third of the files are pinned: written in place */
+			if (!ret && !o->dir && seq % 3 == 0)
+				ret = pin(&u, o->path);
 			if (!ret && !o->dir) {
 				size_t len = content_len(key);
 				s64 w;
@@ -412,13 +430,16 @@ static int verify(const char *image, int nj, char **journals)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "setup"))
-		return setup(argv[2]);
+		return setup(argv[2], false);
+	if (argc == 4 && !strcmp(argv[1], "setup") &&
+	    !strcmp(argv[3], "pinned"))
+		return setup(argv[2], true);
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "run"))
 		return run(argv[2], atoi(argv[3]), atol(argv[4]), argv[5],
 			   argc == 7 ? atoi(argv[6]) : 0);
 	if (argc >= 4 && !strcmp(argv[1], "verify"))
 		return verify(argv[2], argc - 3, argv + 3);
-	fprintf(stderr, "usage: cohortfs-stress setup IMAGE\n"
+	fprintf(stderr, "usage: cohortfs-stress setup IMAGE [pinned]\n"
 		"       cohortfs-stress run IMAGE ID OPS JOURNAL [SEED]\n"
 		"       cohortfs-stress verify IMAGE JOURNAL...\n");
 	return 2;

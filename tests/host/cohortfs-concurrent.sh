@@ -3,7 +3,8 @@
 #
 # Several processes write one cohortfs image at once through the library
 # on a shared mapping: creates, appends, renames (also of directories and
-# over contended names), unlinks, in the same directories.  Then fsck must
+# over contended names), unlinks, in the same directories; /log and a third
+# of the files are pinned (written in place, as after an mmap).  Then fsck must
 # find it clean and every acknowledged change must be there.
 set -euo pipefail
 BIN=${BIN:-build/host/bin}
@@ -14,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
 "$BIN/mkfs.cohortfs" -q -s 128M "$T/img"
-"$BIN/cohortfs-stress" setup "$T/img"
+"$BIN/cohortfs-stress" setup "$T/img" pinned
 pids=()
 for w in 1 2 3 4 5 6; do
 	"$BIN/cohortfs-stress" run "$T/img" "$w" 4000 "$T/j$w" &

@@ -14,7 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
 "$BIN/mkfs.cohortfs" -q -s 128M "$T/img"
-"$BIN/cohortfs-stress" setup "$T/img"
+"$BIN/cohortfs-stress" setup "$T/img" pinned
 leaks=0
 for r in $(seq 1 "$ROUNDS"); do
 	pids=()

@@ -232,6 +232,127 @@ static void test_rw(void **state)
 	free(out);
 }
 
+/* Data block of file block @fb, from one snapshot. */
+static u32 blk_of(struct ctx *c, u32 f, u64 fb)
+{
+	u64 size;
+	u32 b = 0;
+
+	assert_int_equal(cfs_data_block(&c->fs, f, fb, &b, &size), 0);
+	return b;
+}
+
+/*
+ * Pinned files (what mmap uses): blocks never move or go away, writes
+ * land in them in place, truncate keeps them and zeroes what leaves or
+ * joins the file; fsck accepts the blocks kept past the end; everything
+ * is freed with the inode.
+ */
+static void test_pinned(void **state)
+{
+	struct ctx *c = *state;
+	struct cfs_statfs s0, s1;
+	struct cfs_attr a;
+	u8 buf[3 * 4096], out[3 * 4096];
+	u32 f, d, b0, b1, b, i;
+
+	mk(c, 1, "first", CFS_S_IFREG | 0600);	/* root gets a block */
+	cfs_statfs(&c->fs, &s0);
+	f = mk(c, 1, "m", CFS_S_IFREG | 0644);
+	d = mk(c, 1, "dir", CFS_S_IFDIR | 0755);
+	assert_int_equal(cfs_pin(&c->fs, d), -EOPNOTSUPP);
+	assert_int_equal(cfs_pin_block(&c->fs, f, 0, &b), -EINVAL);
+	/* an inline file gets a map when pinned; its data stays */
+	assert_int_equal(cfs_write(&c->fs, f, 0, "inline", 6, false), 6);
+	assert_int_equal(cfs_pin(&c->fs, f), 0);
+	assert_int_equal(cfs_pin(&c->fs, f), 0);
+	assert_int_equal(cfs_read(&c->fs, f, 0, out, 100), 6);
+	assert_memory_equal(out, "inline", 6);
+	b0 = blk_of(c, f, 0);
+	assert_int_not_equal(b0, 0);
+	assert_memory_equal((u8 *)cfs_blk(&c->fs, b0), "inline", 6);
+
+	/* writes go into the same block; a hole gets a zeroed block */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 13 + 1;
+	assert_int_equal(cfs_write(&c->fs, f, 0, buf, 4096, false), 4096);
+	assert_int_equal(blk_of(c, f, 0), b0);
+	assert_memory_equal(cfs_blk(&c->fs, b0), buf, 4096);
+	assert_int_equal(cfs_truncate(&c->fs, f, 3 * 4096), 0);
+	assert_int_equal(blk_of(c, f, 1), 0);
+	assert_int_equal(cfs_pin_block(&c->fs, f, 1, &b1), 0);
+	assert_int_not_equal(b1, 0);
+	assert_int_equal(blk_of(c, f, 1), b1);
+	assert_int_equal(cfs_pin_block(&c->fs, f, 1, &b), 0);
+	assert_int_equal(b, b1);
+	assert_int_equal(cfs_pin_block(&c->fs, f, 3, &b), -ENXIO);
+	/* a store through a mapping is a store into the block */
+	memcpy((u8 *)cfs_blk(&c->fs, b1) + 10, "mapped", 6);
+	assert_int_equal(cfs_read(&c->fs, f, 4096 + 10, out, 6), 6);
+	assert_memory_equal(out, "mapped", 6);
+
+	/* truncate keeps the blocks, zeroes the tail; regrowth reads zeros */
+	assert_int_equal(cfs_truncate(&c->fs, f, 100), 0);
+	assert_int_equal(blk_of(c, f, 1), b1);
+	for (i = 100; i < 4096; i++)
+		assert_int_equal(((u8 *)cfs_blk(&c->fs, b0))[i], 0);
+	check_clean(c);
+	assert_int_equal(cfs_truncate(&c->fs, f, 2 * 4096), 0);
+	assert_int_equal(cfs_read(&c->fs, f, 0, out, sizeof(out)), 2 * 4096);
+	assert_memory_equal(out, buf, 100);
+	for (i = 100; i < 2 * 4096; i++)
+		assert_int_equal(out[i], 0);
+	assert_int_equal(blk_of(c, f, 1), b1);
+	/* a write past the end (over a kept block) zeroes the gap */
+	memset((u8 *)cfs_blk(&c->fs, b1), 0x77, 4096);
+	assert_int_equal(cfs_truncate(&c->fs, f, 4096), 0);
+	assert_int_equal(cfs_write(&c->fs, f, 4096 + 200, "x", 1, false), 1);
+	assert_int_equal(cfs_read(&c->fs, f, 4096, out, 4096), 201);
+	for (i = 0; i < 200; i++)
+		assert_int_equal(out[i], 0);
+	assert_int_equal(out[200], 'x');
+	/* appends and a size-0 truncate keep the map (no inline again) */
+	assert_int_equal(cfs_write(&c->fs, f, 0, "A", 1, true), 1);
+	assert_int_equal(cfs_truncate(&c->fs, f, 0), 0);
+	assert_int_equal(blk_of(c, f, 0), b0);
+	assert_int_equal(cfs_write(&c->fs, f, 0, "again", 5, false), 5);
+	assert_int_equal(blk_of(c, f, 0), b0);
+	assert_int_equal(cfs_getattr(&c->fs, f, &a), 0);
+	assert_int_equal(a.size, 5);
+	check_clean(c);
+
+	/* everything is freed with the inode */
+	assert_int_equal(cfs_unlink(&c->fs, 1, "m", 1), 0);
+	assert_int_equal(cfs_rmdir(&c->fs, 1, "dir", 3), 0);
+	cfs_statfs(&c->fs, &s1);
+	assert_int_equal(s0.bfree, s1.bfree);
+	check_clean(c);
+}
+
+/* An image without the PINNED feature (format 1.0) cannot pin. */
+static void test_pinned_needs_feature(void **state)
+{
+	struct ctx *c = *state;
+	u32 f = mk(c, 1, "f", CFS_S_IFREG | 0644);
+
+	c->fs.incompat = 0;
+	assert_int_equal(cfs_pin(&c->fs, f), -EOPNOTSUPP);
+	/* a pinned body in an image without the feature is corruption */
+	c->fs.incompat = COHORTFS_FEATURE_INCOMPAT_PINNED;
+	assert_int_equal(cfs_pin(&c->fs, f), 0);
+	{
+		struct cohortfs_super *sb = c->base;
+		struct cfs_check_report r;
+		u32 zero = 0, crc;
+
+		sb->feature_incompat = 0;
+		crc = cfs_crc32c(~0U, sb, COHORTFS_SB_CSUM_END - 4);
+		sb->csum = cpu_to_le32(cfs_crc32c(crc, &zero, 4));
+		cfs_check(c->base, REGION, 0, logmsg, NULL, &r);
+		assert_int_not_equal(r.errors, 0);
+	}
+}
+
 static void test_enospc(void **state)
 {
 	struct ctx *c = *state;
@@ -502,6 +623,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinned_needs_feature,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_and_orphans, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),

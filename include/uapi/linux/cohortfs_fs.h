@@ -20,7 +20,7 @@
 #define COHORTFS_DIRB_MAGIC	0x42524944	/* "DIRB" */
 
 #define COHORTFS_VERSION_MAJOR	1	/* incompatible changes */
-#define COHORTFS_VERSION_MINOR	0	/* compatible additions */
+#define COHORTFS_VERSION_MINOR	1	/* compatible additions */
 
 #define COHORTFS_BLOCK_SHIFT	12
 #define COHORTFS_BLOCK_SIZE	(1U << COHORTFS_BLOCK_SHIFT)
@@ -29,8 +29,14 @@
 #define COHORTFS_ROOT_INO	1
 #define COHORTFS_NAME_MAX	255
 
-/* Feature bits; a mount refuses any unknown incompat bit. */
-#define COHORTFS_FEATURE_INCOMPAT_SUPP	0
+/*
+ * Feature bits; a mount refuses any unknown incompat bit.
+ * INCOMPAT_PINNED (format 1.1, set by every mkfs since): regular files may
+ * be pinned (COHORTFS_BODY_PINNED), which writers that do not know it
+ * would break by freeing data blocks that are mapped.
+ */
+#define COHORTFS_FEATURE_INCOMPAT_PINNED	(1U << 0)
+#define COHORTFS_FEATURE_INCOMPAT_SUPP	COHORTFS_FEATURE_INCOMPAT_PINNED
 #define COHORTFS_FEATURE_RO_COMPAT_SUPP	0
 
 /*
@@ -130,7 +136,14 @@ struct cohortfs_inode {
  * file blocks [i * 1024^(d-1), (i + 1) * 1024^(d-1)); height 0 is a data
  * block, height h > 0 an indirect block of COHORTFS_PTRS_PER_BLOCK
  * pointers.  Pointer 0 is a hole.  Directories are files of dirent blocks.
+ *
+ * @flags COHORTFS_BODY_PINNED (regular files, depth >= 1): the data blocks
+ * are stable.  They are written in place, never replaced, and freed only
+ * with the inode; a truncate keeps them (pointers past the end of file
+ * may then be set).  So they can be mapped straight into address spaces,
+ * in every kernel at once.  Set by the first mmap(); never cleared.
  */
+#define COHORTFS_BODY_PINNED	0x01
 #define COHORTFS_BODY_HDR	64
 #define COHORTFS_INLINE_MAX	(COHORTFS_BLOCK_SIZE - COHORTFS_BODY_HDR)
 #define COHORTFS_BODY_PTRS	(COHORTFS_INLINE_MAX / 4)
@@ -146,7 +159,8 @@ struct cohortfs_body {
 	__le32	gid;
 	__le32	rdev;
 	__u8	depth;
-	__u8	pad0[3];
+	__u8	flags;		/* COHORTFS_BODY_* */
+	__u8	pad0[2];
 	__le64	size;
 	__le64	pad1[3];
 	union {

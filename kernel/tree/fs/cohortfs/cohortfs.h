@@ -62,6 +62,7 @@ int cohortfs_errno(int err);
 extern const struct dentry_operations cohortfs_dentry_ops;
 
 /* file.c */
+void cohortfs_unmap_copies(struct inode *inode);
 extern const struct file_operations cohortfs_file_ops;
 extern const struct address_space_operations cohortfs_aops;
 

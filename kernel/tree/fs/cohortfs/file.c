@@ -6,32 +6,27 @@
  * code (a bounce buffer of at most one 128 KiB chunk, which is also the
  * unit of an atomic publish).
  *
- * mmap: read-only shared mappings and private mappings map the region's
- * data blocks themselves (VM_MIXEDMAP, vmf_insert_mixed() of the block's
- * pfn), so one copy of the data serves every kernel; pages of inline
- * files and holes are copied into a fresh page.  Private write faults
- * copy as usual.  Data blocks are copy-on-write: a publish replaces the
- * blocks it changes, so a mapping shows the file as of its faults.  This
- * kernel's writes zap the mappings of the range they change; another
- * kernel's writes are not seen by pages already mapped here (re-mapping
- * or re-reading sees them).
+ * mmap maps the region's data blocks themselves (VM_MIXEDMAP, the block's
+ * pfn), shared and private, read-only and writable: one copy of the data
+ * serves every kernel, and a store through a shared mapping in one kernel
+ * is seen at once by the mappings and reads of every other.  To make that
+ * possible the file is pinned at its first mmap (cfs_pin(),
+ * COHORTFS_BODY_PINNED): from then on its data blocks are written in
+ * place and freed only with the inode, so a mapped block never changes
+ * owner.  Faults on holes allocate a zeroed block (cfs_pin_block()).
+ * Private write faults copy, as usual.  There is no page cache: msync()
+ * and fsync() have nothing to write back.
  *
- * Writable shared mappings cannot write into published blocks (that would
- * break the format's copy-on-write rule), so they go through the page
- * cache: pages are read from the region and written back with a normal
- * publish on msync(), fsync(), writeback and eviction.  read() and write()
- * flush that cache first and invalidate it after a write, as for direct
- * I/O.
+ * Files that cannot be pinned (a read-only mount, an image from before
+ * format 1.1) are mapped read-only with private copies made at fault
+ * time; writable shared mappings of them are refused.
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <linux/writeback.h>
 #include <linux/pfn_t.h>
-#include <linux/sched/mm.h>
-#include <linux/highmem.h>
 #include "cohortfs.h"
 
 #define COHORTFS_CHUNK	(128 * 1024)
@@ -49,9 +44,6 @@ static ssize_t cohortfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return 0;
 	if (pos < 0)
 		return -EINVAL;
-	if (inode->i_mapping->nrpages)
-		filemap_write_and_wait_range(inode->i_mapping, pos,
-					     pos + count - 1);
 	buf = kvmalloc(min_t(size_t, count, COHORTFS_CHUNK), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -80,15 +72,24 @@ static ssize_t cohortfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return done ? done : ret;
 }
 
-/* Mappings of this file show the old data: drop them. */
-static void cohortfs_invalidate(struct inode *inode)
+/**
+ * cohortfs_unmap_copies() - drop stale copies mapped from an unpinned file
+ * @inode: a file this kernel just changed
+ *
+ * Mappings of a pinned file map its blocks, which a change writes in
+ * place: they stay.  Mappings of an unpinned file hold copies: dropped,
+ * so the next fault copies the new data.
+ */
+void cohortfs_unmap_copies(struct inode *inode)
 {
-	struct address_space *mapping = inode->i_mapping;
+	struct cfs_attr a;
 
-	if (mapping_mapped(mapping))
-		unmap_mapping_range(mapping, 0, 0, 0);
-	if (mapping->nrpages)
-		invalidate_inode_pages2(mapping);
+	if (!mapping_mapped(inode->i_mapping))
+		return;
+	if (!cfs_getattr(COHORTFS_FS(inode), inode->i_ino, &a) &&
+	    (a.flags & COHORTFS_BODY_PINNED))
+		return;
+	unmap_mapping_range(inode->i_mapping, 0, 0, 0);
 }
 
 static ssize_t cohortfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
@@ -111,8 +112,6 @@ static ssize_t cohortfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (ret)
 		goto out;
 	pos = iocb->ki_pos;
-	if (inode->i_mapping->nrpages)
-		filemap_write_and_wait(inode->i_mapping);
 	buf = kvmalloc(min_t(size_t, iov_iter_count(from), COHORTFS_CHUNK),
 		       GFP_KERNEL);
 	ret = -ENOMEM;
@@ -142,7 +141,7 @@ static ssize_t cohortfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 	}
 	if (done) {
-		cohortfs_invalidate(inode);
+		cohortfs_unmap_copies(inode);
 		iocb->ki_pos = pos;
 	}
 	cohortfs_refresh(inode);
@@ -168,45 +167,72 @@ static int cohortfs_open(struct inode *inode, struct file *file)
 	return ret == -ESTALE ? 0 : ret;
 }
 
+/* The region is the storage: stores and writes are already there. */
 static int cohortfs_fsync(struct file *file, loff_t start, loff_t end,
 			  int datasync)
 {
-	return file_write_and_wait_range(file, start, end);
+	return 0;
 }
 
-/* Map a region block, or a copy for inline data and holes. */
-static vm_fault_t cohortfs_direct_fault(struct vm_fault *vmf)
+/* A pinned file: map its block, filling a hole first. */
+static vm_fault_t cohortfs_pinned_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct inode *inode = file_inode(vma->vm_file);
 	struct cohortfs_sb_info *s = COHORTFS_SB(inode->i_sb);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pfn_t pfn;
+	u32 blk;
+	int ret;
+
+	ret = cfs_pin_block(&s->fs, inode->i_ino, vmf->pgoff, &blk);
+	if (ret == -ENOMEM)
+		return VM_FAULT_OOM;
+	if (ret == -ENOSPC)
+		return VM_FAULT_SIGBUS;	/* no space for a hole's block */
+	if (ret)
+		return VM_FAULT_SIGBUS;	/* past the end, gone, corrupt */
+	pfn = phys_to_pfn_t(s->phys + ((u64)blk << COHORTFS_BLOCK_SHIFT), 0);
+	if (write && (vma->vm_flags & VM_SHARED))
+		return vmf_insert_mixed_mkwrite(vma, vmf->address, pfn);
+	return vmf_insert_mixed(vma, vmf->address, pfn);
+}
+
+/* A store into a read-only PTE of a shared mapping: make it writable. */
+static vm_fault_t cohortfs_pfn_mkwrite(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	struct cfs_attr a;
+
+	if (cfs_getattr(COHORTFS_FS(inode), inode->i_ino, &a) ||
+	    ((u64)vmf->pgoff << PAGE_SHIFT) >= a.size)
+		return VM_FAULT_SIGBUS;
+	return 0;
+}
+
+static const struct vm_operations_struct cohortfs_pinned_vm_ops = {
+	.fault		= cohortfs_pinned_fault,
+	.pfn_mkwrite	= cohortfs_pfn_mkwrite,
+};
+
+/* A file that cannot be pinned: a private copy of the data, read-only. */
+static vm_fault_t cohortfs_copy_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct inode *inode = file_inode(vma->vm_file);
 	u64 pos = (u64)vmf->pgoff << PAGE_SHIFT;
 	struct page *page;
-	u64 size;
-	u32 blk;
 	s64 r;
 	int ret;
 
-	if (inode->i_mapping->nrpages)
-		filemap_write_and_wait_range(inode->i_mapping, pos,
-					     pos + PAGE_SIZE - 1);
-	ret = cfs_data_block(&s->fs, inode->i_ino, vmf->pgoff, &blk, &size);
-	if (ret)
-		return ret == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-	if (pos >= size)
-		return VM_FAULT_SIGBUS;
-	if (blk)
-		return vmf_insert_mixed(vma, vmf->address,
-					phys_to_pfn_t(s->phys +
-						      ((u64)blk << COHORTFS_BLOCK_SHIFT),
-						      0));
 	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
-	r = cfs_read(&s->fs, inode->i_ino, pos, page_address(page), PAGE_SIZE);
-	if (r < 0) {
+	r = cfs_read(COHORTFS_FS(inode), inode->i_ino, pos, page_address(page),
+		     PAGE_SIZE);
+	if (r <= 0) {
 		put_page(page);
-		return VM_FAULT_SIGBUS;
+		return r == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	ret = vm_insert_page(vma, vmf->address, page);
 	put_page(page);
@@ -217,27 +243,29 @@ static vm_fault_t cohortfs_direct_fault(struct vm_fault *vmf)
 	return VM_FAULT_NOPAGE;
 }
 
-static const struct vm_operations_struct cohortfs_direct_vm_ops = {
-	.fault		= cohortfs_direct_fault,
+static const struct vm_operations_struct cohortfs_copy_vm_ops = {
+	.fault		= cohortfs_copy_fault,
 };
 
 static int cohortfs_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct inode *inode = file_inode(file);
-	struct address_space *mapping = inode->i_mapping;
+	int ret;
 
 	cohortfs_refresh(inode);
 	file_accessed(file);
-	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE)) {
-		/* a first mapping must not find pages older than the region */
-		if (!mapping_mapped(mapping) && mapping->nrpages) {
-			filemap_write_and_wait(mapping);
-			invalidate_inode_pages2(mapping);
-		}
-		return generic_file_mmap(file, vma);
-	}
+	ret = cfs_pin(COHORTFS_FS(inode), inode->i_ino);
 	vm_flags_set(vma, VM_MIXEDMAP);
-	vma->vm_ops = &cohortfs_direct_vm_ops;
+	if (!ret) {
+		vma->vm_ops = &cohortfs_pinned_vm_ops;
+		return 0;
+	}
+	if (ret != -EOPNOTSUPP && ret != -EROFS)
+		return cohortfs_errno(ret);
+	/* copies cannot take stores that others would see */
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE))
+		return -EOPNOTSUPP;
+	vma->vm_ops = &cohortfs_copy_vm_ops;
 	return 0;
 }
 
@@ -252,73 +280,7 @@ const struct file_operations cohortfs_file_ops = {
 	.splice_write	= iter_file_splice_write,
 };
 
-static int cohortfs_read_folio(struct file *file, struct folio *folio)
-{
-	struct inode *inode = folio->mapping->host;
-	size_t len = folio_size(folio);
-	void *kaddr;
-	s64 r;
-
-	kaddr = kmap_local_folio(folio, 0);
-	r = cfs_read(COHORTFS_FS(inode), inode->i_ino, folio_pos(folio),
-		     kaddr, len);
-	if (r >= 0)
-		memset(kaddr + r, 0, len - r);
-	kunmap_local(kaddr);
-	if (r >= 0)
-		folio_mark_uptodate(folio);
-	folio_unlock(folio);
-	return r < 0 ? cohortfs_errno(r) : 0;
-}
-
-static int cohortfs_write_folio(struct folio *folio)
-{
-	struct inode *inode = folio->mapping->host;
-	struct cfs_fs *fs = COHORTFS_FS(inode);
-	loff_t pos = folio_pos(folio);
-	struct cfs_attr a;
-	size_t len;
-	void *kaddr;
-	s64 r;
-	int ret;
-
-	ret = cfs_getattr(fs, inode->i_ino, &a);
-	if (ret || pos >= a.size) {
-		/* gone, or past the end: nothing to write */
-		folio_unlock(folio);
-		return ret ? cohortfs_errno(ret) : 0;
-	}
-	len = min_t(u64, folio_size(folio), a.size - pos);
-	folio_start_writeback(folio);
-	kaddr = kmap_local_folio(folio, 0);
-	r = cfs_write(fs, inode->i_ino, pos, kaddr, len, false);
-	kunmap_local(kaddr);
-	folio_unlock(folio);
-	folio_end_writeback(folio);
-	if (r < 0) {
-		mapping_set_error(folio->mapping, r);
-		return cohortfs_errno(r);
-	}
-	return 0;
-}
-
-static int cohortfs_writepages(struct address_space *mapping,
-			       struct writeback_control *wbc)
-{
-	struct folio *folio = NULL;
-	unsigned int nofs;
-	int err = 0;
-
-	/* the format code allocates its transaction: not through reclaim */
-	nofs = memalloc_nofs_save();
-	while ((folio = writeback_iter(mapping, wbc, folio, &err)))
-		err = cohortfs_write_folio(folio);
-	memalloc_nofs_restore(nofs);
-	return err;
-}
-
+/* There is no page cache: data is read and mapped from the region. */
 const struct address_space_operations cohortfs_aops = {
-	.read_folio	= cohortfs_read_folio,
-	.writepages	= cohortfs_writepages,
-	.dirty_folio	= filemap_dirty_folio,
+	.dirty_folio	= noop_dirty_folio,
 };

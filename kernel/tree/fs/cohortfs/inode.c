@@ -373,8 +373,6 @@ static int cohortfs_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 	if (ia->ia_valid & ATTR_SIZE) {
 		if (!S_ISREG(inode->i_mode))
 			return S_ISDIR(inode->i_mode) ? -EISDIR : -EINVAL;
-		if (inode->i_mapping->nrpages)
-			filemap_write_and_wait(inode->i_mapping);
 		mask |= CFS_SET_SIZE;
 		a.size = ia->ia_size;
 	}
@@ -394,10 +392,9 @@ static int cohortfs_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 	if (ret)
 		return cohortfs_errno(ret);
 	if (ia->ia_valid & ATTR_SIZE) {
+		/* unmaps what is past the new end in this kernel */
 		truncate_setsize(inode, ia->ia_size);
-		/* the last block was copied: direct mappings show the old one */
-		if (mapping_mapped(inode->i_mapping))
-			unmap_mapping_range(inode->i_mapping, 0, 0, 0);
+		cohortfs_unmap_copies(inode);
 	}
 	cohortfs_refresh(inode);
 	return 0;

@@ -182,9 +182,6 @@ static int cohortfs_show_options(struct seq_file *m, struct dentry *root)
 
 static void cohortfs_evict_inode(struct inode *inode)
 {
-	/* dirty pages of shared writable mappings go back to the region */
-	if (inode->i_nlink && inode->i_data.nrpages)
-		filemap_write_and_wait(&inode->i_data);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	if (inode->i_private == COHORTFS_HELD)
@@ -403,9 +400,6 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_time_gran = 1;
 	sb->s_op = &cohortfs_sops;
 	sb->s_d_op = &cohortfs_dentry_ops;
-	ret = super_setup_bdi(sb);
-	if (ret)
-		return ret;
 	root = cohortfs_iget(sb, COHORTFS_ROOT_INO, a.gen);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
