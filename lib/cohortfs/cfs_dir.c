@@ -91,34 +91,78 @@ static bool cfs_de_reap(struct cfs_fs *fs, struct cohortfs_dirent *de,
 	return true;
 }
 
+/*
+ * A walk over the entry slots of directory @dir (generation @gen), in
+ * slot order.  Each dirent block comes from cfs_dir_block(), which
+ * validates it against the directory's body word; the caller loads and
+ * re-reads each entry's ctl itself.  At the end, @err is 0 and @nblocks
+ * is the number of blocks the directory had; on error @err is < 0.
+ */
+struct cfs_dir_cur {
+	struct cfs_fs *fs;
+	struct cohortfs_dirblock *db;	/* block @blk, NULL until read */
+	u64 blk;			/* block index */
+	u64 nblocks;
+	u32 dir;
+	u32 gen;
+	u32 slot;			/* next slot of @blk */
+	int err;
+};
+
+/* Start a walk of @dir at slot position @pos (block * 15 + slot). */
+static void cfs_dir_start(struct cfs_dir_cur *cur, struct cfs_fs *fs,
+			  u32 dir, u32 gen, u64 pos)
+{
+	cur->fs = fs;
+	cur->db = NULL;
+	cur->blk = pos / COHORTFS_DIRENTS_PER_BLOCK;
+	cur->nblocks = 0;
+	cur->dir = dir;
+	cur->gen = gen;
+	cur->slot = pos % COHORTFS_DIRENTS_PER_BLOCK;
+	cur->err = 0;
+}
+
+/* The next entry slot, or NULL at the end or on error (@cur->err). */
+static struct cohortfs_dirent *cfs_dir_next(struct cfs_dir_cur *cur)
+{
+	int ret;
+
+	if (cur->slot == COHORTFS_DIRENTS_PER_BLOCK) {
+		cur->blk++;
+		cur->slot = 0;
+		cur->db = NULL;
+	}
+	if (!cur->db) {
+		ret = cfs_dir_block(cur->fs, cur->dir, cur->gen, cur->blk,
+				    &cur->db, &cur->nblocks);
+		if (ret) {
+			cur->err = ret == 1 ? 0 : ret;
+			return NULL;
+		}
+	}
+	return &cur->db->de[cur->slot++];
+}
+
 /* Find the LIVE entry @name in @dir. */
 static int cfs_find(struct cfs_fs *fs, u32 dir, u32 gen, const char *name,
 		    u32 len, u32 hash, struct cfs_found *f)
 {
-	u64 i, n;
-	int ret;
-	u32 s;
+	struct cohortfs_dirent *de;
+	struct cfs_dir_cur cur;
 
-	for (i = 0; ; i++) {
-		struct cohortfs_dirblock *db;
+	cfs_dir_start(&cur, fs, dir, gen, 0);
+	while ((de = cfs_dir_next(&cur))) {
+		u64 c = cfs_ld64(&de->ctl);
 
-		ret = cfs_dir_block(fs, dir, gen, i, &db, &n);
-		if (ret == 1)
-			return -ENOENT;
-		if (ret)
-			return ret;
-		for (s = 0; s < COHORTFS_DIRENTS_PER_BLOCK; s++) {
-			struct cohortfs_dirent *de = &db->de[s];
-			u64 c = cfs_ld64(&de->ctl);
-
-			if (CFS_DE_STATE(c) == COHORTFS_DE_LIVE &&
-			    cfs_de_match(de, c, name, len, hash)) {
-				f->de = de;
-				f->ctl = c;
-				return 0;
-			}
+		if (CFS_DE_STATE(c) == COHORTFS_DE_LIVE &&
+		    cfs_de_match(de, c, name, len, hash)) {
+			f->de = de;
+			f->ctl = c;
+			return 0;
 		}
 	}
+	return cur.err ? cur.err : -ENOENT;
 }
 
 /* Generation of the inode a LIVE entry names, checked against the entry. */
@@ -183,36 +227,27 @@ static int cfs_conflict(struct cfs_fs *fs, u32 dir, u32 gen,
 			struct cohortfs_dirent *mine, const char *name,
 			u32 len, u32 hash, struct cfs_found *f)
 {
-	u64 i, n;
-	int ret;
-	u32 s;
+	struct cohortfs_dirent *de;
+	struct cfs_dir_cur cur;
 
-	for (i = 0; ; i++) {
-		struct cohortfs_dirblock *db;
+	cfs_dir_start(&cur, fs, dir, gen, 0);
+	while ((de = cfs_dir_next(&cur))) {
+		u64 c = cfs_ld64(&de->ctl);
+		u32 st = CFS_DE_STATE(c);
 
-		ret = cfs_dir_block(fs, dir, gen, i, &db, &n);
-		if (ret == 1)
-			return 0;
-		if (ret)
-			return ret;
-		for (s = 0; s < COHORTFS_DIRENTS_PER_BLOCK; s++) {
-			struct cohortfs_dirent *de = &db->de[s];
-			u64 c = cfs_ld64(&de->ctl);
-			u32 st = CFS_DE_STATE(c);
-
-			if (de == mine)
-				continue;
-			if (st != COHORTFS_DE_LIVE && st != COHORTFS_DE_PENDING)
-				continue;
-			if (!cfs_de_match(de, c, name, len, hash))
-				continue;
-			if (st == COHORTFS_DE_PENDING && cfs_de_reap(fs, de, &c))
-				continue;
-			f->de = de;
-			f->ctl = c;
-			return st == COHORTFS_DE_LIVE ? -EEXIST : -EAGAIN;
-		}
+		if (de == mine)
+			continue;
+		if (st != COHORTFS_DE_LIVE && st != COHORTFS_DE_PENDING)
+			continue;
+		if (!cfs_de_match(de, c, name, len, hash))
+			continue;
+		if (st == COHORTFS_DE_PENDING && cfs_de_reap(fs, de, &c))
+			continue;
+		f->de = de;
+		f->ctl = c;
+		return st == COHORTFS_DE_LIVE ? -EEXIST : -EAGAIN;
 	}
+	return cur.err;
 }
 
 /* Whether the directory refuses new entries: 0, -ENOENT or -EAGAIN. */
@@ -253,42 +288,34 @@ static int cfs_dir_add(struct cfs_fs *fs, u32 dir, u32 gen, const char *name,
 	if (fs->client < 0)
 		return -EROFS;
 	for (tries = 0; tries < CFS_RETRIES; tries++) {
-		struct cohortfs_dirent *fde = NULL;
-		u64 fc = 0, i, n = 0, cl, pend;
-		u32 s;
+		struct cohortfs_dirent *de, *fde = NULL;
+		struct cfs_dir_cur cur;
+		u64 fc = 0, cl, pend;
 
 		/* one pass: an existing name, stale claims, a free slot */
-		for (i = 0; ; i++) {
-			struct cohortfs_dirblock *db;
+		cfs_dir_start(&cur, fs, dir, gen, 0);
+		while ((de = cfs_dir_next(&cur))) {
+			u64 c = cfs_ld64(&de->ctl);
+			u32 st = CFS_DE_STATE(c);
 
-			ret = cfs_dir_block(fs, dir, gen, i, &db, &n);
-			if (ret == 1)
-				break;
-			if (ret)
-				return ret;
-			for (s = 0; s < COHORTFS_DIRENTS_PER_BLOCK; s++) {
-				struct cohortfs_dirent *de = &db->de[s];
-				u64 c = cfs_ld64(&de->ctl);
-				u32 st = CFS_DE_STATE(c);
-
-				if (st == COHORTFS_DE_LIVE &&
-				    cfs_de_match(de, c, name, len, hash)) {
-					f->de = de;
-					f->ctl = c;
-					return -EEXIST;
-				}
-				if (st == COHORTFS_DE_CLAIMED ||
-				    st == COHORTFS_DE_PENDING)
-					cfs_de_reap(fs, de, &c);
-				if (CFS_DE_STATE(c) == COHORTFS_DE_FREE &&
-				    !fde) {
-					fde = de;
-					fc = c;
-				}
+			if (st == COHORTFS_DE_LIVE &&
+			    cfs_de_match(de, c, name, len, hash)) {
+				f->de = de;
+				f->ctl = c;
+				return -EEXIST;
+			}
+			if (st == COHORTFS_DE_CLAIMED ||
+			    st == COHORTFS_DE_PENDING)
+				cfs_de_reap(fs, de, &c);
+			if (CFS_DE_STATE(c) == COHORTFS_DE_FREE && !fde) {
+				fde = de;
+				fc = c;
 			}
 		}
+		if (cur.err)
+			return cur.err;
 		if (!fde) {
-			ret = cfs_grow_dir(fs, dir, gen, n);
+			ret = cfs_grow_dir(fs, dir, gen, cur.nblocks);
 			if (ret)
 				return ret;
 			continue;
@@ -330,33 +357,24 @@ static int cfs_dir_add(struct cfs_fs *fs, u32 dir, u32 gen, const char *name,
 /* Whether @dir has no entries but stale claims. */
 static int cfs_dir_empty(struct cfs_fs *fs, u32 dir, u32 gen)
 {
-	u64 i, n;
-	int ret;
-	u32 s;
+	struct cohortfs_dirent *de;
+	struct cfs_dir_cur cur;
 
-	for (i = 0; ; i++) {
-		struct cohortfs_dirblock *db;
+	cfs_dir_start(&cur, fs, dir, gen, 0);
+	while ((de = cfs_dir_next(&cur))) {
+		u64 c = cfs_ld64(&de->ctl);
 
-		ret = cfs_dir_block(fs, dir, gen, i, &db, &n);
-		if (ret == 1)
-			return 0;
-		if (ret)
-			return ret;
-		for (s = 0; s < COHORTFS_DIRENTS_PER_BLOCK; s++) {
-			struct cohortfs_dirent *de = &db->de[s];
-			u64 c = cfs_ld64(&de->ctl);
-
-			switch (CFS_DE_STATE(c)) {
-			case COHORTFS_DE_FREE:
-				break;
-			case COHORTFS_DE_LIVE:
+		switch (CFS_DE_STATE(c)) {
+		case COHORTFS_DE_FREE:
+			break;
+		case COHORTFS_DE_LIVE:
+			return -ENOTEMPTY;
+		default:
+			if (!cfs_de_reap(fs, de, &c))
 				return -ENOTEMPTY;
-			default:
-				if (!cfs_de_reap(fs, de, &c))
-					return -ENOTEMPTY;
-			}
 		}
 	}
+	return cur.err;
 }
 
 /* Mark directory @dir as being removed (RMDIR flag) if it is empty. */
@@ -823,55 +841,49 @@ out:
 int cfs_readdir(struct cfs_fs *fs, u32 dir, u64 *pos,
 		struct cfs_dirent_out *out)
 {
-	u64 i = *pos / COHORTFS_DIRENTS_PER_BLOCK, n;
-	u32 s = *pos % COHORTFS_DIRENTS_PER_BLOCK;
+	struct cohortfs_dirent *de;
+	struct cfs_dir_cur cur;
 	u32 dgen;
 	int ret;
 
 	ret = cfs_dir_gen(fs, dir, &dgen);
 	if (ret)
 		return ret;
-	for (; ; i++, s = 0) {
-		struct cohortfs_dirblock *db;
-
-		ret = cfs_dir_block(fs, dir, dgen, i, &db, &n);
-		if (ret == 1) {
-			*pos = n * COHORTFS_DIRENTS_PER_BLOCK;
-			return 0;
-		}
-		if (ret)
-			return ret;
-		for (; s < COHORTFS_DIRENTS_PER_BLOCK; s++) {
-			struct cohortfs_dirent *de = &db->de[s];
-			u32 len, ino, tries = 0;
-			u64 c, st;
+	cfs_dir_start(&cur, fs, dir, dgen, *pos);
+	while ((de = cfs_dir_next(&cur))) {
+		u32 len, ino, tries = 0;
+		u64 c, st;
 again:
-			c = cfs_ld64(&de->ctl);
-			if (CFS_DE_STATE(c) != COHORTFS_DE_LIVE)
-				continue;
-			len = READ_ONCE(de->name_len);
-			if (!len)
-				len = 1;
-			memcpy(out->name, de->name, len);
-			out->name[len] = 0;
-			ino = CFS_DE_INO(c);
-			st = cfs_ino_ok(fs, ino) ?
-			     cfs_ld64(&cfs_inode(fs, ino)->state) : 0;
-			cfs_rmb();
-			if (cfs_ld64(&de->ctl) != c) {
-				/* changed under us: look again */
-				if (++tries < CFS_RETRIES)
-					goto again;
-				return -EAGAIN;
-			}
-			if (!cfs_ino_ok(fs, ino) || !READ_ONCE(de->name_len))
-				return -EUCLEAN;
-			out->ino = ino;
-			out->gen = CFS_ST_GEN(st);
-			out->type = CFS_DE_TYPE(c);
-			out->name_len = len;
-			*pos = i * COHORTFS_DIRENTS_PER_BLOCK + s + 1;
-			return 1;
+		c = cfs_ld64(&de->ctl);
+		if (CFS_DE_STATE(c) != COHORTFS_DE_LIVE)
+			continue;
+		len = READ_ONCE(de->name_len);
+		if (!len)
+			len = 1;
+		memcpy(out->name, de->name, len);
+		out->name[len] = 0;
+		ino = CFS_DE_INO(c);
+		st = cfs_ino_ok(fs, ino) ?
+		     cfs_ld64(&cfs_inode(fs, ino)->state) : 0;
+		cfs_rmb();
+		if (cfs_ld64(&de->ctl) != c) {
+			/* changed under us: look again */
+			if (++tries < CFS_RETRIES)
+				goto again;
+			return -EAGAIN;
 		}
+		if (!cfs_ino_ok(fs, ino) || !READ_ONCE(de->name_len))
+			return -EUCLEAN;
+		out->ino = ino;
+		out->gen = CFS_ST_GEN(st);
+		out->type = CFS_DE_TYPE(c);
+		out->name_len = len;
+		/* just past this entry */
+		*pos = cur.blk * COHORTFS_DIRENTS_PER_BLOCK + cur.slot;
+		return 1;
 	}
+	if (cur.err)
+		return cur.err;
+	*pos = cur.nblocks * COHORTFS_DIRENTS_PER_BLOCK;
+	return 0;
 }
