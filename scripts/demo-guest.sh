@@ -10,6 +10,10 @@ instance_initrd() { # name out
 	cat >"/tmp/$1/cohort/cmd" <<'CMD'
 echo "hello from $(hostname): kernel $(uname -r), role $(cat /sys/kernel/cohort/role), id $(cat /sys/kernel/cohort/id)"
 echo "$(hostname) sees CPUs $(cat /sys/devices/system/cpu/online) and $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+mkdir -p /mnt/shared
+mount -t cohortfs -o region=shared none /mnt/shared &&
+	echo "$(hostname) reads from cohortfs: $(cat /mnt/shared/motd)" &&
+	echo "$(hostname) was here" >>/mnt/shared/guestbook
 CMD
 	(cd "/tmp/$1" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/$1.extra"
 	cat /boot/instance-initrd.cpio.gz "/tmp/$1.extra" >"$2"
@@ -31,6 +35,13 @@ for n in /sys/devices/system/node/node*; do
 	echo "$(basename "$n"): CPUs $(cat "$n/cpulist")"
 done
 cohort pool
+
+step "A region of the pool, shared by all kernels, with a cohortfs on it"
+cohort region create shared --size 32M
+mkdir -p /mnt/shared
+mount -t cohortfs -o region=shared,format none /mnt/shared
+echo "written by the primary" >/mnt/shared/motd
+cohort region
 
 step "Create two instances: 'web' on CPU 1, 'db' on CPUs 2-3"
 cohort create web --cpus 1 --memory 256M
@@ -57,6 +68,9 @@ cohort log db | tail -n 6
 step "The primary keeps working meanwhile"
 dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
 
+step "What the instances wrote into the shared cohortfs"
+cat /mnt/shared/guestbook
+
 step "Stop both; the CPUs come back to the primary"
 cohort stop web
 cohort stop db
@@ -64,6 +78,8 @@ cohort list
 echo "primary CPUs online: $(cat /sys/devices/system/cpu/online)"
 cohort delete web
 cohort delete db
+umount /mnt/shared
+cohort region delete shared
 cohort pool
 echo
 echo "demo: done"
