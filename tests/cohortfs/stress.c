@@ -40,13 +40,15 @@ static void jlog(const char *fmt, ...)
 		_exit(3);
 }
 
+/* Always past the first newline, so a file names its own key. */
 static size_t content_len(const char *key)
 {
+	size_t kl = strlen(key);
 	unsigned int h = 0;
 
 	for (; *key; key++)
 		h = h * 31 + (unsigned char)*key;
-	return 1 + h % 9000;
+	return kl + 1 + h % 9000;
 }
 
 static void content(const char *key, char *buf, size_t len)
@@ -366,7 +368,10 @@ static void check_file(struct cfs_user *u, struct ent *e, char *buf,
 		/* a contended name: holds one worker's complete content */
 		n = cfs_path_read(u, e->path, 0, buf, 16384);
 		if (n <= 0 || memchr(buf, '\n', n) == NULL) {
-			fail("%s: bad contended content", e->path);
+			fail("%s: bad contended content (%lld bytes, starting %02x %02x %02x %02x)",
+			     e->path, (long long)n, n > 0 ? (u8)buf[0] : 0,
+			     n > 1 ? (u8)buf[1] : 0, n > 2 ? (u8)buf[2] : 0,
+			     n > 3 ? (u8)buf[3] : 0);
 			return;
 		}
 		*(char *)memchr(buf, '\n', n) = 0;
