@@ -472,6 +472,74 @@ static struct cfs_txn *cfs_txn_new(void)
 	return cfs_zalloc(sizeof(struct cfs_txn));
 }
 
+/* A body change callback's answer besides 0 (publish) and an errno. */
+#define CFS_KEEP	1	/* nothing to publish: done */
+
+typedef int (*cfs_body_fn)(struct cfs_fs *fs, struct cfs_txn *t,
+			   struct cohortfs_body *nb, void *ctx);
+
+/*
+ * One change to the body of @ino (generation @gen, 0: any) with one
+ * publish, retried from a fresh snapshot when the CAS loses.  @fn edits
+ * the private copy @nb, allocating through @t, and returns 0 to publish
+ * it, CFS_KEEP when there is nothing to publish, or a negative errno; an
+ * -EUCLEAN while the body changed under us was a garbage read and is
+ * retried.  @fn may run several times.
+ */
+static int cfs_body_update(struct cfs_fs *fs, u32 ino, u32 gen,
+			   cfs_body_fn fn, void *ctx)
+{
+	struct cfs_txn *t = cfs_txn_new();
+	int ret = -EAGAIN;
+	u32 tries;
+
+	if (!t)
+		return -ENOMEM;
+	for (tries = 0; tries < CFS_RETRIES; tries++) {
+		struct cohortfs_body *nb;
+		u32 nblk;
+		u64 w;
+
+		ret = cfs_body_cow(fs, t, ino, gen, &w, &nb, &nblk);
+		if (ret)
+			break;
+		ret = fn(fs, t, nb, ctx);
+		if (ret) {
+			cfs_txn_abort(fs, t);
+			if (ret == -EUCLEAN && cfs_body_changed(fs, ino, w))
+				continue;
+			if (ret == CFS_KEEP)
+				ret = 0;
+			break;
+		}
+		if (cfs_body_commit(fs, t, ino, w, nblk))
+			break;
+		ret = -EAGAIN;
+	}
+	cfs_free(t);
+	return ret;
+}
+
+struct cfs_setattr_ctx {
+	u32 mask;
+	const struct cfs_attr *a;
+};
+
+static int cfs_setattr_fn(struct cfs_fs *fs, struct cfs_txn *t,
+			  struct cohortfs_body *nb, void *ctx)
+{
+	const struct cfs_setattr_ctx *c = ctx;
+
+	if (c->mask & CFS_SET_MODE)
+		nb->mode = cpu_to_le32((le32_to_cpu(nb->mode) & CFS_S_IFMT) |
+				       (c->a->mode & 07777));
+	if (c->mask & CFS_SET_UID)
+		nb->uid = cpu_to_le32(c->a->uid);
+	if (c->mask & CFS_SET_GID)
+		nb->gid = cpu_to_le32(c->a->gid);
+	return 0;
+}
+
 /**
  * cfs_setattr() - change mode, owner, size or times.
  * @fs: the mount.
@@ -487,9 +555,8 @@ static struct cfs_txn *cfs_txn_new(void)
 int cfs_setattr(struct cfs_fs *fs, u32 ino, u32 mask,
 		const struct cfs_attr *a)
 {
+	struct cfs_setattr_ctx c = { .mask = mask, .a = a };
 	struct cohortfs_inode *in;
-	struct cfs_txn *t;
-	u32 tries;
 	int ret = 0;
 
 	if (fs->client < 0)
@@ -503,31 +570,7 @@ int cfs_setattr(struct cfs_fs *fs, u32 ino, u32 mask,
 			return ret;
 	}
 	if (mask & (CFS_SET_MODE | CFS_SET_UID | CFS_SET_GID)) {
-		t = cfs_txn_new();
-		if (!t)
-			return -ENOMEM;
-		for (tries = 0; tries < CFS_RETRIES; tries++) {
-			struct cohortfs_body *nb;
-			u32 nblk;
-			u64 w;
-
-			ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
-			if (ret)
-				break;
-			if (mask & CFS_SET_MODE)
-				nb->mode = cpu_to_le32((le32_to_cpu(nb->mode) &
-							CFS_S_IFMT) |
-						       (a->mode & 07777));
-			if (mask & CFS_SET_UID)
-				nb->uid = cpu_to_le32(a->uid);
-			if (mask & CFS_SET_GID)
-				nb->gid = cpu_to_le32(a->gid);
-			if (cfs_body_commit(fs, t, ino, w, nblk))
-				break;
-		}
-		if (tries == CFS_RETRIES)
-			ret = -EAGAIN;
-		cfs_free(t);
+		ret = cfs_body_update(fs, ino, 0, cfs_setattr_fn, &c);
 		if (ret)
 			return ret;
 	}
@@ -690,6 +733,19 @@ static int cfs_pin_copy(struct cfs_fs *fs, u32 ino, u64 off, const u8 *buf,
 	return 0;
 }
 
+/*
+ * A pinned file: zero [@from, @to) in blocks kept past an earlier end of
+ * file, now that it is the file's again.  Only blocks within @cap, the
+ * reach of the map before the change, can exist.
+ */
+static int cfs_pin_zero_kept(struct cfs_fs *fs, u32 ino, u64 from, u64 to,
+			     u64 cap)
+{
+	if (to > cap)
+		to = cap;
+	return from < to ? cfs_pin_copy(fs, ino, from, NULL, to - from) : 0;
+}
+
 /* One publish of at most CFS_CHUNK_BLOCKS blocks of data. */
 static s64 cfs_write_chunk(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 			   u64 *offp, const u8 *buf, u64 len, bool append)
@@ -738,13 +794,9 @@ static s64 cfs_write_chunk(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 			 * [off, end) is the file's now; a gap left by a write
 			 * past the end may hold bytes of a kept block: zero.
 			 */
-			if (off > size && size < cap) {
-				ret = cfs_pin_copy(fs, ino, size, NULL,
-						   (off < cap ? off : cap) - size);
-				if (ret)
-					return ret;
-			}
-			ret = cfs_pin_copy(fs, ino, off, buf, len);
+			ret = cfs_pin_zero_kept(fs, ino, size, off, cap);
+			if (!ret)
+				ret = cfs_pin_copy(fs, ino, off, buf, len);
 			if (ret)
 				return ret;
 			*offp = off;
@@ -933,6 +985,24 @@ int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
 	return -EAGAIN;
 }
 
+static int cfs_pin_fn(struct cfs_fs *fs, struct cfs_txn *t,
+		      struct cohortfs_body *nb, void *ctx)
+{
+	int ret;
+
+	if (cfs_pinned(nb))
+		return CFS_KEEP;
+	if (!CFS_S_ISREG(le32_to_cpu(nb->mode)))
+		return -EOPNOTSUPP;
+	if (!nb->depth) {
+		ret = cfs_uninline(fs, t, nb);
+		if (ret)
+			return ret;
+	}
+	nb->flags |= COHORTFS_BODY_PINNED;
+	return 0;
+}
+
 /**
  * cfs_pin() - make a regular file's data blocks stable, for mapping.
  * @fs: the mount.
@@ -948,46 +1018,51 @@ int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
  */
 int cfs_pin(struct cfs_fs *fs, u32 ino)
 {
-	struct cfs_txn *t;
-	u32 tries;
-	int ret = -EAGAIN;
-
 	if (!(fs->incompat & COHORTFS_FEATURE_INCOMPAT_PINNED))
 		return -EOPNOTSUPP;
 	if (fs->client < 0)
 		return -EROFS;
-	t = cfs_txn_new();
-	if (!t)
-		return -ENOMEM;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
-		struct cohortfs_body *nb;
-		u32 nblk;
-		u64 w;
+	return cfs_body_update(fs, ino, 0, cfs_pin_fn, NULL);
+}
 
-		ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
-		if (ret)
-			break;
-		if (!CFS_S_ISREG(le32_to_cpu(nb->mode)) || cfs_pinned(nb)) {
-			ret = cfs_pinned(nb) ? 0 : -EOPNOTSUPP;
-			cfs_txn_abort(fs, t);
-			break;
-		}
-		if (!nb->depth) {
-			ret = cfs_uninline(fs, t, nb);
-			if (ret) {
-				cfs_txn_abort(fs, t);
-				break;
-			}
-		}
-		nb->flags |= COHORTFS_BODY_PINNED;
-		if (cfs_body_commit(fs, t, ino, w, nblk)) {
-			ret = 0;
-			break;
-		}
-		ret = -EAGAIN;
+struct cfs_pin_block_ctx {
+	u64 fblk;
+	u32 blk;
+};
+
+static int cfs_pin_block_fn(struct cfs_fs *fs, struct cfs_txn *t,
+			    struct cohortfs_body *nb, void *ctx)
+{
+	struct cfs_pin_block_ctx *c = ctx;
+	__le32 *slot;
+	u32 p;
+	int ret;
+
+	if (!cfs_pinned(nb))
+		return -EINVAL;
+	if (c->fblk >= cfs_block_end(le64_to_cpu(nb->size)) >>
+		       COHORTFS_BLOCK_SHIFT)
+		return -ENXIO;
+	ret = cfs_grow_depth(fs, t, nb, c->fblk + 1);
+	if (!ret)
+		ret = cfs_cow_path(fs, t, nb, c->fblk, &slot);
+	if (ret)
+		return ret;
+	p = le32_to_cpu(*slot);
+	if (p) {
+		/* there already (and for good): nothing to publish */
+		if (!cfs_blk_ok(fs, p))
+			return -EUCLEAN;
+		c->blk = p;
+		return CFS_KEEP;
 	}
-	cfs_free(t);
-	return ret;
+	ret = cfs_txn_alloc(fs, t, &p);
+	if (ret)
+		return ret;
+	memset(cfs_blk(fs, p), 0, COHORTFS_BLOCK_SIZE);
+	*slot = cpu_to_le32(p);
+	c->blk = p;
+	return 0;
 }
 
 /**
@@ -1005,69 +1080,14 @@ int cfs_pin(struct cfs_fs *fs, u32 ino)
  */
 int cfs_pin_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk)
 {
-	struct cfs_txn *t;
-	u32 tries;
-	int ret = -EAGAIN;
+	struct cfs_pin_block_ctx c = { .fblk = fblk };
+	int ret;
 
 	if (fs->client < 0)
 		return -EROFS;
-	t = cfs_txn_new();
-	if (!t)
-		return -ENOMEM;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
-		struct cohortfs_body *nb;
-		__le32 *slot;
-		u32 nblk, p;
-		u64 w;
-
-		ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
-		if (ret)
-			break;
-		ret = -EINVAL;
-		if (!cfs_pinned(nb))
-			goto abort;
-		ret = -ENXIO;
-		if (fblk >= cfs_block_end(le64_to_cpu(nb->size)) >>
-			    COHORTFS_BLOCK_SHIFT)
-			goto abort;
-		ret = cfs_grow_depth(fs, t, nb, fblk + 1);
-		if (!ret)
-			ret = cfs_cow_path(fs, t, nb, fblk, &slot);
-		if (ret)
-			goto abort;
-		p = le32_to_cpu(*slot);
-		if (p) {
-			/* there already: nothing to publish */
-			cfs_txn_abort(fs, t);
-			if (!cfs_blk_ok(fs, p)) {
-				ret = -EUCLEAN;
-				if (cfs_body_changed(fs, ino, w))
-					continue;
-				break;
-			}
-			*blk = p;
-			ret = 0;
-			break;
-		}
-		ret = cfs_txn_alloc(fs, t, &p);
-		if (ret)
-			goto abort;
-		memset(cfs_blk(fs, p), 0, COHORTFS_BLOCK_SIZE);
-		*slot = cpu_to_le32(p);
-		if (cfs_body_commit(fs, t, ino, w, nblk)) {
-			*blk = p;
-			ret = 0;
-			break;
-		}
-		ret = -EAGAIN;
-		continue;
-abort:
-		cfs_txn_abort(fs, t);
-		if (ret == -EUCLEAN && cfs_body_changed(fs, ino, w))
-			continue;
-		break;
-	}
-	cfs_free(t);
+	ret = cfs_body_update(fs, ino, 0, cfs_pin_block_fn, &c);
+	if (!ret)
+		*blk = c.blk;
 	return ret;
 }
 
@@ -1180,6 +1200,34 @@ static int cfs_truncate_body(struct cfs_fs *fs, struct cfs_txn *t,
 	return 0;
 }
 
+struct cfs_truncate_ctx {
+	u64 size;
+	/* from the body the change was made to */
+	u64 osize;
+	u64 cap;
+	bool pinned;
+};
+
+static int cfs_truncate_fn(struct cfs_fs *fs, struct cfs_txn *t,
+			   struct cohortfs_body *nb, void *ctx)
+{
+	struct cfs_truncate_ctx *c = ctx;
+	u32 mode = le32_to_cpu(nb->mode);
+	int ret;
+
+	if (!CFS_S_ISREG(mode))
+		return CFS_S_ISDIR(mode) ? -EISDIR : -EINVAL;
+	c->osize = le64_to_cpu(nb->size);
+	c->pinned = cfs_pinned(nb);
+	/* blocks past the old map's reach cannot exist */
+	c->cap = cfs_capacity(nb->depth) << COHORTFS_BLOCK_SHIFT;
+	ret = cfs_truncate_body(fs, t, nb, c->size);
+	if (ret)
+		return ret;
+	nb->size = cpu_to_le64(c->size);
+	return 0;
+}
+
 /**
  * cfs_truncate() - set the size of a regular file.
  * @fs: the mount.
@@ -1190,63 +1238,24 @@ static int cfs_truncate_body(struct cfs_fs *fs, struct cfs_txn *t,
  */
 int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size)
 {
-	u64 osize = 0, cap = 0;
-	bool pinned = false;
-	struct cfs_txn *t;
-	u32 tries;
-	int ret = -EAGAIN;
+	struct cfs_truncate_ctx c = { .size = size };
+	int ret;
 
 	if (fs->client < 0)
 		return -EROFS;
 	if (size > CFS_MAX_FILE_SIZE)
 		return -EFBIG;
-	t = cfs_txn_new();
-	if (!t)
-		return -ENOMEM;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
-		struct cohortfs_body *nb;
-		u32 nblk;
-		u64 w;
-
-		ret = cfs_body_cow(fs, t, ino, 0, &w, &nb, &nblk);
-		if (ret)
-			break;
-		if (!CFS_S_ISREG(le32_to_cpu(nb->mode))) {
-			cfs_txn_abort(fs, t);
-			ret = CFS_S_ISDIR(le32_to_cpu(nb->mode)) ? -EISDIR :
-								   -EINVAL;
-			break;
-		}
-		/* blocks past the old map's reach cannot exist */
-		osize = le64_to_cpu(nb->size);
-		pinned = cfs_pinned(nb);
-		cap = cfs_capacity(nb->depth) << COHORTFS_BLOCK_SHIFT;
-		ret = cfs_truncate_body(fs, t, nb, size);
-		if (ret) {
-			cfs_txn_abort(fs, t);
-			if (ret == -EUCLEAN && cfs_body_changed(fs, ino, w))
-				continue;
-			break;
-		}
-		nb->size = cpu_to_le64(size);
-		if (cfs_body_commit(fs, t, ino, w, nblk)) {
-			ret = 0;
-			break;
-		}
-		ret = -EAGAIN;
-	}
-	cfs_free(t);
+	ret = cfs_body_update(fs, ino, 0, cfs_truncate_fn, &c);
 	/*
 	 * A pinned file kept its blocks: zero what left the file in its
 	 * last block (mappings show zeros past the end), and what joined
 	 * it from blocks kept by an earlier truncate.
 	 */
-	if (!ret && pinned && size < osize)
+	if (!ret && c.pinned && size < c.osize)
 		ret = cfs_pin_copy(fs, ino, size, NULL,
 				   cfs_block_end(size) - size);
-	else if (!ret && pinned && size > osize && osize < cap)
-		ret = cfs_pin_copy(fs, ino, osize, NULL,
-				   (size < cap ? size : cap) - osize);
+	else if (!ret && c.pinned && size > c.osize)
+		ret = cfs_pin_zero_kept(fs, ino, c.osize, size, c.cap);
 	if (!ret)
 		cfs_touch(fs, ino, CFS_SET_MTIME | CFS_SET_CTIME);
 	return ret;
@@ -1535,6 +1544,43 @@ void cfs_drop_new_inode(struct cfs_fs *fs, u32 ino)
 	cfs_fetch_add64(&fs->sb->free_inodes, 1);
 }
 
+struct cfs_grow_dir_ctx {
+	u32 dir;
+	u32 gen;
+	u32 nblk_seen;
+};
+
+static int cfs_grow_dir_fn(struct cfs_fs *fs, struct cfs_txn *t,
+			   struct cohortfs_body *nb, void *ctx)
+{
+	const struct cfs_grow_dir_ctx *c = ctx;
+	u64 n = le64_to_cpu(nb->size) >> COHORTFS_BLOCK_SHIFT;
+	struct cohortfs_dirblock *db;
+	__le32 *slot;
+	u32 dblk;
+	int ret;
+
+	if (!CFS_S_ISDIR(le32_to_cpu(nb->mode)) || !nb->depth)
+		return -EUCLEAN;
+	if (n != c->nblk_seen)
+		return CFS_KEEP;	/* somebody else grew it */
+	ret = cfs_grow_depth(fs, t, nb, n + 1);
+	if (!ret)
+		ret = cfs_cow_path(fs, t, nb, n, &slot);
+	if (!ret)
+		ret = cfs_txn_alloc(fs, t, &dblk);
+	if (ret)
+		return ret;
+	db = cfs_blk(fs, dblk);
+	memset(db, 0, sizeof(*db));
+	db->magic = cpu_to_le32(COHORTFS_DIRB_MAGIC);
+	db->ino = cpu_to_le32(c->dir);
+	db->gen = cpu_to_le32(c->gen);
+	*slot = cpu_to_le32(dblk);
+	nb->size = cpu_to_le64((n + 1) << COHORTFS_BLOCK_SHIFT);
+	return 0;
+}
+
 /**
  * cfs_grow_dir() - append an empty dirent block to a directory.
  * @fs: the mount.
@@ -1548,60 +1594,10 @@ void cfs_drop_new_inode(struct cfs_fs *fs, u32 ino)
  */
 int cfs_grow_dir(struct cfs_fs *fs, u32 dir, u32 gen, u32 nblk_seen)
 {
-	struct cfs_txn *t;
-	u32 tries;
-	int ret = -EAGAIN;
+	struct cfs_grow_dir_ctx c = { .dir = dir, .gen = gen,
+				      .nblk_seen = nblk_seen };
 
-	t = cfs_txn_new();
-	if (!t)
-		return -ENOMEM;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
-		struct cohortfs_dirblock *db;
-		struct cohortfs_body *nb;
-		__le32 *slot;
-		u32 nblk, dblk;
-		u64 w, n;
-
-		ret = cfs_body_cow(fs, t, dir, gen, &w, &nb, &nblk);
-		if (ret)
-			break;
-		n = le64_to_cpu(nb->size) >> COHORTFS_BLOCK_SHIFT;
-		if (!CFS_S_ISDIR(le32_to_cpu(nb->mode)) || !nb->depth) {
-			cfs_txn_abort(fs, t);
-			ret = -EUCLEAN;
-			break;
-		}
-		if (n != nblk_seen) {
-			cfs_txn_abort(fs, t);
-			ret = 0;
-			break;
-		}
-		ret = cfs_grow_depth(fs, t, nb, n + 1);
-		if (!ret)
-			ret = cfs_cow_path(fs, t, nb, n, &slot);
-		if (!ret)
-			ret = cfs_txn_alloc(fs, t, &dblk);
-		if (ret) {
-			cfs_txn_abort(fs, t);
-			if (ret == -EUCLEAN && cfs_body_changed(fs, dir, w))
-				continue;
-			break;
-		}
-		db = cfs_blk(fs, dblk);
-		memset(db, 0, sizeof(*db));
-		db->magic = cpu_to_le32(COHORTFS_DIRB_MAGIC);
-		db->ino = cpu_to_le32(dir);
-		db->gen = cpu_to_le32(gen);
-		*slot = cpu_to_le32(dblk);
-		nb->size = cpu_to_le64((n + 1) << COHORTFS_BLOCK_SHIFT);
-		if (cfs_body_commit(fs, t, dir, w, nblk)) {
-			ret = 0;
-			break;
-		}
-		ret = -EAGAIN;
-	}
-	cfs_free(t);
-	return ret;
+	return cfs_body_update(fs, dir, gen, cfs_grow_dir_fn, &c);
 }
 
 /**
