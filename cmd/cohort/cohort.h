@@ -85,6 +85,7 @@ int sysfs_write(const char *path, const char *val);
 /* info.c */
 struct json_object;
 int cli_info_options(struct cli *c, int argc, char **argv);
+int cli_info_begin(struct cli *c, int argc, char **argv);
 void cli_json_print(struct cli *c, struct json_object *o);
 
 /* peer.c: /sys/kernel/cohort/peers/ID/, in the order "show" prints them */

@@ -243,6 +243,26 @@ int cli_info_options(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/**
+ * cli_info_begin() - the start of a command that only prints: its options
+ *	(-j, -p, -h), no arguments, and Cohort present
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: 0 to go on; -1 after --help (the caller exits EXIT_OK); or the
+ * exit status to return at once.
+ */
+int cli_info_begin(struct cli *c, int argc, char **argv)
+{
+	int ret = cli_info_options(c, argc, argv);
+
+	if (ret)
+		return ret < 0 ? -1 : ret;
+	ret = cli_no_args(c, argc, argv);
+	return ret ? ret : sysfs_available(c);
+}
+
 static void memory_text(const struct instance *in, char *buf, size_t len)
 {
 	int b = field_index("mem_base"), s = field_index("mem_size");
@@ -338,15 +358,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	DIR *dir;
 	int ret;
 
-	ret = cli_info_options(c, argc, argv);
+	ret = cli_info_begin(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = cli_no_args(c, argc, argv);
-	if (ret)
-		return ret;
-	ret = sysfs_available(c);
-	if (ret)
-		return ret;
 	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
 	dir = opendir(path);
 	if (!dir) {
@@ -508,15 +522,9 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 	int ret;
 	size_t i;
 
-	ret = cli_info_options(c, argc, argv);
+	ret = cli_info_begin(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = cli_no_args(c, argc, argv);
-	if (ret)
-		return ret;
-	ret = sysfs_available(c);
-	if (ret)
-		return ret;
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/pool/%s", c->sysfs, names[i]);
 		ret = sysfs_read(path, buf, sizeof(buf));

@@ -139,15 +139,9 @@ static int region_list(struct cli *c, int argc, char **argv)
 	unsigned int k;
 	int ret;
 
-	ret = cli_info_options(c, argc, argv);
+	ret = cli_info_begin(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = cli_no_args(c, argc, argv);
-	if (ret)
-		return ret;
-	ret = sysfs_available(c);
-	if (ret)
-		return ret;
 	ret = regions_read(c, &v, &n);
 	if (ret)
 		return ret;

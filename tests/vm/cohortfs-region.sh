@@ -27,6 +27,14 @@ out=$(cohort region create big --size 4G 2>&1); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q "do not fit" && ok "too big refused: $out" || bad "big: $rc $out"
 out=$(cohort region create odd --size 1M 2>&1); rc=$?
 [ $rc = 2 ] && ok "1M refused by the CLI: $out" || bad "odd: $rc $out"
+for args in "bogus" "create" "create x" "create x --size" "create x y --size 2M" \
+	"create a/b --size 2M" "delete" "delete x y" "list extra"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	out=$(cohort region $args 2>&1); rc=$?
+	[ $rc = 2 ] && ok "cohort region $args: exit 2: $(echo "$out" | head -n 1)" ||
+		bad "cohort region $args: exit $rc: $out"
+done
+[ "$(ls $U)" = data ] || bad "refused commands changed the regions: $(ls $U)"
 out=$(cohort region delete nope 2>&1); rc=$?
 [ $rc = 3 ] && ok "unknown region: exit 3: $out" || bad "delete nope: $rc $out"
 [ "$(cat /sys/kernel/cohort/pool/free)" = $((free0 - 64 * 1024 * 1024)) ] &&
@@ -38,6 +46,8 @@ cohort region | grep -q '^data .* 64M  -$' && ok "text list" || bad "text: $(coh
 # mount refusals
 mount -t cohortfs -o region=nope none $M 2>/tmp/err && bad "mounted an unknown region" ||
 	ok "unknown region refused: $(dmesg | grep 'cohortfs: no region' | tail -n 1)"
+mount -t cohortfs -o region=data-and-then-some-more-than-31-chars none $M 2>/dev/null &&
+	bad "mounted by a name longer than any region's" || ok "a name too long for the table refused"
 mount -t cohortfs -o region=data,phys=0x70000000,size=0x400000 none $M 2>/dev/null &&
 	bad "region= with phys= accepted" || ok "region= with phys= refused"
 mount -t cohortfs -o region=data none $M 2>/dev/null && bad "mounted an unformatted (zeroed) region" ||

@@ -198,21 +198,8 @@ static vm_fault_t cohortfs_pinned_fault(struct vm_fault *vmf)
 	return vmf_insert_mixed(vma, vmf->address, pfn);
 }
 
-/* A store into a read-only PTE of a shared mapping: make it writable. */
-static vm_fault_t cohortfs_pfn_mkwrite(struct vm_fault *vmf)
-{
-	struct inode *inode = file_inode(vmf->vma->vm_file);
-	struct cfs_attr a;
-
-	if (cfs_getattr(COHORTFS_FS(inode), inode->i_ino, &a) ||
-	    ((u64)vmf->pgoff << PAGE_SHIFT) >= a.size)
-		return VM_FAULT_SIGBUS;
-	return 0;
-}
-
 static const struct vm_operations_struct cohortfs_pinned_vm_ops = {
 	.fault		= cohortfs_pinned_fault,
-	.pfn_mkwrite	= cohortfs_pfn_mkwrite,
 };
 
 /* A file that cannot be pinned: a private copy of the data, read-only. */
