@@ -265,7 +265,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t n, struct stat *st,
 
 static void op_readlink(fuse_req_t req, fuse_ino_t n)
 {
-	char buf[COHORTFS_INLINE_MAX + 1];
+	char buf[COHORTFS_SYMLINK_MAX + 1];
 	u32 ino, gen;
 	int ret;
 

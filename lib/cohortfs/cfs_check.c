@@ -154,6 +154,7 @@ static int ck_inode(struct cfs_ck *ck, u32 ino, u32 *type)
 	     (*type != CFS_DT_REG || !b->depth ||
 	      !(fs->incompat & COHORTFS_FEATURE_INCOMPAT_PINNED))) ||
 	    (!b->depth && size > COHORTFS_INLINE_MAX) ||
+	    (*type == CFS_DT_LNK && size > COHORTFS_SYMLINK_MAX) ||
 	    (*type == CFS_DT_DIR && (!b->depth ||
 				     size % COHORTFS_BLOCK_SIZE)) ||
 	    size > CFS_MAX_FILE_SIZE) {

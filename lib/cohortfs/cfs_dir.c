@@ -466,10 +466,10 @@ int cfs_create(struct cfs_fs *fs, u32 dir, const char *name, u32 len,
 	if (CFS_S_ISLNK(mode)) {
 		if (!target)
 			return -EINVAL;
-		tlen = cfs_strnlen(target, COHORTFS_INLINE_MAX + 1);
+		tlen = cfs_strnlen(target, COHORTFS_SYMLINK_MAX + 1);
 		if (!tlen)
 			return -ENOENT;
-		if (tlen > COHORTFS_INLINE_MAX)
+		if (tlen > COHORTFS_SYMLINK_MAX)
 			return -ENAMETOOLONG;
 	}
 	ret = cfs_dir_gen(fs, dir, &dgen);

@@ -1266,9 +1266,10 @@ int cfs_truncate(struct cfs_fs *fs, u32 ino, u64 size)
  * @fs: the mount.
  * @ino: inode number.
  * @buf: destination, NUL-terminated.
- * @len: its size.
+ * @len: its size; COHORTFS_SYMLINK_MAX + 1 holds any target.
  *
- * Return: length of the target, or a negative errno.
+ * Return: length of the target, or a negative errno: -ENAMETOOLONG if
+ * it does not fit in @buf (never a truncated target).
  */
 int cfs_readlink(struct cfs_fs *fs, u32 ino, char *buf, u32 len)
 {
@@ -1281,8 +1282,10 @@ int cfs_readlink(struct cfs_fs *fs, u32 ino, char *buf, u32 len)
 		return ret;
 	if (!CFS_S_ISLNK(a.mode))
 		return -EINVAL;
-	if (!len)
-		return -ERANGE;
+	if (a.size > COHORTFS_SYMLINK_MAX)
+		return -EUCLEAN;
+	if (a.size >= len)
+		return -ENAMETOOLONG;
 	n = cfs_read(fs, ino, 0, buf, len - 1);
 	if (n < 0)
 		return n;
@@ -1460,6 +1463,13 @@ int cfs_nlink_dec(struct cfs_fs *fs, u32 ino, u32 gen)
 	return 0;
 }
 
+/* Give back an inode from cfs_ialloc() that got no body. */
+static void cfs_ifree_new(struct cfs_fs *fs, u32 ino, u32 gen)
+{
+	cfs_st64(&cfs_inode(fs, ino)->state, CFS_ST_MAKE(0, gen, 0));
+	cfs_fetch_add64(&fs->sb->free_inodes, 1);
+}
+
 /**
  * cfs_new_inode() - allocate and fill an inode that has no name yet.
  * @fs: the mount.
@@ -1468,8 +1478,9 @@ int cfs_nlink_dec(struct cfs_fs *fs, u32 ino, u32 gen)
  * @gid: group.
  * @rdev: device number for device nodes.
  * @parent: parent directory (for directories).
- * @data: inline contents (symlink target) or NULL.
- * @dlen: its length, at most COHORTFS_INLINE_MAX.
+ * @data: contents (symlink target) or NULL.
+ * @dlen: its length, at most COHORTFS_SYMLINK_MAX: inline up to
+ *	COHORTFS_INLINE_MAX, else in one data block (depth 1).
  * @ino: the new inode.
  * @gen: its generation.
  *
@@ -1481,22 +1492,25 @@ int cfs_new_inode(struct cfs_fs *fs, u32 mode, u32 uid, u32 gid, u32 rdev,
 	struct cohortfs_inode *in;
 	struct cohortfs_body *b;
 	s64 now = cfs_now(fs);
-	u32 blk;
+	u32 blk, dblk = 0;
 	u64 w;
 	int ret;
 
 	if (fs->client < 0)
 		return -EROFS;
-	if (dlen > COHORTFS_INLINE_MAX)
+	if (dlen > COHORTFS_SYMLINK_MAX)
 		return -ENAMETOOLONG;
 	ret = cfs_ialloc(fs, ino, gen);
 	if (ret)
 		return ret;
 	ret = cfs_balloc(fs, &blk);
+	if (!ret && dlen > COHORTFS_INLINE_MAX) {
+		ret = cfs_balloc(fs, &dblk);
+		if (ret)
+			cfs_bfree(fs, blk);
+	}
 	if (ret) {
-		in = cfs_inode(fs, *ino);
-		cfs_st64(&in->state, CFS_ST_MAKE(0, *gen, 0));
-		cfs_fetch_add64(&fs->sb->free_inodes, 1);
+		cfs_ifree_new(fs, *ino, *gen);
 		return ret;
 	}
 	b = cfs_blk(fs, blk);
@@ -1508,10 +1522,16 @@ int cfs_new_inode(struct cfs_fs *fs, u32 mode, u32 uid, u32 gid, u32 rdev,
 	b->uid = cpu_to_le32(uid);
 	b->gid = cpu_to_le32(gid);
 	b->rdev = cpu_to_le32(rdev);
-	b->depth = CFS_S_ISDIR(mode) ? 1 : 0;
-	if (dlen) {
+	b->depth = CFS_S_ISDIR(mode) || dblk ? 1 : 0;
+	b->size = cpu_to_le64(dlen);
+	if (dblk) {
+		u8 *d = cfs_blk(fs, dblk);
+
+		memcpy(d, data, dlen);
+		memset(d + dlen, 0, COHORTFS_BLOCK_SIZE - dlen);
+		b->map[0] = cpu_to_le32(dblk);
+	} else if (dlen) {
 		memcpy(b->inline_data, data, dlen);
-		b->size = cpu_to_le64(dlen);
 	}
 	in = cfs_inode(fs, *ino);
 	cfs_st32(&in->nlink, 1);
@@ -1536,12 +1556,16 @@ void cfs_drop_new_inode(struct cfs_fs *fs, u32 ino)
 	struct cohortfs_inode *in = cfs_inode(fs, ino);
 	u64 w = cfs_ld64(&in->body);
 	u64 st = cfs_ld64(&in->state);
+	struct cohortfs_body *b = cfs_blk(fs, CFS_BODY_BLK(w));
+	u32 dblk = b->depth ? le32_to_cpu(b->map[0]) : 0;
 
 	cfs_st32(&in->nlink, 0);
+	/* only a long symlink's target block: directories start empty */
+	if (dblk)
+		cfs_bfree(fs, dblk);
 	cfs_bfree(fs, CFS_BODY_BLK(w));
 	cfs_st64(&in->body, CFS_BODY_MAKE(0, CFS_BODY_VER(w) + 1));
-	cfs_st64(&in->state, CFS_ST_MAKE(0, CFS_ST_GEN(st), 0));
-	cfs_fetch_add64(&fs->sb->free_inodes, 1);
+	cfs_ifree_new(fs, ino, CFS_ST_GEN(st));
 }
 
 struct cfs_grow_dir_ctx {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cohortfs-fuse: the POSIX checks on a mount, two mounts of one image
-# seeing each other's changes, an image populated by mkfs -d matching its
-# source, a crashed mount's orphans reclaimed by the next one, bad input.
+# cohortfs-fuse: the POSIX checks on a mount, symlink targets up to
+# PATH_MAX - 1, two mounts of one image seeing each other's changes, an
+# image populated by mkfs -d matching its source, a crashed mount's
+# orphans reclaimed by the next one, bad input.
 # Skips (77) where FUSE cannot mount.
 set -uo pipefail
 BIN=${BIN:-build/host/bin}
@@ -49,6 +50,17 @@ mounts+=("$T/a")
 mounts+=("$T/b")
 
 timeout 300 "$BIN/cohortfs-posix-check" "$T/a" || fail "POSIX checks on the FUSE mount"
+
+# symlink targets up to PATH_MAX - 1 bytes, as on tmpfs (past the 4032
+# inline bytes they take a data block); 4096 is too long
+for n in 4032 4033 4095; do
+	t=$(printf "%${n}s" '' | tr ' ' x)
+	ln -s "$t" "$T/a/long$n" || fail "symlink with a $n-byte target"
+	[ "$(readlink "$T/b/long$n")" = "$t" ] || fail "$n-byte target read back"
+done
+ln -s "${t}x" "$T/a/long4096" 2>"$T/err" && fail "4096-byte target accepted"
+grep -q "File name too long" "$T/err" || fail "4096-byte target: $(cat "$T/err")"
+rm "$T/a/long4033" || fail "unlink a long symlink"
 
 # two mounts, one image
 echo one >"$T/a/x" || fail write

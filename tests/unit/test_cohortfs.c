@@ -417,6 +417,47 @@ static void test_links_and_orphans(void **state)
 	check_clean(c);
 }
 
+/* Targets up to PATH_MAX - 1: inline up to 4032 bytes, else in a block. */
+static void test_long_symlink(void **state)
+{
+	struct ctx *c = *state;
+	static char t[COHORTFS_SYMLINK_MAX + 2], out[COHORTFS_SYMLINK_MAX + 1];
+	static const u32 lens[] = { COHORTFS_INLINE_MAX,
+				    COHORTFS_INLINE_MAX + 1,
+				    COHORTFS_SYMLINK_MAX };
+	struct cfs_statfs s0, s1;
+	struct cfs_attr a;
+	u32 ino, gen, i;
+
+	mk(c, 1, "f", CFS_S_IFREG | 0644);	/* the root's first dirent block */
+	cfs_statfs(&c->fs, &s0);
+	for (i = 0; i < 3; i++) {
+		memset(t, 'a' + i, lens[i]);
+		t[lens[i]] = 0;
+		assert_int_equal(cfs_create(&c->fs, 1, "l", 1,
+					    CFS_S_IFLNK | 0777, 0, 0, 0, t,
+					    &ino, &gen), 0);
+		assert_int_equal(cfs_getattr(&c->fs, ino, &a), 0);
+		assert_int_equal(a.size, lens[i]);
+		assert_int_equal(cfs_readlink(&c->fs, ino, out, sizeof(out)),
+				 lens[i]);
+		assert_string_equal(out, t);
+		/* a buffer too small gets an error, never a cut target */
+		assert_int_equal(cfs_readlink(&c->fs, ino, out, lens[i]),
+				 -ENAMETOOLONG);
+		check_clean(c);
+		assert_int_equal(cfs_unlink(&c->fs, 1, "l", 1), 0);
+	}
+	memset(t, 'z', COHORTFS_SYMLINK_MAX + 1);
+	t[COHORTFS_SYMLINK_MAX + 1] = 0;
+	assert_int_equal(cfs_create(&c->fs, 1, "l", 1, CFS_S_IFLNK | 0777, 0,
+				    0, 0, t, &ino, &gen), -ENAMETOOLONG);
+	cfs_statfs(&c->fs, &s1);
+	assert_int_equal(s0.bfree, s1.bfree);
+	assert_int_equal(s0.ffree, s1.ffree);
+	check_clean(c);
+}
+
 static void test_rename(void **state)
 {
 	struct ctx *c = *state;
@@ -627,6 +668,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pinned_needs_feature,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_and_orphans, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_long_symlink, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_setattr, setup, teardown),

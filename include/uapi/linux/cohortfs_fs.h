@@ -28,6 +28,12 @@
 #define COHORTFS_MAX_CLIENTS	64
 #define COHORTFS_ROOT_INO	1
 #define COHORTFS_NAME_MAX	255
+/*
+ * Longest symlink target (PATH_MAX - 1, as Linux allows).  Up to
+ * COHORTFS_INLINE_MAX bytes it is inline in the body; longer, in one
+ * data block (depth 1).
+ */
+#define COHORTFS_SYMLINK_MAX	4095
 
 /*
  * Feature bits; a mount refuses any unknown incompat bit.
