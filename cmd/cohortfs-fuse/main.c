@@ -362,17 +362,31 @@ static void op_link(fuse_req_t req, fuse_ino_t n, fuse_ino_t newparent,
 	reply_entry(req, ino, gen);
 }
 
+/*
+ * O_TRUNC of an existing regular file.  libfuse enables
+ * FUSE_CAP_ATOMIC_O_TRUNC, so the kernel passes the flag to open (and to
+ * create of a name that exists by now) instead of truncating first.
+ */
+static int open_trunc(u32 ino, const struct cfs_attr *a, int flags)
+{
+	if (!(flags & O_TRUNC) || !S_ISREG(a->mode))
+		return 0;
+	return cfs_truncate(&U.fs, ino, 0);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t n, struct fuse_file_info *fi)
 {
 	struct cfs_attr a;
+	u32 ino, gen;
 	int ret = attr_of(n, &a);
 
+	if (!ret && S_ISDIR(a.mode))
+		ret = -EISDIR;
+	ino_of(n, &ino, &gen);
+	if (!ret)
+		ret = open_trunc(ino, &a, fi->flags);
 	if (ret) {
 		fuse_reply_err(req, err(ret));
-		return;
-	}
-	if (S_ISDIR(a.mode)) {
-		fuse_reply_err(req, EISDIR);
 		return;
 	}
 	fi->keep_cache = 0;
@@ -385,14 +399,17 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fuse_entry_param e;
 	u32 dir, dgen, ino, gen;
+	bool existed = false;
 	struct cfs_attr a;
 	int ret;
 
 	ino_of(parent, &dir, &dgen);
 	ret = cfs_create(&U.fs, dir, name, strlen(name), S_IFREG | (mode & 07777),
 			 ctx->uid, ctx->gid, 0, NULL, &ino, &gen);
-	if (ret == -EEXIST && !(fi->flags & O_EXCL))
+	if (ret == -EEXIST && !(fi->flags & O_EXCL)) {
 		ret = cfs_lookup(&U.fs, dir, name, strlen(name), &ino, &gen);
+		existed = true;
+	}
 	if (!ret)
 		ret = cfs_uhold(&U, ino, gen);
 	if (ret) {
@@ -400,6 +417,13 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	ret = cfs_getattr(&U.fs, ino, &a);
+	if (!ret && existed && S_ISDIR(a.mode))
+		ret = -EISDIR;
+	if (!ret && existed) {
+		ret = open_trunc(ino, &a, fi->flags);
+		if (!ret)
+			ret = cfs_getattr(&U.fs, ino, &a);
+	}
 	if (ret) {
 		cfs_uunhold(&U, ino, gen);
 		fuse_reply_err(req, err(ret));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cohortfs-fuse: the POSIX checks on a mount, symlink targets up to
-# PATH_MAX - 1, two mounts of one image seeing each other's changes, an
+# cohortfs-fuse: the POSIX checks on a mount, O_TRUNC, symlink targets up
+# to PATH_MAX - 1, two mounts of one image seeing each other's changes, an
 # image populated by mkfs -d matching its source, a crashed mount's
 # orphans reclaimed by the next one, bad input.
 # Skips (77) where FUSE cannot mount.
@@ -50,6 +50,14 @@ mounts+=("$T/a")
 mounts+=("$T/b")
 
 timeout 300 "$BIN/cohortfs-posix-check" "$T/a" || fail "POSIX checks on the FUSE mount"
+
+# open(O_TRUNC) of an existing file empties it (`: >f`, `>` in the shell)
+printf 'old and longer contents\n' >"$T/a/t" || fail write
+: >"$T/a/t" || fail ": >t"
+[ "$(stat -c %s "$T/a/t")" = 0 ] || fail ": >t left $(stat -c %s "$T/a/t") bytes"
+printf 'old and longer contents\n' >"$T/a/t"
+echo new >"$T/a/t"
+[ "$(cat "$T/b/t")" = new ] || fail "> over a longer file left: $(cat "$T/b/t")"
 
 # symlink targets up to PATH_MAX - 1 bytes, as on tmpfs (past the 4032
 # inline bytes they take a data block); 4096 is too long
