@@ -17,12 +17,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cohortfs/cfs_user.h"
 
 static struct cfs_user U;
-static const char *image;
+static char *image;
 static double timeout;
 
 struct cfs_opts {
@@ -600,6 +601,90 @@ static void usage(FILE *f, const char *prog)
 		"  other options: see fuse(8)\n", prog);
 }
 
+/* What the daemon tells the parent waiting in daemonize(). */
+#define DAEMON_READY	'R'
+#define DAEMON_FAILED	'F'
+
+/*
+ * Go to the background like fuse_daemonize(), except that the parent
+ * waits until the daemon says whether it serves the mount and exits
+ * with that outcome (fuse_daemonize() exits 0 at once, before anything
+ * that can still fail).  A daemon that fails unmounts, prints why and
+ * says so; one that dies without a word is unmounted by the parent.
+ * Returns in the daemon: the pipe to report on.
+ */
+static int daemonize(struct fuse_session *se, const char *prog)
+{
+	int p[2];
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(p) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "%s: cannot go to the background: %s\n", prog,
+			strerror(errno));
+		fuse_session_unmount(se);
+		exit(1);
+	}
+	if (pid) {
+		close(p[1]);
+		if (read(p[0], &c, 1) == 1 && c == DAEMON_READY)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+		if (c != DAEMON_FAILED) {
+			fprintf(stderr, "%s: the daemon died while starting\n",
+				prog);
+			fuse_session_unmount(se);
+		}
+		_exit(1);
+	}
+	close(p[0]);
+	setsid();
+	return p[1];
+}
+
+/*
+ * Tell the waiting parent whether the daemon serves the mount; when it
+ * does, leave the caller's directory and terminal first.  Failures here
+ * change nothing: the image path is absolute, and a parent that is gone
+ * needs no answer.
+ */
+static void daemon_tell(int notify, char what)
+{
+	ssize_t n;
+	int fd;
+
+	if (notify < 0)
+		return;
+	if (what == DAEMON_READY) {
+		fd = chdir("/") ? -1 : open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	n = write(notify, &what, 1);
+	(void)n;
+	close(notify);
+}
+
+/* Whether @path is a cohortfs image we can map for writing. */
+static int check_image(const char *path)
+{
+	uint64_t size;
+	void *base;
+	int ret, fd;
+
+	ret = cfs_map_image(path, true, &base, &size, &fd);
+	if (ret)
+		return ret;
+	ret = cfs_validate_super(base, size);
+	cfs_unmap_image(base, size, fd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct fuse_args args;
@@ -607,7 +692,7 @@ int main(int argc, char **argv)
 	struct fuse_loop_config *lc;
 	struct cfs_opts co = { 0 };
 	struct fuse_session *se;
-	int ret = 1, i;
+	int ret = 1, i, notify = -1;
 
 	if (argc < 3 || argv[1][0] == '-') {
 		if (argc == 2 && (!strcmp(argv[1], "-h") ||
@@ -618,16 +703,21 @@ int main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 1;
 	}
-	image = argv[1];
+	/* the daemon runs in /: keep the image by its absolute path */
+	image = realpath(argv[1], NULL);
+	if (!image) {
+		fprintf(stderr, "%s: %s: %s\n", argv[0], argv[1],
+			strerror(errno));
+		return 1;
+	}
 	/* check the image before mounting anything */
-	ret = cfs_user_open(&U, image, false);
+	ret = check_image(image);
 	if (ret) {
-		fprintf(stderr, "%s: %s: %s\n", argv[0], image,
+		fprintf(stderr, "%s: %s: %s\n", argv[0], argv[1],
 			ret == -EUCLEAN ? "not a valid cohortfs image" :
 			cfs_strerror(ret));
 		return 1;
 	}
-	cfs_user_close(&U);
 
 	args.argc = argc - 1;
 	args.argv = malloc(sizeof(char *) * argc);
@@ -646,20 +736,28 @@ int main(int argc, char **argv)
 		return o.mountpoint ? 0 : 1;
 	}
 	se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
-	if (!se)
+	if (!se) {
+		fprintf(stderr, "%s: cannot start a FUSE session\n", argv[0]);
 		return 1;
+	}
 	if (fuse_set_signal_handlers(se) != 0 ||
-	    fuse_session_mount(se, o.mountpoint) != 0)
+	    fuse_session_mount(se, o.mountpoint) != 0) {
+		fprintf(stderr, "%s: cannot mount on %s\n", argv[0],
+			o.mountpoint);
 		return 1;
-	fuse_daemonize(o.foreground);
+	}
+	if (!o.foreground)
+		notify = daemonize(se, argv[0]);
 	/* register only now: the client is this (daemonized) process */
 	ret = cfs_user_open(&U, image, true);
 	if (ret) {
-		fprintf(stderr, "%s: %s: %s\n", argv[0], image,
+		fprintf(stderr, "%s: %s: %s\n", argv[0], argv[1],
 			cfs_strerror(ret));
 		fuse_session_unmount(se);
+		daemon_tell(notify, DAEMON_FAILED);
 		return 1;
 	}
+	daemon_tell(notify, DAEMON_READY);
 	if (o.singlethread) {
 		ret = fuse_session_loop(se);
 	} else {

@@ -4,7 +4,7 @@
 # cohortfs-fuse: the POSIX checks on a mount, O_TRUNC, symlink targets up
 # to PATH_MAX - 1, two mounts of one image seeing each other's changes, an
 # image populated by mkfs -d matching its source, a crashed mount's
-# orphans reclaimed by the next one, bad input.
+# orphans reclaimed by the next one, relative paths, bad input.
 # Skips (77) where FUSE cannot mount.
 set -uo pipefail
 BIN=${BIN:-build/host/bin}
@@ -126,6 +126,36 @@ diff -r --no-dereference -x fifo "$T/src" "$T/c" || fail "tree differs"
 diff <(grep -v '^\. ' "$T/s1") <(grep -v '^\. ' "$T/s2") || fail "metadata differs"
 fusermount3 -u "$T/c"
 mounts=()
+
+# relative IMAGE and DIR: the daemon leaves for /, the mount still works
+fuse_abs=$(realpath "$FUSE")
+(cd "$T" && "$fuse_abs" img2 c) || fail "mount with relative paths"
+mounts+=("$T/c")
+grep -q " $T/c fuse" /proc/mounts || fail "relative paths: nothing mounted"
+[ "$(cat "$T/c/d/f")" = small ] || fail "relative paths: contents"
+fusermount3 -u "$T/c" || fail "unmount relative"
+mounts=()
+for i in $(seq 1 100); do
+	pgrep -f "cohortfs-fuse img2 c\$" >/dev/null || break
+	sleep 0.05
+done
+
+# an image it cannot write: a message and exit status 1, not a silent 0
+mkdir "$T/ro"
+cp "$T/img2" "$T/ro/img"
+if mount --bind "$T/ro" "$T/ro" 2>/dev/null; then
+	mounts+=("$T/ro")
+	if mount -o remount,bind,ro "$T/ro" 2>/dev/null; then
+		if "$FUSE" "$T/ro/img" "$T/c" 2>"$T/err"; then
+			mounts+=("$T/c")
+			fail "mounted an image on a read-only mount"
+		fi
+		grep -q "Read-only file system" "$T/err" ||
+			fail "read-only image: $(cat "$T/err")"
+	fi
+	umount "$T/ro"
+	mounts=()
+fi
 
 # bad input: nothing gets mounted
 if "$FUSE" "$T/src/big" "$T/c" 2>/dev/null; then
