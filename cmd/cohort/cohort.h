@@ -61,6 +61,8 @@ int cli_usage_err(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
 	       const struct option *longopts, unsigned int *seen);
+int cli_names_arg(struct cli *c, int argc, char **argv,
+		  const char *const *what, const char **names);
 int cli_name_arg(struct cli *c, int argc, char **argv, const char **name);
 int cli_no_args(struct cli *c, int argc, char **argv);
 void cli_help(const char *cmd);

@@ -32,8 +32,9 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "NAME [-f]", "print an instance's console output" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
-	  "[list [-j] | create NAME --size SIZE | delete NAME]",
-	  "list, create or delete regions of the pool shared by all kernels" },
+	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
+	  "                      grant NAME INSTANCE | revoke NAME INSTANCE]",
+	  "manage regions of the pool shared by kernels, and their grants" },
 	{ "peers", cmd_peers, "[-a] [-j]",
 	  "show the kernels that message each other, and their counters" },
 	{ "heartbeat", cmd_heartbeat, "[--period MS] [--misses N] [-j]",
@@ -182,7 +183,45 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
 }
 
 /**
- * cli_name_arg() - the single NAME argument left after the options
+ * cli_names_arg() - the NAME arguments left after the options
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments, optind pointing after the options
+ * @what: what each argument names ("instance", "region"), NULL-terminated
+ * @names: out: the names, one per entry of @what, checked against the
+ *	naming rules
+ *
+ * Nothing is checked against the naming rules until the number of
+ * arguments is right.
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after printing why.
+ */
+int cli_names_arg(struct cli *c, int argc, char **argv,
+		  const char *const *what, const char **names)
+{
+	char err[COHORT_ERR_MAX], q[64];
+	int i, n;
+
+	for (n = 0; what[n]; n++)
+		if (optind + n >= argc)
+			return cli_usage_err(c, "missing the %s NAME",
+					     what[n]);
+	if (optind + n < argc) {
+		cohort_quote(argv[optind + n], q, sizeof(q));
+		return cli_usage_err(c, "unexpected argument '%s'", q);
+	}
+	for (i = 0; i < n; i++) {
+		names[i] = argv[optind + i];
+		if (cohort_check_name_of(names[i], what[i], err, sizeof(err))) {
+			cli_err("%s: %s", c->cmd, err);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cli_name_arg() - the single instance NAME left after the options
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments, optind pointing after the options
@@ -192,22 +231,9 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
  */
 int cli_name_arg(struct cli *c, int argc, char **argv, const char **name)
 {
-	char err[COHORT_ERR_MAX];
+	static const char *const what[] = { "instance", NULL };
 
-	if (optind >= argc)
-		return cli_usage_err(c, "missing the instance NAME");
-	if (optind + 1 < argc) {
-		char q[64];
-
-		cohort_quote(argv[optind + 1], q, sizeof(q));
-		return cli_usage_err(c, "unexpected argument '%s'", q);
-	}
-	*name = argv[optind];
-	if (cohort_check_name(*name, err, sizeof(err))) {
-		cli_err("%s: %s", c->cmd, err);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return cli_names_arg(c, argc, argv, what, name);
 }
 
 /**
@@ -293,13 +319,20 @@ static const char *const command_details[][2] = {
 	{ "pool", "  -j, --json          print a JSON object\n"
 		  "  -p, --pretty        print indented JSON\n" },
 	{ "region",
-	  "  list                the regions (the default): name, base, size\n"
-	  "                      and the ids of the kernels that map them\n"
-	  "  create NAME         take a region from the pool (zeroed); every\n"
-	  "                      kernel can then mount -t cohortfs -o region=NAME\n"
+	  "  list                the regions (the default): name, base, size,\n"
+	  "                      the ids of the kernels that map them and the\n"
+	  "                      instances they are granted to\n"
+	  "  create NAME         take a region from the pool (zeroed); the\n"
+	  "                      primary can then mount -t cohortfs -o region=NAME\n"
 	  "  -s, --size SIZE     its size: bytes, or K, M, G, T; a multiple\n"
 	  "                      of 2 MiB\n"
-	  "  delete NAME         give it back (refused while a kernel maps it)\n"
+	  "  delete NAME         give it back (refused while a kernel maps it);\n"
+	  "                      its grants go with it\n"
+	  "  grant NAME INSTANCE let the instance mount the region too (an\n"
+	  "                      instance mounts only regions granted to it)\n"
+	  "  revoke NAME INSTANCE\n"
+	  "                      take the grant back (refused while the\n"
+	  "                      instance maps the region and may run)\n"
 	  "  -j, --json          list: print a JSON array\n"
 	  "  -p, --pretty        print indented JSON\n" },
 	{ "version", "  -j, --json          print a JSON object\n"

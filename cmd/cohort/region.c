@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cohort(8): "cohort region": named regions of the pool that every kernel
- * can map (a cohortfs mounted with -o region=NAME).
+ * cohort(8): "cohort region": named regions of the pool that kernels map
+ * (a cohortfs mounted with -o region=NAME): the primary any region, an
+ * instance only the regions granted to it.
  *
  *	cohort region [list] [-j]
  *	cohort region create NAME --size SIZE
  *	cohort region delete NAME
+ *	cohort region grant NAME INSTANCE
+ *	cohort region revoke NAME INSTANCE
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +26,14 @@ struct region {
 	__u64 base;
 	__u64 size;
 	__u64 users[COHORT_MAX_KERNELS / 64];
+	/* the grants file: instance names, comma-separated; "" for none */
+	char grants[COHORT_MAX_KERNELS * COHORT_NAME_MAX];
+	bool has_grants;	/* false: no grants file (an older kernel) */
 };
+
+/* The name arguments of the subcommands. */
+static const char *const region_arg[] = { "region", NULL };
+static const char *const grant_args[] = { "region", "instance", NULL };
 
 static int cmp_region(const void *a, const void *b)
 {
@@ -74,7 +84,46 @@ static int region_read(struct cli *c, const char *name, struct region *r)
 		cli_err("%s: %s", path, err);
 		return EXIT_FAIL;
 	}
+	snprintf(path, sizeof(path), "%s/regions/%s/grants", c->sysfs, name);
+	ret = sysfs_read(path, r->grants, sizeof(r->grants));
+	if (ret == -ENOENT)
+		return EXIT_OK;
+	if (ret < 0) {
+		cli_err("cannot read %s: %s", path, strerror(-ret));
+		return EXIT_FAIL;
+	}
+	r->has_grants = true;
 	return EXIT_OK;
+}
+
+/* The grants file as a JSON array of names; null when there is none. */
+static struct json_object *grants_json(const struct region *r)
+{
+	struct json_object *a;
+	const char *p = r->grants;
+	size_t n;
+
+	if (!r->has_grants)
+		return NULL;
+	a = json_object_new_array();
+	while (*p) {
+		n = strcspn(p, ",");
+		if (n)
+			json_object_array_add(a,
+				json_object_new_string_len(p, (int)n));
+		p += n;
+		if (*p)
+			p++;
+	}
+	return a;
+}
+
+/* The USERS column: list syntax, or "-". */
+static void users_text(const struct region *r, char *buf, size_t len)
+{
+	cohort_format_cpulist(r->users, COHORT_MAX_KERNELS, buf, len);
+	if (!buf[0])
+		snprintf(buf, len, "-");
 }
 
 /* All regions, sorted by base; *out is malloc()ed. */
@@ -137,7 +186,7 @@ static int region_list(struct cli *c, int argc, char **argv)
 	struct region *v = NULL;
 	size_t n, i;
 	unsigned int k;
-	int ret;
+	int ret, w;
 
 	ret = cli_info_begin(c, argc, argv);
 	if (ret)
@@ -161,6 +210,7 @@ static int region_list(struct cli *c, int argc, char **argv)
 					json_object_array_add(u,
 						json_object_new_int(k));
 			json_object_object_add(o, "users", u);
+			json_object_object_add(o, "grants", grants_json(&v[i]));
 			json_object_array_add(a, o);
 		}
 		cli_json_print(c, a);
@@ -168,37 +218,42 @@ static int region_list(struct cli *c, int argc, char **argv)
 		free(v);
 		return EXIT_OK;
 	}
-	printf("%-20s %-14s %8s  %s\n", "NAME", "BASE", "SIZE", "USERS");
+	w = (int)strlen("USERS");
+	for (i = 0; i < n; i++) {
+		users_text(&v[i], users, sizeof(users));
+		if ((int)strlen(users) > w)
+			w = (int)strlen(users);
+	}
+	printf("%-20s %-14s %8s  %-*s  %s\n", "NAME", "BASE", "SIZE", w,
+	       "USERS", "GRANTS");
 	for (i = 0; i < n; i++) {
 		cohort_format_size(v[i].size, true, sz, sizeof(sz));
-		cohort_format_cpulist(v[i].users, COHORT_MAX_KERNELS, users,
-				      sizeof(users));
-		printf("%-20s 0x%-12llx %8s  %s\n", v[i].name,
-		       (unsigned long long)v[i].base, sz,
-		       users[0] ? users : "-");
+		users_text(&v[i], users, sizeof(users));
+		printf("%-20s 0x%-12llx %8s  %-*s  %s\n", v[i].name,
+		       (unsigned long long)v[i].base, sz, w, users,
+		       v[i].grants[0] ? v[i].grants : "-");
 	}
 	free(v);
 	return EXIT_OK;
 }
 
-/* NAME, the one argument left after the options. */
-static int region_name(struct cli *c, int argc, char **argv,
-		       const char **name)
+/*
+ * The arguments of delete, grant and revoke: only --help, then the names
+ * @what says.  Returns 0, -1 after --help (the caller exits EXIT_OK) or
+ * the exit status of a usage error.
+ */
+static int region_args(struct cli *c, int argc, char **argv,
+		       const char *const *what, const char **names)
 {
-	char err[COHORT_ERR_MAX], q[64];
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
 
-	if (optind >= argc)
-		return cli_usage_err(c, "missing the region NAME");
-	if (optind + 1 < argc) {
-		cohort_quote(argv[optind + 1], q, sizeof(q));
-		return cli_usage_err(c, "unexpected argument '%s'", q);
-	}
-	*name = argv[optind];
-	if (cohort_check_name(*name, err, sizeof(err))) {
-		cli_err("%s: %s", c->cmd, err);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
+		return opt == -2 ? -1 : EXIT_USAGE;
+	return cli_names_arg(c, argc, argv, what, names);
 }
 
 static int region_create(struct cli *c, int argc, char **argv)
@@ -220,7 +275,7 @@ static int region_create(struct cli *c, int argc, char **argv)
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
 		size = optarg;
 	}
-	ret = region_name(c, argc, argv, &name);
+	ret = cli_names_arg(c, argc, argv, region_arg, &name);
 	if (ret)
 		return ret;
 	if (!size)
@@ -256,26 +311,51 @@ static int region_create(struct cli *c, int argc, char **argv)
 
 static int region_delete(struct cli *c, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cohort_ioc_region req;
 	const char *name;
-	int opt, ret;
+	int ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
-		return opt == -2 ? EXIT_OK : EXIT_USAGE;
-	ret = region_name(c, argc, argv, &name);
+	ret = region_args(c, argc, argv, region_arg, &name);
 	if (ret)
-		return ret;
+		return ret < 0 ? EXIT_OK : ret;
 	memset(&req, 0, sizeof(req));
 	snprintf(req.name, sizeof(req.name), "%s", name);
 	return cli_dev_ioctl(c, name, COHORT_IOC_REGION_DELETE, &req, req.msg);
 }
 
+/* "region grant NAME INSTANCE", or with COHORT_GRANT_REVOKE "revoke". */
+static int region_grant_flags(struct cli *c, int argc, char **argv,
+			      __u32 flags)
+{
+	char both[2 * COHORT_NAME_MAX];
+	struct cohort_ioc_grant req;
+	const char *names[2];
+	int ret;
+
+	ret = region_args(c, argc, argv, grant_args, names);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.region, sizeof(req.region), "%s", names[0]);
+	snprintf(req.instance, sizeof(req.instance), "%s", names[1]);
+	req.flags = flags;
+	/* refusals read "cohort: region grant data web: ..." */
+	snprintf(both, sizeof(both), "%s %s", names[0], names[1]);
+	return cli_dev_ioctl(c, both, COHORT_IOC_REGION_GRANT, &req, req.msg);
+}
+
+static int region_grant(struct cli *c, int argc, char **argv)
+{
+	return region_grant_flags(c, argc, argv, 0);
+}
+
+static int region_revoke(struct cli *c, int argc, char **argv)
+{
+	return region_grant_flags(c, argc, argv, COHORT_GRANT_REVOKE);
+}
+
 /**
- * cmd_region() - "cohort region [list|create|delete] ..."
+ * cmd_region() - "cohort region [list|create|delete|grant|revoke] ..."
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments; argv[1] is the subcommand, if any
@@ -292,6 +372,8 @@ int cmd_region(struct cli *c, int argc, char **argv)
 		{ "list", "region list", region_list },
 		{ "create", "region create", region_create },
 		{ "delete", "region delete", region_delete },
+		{ "grant", "region grant", region_grant },
+		{ "revoke", "region revoke", region_revoke },
 	};
 	char q[64];
 	size_t i;
@@ -308,6 +390,7 @@ int cmd_region(struct cli *c, int argc, char **argv)
 		return subs[i].run(c, argc - 1, argv + 1);
 	}
 	cohort_quote(argv[1], q, sizeof(q));
-	return cli_usage_err(c, "unknown subcommand '%s' (list, create, delete)",
+	return cli_usage_err(c,
+			     "unknown subcommand '%s' (list, create, delete, grant, revoke)",
 			     q);
 }

@@ -511,32 +511,35 @@ int cohort_parse_addr(const char *s, __u64 *out, char *err, size_t errlen)
 }
 
 /**
- * cohort_check_name() - check an instance name against the rules in
+ * cohort_check_name_of() - check a name against the rules in
  * <uapi/linux/cohort.h>
  * @name: the name
+ * @what: what it names, for the message: "instance", "region"
  * @err: where to write why @name is refused, or NULL
  * @errlen: bytes at @err
  *
  * A name has 1 to COHORT_NAME_MAX - 1 characters from [A-Za-z0-9_.-] and
- * does not start with '.' or '-'.
+ * does not start with '.' or '-'.  Instances and regions follow the same
+ * rules.
  *
  * Return: 0 or -EINVAL.
  */
-int cohort_check_name(const char *name, char *err, size_t errlen)
+int cohort_check_name_of(const char *name, const char *what, char *err,
+			 size_t errlen)
 {
 	char q[96];
 	size_t len, i;
 
 	if (!name || !*name) {
-		seterr(err, errlen, "the instance name is empty");
+		seterr(err, errlen, "the %s name is empty", what);
 		return -EINVAL;
 	}
 	cohort_quote(name, q, sizeof(q));
 	len = strlen(name);
 	if (len > COHORT_NAME_MAX - 1) {
 		seterr(err, errlen,
-		       "invalid instance name '%s': %zu characters, at most %d are allowed",
-		       q, len, COHORT_NAME_MAX - 1);
+		       "invalid %s name '%s': %zu characters, at most %d are allowed",
+		       what, q, len, COHORT_NAME_MAX - 1);
 		return -EINVAL;
 	}
 	for (i = 0; i < len; i++) {
@@ -550,17 +553,30 @@ int cohort_check_name(const char *name, char *err, size_t errlen)
 		cq[1] = '\0';
 		cohort_quote(cq, cqq, sizeof(cqq));
 		seterr(err, errlen,
-		       "invalid instance name '%s': '%s' is not allowed (use letters, digits, '_', '.' and '-')",
-		       q, cqq);
+		       "invalid %s name '%s': '%s' is not allowed (use letters, digits, '_', '.' and '-')",
+		       what, q, cqq);
 		return -EINVAL;
 	}
 	if (name[0] == '.' || name[0] == '-') {
 		seterr(err, errlen,
-		       "invalid instance name '%s': it must not start with '.' or '-'",
-		       q);
+		       "invalid %s name '%s': it must not start with '.' or '-'",
+		       what, q);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/**
+ * cohort_check_name() - check an instance name: cohort_check_name_of()
+ * @name: the name
+ * @err: where to write why @name is refused, or NULL
+ * @errlen: bytes at @err
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cohort_check_name(const char *name, char *err, size_t errlen)
+{
+	return cohort_check_name_of(name, "instance", err, errlen);
 }
 
 /**

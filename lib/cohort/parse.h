@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parsing and checking what a person types to the Cohort tools: CPU lists,
- * sizes, addresses, instance names, timeouts and bounded counts.  Shared by cohort(8),
- * cohortd and the tests.
+ * sizes, addresses, instance and region names, timeouts and bounded counts.
+ * Shared by cohort(8), cohortd and the tests.
  *
  * Every function returns 0 or a negative errno and, on failure, writes a
  * sentence for a person (without a "cohort:" prefix or a final newline)
@@ -47,6 +47,8 @@ int cohort_parse_size(const char *s, __u64 *out, char *err, size_t errlen);
 int cohort_check_mem_size(__u64 size, char *err, size_t errlen);
 int cohort_parse_addr(const char *s, __u64 *out, char *err, size_t errlen);
 int cohort_check_name(const char *name, char *err, size_t errlen);
+int cohort_check_name_of(const char *name, const char *what, char *err,
+			 size_t errlen);
 int cohort_parse_timeout(const char *s, __u32 *ms, char *err, size_t errlen);
 int cohort_check_cmdline(const char *cmdline, char *err, size_t errlen);
 int cohort_parse_uint(const char *s, const char *what, const char *unit,

@@ -3,9 +3,10 @@
 # /usr/share/bash-completion/completions/cohort.
 # shellcheck disable=SC2207 # word splitting of compgen output is intended
 
-_cohort_instances()
+# _cohort_names instances|regions: the names under /sys/kernel/cohort/$1.
+_cohort_names()
 {
-	local d=${COHORT_SYSFS:-/sys/kernel/cohort}/instances n
+	local d=${COHORT_SYSFS:-/sys/kernel/cohort}/$1 n
 	[ -d "$d" ] || return
 	for n in "$d"/*; do
 		[ -d "$n" ] && printf '%s\n' "${n##*/}"
@@ -107,14 +108,19 @@ _cohort()
 			if [[ $cur == -* ]]; then
 				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
 			else
-				COMPREPLY=($(compgen -W "list create delete" -- "$cur"))
+				COMPREPLY=($(compgen -W "list create delete grant revoke" -- "$cur"))
 			fi ;;
 		list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
 		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --help" -- "$cur")) ;;
-		delete)
-			local d=${COHORT_SYSFS:-/sys/kernel/cohort}/regions
-			[ $nargs = 1 ] && [ -d "$d" ] &&
-				COMPREPLY=($(compgen -W "$(ls "$d")" -- "$cur")) ;;
+		delete|grant|revoke)
+			# nargs counts the subcommand: 1 is NAME, 2 is INSTANCE.
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W "--help" -- "$cur"))
+			elif [ $nargs = 1 ]; then
+				COMPREPLY=($(compgen -W "$(_cohort_names regions)" -- "$cur"))
+			elif [ $nargs = 2 ] && [ "$sub" != delete ]; then
+				COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+			fi ;;
 		esac
 		return ;;
 	help)
@@ -130,7 +136,7 @@ _cohort()
 	case $cmd in
 	load|start|stop|delete|show|log)
 		[ $nargs = 0 ] &&
-			COMPREPLY=($(compgen -W "$(_cohort_instances)" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;
 	esac
 } &&

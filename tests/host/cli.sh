@@ -883,6 +883,142 @@ refuse 1 "cohort: start web: $(head -c 159 /dev/zero | tr '\0' m)" start web
 rm -f "$LOG"
 unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
 
+# ---------------------------------------------------------------- regions
+# Two regions: scratch granted to nobody, data to web and mapped by 0-1.
+# The fake kernel answers COHORT_IOC_REGION_GRANT from this tree, as the
+# kernel does: the grants file gains or loses the instance.
+put "$S/regions/scratch/base" 0x138000000
+put "$S/regions/scratch/size" 33554432
+put "$S/regions/scratch/users" ""
+put "$S/regions/scratch/grants" ""
+put "$S/regions/data/base" 0x13c000000
+put "$S/regions/data/size" 67108864
+put "$S/regions/data/users" 0-1
+put "$S/regions/data/grants" web
+try_grant="Try 'cohort region grant --help' for more information."
+try_revoke="Try 'cohort region revoke --help' for more information."
+valid_chars="(use letters, digits, '_', '.' and '-')"
+
+# grants_are REGION CONTENT: the fake kernel's grants file.
+grants_are() {
+	checks=$((checks + 1))
+	[ "$(cat "$S/regions/$1/grants")" = "$2" ] ||
+		fail "regions/$1/grants is '$(cat "$S/regions/$1/grants")', want '$2'"
+}
+
+expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
+scratch              0x138000000         32M  -      -
+data                 0x13c000000         64M  0-1    web" "" region list
+json_check region -j -- '
+assert d == [{"name": "scratch", "base": 0x138000000, "size": 33554432,
+              "users": [], "grants": []},
+             {"name": "data", "base": 0x13c000000, "size": 67108864,
+              "users": [0, 1], "grants": ["web"]}], d'
+no_ioctl "region list"
+
+# grant and revoke: what reaches the kernel, and what list shows after.
+expect 0 "" "" region grant scratch db
+ioctl_log "GRANT region=scratch instance=db flags=0 reserved=0"
+expect 0 "" "" region grant scratch web
+ioctl_log "GRANT region=scratch instance=web flags=0 reserved=0"
+grants_are scratch db,web
+expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
+scratch              0x138000000         32M  -      db,web
+data                 0x13c000000         64M  0-1    web" "" region
+json_check -j region list -- '
+assert [r["grants"] for r in d] == [["db", "web"], ["web"]], d'
+expect 0 "" "" region revoke scratch db
+ioctl_log "GRANT region=scratch instance=db flags=1 reserved=0"
+grants_are scratch web
+json_check region list -p -- '
+assert [r["grants"] for r in d] == [["web"], ["web"]], d'
+expect 0 "" "" region revoke scratch web
+ioctl_log "GRANT region=scratch instance=web flags=1 reserved=0"
+grants_are scratch ""
+expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
+scratch              0x138000000         32M  -      -
+data                 0x13c000000         64M  0-1    web" "" region list
+
+# The kernel's refusals: its msg, exit 1, or 3 for ENOENT; nothing changed.
+refuse 1 "cohort: region grant data web: region 'data' is already granted to instance 'web'" \
+	region grant data web
+ioctl_log "GRANT region=data instance=web flags=0 reserved=0"
+refuse 3 "cohort: region revoke data db: region 'data' is not granted to instance 'db'" \
+	region revoke data db
+ioctl_log "GRANT region=data instance=db flags=1 reserved=0"
+refuse 3 "cohort: region grant nope web: no region named 'nope'" \
+	region grant nope web
+rm -f "$LOG"
+refuse 3 "cohort: region grant data nosuch: no instance named 'nosuch'" \
+	region grant data nosuch
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="instance 'web' maps region 'data'; unmount it there or stop the instance first"
+refuse 1 "cohort: region revoke data web: $COHORT_FAKE_MSG" region revoke data web
+ioctl_log "GRANT region=data instance=web flags=1 reserved=0"
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG="instance 'db' has 32 regions granted already (the most)"
+refuse 1 "cohort: region grant data db: $COHORT_FAKE_MSG" region grant data db
+rm -f "$LOG"
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG=""
+refuse 1 "cohort: region grant data db: No space left on device" \
+	region grant data db
+rm -f "$LOG"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+grants_are data web
+
+# Usage errors and bad names: exit 2, nothing asked of the kernel.
+refuse 2 "cohort: region grant: missing the region NAME
+$try_grant" region grant
+refuse 2 "cohort: region grant: missing the instance NAME
+$try_grant" region grant data
+refuse 2 "cohort: region revoke: missing the instance NAME
+$try_revoke" region revoke a/b
+refuse 2 "cohort: region grant: unexpected argument 'extra'
+$try_grant" region grant data web extra
+refuse 2 "cohort: region revoke: unexpected argument 'db'
+$try_revoke" region revoke data web db
+refuse 2 "cohort: region grant: unknown option '--force'
+$try_grant" region grant data web --force
+refuse 2 "cohort: region grant: invalid region name 'a/b': '/' is not allowed $valid_chars" \
+	region grant a/b web
+refuse 2 "cohort: region grant: invalid instance name '.x': it must not start with '.' or '-'" \
+	region grant data .x
+refuse 2 "cohort: region revoke: the region name is empty" region revoke "" web
+refuse 2 "cohort: region revoke: the instance name is empty" region revoke data ""
+refuse 2 "cohort: region revoke: invalid instance name 'abcdefghijklmnopqrstuvwxyz0123456': 33 characters, at most 31 are allowed" \
+	region revoke data abcdefghijklmnopqrstuvwxyz0123456
+refuse 2 "cohort: region delete: invalid region name 'a b': ' ' is not allowed $valid_chars" \
+	region delete "a b"
+refuse 2 "cohort: region create: invalid region name '-x': it must not start with '.' or '-'" \
+	region create --size 64M -- -x
+refuse 2 "cohort: region: unknown subcommand 'give' (list, create, delete, grant, revoke)
+Try 'cohort region --help' for more information." region give data web
+# Validation comes first, even without the device.
+COHORT_DEV=$T/none refuse 2 "cohort: region grant: invalid region name 'a/b': '/' is not allowed $valid_chars" \
+	region grant a/b web
+checks=$((checks + 1))
+"$bin" region grant --help >"$T/out" 2>&1 || fail "region grant --help: exit status $?"
+grep -q '^  revoke NAME INSTANCE$' "$T/out" || fail "region grant --help: no revoke"
+no_ioctl "region usage errors"
+grants_are data web
+grants_are scratch ""
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" \
+	region grant data web
+COHORT_DEV=/dev/null refuse 4 "cohort: Cohort is not available: /dev/null is not the Cohort control device" \
+	region revoke data web
+no_ioctl "region grant without the device"
+
+# A kernel without grants files: shown as -, null in JSON, not an error.
+cp -a "$S" "$T/nogrants"
+rm "$T/nogrants/regions/scratch/grants" "$T/nogrants/regions/data/grants"
+COHORT_SYSFS=$T/nogrants expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
+scratch              0x138000000         32M  -      -
+data                 0x13c000000         64M  0-1    -" "" region
+COHORT_SYSFS=$T/nogrants json_check region -j -- '
+assert [r["grants"] for r in d] == [None, None], d'
+# A grants file that cannot be read is an error.
+mkdir "$T/nogrants/regions/data/grants"
+COHORT_SYSFS=$T/nogrants refuse 1 "cohort: cannot read $T/nogrants/regions/data/grants: Is a directory" region
+
 # ---------------------------------------------------------------- help
 expect 0 "Usage: cohort start NAME
 

@@ -2,10 +2,14 @@
 /*
  * LD_PRELOAD shim for tests/host/cli.sh: stands in for the kernel behind
  * /dev/cohort.  Every Cohort ioctl is written as one line to the file
- * named by COHORT_FAKE_LOG; it then succeeds, or fails with errno
- * COHORT_FAKE_ERRNO and msg COHORT_FAKE_MSG when those are set.  Other
- * ioctls, and Cohort ioctls on anything but a regular file (/dev/null),
- * go to the C library.
+ * named by COHORT_FAKE_LOG; it then fails with errno COHORT_FAKE_ERRNO and
+ * msg COHORT_FAKE_MSG when those are set, and otherwise succeeds, except
+ * COHORT_IOC_REGION_GRANT: that one is answered as the kernel would from
+ * the fake sysfs tree at COHORT_SYSFS (the region and the instance must
+ * have directories there; regions/NAME/grants gains or loses the instance
+ * name, and a grant that exists, or a revoke of one that does not, is
+ * refused).  Other ioctls, and Cohort ioctls on anything but a regular
+ * file (/dev/null), go to the C library.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -47,6 +51,76 @@ static int reserved_set(const __u64 *r)
 	return r[0] || r[1] || r[2] || r[3];
 }
 
+/* Writes a kernel-like msg; returns @err. */
+static int refuse(char *msg, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, COHORT_MSG_MAX, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* COHORT_IOC_REGION_GRANT against the fake sysfs: 0 or an errno. */
+static int grant(struct cohort_ioc_grant *g)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	char path[4096], list[4096] = "", out[4096] = "", *tok, *save;
+	int revoke = g->flags & COHORT_GRANT_REVOKE, found = 0;
+	struct stat st;
+	size_t len = 0;
+	FILE *f;
+
+	if (!sys)
+		sys = "";
+	if ((g->flags & ~COHORT_GRANT_REVOKE) || g->reserved0 ||
+	    reserved_set(g->reserved))
+		return refuse(g->msg, EINVAL,
+			      "unknown flags or non-zero reserved fields");
+	snprintf(path, sizeof(path), "%s/regions/%s", sys, g->region);
+	if (stat(path, &st))
+		return refuse(g->msg, ENOENT, "no region named '%s'",
+			      g->region);
+	snprintf(path, sizeof(path), "%s/instances/%s", sys, g->instance);
+	if (stat(path, &st))
+		return refuse(g->msg, ENOENT, "no instance named '%s'",
+			      g->instance);
+	snprintf(path, sizeof(path), "%s/regions/%s/grants", sys, g->region);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(list, sizeof(list), f))
+			list[0] = '\0';
+		fclose(f);
+	}
+	list[strcspn(list, "\n")] = '\0';
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, g->instance))
+			found = 1;
+		else
+			len += snprintf(out + len, sizeof(out) - len, "%s%s",
+					len ? "," : "", tok);
+	}
+	if (revoke && !found)
+		return refuse(g->msg, ENOENT,
+			      "region '%s' is not granted to instance '%s'",
+			      g->region, g->instance);
+	if (!revoke && found)
+		return refuse(g->msg, EEXIST,
+			      "region '%s' is already granted to instance '%s'",
+			      g->region, g->instance);
+	if (!revoke)
+		snprintf(out + len, sizeof(out) - len, "%s%s", len ? "," : "",
+			 g->instance);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	fprintf(f, "%s\n", out);
+	fclose(f);
+	return 0;
+}
+
 int ioctl(int fd, unsigned long req, ...)
 {
 	static int (*real)(int, unsigned long, ...);
@@ -57,6 +131,7 @@ int ioctl(int fd, unsigned long req, ...)
 	va_list ap;
 	void *arg;
 	FILE *f;
+	int err;
 
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
@@ -94,6 +169,13 @@ int ioctl(int fd, unsigned long req, ...)
 		fprintf(f, " flags=%u reserved=%d\n", l->flags,
 			reserved_set(l->reserved));
 		msg = l->msg;
+	} else if (req == COHORT_IOC_REGION_GRANT) {
+		struct cohort_ioc_grant *g = arg;
+
+		fprintf(f, "GRANT region=%s instance=%s flags=%u reserved=%d\n",
+			g->region, g->instance, g->flags,
+			g->reserved0 || reserved_set(g->reserved));
+		msg = g->msg;
 	} else {
 		struct cohort_ioc_instance *i = arg;
 		const char *what = req == COHORT_IOC_START ? "START" :
@@ -110,6 +192,13 @@ int ioctl(int fd, unsigned long req, ...)
 		snprintf(msg, COHORT_MSG_MAX, "%s", m ? m : "");
 		errno = atoi(e);
 		return -1;
+	}
+	if (req == COHORT_IOC_REGION_GRANT) {
+		err = grant(arg);
+		if (err) {
+			errno = err;
+			return -1;
+		}
 	}
 	return 0;
 }

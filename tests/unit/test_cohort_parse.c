@@ -404,6 +404,26 @@ static void test_name(void **state)
 		    "invalid instance name 'a\\'b': '\\'' is not allowed (use letters, digits, '_', '.' and '-')");
 }
 
+/* Region names: the same rules, messages that say "region". */
+static void test_name_of(void **state)
+{
+	char err[COHORT_ERR_MAX] = "";
+
+	assert_int_equal(cohort_check_name_of("data", "region", err,
+					      sizeof(err)), 0);
+	assert_int_equal(cohort_check_name_of("", "region", err,
+					      sizeof(err)), -EINVAL);
+	assert_string_equal(err, "the region name is empty");
+	assert_int_equal(cohort_check_name_of("a/b", "region", err,
+					      sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+		"invalid region name 'a/b': '/' is not allowed (use letters, digits, '_', '.' and '-')");
+	assert_int_equal(cohort_check_name_of("-x", "region", err,
+					      sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+		"invalid region name '-x': it must not start with '.' or '-'");
+}
+
 static void test_timeout(void **state)
 {
 	char err[COHORT_ERR_MAX];
@@ -571,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_name_of),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_uint),
