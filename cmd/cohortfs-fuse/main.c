@@ -278,16 +278,34 @@ static void op_readlink(fuse_req_t req, fuse_ino_t n)
 		fuse_reply_readlink(req, buf);
 }
 
+/*
+ * Group of a new inode in @dir: the caller's, or the directory's if it
+ * has S_ISGID, which a new subdirectory inherits too.  Local filesystems
+ * get this from inode_init_owner(); the kernel leaves it to FUSE daemons
+ * (it only strips S_ISGID from new files of callers outside the group).
+ */
+static u32 new_gid(fuse_req_t req, u32 dir, mode_t *mode)
+{
+	struct cfs_attr a;
+
+	if (cfs_getattr(&U.fs, dir, &a) || !(a.mode & S_ISGID))
+		return fuse_req_ctx(req)->gid;
+	if (S_ISDIR(*mode))
+		*mode |= S_ISGID;
+	return a.gid;
+}
+
 static void make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		 mode_t mode, dev_t rdev, const char *target)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	u32 dir, dgen, ino, gen;
+	u32 dir, dgen, ino, gen, gid;
 	int ret;
 
 	ino_of(parent, &dir, &dgen);
+	gid = new_gid(req, dir, &mode);
 	ret = cfs_create(&U.fs, dir, name, strlen(name), mode, ctx->uid,
-			 ctx->gid, encode_dev(rdev), target, &ino, &gen);
+			 gid, encode_dev(rdev), target, &ino, &gen);
 	if (ret) {
 		fuse_reply_err(req, err(ret));
 		return;
@@ -399,14 +417,16 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fuse_entry_param e;
-	u32 dir, dgen, ino, gen;
+	u32 dir, dgen, ino, gen, gid;
 	bool existed = false;
 	struct cfs_attr a;
 	int ret;
 
 	ino_of(parent, &dir, &dgen);
-	ret = cfs_create(&U.fs, dir, name, strlen(name), S_IFREG | (mode & 07777),
-			 ctx->uid, ctx->gid, 0, NULL, &ino, &gen);
+	mode = S_IFREG | (mode & 07777);
+	gid = new_gid(req, dir, &mode);
+	ret = cfs_create(&U.fs, dir, name, strlen(name), mode, ctx->uid, gid,
+			 0, NULL, &ino, &gen);
 	if (ret == -EEXIST && !(fi->flags & O_EXCL)) {
 		ret = cfs_lookup(&U.fs, dir, name, strlen(name), &ino, &gen);
 		existed = true;

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cohortfs-fuse: the POSIX checks on a mount, O_TRUNC, symlink targets up
-# to PATH_MAX - 1, two mounts of one image seeing each other's changes, an
-# image populated by mkfs -d matching its source, a crashed mount's
-# orphans reclaimed by the next one, relative paths, bad input.
+# to PATH_MAX - 1, setgid directories, two mounts of one image seeing each
+# other's changes, an image populated by mkfs -d matching its source, a
+# crashed mount's orphans reclaimed by the next one, relative paths, bad
+# input.
 # Skips (77) where FUSE cannot mount.
 set -uo pipefail
 BIN=${BIN:-build/host/bin}
@@ -69,6 +70,17 @@ done
 ln -s "${t}x" "$T/a/long4096" 2>"$T/err" && fail "4096-byte target accepted"
 grep -q "File name too long" "$T/err" || fail "4096-byte target: $(cat "$T/err")"
 rm "$T/a/long4033" || fail "unlink a long symlink"
+
+# a set-group-ID directory passes its group on, and the bit to subdirectories
+if [ "$(id -u)" = 0 ]; then
+	mkdir "$T/a/sg" && chown :1234 "$T/a/sg" && chmod 2775 "$T/a/sg" ||
+		fail "setgid directory"
+	mkdir "$T/a/sg/sub" && touch "$T/a/sg/f" || fail "create in a setgid directory"
+	[ "$(stat -c '%g %A' "$T/a/sg/sub")" = "1234 drwxr-sr-x" ] ||
+		fail "subdirectory of a setgid directory: $(stat -c '%g %A' "$T/a/sg/sub")"
+	[ "$(stat -c '%g' "$T/a/sg/f")" = 1234 ] ||
+		fail "file in a setgid directory has group $(stat -c %g "$T/a/sg/f")"
+fi
 
 # two mounts, one image
 echo one >"$T/a/x" || fail write
