@@ -18,10 +18,10 @@ CFS_BENCH_OBJS := $(patsubst lib/cohortfs/%.c,$(B)/bench/obj/cohortfs/%.o,$(CFS_
 CFS_FUZZ_OBJS := $(patsubst lib/cohortfs/%.c,$(B)/fuzz/obj/cohortfs/%.o,$(CFS_FMT_SRCS))
 
 CFS_TOOLS := mkfs.cohortfs fsck.cohortfs cohortfs-fuse cohortfs-stress \
-	cohortfs-posix-check
+	cohortfs-posix-check cohortfs-fsdiff
 TOOLS += $(addprefix $(B)/host/bin/,$(CFS_TOOLS))
 STATIC_BINS += $(addprefix $(B)/static/bin/,mkfs.cohortfs fsck.cohortfs \
-	cohortfs-posix-check cohortfs-mmap)
+	cohortfs-posix-check cohortfs-mmap cohortfs-fsdiff)
 HOST_TESTS += $(B)/host/tests/test_cohortfs
 BENCH_NATIVE += $(B)/bench/cohortfs-bench
 FUZZ_TARGETS += $(B)/fuzz/fuzz_cohortfs
@@ -67,6 +67,10 @@ $(B)/host/bin/cohortfs-posix-check: tests/posix/posix_check.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LDFLAGS)
 
+$(B)/host/bin/cohortfs-fsdiff: tests/posix/fsdiff.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LDFLAGS)
+
 $(B)/host/tests/test_cohortfs: tests/unit/test_cohortfs.c $(CFS_HOST_OBJS) $(CFS_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(CFS_INC) -o $@ $< $(CFS_HOST_OBJS) $(HOST_LDFLAGS) -lcmocka -lpthread
@@ -85,6 +89,10 @@ $(B)/static/bin/cohortfs-posix-check: tests/posix/posix_check.c
 	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
 
 $(B)/static/bin/cohortfs-mmap: tests/posix/mmap_share.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
+
+$(B)/static/bin/cohortfs-fsdiff: tests/posix/fsdiff.c
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
 
