@@ -8,14 +8,9 @@
 # input.
 # Skips (77) where FUSE cannot mount.
 set -uo pipefail
-BIN=${BIN:-build/host/bin}
-for p in mkfs.cohortfs fsck.cohortfs cohortfs-fuse cohortfs-posix-check; do
-	[ -x "$BIN/$p" ] || { echo "missing $BIN/$p (make tools)"; exit 1; }
-done
-if [ ! -c /dev/fuse ] || ! command -v fusermount3 >/dev/null; then
-	echo "SKIP: no /dev/fuse or fusermount3"
-	exit 77
-fi
+. "$(dirname "$0")/lib/fuse.sh"
+need_tools mkfs.cohortfs fsck.cohortfs cohortfs-fuse cohortfs-posix-check
+need_fuse
 T=$(mktemp -d)
 mounts=()
 cleanup() {
@@ -25,19 +20,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-# unmount and wait until the daemon has let go of the image
-umnt() {
-	local i
-	fusermount3 -u "$1" || return 1
-	for i in $(seq 1 100); do
-		pgrep -f "cohortfs-fuse [^ ]* $1\$" >/dev/null || return 0
-		sleep 0.05
-	done
-	return 1
-}
 FUSE="$BIN/cohortfs-fuse"
-export ASAN_OPTIONS=detect_leaks=0
 
 "$BIN/mkfs.cohortfs" -q -s 256M "$T/img" || fail mkfs
 mkdir "$T/a" "$T/b" "$T/c"
@@ -145,12 +128,8 @@ fuse_abs=$(realpath "$FUSE")
 mounts+=("$T/c")
 grep -q " $T/c fuse" /proc/mounts || fail "relative paths: nothing mounted"
 [ "$(cat "$T/c/d/f")" = small ] || fail "relative paths: contents"
-fusermount3 -u "$T/c" || fail "unmount relative"
+umnt "$T/c" c || fail "unmount relative"
 mounts=()
-for i in $(seq 1 100); do
-	pgrep -f "cohortfs-fuse img2 c\$" >/dev/null || break
-	sleep 0.05
-done
 
 # an image it cannot write: a message and exit status 1, not a silent 0
 mkdir "$T/ro"
