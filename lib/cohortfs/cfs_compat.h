@@ -7,6 +7,7 @@
 #define _COHORTFS_COMPAT_H
 
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,7 @@ typedef int64_t s64;
 #define cfs_zalloc(n)	calloc(1, (n))
 #define cfs_free(p)	free(p)
 #define cfs_relax()	__builtin_ia32_pause()
+#define cfs_yield()	sched_yield()
 #define cfs_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define cfs_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 

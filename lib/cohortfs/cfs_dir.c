@@ -207,7 +207,7 @@ int cfs_lookup(struct cfs_fs *fs, u32 dir, const char *name, u32 len,
 	ret = cfs_dir_gen(fs, dir, &dgen);
 	if (ret)
 		return ret;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		ret = cfs_find(fs, dir, dgen, name, len,
 			       cfs_hash_name(name, len), &f);
 		if (ret)
@@ -287,7 +287,7 @@ static int cfs_dir_add(struct cfs_fs *fs, u32 dir, u32 gen, const char *name,
 
 	if (fs->client < 0)
 		return -EROFS;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_dirent *de, *fde = NULL;
 		struct cfs_dir_cur cur;
 		u64 fc = 0, cl, pend;
@@ -556,7 +556,7 @@ static int cfs_remove(struct cfs_fs *fs, u32 dir, const char *name,
 	ret = cfs_dir_gen(fs, dir, &dgen);
 	if (ret)
 		return ret;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		bool is_dir;
 		u64 c;
 
@@ -691,7 +691,7 @@ int cfs_rename(struct cfs_fs *fs, u32 odir, const char *oname, u32 olen,
 	if (ret)
 		return ret;
 	for (tries = 0; ; tries++) {
-		if (tries >= CFS_RETRIES)
+		if (!cfs_may_retry(tries))
 			return -EAGAIN;
 		ret = cfs_find(fs, odir, ogen, oname, olen,
 			       cfs_hash_name(oname, olen), &sf);
@@ -731,7 +731,7 @@ int cfs_rename(struct cfs_fs *fs, u32 odir, const char *oname, u32 olen,
 
 	/* publish the target name */
 	for (tries = 0; ; tries++) {
-		if (tries >= CFS_RETRIES) {
+		if (!cfs_may_retry(tries)) {
 			ret = -EAGAIN;
 			goto undo;
 		}
@@ -868,7 +868,7 @@ again:
 		cfs_rmb();
 		if (cfs_ld64(&de->ctl) != c) {
 			/* changed under us: look again */
-			if (++tries < CFS_RETRIES)
+			if (cfs_may_retry(++tries))
 				goto again;
 			return -EAGAIN;
 		}

@@ -134,7 +134,7 @@ static int cfs_body_load(struct cfs_fs *fs, u32 ino, u32 gen, u64 *word,
 	if (!cfs_ino_ok(fs, ino))
 		return -ESTALE;
 	in = cfs_inode(fs, ino);
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		u64 st = cfs_ld64(&in->state);
 		u64 w = cfs_ld64(&in->body);
 		struct cohortfs_body *b;
@@ -238,7 +238,7 @@ static int cfs_body_cow(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 	u32 tries;
 	int ret;
 
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		u64 w;
 
 		ret = cfs_body_load(fs, ino, gen, &w, &old);
@@ -414,7 +414,7 @@ int cfs_getattr(struct cfs_fs *fs, u32 ino, struct cfs_attr *a)
 	if (!cfs_ino_ok(fs, ino))
 		return -ESTALE;
 	in = cfs_inode(fs, ino);
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_body *b;
 		u64 w;
 
@@ -495,7 +495,7 @@ static int cfs_body_update(struct cfs_fs *fs, u32 ino, u32 gen,
 
 	if (!t)
 		return -ENOMEM;
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_body *nb;
 		u32 nblk;
 		u64 w;
@@ -602,7 +602,7 @@ s64 cfs_read(struct cfs_fs *fs, u32 ino, u64 off, void *buf, u64 len)
 	u32 tries;
 	int ret;
 
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_body *b;
 		u64 w, size, n, done;
 		u32 depth;
@@ -753,7 +753,7 @@ static s64 cfs_write_chunk(struct cfs_fs *fs, struct cfs_txn *t, u32 ino,
 	u32 tries;
 	int ret;
 
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_body *nb;
 		u64 w, size, off = *offp, end, fb, first, last;
 		u32 nblk;
@@ -962,7 +962,7 @@ int cfs_data_block(struct cfs_fs *fs, u32 ino, u64 fblk, u32 *blk,
 	u32 tries;
 	int ret;
 
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_body *b;
 		u32 depth, p = 0;
 		u64 w;
@@ -1641,7 +1641,7 @@ int cfs_dir_block(struct cfs_fs *fs, u32 dir, u32 gen, u64 idx,
 	u32 tries;
 	int ret;
 
-	for (tries = 0; tries < CFS_RETRIES; tries++) {
+	for (tries = 0; cfs_may_retry(tries); tries++) {
 		struct cohortfs_dirblock *d;
 		struct cohortfs_body *b;
 		u64 w, n;

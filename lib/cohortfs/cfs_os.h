@@ -20,12 +20,15 @@
 #include <linux/mm.h>
 #include <linux/crc32c.h>
 #include <linux/processor.h>
+#include <linux/sched.h>
 #include <asm/barrier.h>
 
 #define cfs_zalloc(n)		kvzalloc((n), GFP_KERNEL)
 #define cfs_free(p)		kvfree(p)
 #define cfs_crc32c(c, p, n)	crc32c((c), (p), (n))
 #define cfs_relax()		cpu_relax()
+/* let others run: retry loops call it now and then (cfs_may_retry()) */
+#define cfs_yield()		cond_resched()
 /* full barrier: orders a store before a later load (Dekker checks) */
 #define cfs_mb()		smp_mb()
 /* orders the reads of a snapshot before the re-read that validates it */

@@ -499,7 +499,7 @@ int cfs_lease_acquire(struct cfs_fs *fs)
 
 	if (fs->client < 0)
 		return -EROFS;
-	for (spins = 0; spins < CFS_RETRIES; spins++) {
+	for (spins = 0; cfs_may_retry(spins); spins++) {
 		u64 cur = cfs_ld64(&fs->sb->move_lease);
 
 		if (cur && !cfs_tag_stale(fs, (u32)cur)) {

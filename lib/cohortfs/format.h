@@ -289,6 +289,19 @@ static inline s64 cfs_now(struct cfs_fs *fs)
 /* Retry bounds: a livelock under constant writing ends in -EAGAIN. */
 #define CFS_RETRIES		1000000
 
+/*
+ * Every retry loop asks this before another round: false once it has run
+ * CFS_RETRIES rounds.  Every 64 rounds it yields the CPU (cond_resched()
+ * in the kernel), so that a loop waiting out other writers (another
+ * kernel, perhaps a stuck one) never holds this CPU for long.
+ */
+static inline bool cfs_may_retry(u32 tries)
+{
+	if (tries && !(tries % 64))
+		cfs_yield();
+	return tries < CFS_RETRIES;
+}
+
 static inline u32 cfs_mode_to_dt(u32 mode)
 {
 	return (mode & CFS_S_IFMT) >> 12;
