@@ -254,7 +254,7 @@ static int cohortfs_mkdir(struct mnt_idmap *idmap, struct inode *dir,
 static int cohortfs_symlink(struct mnt_idmap *idmap, struct inode *dir,
 			    struct dentry *dentry, const char *target)
 {
-	if (strlen(target) > COHORTFS_INLINE_MAX)
+	if (strlen(target) > COHORTFS_SYMLINK_MAX)
 		return -ENAMETOOLONG;
 	return cohortfs_make(dir, dentry, S_IFLNK | 0777, 0, target);
 }
@@ -409,11 +409,11 @@ static const char *cohortfs_get_link(struct dentry *dentry,
 
 	if (!dentry)
 		return ERR_PTR(-ECHILD);
-	buf = kmalloc(COHORTFS_INLINE_MAX + 1, GFP_KERNEL);
+	buf = kmalloc(COHORTFS_SYMLINK_MAX + 1, GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	ret = cfs_readlink(COHORTFS_FS(inode), inode->i_ino, buf,
-			   COHORTFS_INLINE_MAX + 1);
+			   COHORTFS_SYMLINK_MAX + 1);
 	if (ret < 0) {
 		kfree(buf);
 		return ERR_PTR(cohortfs_errno(ret));
