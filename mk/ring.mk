@@ -7,7 +7,7 @@
 RING_DIR := lib/ring
 RING_CORE := $(RING_DIR)/cohort_ring.c
 RING_HOST := $(RING_DIR)/ring_host.c
-RING_HDRS := include/uapi/linux/cohort_ring.h $(RING_DIR)/cohort_ring.h \
+RING_HDRS := $(RING_DIR)/ring_layout.h $(RING_DIR)/cohort_ring.h \
 	$(RING_DIR)/ring_os.h $(RING_DIR)/ring_host.h
 
 RING_TESTS := $(B)/host/tests/test_ring $(B)/host/tests/test_ring_fuzz

@@ -11,7 +11,7 @@
 #define _COHORT_RING_H
 
 #include "ring_os.h"
-#include <uapi/linux/cohort_ring.h>
+#include "ring_layout.h"
 
 /**
  * struct cohort_ring_stats - counters, per ring or per peer

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Cohort message ring: the layout in shared memory.
  *
@@ -8,10 +8,12 @@
  * the protocol, the state machine of a slot and the validation rules.
  *
  * Everything is little-endian x86_64 memory shared by kernels of the same
- * build of this header; no pointers, offsets only.
+ * build of this header; no pointers, offsets only.  Not an interface for
+ * programs: kernel/shared.map copies it next to the kernel's ring code,
+ * and only the ring code and its tests include it.
  */
-#ifndef _UAPI_LINUX_COHORT_RING_H
-#define _UAPI_LINUX_COHORT_RING_H
+#ifndef _COHORT_RING_LAYOUT_H
+#define _COHORT_RING_LAYOUT_H
 
 #include <linux/types.h>
 
@@ -125,4 +127,4 @@ _Static_assert(sizeof(struct cohort_ring_slot) == COHORT_RING_SLOT_SIZE,
 _Static_assert(__builtin_offsetof(struct cohort_ring_slot, data) ==
 	       COHORT_RING_SLOT_HDR, "cohort_ring_slot header size");
 
-#endif /* _UAPI_LINUX_COHORT_RING_H */
+#endif /* _COHORT_RING_LAYOUT_H */
