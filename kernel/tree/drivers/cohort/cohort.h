@@ -28,6 +28,25 @@ struct cohort_pool_use {
 	const char *name;
 };
 
+/**
+ * struct cohort_inst_info - what other files may know of an instance
+ * @id: its id
+ * @name: its name (valid while cohort_mutex is held)
+ * @mem_base: base of its memory (mailbox, grant page)
+ * @cpus_out: its CPUs are out of the primary, so it may be running
+ */
+struct cohort_inst_info {
+	u32 id;
+	const char *name;
+	phys_addr_t mem_base;
+	bool cpus_out;
+};
+
+void cohort_lock(void);
+void cohort_unlock(void);
+bool cohort_inst_find(const char *name, struct cohort_inst_info *ii);
+bool cohort_inst_by_id(u32 id, struct cohort_inst_info *ii);
+
 void __init cohort_pool_publish(void);
 int __init cohort_instances_init(void);
 u64 cohort_pool_free(void);
@@ -39,9 +58,10 @@ int __init cohort_msg_init(void);
 /* region.c, called with the instances' mutex held */
 int __init cohort_regions_init(void);
 int cohort_region_create(struct cohort_ioc_region *req);
-int cohort_region_delete(struct cohort_ioc_region *req);
+int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone);
+int cohort_region_grant(struct cohort_ioc_grant *req);
 bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
 u64 cohort_regions_bytes(void);
-void cohort_region_forget_kernel(u32 id);
+void cohort_region_forget_instance(u32 id);
 
 #endif /* _DRIVERS_COHORT_H */

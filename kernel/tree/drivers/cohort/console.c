@@ -6,6 +6,7 @@
  * stream as a tty, so /dev/console works for init.
  */
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/console.h>
 #include <linux/init.h>
 #include <linux/spinlock.h>
@@ -15,7 +16,7 @@
 
 static char *ring;
 static u64 ring_mask;
-static struct cohort_mailbox *mbox;
+static u64 ring_head;		/* bytes ever written; published, not read back */
 static DEFINE_RAW_SPINLOCK(ring_lock);
 static struct tty_driver *tty_drv;
 static struct tty_port tty_port;
@@ -27,11 +28,11 @@ static void ring_put(const u8 *s, size_t n)
 	size_t i;
 
 	raw_spin_lock_irqsave(&ring_lock, flags);
-	head = mbox->console_head;
+	head = ring_head;
 	for (i = 0; i < n; i++)
 		ring[(head + i) & ring_mask] = s[i];
-	/* The bytes before the head that publishes them (primary reads). */
-	smp_store_release(&mbox->console_head, head + n);
+	ring_head = head + n;
+	cohort_mbox_console_publish(ring_head);
 	raw_spin_unlock_irqrestore(&ring_lock, flags);
 }
 
@@ -58,17 +59,16 @@ static struct console cohort_con = {
  * cohort_console_early() - start the instance console
  * @buf: the ring buffer (mapped)
  * @size: its size, a power of two
- * @mb: the mailbox page holding the write position
  *
+ * The write position is published in the mailbox (cohort_mbox_attach()
+ * comes first).
  * Called from the architecture's instance setup, before the command line
  * is parsed, so the whole log from the first printk reaches the primary.
  */
-void __init cohort_console_early(void *buf, u64 size,
-				 struct cohort_mailbox *mb)
+void __init cohort_console_early(void *buf, u64 size)
 {
 	ring = buf;
 	ring_mask = size - 1;
-	mbox = mb;
 	register_console(&cohort_con);
 }
 
@@ -107,7 +107,7 @@ static int __init cohort_tty_init(void)
 	struct tty_driver *drv;
 	int ret;
 
-	if (!mbox)
+	if (!ring)
 		return 0;
 	drv = tty_alloc_driver(1, TTY_DRIVER_REAL_RAW);
 	if (IS_ERR(drv))

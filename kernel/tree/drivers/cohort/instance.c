@@ -13,6 +13,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/ctype.h>
@@ -25,6 +26,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -92,11 +94,6 @@ static struct kset *instances_kset;
 
 #define fail(msg, ...) scnprintf(msg, COHORT_MSG_MAX, __VA_ARGS__)
 
-static struct cohort_mailbox *mailbox(struct cohort_inst *ci)
-{
-	return __va(ci->mem_base + COHORT_OFF_MAILBOX);
-}
-
 static struct cohort_inst *find_inst(const char *name)
 {
 	struct cohort_inst *ci;
@@ -105,6 +102,70 @@ static struct cohort_inst *find_inst(const char *name)
 		if (!strcmp(ci->name, name))
 			return ci;
 	return NULL;
+}
+
+/**
+ * cohort_lock() - take the mutex that serialises every change
+ */
+void cohort_lock(void)
+{
+	mutex_lock(&cohort_mutex);
+}
+
+/**
+ * cohort_unlock() - drop it
+ */
+void cohort_unlock(void)
+{
+	mutex_unlock(&cohort_mutex);
+}
+
+static void inst_info(struct cohort_inst *ci, struct cohort_inst_info *ii)
+{
+	ii->id = ci->id;
+	ii->name = ci->name;
+	ii->mem_base = ci->mem_base;
+	ii->cpus_out = ci->cpus_out;
+}
+
+/**
+ * cohort_inst_find() - an instance by name
+ * @name: its name
+ * @ii: out: what other files may know of it
+ *
+ * Called with cohort_mutex held.
+ *
+ * Return: true if it exists.
+ */
+bool cohort_inst_find(const char *name, struct cohort_inst_info *ii)
+{
+	struct cohort_inst *ci = find_inst(name);
+
+	if (ci)
+		inst_info(ci, ii);
+	return ci;
+}
+
+/**
+ * cohort_inst_by_id() - an instance by id
+ * @id: its id
+ * @ii: out: what other files may know of it
+ *
+ * Called with cohort_mutex held.
+ *
+ * Return: true if it exists.
+ */
+bool cohort_inst_by_id(u32 id, struct cohort_inst_info *ii)
+{
+	struct cohort_inst *ci;
+
+	list_for_each_entry(ci, &instances, node) {
+		if (ci->id == id) {
+			inst_info(ci, ii);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -230,11 +291,11 @@ u64 cohort_pool_free(void)
  */
 static void publish_may_run(struct cohort_inst *ci)
 {
-	u32 status = READ_ONCE(mailbox(ci)->status);
+	u32 status = cohort_mbox_status(ci->mem_base);
 
-	cohort_msg_set_may_run(ci->id, ci->cpus_out &&
-			       status != COHORT_ST_PANIC &&
-			       status != COHORT_ST_OFF);
+	cohort_ctrl_set_may_run(ci->id, ci->cpus_out &&
+				status != COHORT_ST_PANIC &&
+				status != COHORT_ST_OFF);
 }
 
 static void set_state(struct cohort_inst *ci, enum cohort_state st)
@@ -244,9 +305,16 @@ static void set_state(struct cohort_inst *ci, enum cohort_state st)
 			state_names[ci->state], state_names[st]);
 	WRITE_ONCE(ci->state, st);
 	publish_may_run(ci);
-	/* A stopped or failed instance leaves the membership. */
-	if (st == ST_STOPPED || st == ST_FAILED)
+	/*
+	 * A stopped or failed instance leaves the membership; then, once its
+	 * CPUs are back, no doorbell may go to them for it.  In that order:
+	 * a joined entry naming CPUs it no longer has would look forged.
+	 */
+	if (st == ST_STOPPED || st == ST_FAILED) {
 		cohort_msg_peer_gone(ci->id, st == ST_FAILED);
+		if (!ci->cpus_out)
+			cohort_ctrl_grant_cpus(ci->id, NULL, 0);
+	}
 }
 
 /* Bring the instance's CPUs back into the primary. */
@@ -281,7 +349,7 @@ static void watch_fn(struct work_struct *work)
 	mutex_lock(&cohort_mutex);
 	if (ci->deleted)
 		goto out;
-	status = READ_ONCE(mailbox(ci)->status);
+	status = cohort_mbox_status(ci->mem_base);
 	switch (ci->state) {
 	case ST_STARTING:
 	case ST_RUNNING:
@@ -398,10 +466,7 @@ static ssize_t starts_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t console_head_show(struct kobject *k, struct kobj_attribute *a,
 				 char *buf)
 {
-	struct cohort_mailbox *mb = mailbox(to_inst(k));
-
-	/* Pairs with the instance's store-release of the head. */
-	return sysfs_emit(buf, "%llu\n", smp_load_acquire(&mb->console_head));
+	return sysfs_emit(buf, "%llu\n", cohort_console_head(to_inst(k)->mem_base));
 }
 
 static ssize_t console_size_show(struct kobject *k, struct kobj_attribute *a,
@@ -419,31 +484,14 @@ static struct kobj_attribute inst_attrs[] = {
 
 static struct attribute *inst_attr_ptrs[ARRAY_SIZE(inst_attrs) + 1];
 
-/*
- * The console stream: file offsets are stream positions.  The head comes
- * from memory the instance writes, so it is only used modulo the buffer.
- */
+/* The console stream: file offsets are stream positions. */
 static ssize_t console_read(struct file *f, struct kobject *k,
 			    struct bin_attribute *a, char *buf, loff_t pos,
 			    size_t count)
 {
-	struct cohort_inst *ci = to_inst(k);
-	const char *ring = __va(ci->mem_base + COHORT_OFF_CONSOLE);
-	/* The bytes below the head are written before it (store-release). */
-	u64 head = smp_load_acquire(&mailbox(ci)->console_head);
-	u64 oldest = head > COHORT_CONSOLE_SIZE ? head - COHORT_CONSOLE_SIZE : 0;
-	size_t n, off, first;
-
-	if (pos < 0 || (u64)pos >= head)
+	if (pos < 0)
 		return 0;
-	if ((u64)pos < oldest)
-		pos = oldest;
-	n = min_t(u64, count, head - pos);
-	off = pos & (COHORT_CONSOLE_SIZE - 1);
-	first = min_t(size_t, n, COHORT_CONSOLE_SIZE - off);
-	memcpy(buf, ring + off, first);
-	memcpy(buf + first, ring, n - first);
-	return n;
+	return cohort_console_copy(to_inst(k)->mem_base, pos, buf, count);
 }
 
 static struct bin_attribute console_attr = {
@@ -588,6 +636,7 @@ static int do_create(struct cohort_ioc_create *req)
 	ci->state = ST_EMPTY;
 	INIT_DELAYED_WORK(&ci->watch, watch_fn);
 	memset(__va(base), 0, COHORT_RESERVED_HEAD);
+	cohort_grants_format(base);
 
 	ci->kobj.kset = instances_kset;
 	ret = kobject_init_and_add(&ci->kobj, &inst_ktype, NULL, "%s", ci->name);
@@ -673,6 +722,11 @@ static int do_load(struct cohort_ioc_load *req)
 	if (req->cmdline_len > COHORT_CMDLINE_MAX)
 		return fail(msg, "the command line is longer than %d bytes",
 			    COHORT_CMDLINE_MAX - 1), -EINVAL;
+	ret = security_locked_down(LOCKDOWN_KEXEC);
+	if (ret)
+		return fail(msg,
+			    "the kernel is locked down: it loads no other kernel, as for kexec"),
+		       ret;
 
 	if (req->cmdline_len) {
 		cmdline = memdup_user(u64_to_user_ptr(req->cmdline),
@@ -744,7 +798,6 @@ static int do_start(struct cohort_ioc_instance *req)
 {
 	char *msg = req->msg;
 	struct cohort_boot b = { };
-	struct cohort_mailbox *mb;
 	struct cohort_inst *ci;
 	unsigned int cpu;
 	int ret;
@@ -761,6 +814,11 @@ static int do_start(struct cohort_ioc_instance *req)
 	if (ci->state != ST_LOADED && ci->state != ST_STOPPED)
 		return fail(msg, "instance '%s' is %s", ci->name,
 			    state_names[ci->state]), -EBUSY;
+	ret = security_locked_down(LOCKDOWN_KEXEC);
+	if (ret)
+		return fail(msg,
+			    "the kernel is locked down: it starts no other kernel, as for kexec"),
+		       ret;
 
 	ci->cpus_out = true;
 	for_each_cpu(cpu, &ci->cpus) {
@@ -775,11 +833,11 @@ static int do_start(struct cohort_ioc_instance *req)
 
 	/* No trace of an earlier run in the membership. */
 	cohort_msg_peer_gone(ci->id, false);
-	mb = mailbox(ci);
-	memset(mb, 0, sizeof(*mb));
-	WRITE_ONCE(mb->magic, COHORT_MBOX_MAGIC);
+	cohort_mbox_reset(ci->mem_base);
 	/* Whatever an earlier run mapped, it maps nothing now. */
-	cohort_region_forget_kernel(ci->id);
+	cohort_grants_forget_use(ci->mem_base);
+	/* Its doorbells may go to its CPUs from now on. */
+	cohort_ctrl_grant_cpus(ci->id, ci->apic_ids, ci->nr_cpus);
 	publish_may_run(ci);
 
 	b.id = ci->id;
@@ -796,6 +854,8 @@ static int do_start(struct cohort_ioc_instance *req)
 	b.cmdline = ci->cmdline;
 	b.ctrl_base = cohort_ctrl_base;
 	b.ctrl_size = cohort_ctrl_size;
+	b.pool_base = cohort_pool_base;
+	b.pool_size = cohort_pool_size;
 	ci->start_jiffies = jiffies;
 	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
 	if (ret)
@@ -807,15 +867,41 @@ static int do_start(struct cohort_ioc_instance *req)
 undo:
 	reclaim_cpus(ci);
 	publish_may_run(ci);
+	if (!ci->cpus_out)
+		cohort_ctrl_grant_cpus(ci->id, NULL, 0);
 	return ret;
+}
+
+/*
+ * Ask a running instance to power off and wait up to @timeout ms for it.
+ * The mutex is dropped while waiting, so that other requests and the
+ * failure watch of every other instance go on; the instance cannot be
+ * deleted meanwhile (its CPUs are out) and a reference keeps @ci.
+ * Return: true if it powered off in time.
+ */
+static bool stop_and_wait(struct cohort_inst *ci, unsigned int timeout)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(timeout);
+	bool off;
+
+	set_state(ci, ST_STOPPING);
+	cohort_mbox_request(ci->mem_base, COHORT_REQ_STOP);
+	kobject_get(&ci->kobj);
+	mutex_unlock(&cohort_mutex);
+	while (!(off = cohort_mbox_status(ci->mem_base) == COHORT_ST_OFF) &&
+	       !time_after(jiffies, until) &&
+	       READ_ONCE(ci->state) == ST_STOPPING)
+		msleep(20);
+	mutex_lock(&cohort_mutex);
+	kobject_put(&ci->kobj);
+	return off;
 }
 
 static int do_stop(struct cohort_ioc_instance *req)
 {
 	char *msg = req->msg;
 	struct cohort_inst *ci;
-	unsigned int timeout;
-	unsigned long until;
+	unsigned int timeout = 0;
 	bool timed_out = false;
 	int ret;
 
@@ -835,15 +921,12 @@ static int do_stop(struct cohort_ioc_instance *req)
 
 	if (!(req->flags & COHORT_STOP_FORCE) && ci->state == ST_RUNNING) {
 		timeout = req->timeout_ms ?: STOP_TIMEOUT_MS;
-		set_state(ci, ST_STOPPING);
-		WRITE_ONCE(mailbox(ci)->request, COHORT_REQ_STOP);
-		until = jiffies + msecs_to_jiffies(timeout);
-		while (READ_ONCE(mailbox(ci)->status) != COHORT_ST_OFF) {
-			if (time_after(jiffies, until)) {
-				timed_out = true;
-				break;
-			}
-			msleep(20);
+		timed_out = !stop_and_wait(ci, timeout);
+		/* Another request may have finished the job meanwhile. */
+		if (!ci->cpus_out) {
+			if (ci->state != ST_FAILED)
+				set_state(ci, ST_STOPPED);
+			return 0;
 		}
 	}
 	ret = reclaim_cpus(ci);
@@ -882,6 +965,7 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
 	clear_bit(ci->low_slot, slots_used);
 	cpumask_andnot(&cpus_taken, &cpus_taken, &ci->cpus);
 	cohort_msg_peer_gone(ci->id, false);
+	cohort_region_forget_instance(ci->id);
 	pr_info("instance %s: deleted\n", ci->name);
 	*out = ci;
 	return 0;
@@ -891,11 +975,13 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 	struct cohort_inst *gone = NULL;
+	struct kobject *gone_region = NULL;
 	union {
 		struct cohort_ioc_create c;
 		struct cohort_ioc_load l;
 		struct cohort_ioc_instance i;
 		struct cohort_ioc_region r;
+		struct cohort_ioc_grant g;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -911,6 +997,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_DELETE:
 	case COHORT_IOC_REGION_CREATE:
 	case COHORT_IOC_REGION_DELETE:
+	case COHORT_IOC_REGION_GRANT:
 		break;
 	default:
 		return -ENOTTY;
@@ -933,6 +1020,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_REGION_CREATE:
 	case COHORT_IOC_REGION_DELETE:
 		msg = req->r.msg;
+		break;
+	case COHORT_IOC_REGION_GRANT:
+		msg = req->g.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -958,7 +1048,10 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		ret = cohort_region_create(&req->r);
 		break;
 	case COHORT_IOC_REGION_DELETE:
-		ret = cohort_region_delete(&req->r);
+		ret = cohort_region_delete(&req->r, &gone_region);
+		break;
+	case COHORT_IOC_REGION_GRANT:
+		ret = cohort_region_grant(&req->g);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone);
@@ -970,6 +1063,10 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		cancel_delayed_work_sync(&gone->watch);
 		kobject_del(&gone->kobj);
 		kobject_put(&gone->kobj);
+	}
+	if (gone_region) {
+		kobject_del(gone_region);
+		kobject_put(gone_region);
 	}
 	if (copy_to_user(uarg, req, size) && !ret)
 		ret = -EFAULT;

@@ -1,26 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Cohort messaging: shared between msg.c, msgsysfs.c and msgtest.c. */
+/*
+ * Cohort messaging: shared between msg.c, member.c, service.c, msgsysfs.c
+ * and msgtest.c.  Everything here is private memory.
+ */
 #ifndef _DRIVERS_COHORT_MSG_H
 #define _DRIVERS_COHORT_MSG_H
 
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 
 #include "cohort_ring.h"
-
-/* A peer's entry as read once from shared memory. */
-struct cohort_peer_view {
-	u32 id;
-	u32 state;
-	u32 apic_id;
-	u32 flags;
-	u64 epoch;
-	u64 heartbeat;
-	u64 offered;
-	u64 listening;
-	char name[COHORT_NAME_MAX];
-};
 
 /* What this kernel knows about one other kernel.  Private memory. */
 struct cohort_peer {
@@ -43,6 +34,7 @@ struct cohort_peer {
 	u64 ctrl_errors;		/* inconsistent control entries */
 	u64 quarantines;
 	bool quarantined;
+	u64 quarantine_epoch;		/* hb_lock: the incarnation ignored */
 	bool was_member;
 	bool failed;			/* primary: removed by failure */
 	/* heartbeat, under hb_lock */
@@ -54,11 +46,8 @@ struct cohort_peer {
 };
 
 struct cohort_msg_state {
-	void *ctrl;
-	struct cohort_ctrl_hdr *hdr;
-	phys_addr_t ctrl_base;
-	u64 ctrl_size;
 	u32 self;
+	u64 epoch;			/* this kernel's, when joined */
 	char name[COHORT_NAME_MAX];
 	bool is_primary;
 	bool joined;
@@ -66,7 +55,7 @@ struct cohort_msg_state {
 	unsigned int hb_ms;
 	unsigned int hb_misses;
 	spinlock_t rx_lock;		/* rx, polls, deliveries */
-	spinlock_t hb_lock;		/* peers' heartbeat fields */
+	spinlock_t hb_lock;		/* peers' heartbeat, quarantine epochs */
 	spinlock_t self_lock;		/* this kernel's service bitmaps */
 	struct cohort_ring_rx rx;
 	bool quarantine_pending;
@@ -83,19 +72,29 @@ struct cohort_msg_state {
 
 extern struct cohort_msg_state cm;
 
-bool cohort_msg_read_entry(u32 id, struct cohort_peer_view *v);
-void cohort_msg_quarantine(u32 id, const char *why);
-void cohort_msg_unquarantine(u32 id);
+/* msg.c */
 int cohort_msg_poll(unsigned int budget);
 void cohort_msg_kick(void);
 int cohort_msg_set_busy_poll(bool on);
+void cohort_msg_bufs_top_up(unsigned int members);
+
+/* member.c */
+bool cohort_msg_read_entry(u32 id, struct cohort_kernel_view *v);
+void cohort_msg_quarantine(u32 id, u64 epoch, const char *why);
+void cohort_msg_unquarantine(u32 id);
 void cohort_msg_hb_config(unsigned int *ms, unsigned int *misses);
 int cohort_msg_set_hb(unsigned int ms, unsigned int misses);
+void __init cohort_msg_member_init(void);
+void __init cohort_msg_member_start(void);
+
+/* msgsysfs.c */
 int __init cohort_msg_sysfs_init(void);
 
-/* Built-in test services (msgtest.c). */
-void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx);
-void cohort_msgtest_echo(const struct cohort_msg *msg, void *ctx);
-void cohort_msgtest_blackhole(const struct cohort_msg *msg, void *ctx);
+/* msgtest.c: the test interface and the built-in test services */
+#ifdef CONFIG_COHORT_TEST
+void __init cohort_msgtest_register(void);
+#else
+static inline void cohort_msgtest_register(void) { }
+#endif
 
 #endif /* _DRIVERS_COHORT_MSG_H */

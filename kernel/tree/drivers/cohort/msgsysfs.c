@@ -140,7 +140,7 @@ struct peer_kobj {
 
 #define to_id(k) (container_of(k, struct peer_kobj, kobj)->id)
 
-static const char *peer_state(u32 id, struct cohort_peer_view *v)
+static const char *peer_state(u32 id, struct cohort_kernel_view *v)
 {
 	bool member = cohort_msg_read_entry(id, v);
 
@@ -161,7 +161,7 @@ static ssize_t peer_show(struct kobject *k, struct kobj_attribute *a,
 	u32 id = to_id(k);
 	struct cohort_peer *p = &cm.peers[id];
 	struct cohort_ring_stats st = { };
-	struct cohort_peer_view v;
+	struct cohort_kernel_view v;
 	const char *name = a->attr.name;
 	const char *state = peer_state(id, &v);
 	u64 age;

@@ -2,15 +2,19 @@
 /*
  * Cohort messaging: the TEST interface in /sys/kernel/debug/cohort/ and
  * the built-in test services (sink, echo, blackhole).  It lets the VM
- * tests and benchmarks drive the in-kernel API from a shell; it is not an
- * interface for applications (docs/abi.md, "Test interface").
+ * tests and benchmarks drive the in-kernel API from a shell, and stand in
+ * for a buggy or hostile kernel (scribble, poke); it is not an interface
+ * for applications (docs/abi.md, "Test interface").  Built only with
+ * CONFIG_COHORT_TEST, which production kernels leave off.
  *
  * Every write runs one operation and leaves one line in "result".
  */
 #define pr_fmt(fmt) "cohort: " fmt
 
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/debugfs.h>
+#include <linux/hex.h>
 #include <linux/init.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
@@ -83,12 +87,12 @@ static bool verify(const u8 *buf, size_t len)
 	return c == test_csum(buf + 8, len - 8, seq);
 }
 
-/**
+/*
  * cohort_msgtest_sink() - test service: verify and count
  * @msg: a message filled by fill()
  * @ctx: unused
  */
-void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx)
+static void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx)
 {
 	u32 s = msg->sender;
 
@@ -104,23 +108,23 @@ void cohort_msgtest_sink(const struct cohort_msg *msg, void *ctx)
 		cohort_msg_reply(msg, 0, NULL, 0);
 }
 
-/**
+/*
  * cohort_msgtest_echo() - test service: answer a request with itself
  * @msg: the request
  * @ctx: unused
  */
-void cohort_msgtest_echo(const struct cohort_msg *msg, void *ctx)
+static void cohort_msgtest_echo(const struct cohort_msg *msg, void *ctx)
 {
 	if (msg->is_request)
 		cohort_msg_reply(msg, 0, msg->data, msg->len);
 }
 
-/**
+/*
  * cohort_msgtest_blackhole() - test service: never answer
  * @msg: the request
  * @ctx: unused
  */
-void cohort_msgtest_blackhole(const struct cohort_msg *msg, void *ctx)
+static void cohort_msgtest_blackhole(const struct cohort_msg *msg, void *ctx)
 {
 	blackholed++;
 }
@@ -260,21 +264,22 @@ static int op_ipi_ping(u32 cpu, u32 count)
 
 /*
  * Hostile peer: forge @count published slots at the tail of kernel @dst's
- * ring, with random contents and a valid checksum under this kernel's id
- * (so the receiver can blame us), and write @count slots of pure random
- * bytes at random places (which nobody can be blamed for).
+ * ring, with random contents and a valid checksum under sender id @as
+ * (this kernel's own, or another kernel's to impersonate it), and write
+ * @count slots of pure random bytes at random places (which nobody can
+ * be blamed for).
  */
-static int op_scribble(u32 dst, u32 count)
+static int op_scribble(u32 dst, u32 count, u32 as)
 {
 	struct cohort_ring_hdr *h;
 	struct cohort_ring_slot s, *slots;
 	u32 nslots, i;
 	u64 pos;
 
-	if (!cm.joined || dst >= COHORT_MAX_KERNELS || dst == cm.self)
+	if (!cm.joined || dst >= COHORT_MAX_KERNELS || dst == cm.self ||
+	    as >= COHORT_MAX_KERNELS)
 		return -EINVAL;
-	h = cm.ctrl + COHORT_CTRL_RINGS_OFF +
-	    (size_t)dst * COHORT_CTRL_RING_STRIDE;
+	h = cohort_ctrl_ring(dst);
 	if (READ_ONCE(h->magic) != COHORT_RING_MAGIC)
 		return -ENOTCONN;
 	nslots = READ_ONCE(h->nslots);
@@ -284,7 +289,7 @@ static int op_scribble(u32 dst, u32 count)
 	for (i = 0; i < count; i++) {
 		pos = READ_ONCE(h->tail);
 		get_random_bytes(&s, sizeof(s));
-		s.sender = cm.self;
+		s.sender = as;
 		s.type = 1 + get_random_u32_below(COHORT_MSG_NTYPES - 1);
 		s.csum = 0;
 		s.csum = cohort_ring_slot_csum(&s, pos);
@@ -304,16 +309,33 @@ static int op_scribble(u32 dst, u32 count)
 	}
 	/* The peer's doorbell, so it looks at once. */
 	if (READ_ONCE(h->notify)) {
-		struct cohort_peer_view v;
+		struct cohort_kernel_view v;
 
 		if (cohort_msg_read_entry(dst, &v) &&
 		    (v.flags & COHORT_KF_DOORBELL))
 			cohort_arch_doorbell(v.apic_id);
 	}
 	snprintf(result, sizeof(result),
-		 "scribble into %u: %u forged slots, %u random slots\n", dst,
-		 count, count);
+		 "scribble into %u: %u forged slots as %u, %u random slots\n",
+		 dst, count, as, count);
 	return 0;
+}
+
+/* Hostile kernel: write raw bytes (hex) at an offset of the control region. */
+static int op_poke(const char *off_s, const char *hex)
+{
+	size_t n = strlen(hex) / 2;
+	u8 buf[64];
+	u32 off;
+	int ret;
+
+	if (kstrtou32(off_s, 0, &off) || !n || n > sizeof(buf) ||
+	    strlen(hex) != 2 * n || hex2bin(buf, hex, n))
+		return -EINVAL;
+	ret = cohort_ctrl_test_poke(off, buf, n);
+	if (!ret)
+		snprintf(result, sizeof(result), "poke %#x: %zu bytes\n", off, n);
+	return ret;
 }
 
 static int op_service(char **argv, int argc)
@@ -369,6 +391,8 @@ static int run(const char *op, char **argv, int argc)
 
 	if (!strcmp(op, "service"))
 		return op_service(argv, argc);
+	if (!strcmp(op, "poke"))
+		return argc == 2 ? op_poke(argv[0], argv[1]) : -EINVAL;
 	if (!strcmp(op, "request")) {
 		if (argc != 4 || kstrtou32(argv[0], 0, &a[0]) ||
 		    parse_type(argv[1], &a[1]) || kstrtou32(argv[2], 0, &a[2]) ||
@@ -392,8 +416,11 @@ static int run(const char *op, char **argv, int argc)
 					      1000, a[1], true) : -EINVAL;
 	if (!strcmp(op, "ipi_ping"))
 		return argc == 2 ? op_ipi_ping(a[0], a[1]) : -EINVAL;
-	if (!strcmp(op, "scribble"))
-		return argc == 2 ? op_scribble(a[0], a[1]) : -EINVAL;
+	if (!strcmp(op, "scribble")) {
+		if (argc == 2)
+			return op_scribble(a[0], a[1], cm.self);
+		return argc == 3 ? op_scribble(a[0], a[1], a[2]) : -EINVAL;
+	}
 	if (!strcmp(op, "busy_poll"))
 		return argc == 1 ? cohort_msg_set_busy_poll(a[0]) : -EINVAL;
 	if (!strcmp(op, "unquarantine")) {
@@ -403,9 +430,9 @@ static int run(const char *op, char **argv, int argc)
 		return 0;
 	}
 	if (!strcmp(op, "ctrl_version")) {
-		if (argc != 1 || !cm.is_primary || !cm.hdr)
+		if (argc != 1 || !cm.is_primary || !cm.joined)
 			return -EINVAL;
-		WRITE_ONCE(cm.hdr->version, a[0]);
+		cohort_ctrl_test_set_version(a[0]);
 		return 0;
 	}
 	return -EINVAL;
@@ -498,7 +525,7 @@ static int __init cohort_msgtest_init(void)
 {
 	static const char *const ops[] = {
 		"send", "multicast", "ping", "request", "service", "scribble",
-		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version",
+		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
 	};
 	struct dentry *dir;
 	unsigned int i;
@@ -513,3 +540,16 @@ static int __init cohort_msgtest_init(void)
 	return 0;
 }
 late_initcall(cohort_msgtest_init);
+
+/**
+ * cohort_msgtest_register() - handle the test message types
+ *
+ * Called when this kernel joins the messaging.
+ */
+void __init cohort_msgtest_register(void)
+{
+	cohort_msg_register(COHORT_MSG_T_SINK, cohort_msgtest_sink, NULL);
+	cohort_msg_register(COHORT_MSG_T_ECHO, cohort_msgtest_echo, NULL);
+	cohort_msg_register(COHORT_MSG_T_BLACKHOLE, cohort_msgtest_blackhole,
+			    NULL);
+}

@@ -7,10 +7,12 @@
 #define pr_fmt(fmt) "cohort: " fmt
 
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/string_helpers.h>
 
@@ -166,3 +168,62 @@ void __init cohort_pool_publish(void)
 		insert_resource(&iomem_resource, &low_res);
 	}
 }
+
+/**
+ * cohort_phys_check() - may a filesystem map a range of physical memory?
+ * @base: physical start
+ * @size: length
+ * @why: out: a sentence when it may not
+ * @whysz: bytes at @why
+ *
+ * Backs cohortfs's phys= mount option.  An instance maps only regions the
+ * primary granted to it, never a physical address it names itself.  The
+ * primary maps only RAM that its administrator took away from the kernel
+ * (memmap=SIZE$ADDR): never the pool (instances, regions, the control
+ * region), the trampoline slots, its own RAM, device memory or firmware
+ * tables; and nothing at all when the kernel is locked down, as for
+ * /dev/mem.
+ *
+ * Return: 0, -EPERM or -EBUSY.
+ */
+int cohort_phys_check(phys_addr_t base, u64 size, char *why, size_t whysz)
+{
+	phys_addr_t low_end = cohort_low_base +
+			      cohort_low_slots * COHORT_LOW_SLOT_SIZE;
+	int ret;
+
+	if (cohort_is_instance()) {
+		snprintf(why, whysz,
+			 "phys= is refused in an instance: mount a region the primary granted (region=NAME)");
+		return -EPERM;
+	}
+	ret = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (ret) {
+		snprintf(why, whysz, "phys= is refused while the kernel is locked down");
+		return ret;
+	}
+	if (!size || base + size < base) {
+		snprintf(why, whysz, "the range is empty or wraps");
+		return -EINVAL;
+	}
+	if (cohort_pool_size && base < cohort_pool_base + cohort_pool_size &&
+	    cohort_pool_base < base + size) {
+		snprintf(why, whysz,
+			 "%pa+%#llx overlaps the Cohort pool (instances, regions, control region): use region=NAME",
+			 &base, size);
+		return -EBUSY;
+	}
+	if (cohort_low_slots && base < low_end && cohort_low_base < base + size) {
+		snprintf(why, whysz, "%pa+%#llx overlaps the instances' trampoline slots",
+			 &base, size);
+		return -EBUSY;
+	}
+	if (!cohort_arch_reserved_ram(base, size)) {
+		snprintf(why, whysz,
+			 "%pa+%#llx is not RAM reserved from this kernel (boot it with memmap=SIZE$ADDR)",
+			 &base, size);
+		return -EPERM;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cohort_phys_check);

@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cohort regions: named ranges of the pool that every kernel can map,
+ * Cohort regions: named ranges of the pool that several kernels map,
  * e.g. to mount one cohortfs in all of them.
  *
- * The primary creates and deletes them (/dev/cohort, under cohort_mutex)
- * and lists them in the region table of the control region, where any
- * kernel finds one by name (cohort_region_get()).  A kernel that maps a
- * region sets its bit in the entry's users word; the primary refuses to
- * delete a region while a kernel that may still run has its bit set.
- * Both sides publish first, then look at the other's word after a full
- * barrier, so a delete and a new user cannot both go ahead.
+ * The primary creates and deletes them (/dev/cohort, under the instances'
+ * mutex) and keeps the list in its own memory.  It maps any region
+ * itself; an instance maps only the regions granted to it, which the
+ * primary lists in the instance's grant page (drivers/cohort/shm.c).
+ * Nothing names a region in memory every kernel can write, so an instance
+ * can neither learn nor forge where another kernel's memory is.
+ *
+ * A region is never given back while a kernel that may still run maps
+ * it: the primary counts its own mounts, and an instance says in its
+ * grant page which grants it uses (a revoke and a new mapping see each
+ * other, see cohort_grants_clear()).
  */
 #define pr_fmt(fmt) "cohort: " fmt
 
 #include <linux/bitmap.h>
 #include <linux/cohort.h>
-#include <linux/delay.h>
-#include <linux/io.h>
-#include <linux/ioport.h>
+#include <linux/cohort_shm.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -26,10 +28,8 @@
 #include <linux/sysfs.h>
 
 #include "cohort.h"
-#include "msg.h"
 
-/* How often a reader tries again while the primary changes an entry. */
-#define REGION_TRIES	1000
+#define NO_SLOT	0xff
 
 struct cohort_region {
 	struct kobject kobj;
@@ -37,7 +37,9 @@ struct cohort_region {
 	char name[COHORT_NAME_MAX];
 	phys_addr_t base;
 	u64 size;
-	u32 slot;
+	unsigned int primary_users;
+	/* entry in instance N's grant page, or NO_SLOT: not granted */
+	u8 slot[COHORT_MAX_KERNELS];
 };
 
 static LIST_HEAD(regions);
@@ -45,28 +47,25 @@ static struct kset *regions_kset;
 
 #define fail(msg, ...) scnprintf(msg, COHORT_MSG_MAX, __VA_ARGS__)
 
-static struct cohort_ctrl_region *table(void)
-{
-	if (!cm.ctrl || READ_ONCE(cm.hdr->regions_off) != COHORT_CTRL_REGIONS_OFF ||
-	    READ_ONCE(cm.hdr->max_regions) != COHORT_MAX_REGIONS)
-		return NULL;
-	return (void *)cm.ctrl + COHORT_CTRL_REGIONS_OFF;
-}
-
-static unsigned long *users_word(struct cohort_ctrl_region *e)
-{
-	return (unsigned long *)&e->users;
-}
-
-/* Users that can still touch the region: kernels whose CPUs may run. */
-static u64 live_users(struct cohort_ctrl_region *e)
-{
-	return READ_ONCE(e->users) & READ_ONCE(cm.hdr->may_run);
-}
-
 static struct cohort_region *to_region(struct kobject *k)
 {
 	return container_of(k, struct cohort_region, kobj);
+}
+
+/* Kernels that map the region and may still run.  cohort_mutex held. */
+static u64 live_users(struct cohort_region *r)
+{
+	struct cohort_inst_info ii;
+	u64 users = r->primary_users ? BIT_ULL(0) : 0;
+	u32 id;
+
+	for (id = 1; id < COHORT_MAX_KERNELS; id++) {
+		if (r->slot[id] == NO_SLOT || !cohort_inst_by_id(id, &ii))
+			continue;
+		if (ii.cpus_out && cohort_grants_in_use(ii.mem_base, r->slot[id]))
+			users |= BIT_ULL(id);
+	}
+	return users;
 }
 
 static ssize_t base_show(struct kobject *k, struct kobj_attribute *a,
@@ -84,15 +83,32 @@ static ssize_t size_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t users_show(struct kobject *k, struct kobj_attribute *a,
 			  char *buf)
 {
-	struct cohort_ctrl_region *t = table();
 	unsigned long users;
 
-	users = t ? live_users(&t[to_region(k)->slot]) : 0;
+	cohort_lock();
+	users = live_users(to_region(k));
+	cohort_unlock();
 	return sysfs_emit(buf, "%*pbl\n", COHORT_MAX_KERNELS, &users);
 }
 
+static ssize_t grants_show(struct kobject *k, struct kobj_attribute *a,
+			   char *buf)
+{
+	struct cohort_region *r = to_region(k);
+	struct cohort_inst_info ii;
+	int n = 0;
+	u32 id;
+
+	cohort_lock();
+	for (id = 1; id < COHORT_MAX_KERNELS; id++)
+		if (r->slot[id] != NO_SLOT && cohort_inst_by_id(id, &ii))
+			n += sysfs_emit_at(buf, n, "%s%s", n ? "," : "", ii.name);
+	cohort_unlock();
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
 static struct kobj_attribute region_attrs[] = {
-	__ATTR_RO(base), __ATTR_RO(size), __ATTR_RO(users),
+	__ATTR_RO(base), __ATTR_RO(size), __ATTR_RO(users), __ATTR_RO(grants),
 };
 
 static struct attribute *region_attr_ptrs[ARRAY_SIZE(region_attrs) + 1];
@@ -190,18 +206,16 @@ static phys_addr_t region_place(u64 size)
  * @req: the request; @req->base and @req->msg are filled in
  *
  * Called with cohort_mutex held.  The region is zeroed, so nothing of an
- * earlier user of that memory is seen through it.
+ * earlier user of that memory is seen through it.  No instance may map
+ * it until it is granted to that instance.
  *
  * Return: 0 or a negative errno, with a sentence in @req->msg.
  */
 int cohort_region_create(struct cohort_ioc_region *req)
 {
-	struct cohort_ctrl_region *t = table(), *e = NULL;
 	char *msg = req->msg;
 	struct cohort_region *r;
 	phys_addr_t base;
-	u64 seq;
-	u32 slot;
 	int ret;
 
 	ret = cohort_check_name(req->name, msg);
@@ -213,7 +227,7 @@ int cohort_region_create(struct cohort_ioc_region *req)
 	if (!cohort_pool_size)
 		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
 		       -ENODEV;
-	if (!t)
+	if (!cohort_ctrl_size)
 		return fail(msg, "the pool has no control region, so regions cannot be shared"),
 		       -ENODEV;
 	if (find_region(req->name))
@@ -227,13 +241,7 @@ int cohort_region_create(struct cohort_ioc_region *req)
 	if (req->size > cohort_pool_size - cohort_ctrl_size)
 		return fail(msg, "%llu MiB do not fit the pool of %llu MiB",
 			    req->size >> 20, cohort_pool_size >> 20), -ENOSPC;
-	for (slot = 0; slot < COHORT_MAX_REGIONS; slot++) {
-		if (!READ_ONCE(t[slot].size)) {
-			e = &t[slot];
-			break;
-		}
-	}
-	if (!e)
+	if (list_count_nodes(&regions) >= COHORT_MAX_REGIONS)
 		return fail(msg, "too many regions (at most %d)",
 			    COHORT_MAX_REGIONS), -ENOSPC;
 	base = region_place(req->size);
@@ -248,7 +256,7 @@ int cohort_region_create(struct cohort_ioc_region *req)
 	strscpy(r->name, req->name, sizeof(r->name));
 	r->base = base;
 	r->size = req->size;
-	r->slot = slot;
+	memset(r->slot, NO_SLOT, sizeof(r->slot));
 	r->kobj.kset = regions_kset;
 	ret = kobject_init_and_add(&r->kobj, &region_ktype, NULL, "%s", r->name);
 	if (ret) {
@@ -256,22 +264,6 @@ int cohort_region_create(struct cohort_ioc_region *req)
 		return fail(msg, "cannot add it to sysfs"), ret;
 	}
 	memset(__va(base), 0, req->size);
-
-	seq = READ_ONCE(e->seq) & ~1ULL;
-	WRITE_ONCE(e->seq, seq + 1);
-	/* Readers see the odd seq before any field changes. */
-	smp_wmb();
-	WRITE_ONCE(e->base, base);
-	WRITE_ONCE(e->users, 0);
-	memset(e->name, 0, sizeof(e->name));
-	strscpy(e->name, r->name, sizeof(e->name));
-	WRITE_ONCE(e->size, r->size);
-	/*
-	 * The fields are written before seq turns even: readers take the
-	 * entry only if seq is even and unchanged (cohort_region_get()).
-	 */
-	smp_store_release(&e->seq, seq + 2);
-
 	list_add_tail(&r->node, &regions);
 	kobject_uevent(&r->kobj, KOBJ_ADD);
 	req->base = base;
@@ -279,22 +271,52 @@ int cohort_region_create(struct cohort_ioc_region *req)
 	return 0;
 }
 
+/*
+ * Take a region out of an instance's grant page.  -EBUSY while the
+ * instance maps it and may still run.  cohort_mutex held.
+ */
+static int ungrant(struct cohort_region *r, u32 id)
+{
+	struct cohort_inst_info ii;
+	int ret = 0;
+
+	if (r->slot[id] == NO_SLOT)
+		return 0;
+	if (cohort_inst_by_id(id, &ii))
+		ret = cohort_grants_clear(ii.mem_base, r->slot[id], ii.cpus_out);
+	if (!ret)
+		r->slot[id] = NO_SLOT;
+	return ret;
+}
+
+/* Put a grant taken back by ungrant() in place again. */
+static void regrant(struct cohort_region *r, u32 id, u8 slot)
+{
+	struct cohort_inst_info ii;
+
+	if (cohort_inst_by_id(id, &ii) &&
+	    !cohort_grants_set(ii.mem_base, slot, r->name, r->base, r->size))
+		r->slot[id] = slot;
+}
+
 /**
  * cohort_region_delete() - COHORT_IOC_REGION_DELETE
  * @req: the request; @req->msg is filled in
+ * @gone: out: the region's kobject, to be deleted and put once
+ *	cohort_mutex is dropped (its sysfs files take the mutex)
  *
  * Called with cohort_mutex held.  Refused while a kernel that may still
- * run maps the region.
+ * run maps the region; grants not in use go with it.
  *
  * Return: 0 or a negative errno, with a sentence in @req->msg.
  */
-int cohort_region_delete(struct cohort_ioc_region *req)
+int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone)
 {
-	struct cohort_ctrl_region *t = table(), *e;
+	u8 was[COHORT_MAX_KERNELS];
 	char *msg = req->msg;
 	struct cohort_region *r;
 	unsigned long users;
-	u64 seq;
+	u32 id, undo;
 	int ret;
 
 	ret = cohort_check_name(req->name, msg);
@@ -304,70 +326,113 @@ int cohort_region_delete(struct cohort_ioc_region *req)
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	r = find_region(req->name);
-	if (!r || !t)
+	if (!r)
 		return fail(msg, "no region named '%s'", req->name), -ENOENT;
-	e = &t[r->slot];
-
-	seq = READ_ONCE(e->seq);
-	WRITE_ONCE(e->seq, seq + 1);
-	/* Pairs with the barrier in cohort_region_get(). */
-	smp_mb();
-	users = live_users(e);
-	if (users) {
-		WRITE_ONCE(e->seq, seq);
+	users = live_users(r);
+	memcpy(was, r->slot, sizeof(was));
+	for (id = 1; id < COHORT_MAX_KERNELS && !users; id++) {
+		if (!ungrant(r, id))
+			continue;
+		/* It was mapped meanwhile: leave every grant as it was. */
+		for (undo = 1; undo < id; undo++)
+			if (was[undo] != NO_SLOT)
+				regrant(r, undo, was[undo]);
+		users = live_users(r) ?: BIT(id);
+	}
+	if (users)
 		return fail(msg, "region '%s' is in use by kernel(s) %*pbl",
 			    r->name, COHORT_MAX_KERNELS, &users), -EBUSY;
-	}
-	WRITE_ONCE(e->size, 0);
-	WRITE_ONCE(e->base, 0);
-	WRITE_ONCE(e->users, 0);
-	memset(e->name, 0, sizeof(e->name));
-	/* The entry is cleared before seq says it is free. */
-	smp_store_release(&e->seq, seq + 2);
-
 	list_del(&r->node);
 	pr_info("region %s: deleted\n", r->name);
-	kobject_del(&r->kobj);
-	kobject_put(&r->kobj);
+	*gone = &r->kobj;
+	return 0;
+}
+
+/* A free entry in instance @id's grant page. */
+static u32 free_slot(u32 id)
+{
+	DECLARE_BITMAP(used, COHORT_MAX_GRANTS) = { };
+	struct cohort_region *r;
+
+	list_for_each_entry(r, &regions, node)
+		if (r->slot[id] != NO_SLOT)
+			__set_bit(r->slot[id], used);
+	return find_first_zero_bit(used, COHORT_MAX_GRANTS);
+}
+
+/**
+ * cohort_region_grant() - COHORT_IOC_REGION_GRANT
+ * @req: the request; @req->msg is filled in
+ *
+ * Called with cohort_mutex held.  A grant is written into the instance's
+ * grant page at once (it may be running); a revoke is refused while the
+ * instance maps the region and its CPUs may run it.
+ *
+ * Return: 0 or a negative errno, with a sentence in @req->msg.
+ */
+int cohort_region_grant(struct cohort_ioc_grant *req)
+{
+	struct cohort_inst_info ii;
+	char *msg = req->msg;
+	struct cohort_region *r;
+	u32 slot;
+	int ret;
+
+	ret = cohort_check_name(req->region, msg);
+	if (!ret)
+		ret = cohort_check_name(req->instance, msg);
+	if (ret)
+		return ret;
+	if ((req->flags & ~COHORT_GRANT_REVOKE) || req->reserved0 ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	r = find_region(req->region);
+	if (!r)
+		return fail(msg, "no region named '%s'", req->region), -ENOENT;
+	if (!cohort_inst_find(req->instance, &ii))
+		return fail(msg, "no instance named '%s'", req->instance), -ENOENT;
+
+	if (req->flags & COHORT_GRANT_REVOKE) {
+		if (r->slot[ii.id] == NO_SLOT)
+			return fail(msg, "region '%s' is not granted to instance '%s'",
+				    r->name, ii.name), -ENOENT;
+		if (ungrant(r, ii.id))
+			return fail(msg,
+				    "instance '%s' maps region '%s'; unmount it there or stop the instance first",
+				    ii.name, r->name), -EBUSY;
+		pr_info("region %s: revoked from instance %s\n", r->name, ii.name);
+		return 0;
+	}
+	if (r->slot[ii.id] != NO_SLOT)
+		return fail(msg, "region '%s' is already granted to instance '%s'",
+			    r->name, ii.name), -EEXIST;
+	slot = free_slot(ii.id);
+	if (slot >= COHORT_MAX_GRANTS)
+		return fail(msg, "instance '%s' has %d regions granted already (the most)",
+			    ii.name, COHORT_MAX_GRANTS), -ENOSPC;
+	ret = cohort_grants_set(ii.mem_base, slot, r->name, r->base, r->size);
+	if (ret)
+		return fail(msg, "cannot write the grant"), ret;
+	r->slot[ii.id] = slot;
+	pr_info("region %s: granted to instance %s\n", r->name, ii.name);
 	return 0;
 }
 
 /**
- * cohort_region_forget_kernel() - drop a kernel's user bits
- * @id: a kernel whose CPUs no longer run it
+ * cohort_region_forget_instance() - an instance is deleted
+ * @id: its id
  *
- * Primary, before an instance is started again: whatever its earlier run
- * mapped, it maps nothing now.
+ * Called with cohort_mutex held, once its CPUs are back: its grants go
+ * with its memory.
  */
-void cohort_region_forget_kernel(u32 id)
+void cohort_region_forget_instance(u32 id)
 {
-	struct cohort_ctrl_region *t = table();
-	u32 slot;
+	struct cohort_region *r;
 
-	if (!t || !id || id >= COHORT_MAX_KERNELS)
+	if (!id || id >= COHORT_MAX_KERNELS)
 		return;
-	for (slot = 0; slot < COHORT_MAX_REGIONS; slot++)
-		clear_bit(id, users_word(&t[slot]));
-}
-
-/* Is a region read from shared memory one this kernel may map? */
-static const char *region_bad(phys_addr_t base, u64 size)
-{
-	u64 pool_size = READ_ONCE(cm.hdr->pool_size);
-	phys_addr_t lo = cm.ctrl_base + cm.ctrl_size;
-	phys_addr_t hi = cm.ctrl_base + pool_size;
-
-	if (!IS_ALIGNED(base, COHORT_MEM_ALIGN) ||
-	    !IS_ALIGNED(size, COHORT_MEM_ALIGN))
-		return "is not aligned to 2 MiB";
-	if (pool_size < cm.ctrl_size || hi < lo || base < lo || base > hi ||
-	    size > hi - base)
-		return "is not inside the pool";
-	if (cohort_is_instance() &&
-	    region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT)
-		return "overlaps this kernel's own memory";
-	return NULL;
+	list_for_each_entry(r, &regions, node)
+		r->slot[id] = NO_SLOT;
 }
 
 /**
@@ -379,79 +444,36 @@ static const char *region_bad(phys_addr_t base, u64 size)
  * @why: out: a sentence when the region cannot be had
  * @whysz: bytes at @why
  *
- * Works in every kernel: the table is in the control region.  An entry
- * another kernel wrote is checked (aligned, inside the pool, not this
- * kernel's memory) before it is used.
+ * The primary looks in its own list; an instance only among the regions
+ * granted to it.
  *
- * Return: 0, -ENOENT (no such region), -ENODEV (no messaging), -EUCLEAN
- * (a bad table entry) or -EBUSY (the entry kept changing).
+ * Return: 0, -ENOENT (no such region, or not granted), -ENODEV (no pool
+ * or no grant page), -EUCLEAN (a bad grant) or -EBUSY (the grant kept
+ * changing).
  */
 int cohort_region_get(const char *name, phys_addr_t *base, u64 *size,
 		      struct cohort_region_ref *ref, char *why, size_t whysz)
 {
-	struct cohort_ctrl_region *t = table(), *e;
-	char ename[COHORT_NAME_MAX];
-	unsigned int tries;
-	bool changing;
-	const char *bad;
-	u64 s1, b, sz;
-	u32 slot;
+	struct cohort_region *r;
 
-	if (!t || !cm.joined) {
-		snprintf(why, whysz, "this kernel has no control region (no messaging)");
-		return -ENODEV;
+	if (cohort_is_instance())
+		return cohort_grants_get(name, base, size, &ref->slot, why,
+					 whysz);
+	cohort_lock();
+	r = find_region(name);
+	if (r) {
+		r->primary_users++;
+		kobject_get(&r->kobj);
+		*base = r->base;
+		*size = r->size;
+		ref->region = r;
 	}
-	for (tries = 0; tries < REGION_TRIES; tries++) {
-		changing = false;
-		for (slot = 0; slot < COHORT_MAX_REGIONS; slot++) {
-			e = &t[slot];
-			/* Pairs with the primary's release of seq. */
-			s1 = smp_load_acquire(&e->seq);
-			if (s1 & 1) {
-				changing = true;
-				continue;
-			}
-			sz = READ_ONCE(e->size);
-			b = READ_ONCE(e->base);
-			memcpy(ename, e->name, sizeof(ename));
-			/* The fields are read before seq is read again. */
-			smp_rmb();
-			if (READ_ONCE(e->seq) != s1) {
-				changing = true;
-				continue;
-			}
-			if (!sz || strncmp(ename, name, sizeof(ename)))
-				continue;
-			bad = region_bad(b, sz);
-			if (bad) {
-				snprintf(why, whysz, "region '%s' in the table %s",
-					 name, bad);
-				return -EUCLEAN;
-			}
-			set_bit(cm.self, users_word(e));
-			/* Pairs with the barrier in cohort_region_delete(). */
-			smp_mb__after_atomic();
-			if (READ_ONCE(e->seq) != s1) {
-				clear_bit(cm.self, users_word(e));
-				changing = true;
-				continue;
-			}
-			*base = b;
-			*size = sz;
-			ref->slot = slot;
-			ref->seq = s1;
-			return 0;
-		}
-		if (!changing)
-			break;
-		usleep_range(100, 200);
+	cohort_unlock();
+	if (!r) {
+		snprintf(why, whysz, "no region named '%s'", name);
+		return -ENOENT;
 	}
-	if (tries == REGION_TRIES) {
-		snprintf(why, whysz, "the region table kept changing");
-		return -EBUSY;
-	}
-	snprintf(why, whysz, "no region named '%s'", name);
-	return -ENOENT;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(cohort_region_get);
 
@@ -461,12 +483,19 @@ EXPORT_SYMBOL_GPL(cohort_region_get);
  */
 void cohort_region_put(struct cohort_region_ref *ref)
 {
-	struct cohort_ctrl_region *t = table();
+	struct cohort_region *r = ref->region;
 
-	if (!t || ref->slot >= COHORT_MAX_REGIONS)
+	if (cohort_is_instance()) {
+		cohort_grants_put(ref->slot);
 		return;
-	if (READ_ONCE(t[ref->slot].seq) == ref->seq)
-		clear_bit(cm.self, users_word(&t[ref->slot]));
+	}
+	if (!r)
+		return;
+	cohort_lock();
+	r->primary_users--;
+	cohort_unlock();
+	kobject_put(&r->kobj);
+	ref->region = NULL;
 }
 EXPORT_SYMBOL_GPL(cohort_region_put);
 

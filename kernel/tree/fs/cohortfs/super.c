@@ -5,12 +5,13 @@
  * mount -t cohortfs -o region=NAME[,format][,ninodes=N] none DIR
  * mount -t cohortfs -o phys=ADDR,size=SIZE[,format][,ninodes=N] none DIR
  *
- * region= names a region of the Cohort pool ("cohort region create"),
- * found in the control region by every kernel.  phys=/size= give a range
- * of physical memory instead, which must not be RAM this kernel manages
- * (reserve it with memmap=SIZE$ADDR).  The range is mapped write-back
- * with memremap(): the filesystem lives there and is shared with every
- * other kernel that mounts it.  "format" writes an
+ * region= names a region of the Cohort pool ("cohort region create"): the
+ * primary maps any region, an instance only one granted to it ("cohort
+ * region grant").  phys=/size= give a range of physical memory instead,
+ * in the primary only, and only RAM its administrator took away from the
+ * kernel (memmap=SIZE$ADDR); cohort_phys_check() decides.  The range is
+ * mapped write-back with memremap(): the filesystem lives there and is
+ * shared with every other kernel that mounts it.  "format" writes an
  * empty filesystem first, and is refused while another client is
  * registered in a valid one.  A region without a valid superblock or
  * with a corrupt root is refused with -EUCLEAN.
@@ -18,8 +19,8 @@
  * debugfs, per mount, /sys/kernel/debug/cohortfs/<phys in hex>/ (a second
  * mount of the same region in one kernel: <phys>.<minor of its s_dev>/):
  *	image	the region, root only: read it to run fsck.cohortfs on a
- *		copy; writes go straight into the region (tests use it to
- *		corrupt a filesystem on purpose)
+ *		copy; with CONFIG_COHORT_TEST, writes go straight into the
+ *		region (tests use it to corrupt a filesystem on purpose)
  *	check	a read-only consistency check of the region
  */
 #include <linux/debugfs.h>
@@ -233,6 +234,7 @@ static ssize_t cohortfs_image_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, s->base, s->size);
 }
 
+#ifdef CONFIG_COHORT_TEST
 static ssize_t cohortfs_image_write(struct file *file,
 				    const char __user *ubuf, size_t count,
 				    loff_t *ppos)
@@ -241,6 +243,12 @@ static ssize_t cohortfs_image_write(struct file *file,
 
 	return simple_write_to_buffer(s->base, s->size, ppos, ubuf, count);
 }
+
+#define COHORTFS_IMAGE_MODE	0600
+#else
+#define cohortfs_image_write	NULL
+#define COHORTFS_IMAGE_MODE	0400
+#endif
 
 static const struct file_operations cohortfs_image_fops = {
 	.owner	= THIS_MODULE,
@@ -271,7 +279,7 @@ static void cohortfs_debugfs_add(struct super_block *sb,
 		s->dbg = NULL;
 		return;
 	}
-	debugfs_create_file_size("image", 0600, s->dbg, s,
+	debugfs_create_file_size("image", COHORTFS_IMAGE_MODE, s->dbg, s,
 				 &cohortfs_image_fops, s->size);
 	debugfs_create_file("check", 0400, s->dbg, s, &cohortfs_check_fops);
 }
@@ -325,7 +333,7 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	u64 size;
 	struct cfs_attr a;
 	struct inode *root;
-	char why[96];
+	char why[160];
 	int ret;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -353,11 +361,10 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 			errorf(fc, "cohortfs: need region=, or page-aligned phys= and size=");
 			return -EINVAL;
 		}
-		if (region_intersects(c->phys, s->size, IORESOURCE_SYSTEM_RAM,
-				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			errorf(fc, "cohortfs: region 0x%llx+0x%llx is RAM of this kernel",
-			       c->phys, s->size);
-			return -EBUSY;
+		ret = cohort_phys_check(s->phys, s->size, why, sizeof(why));
+		if (ret) {
+			errorf(fc, "cohortfs: %s", why);
+			return ret;
 		}
 		snprintf(s->label, sizeof(s->label), "0x%llx", c->phys);
 	}

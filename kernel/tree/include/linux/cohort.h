@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <uapi/linux/cohort.h>
 
+struct boot_params;
+
 /* Memory below 1 MiB for each instance's real-mode trampoline. */
 #define COHORT_LOW_SLOT_SIZE	(32 * 1024)
 #define COHORT_LOW_SLOTS	8
@@ -21,6 +23,7 @@
 #define COHORT_OFF_BOOTPARAMS	0x1000
 #define COHORT_OFF_CMDLINE	0x2000
 #define COHORT_OFF_SETUP	0x4000
+#define COHORT_OFF_GRANTS	0x8000
 #define COHORT_OFF_CONSOLE	0x10000
 #define COHORT_CONSOLE_SIZE	0x20000
 #define COHORT_OFF_KERNEL	0x200000	/* at least; aligned up */
@@ -31,15 +34,15 @@
 
 /**
  * struct cohort_region_ref - a kernel's use of a named region of the pool
- * @slot: its entry in the region table
- * @seq: the entry's sequence when it was taken
+ * @region: primary: the region (private)
+ * @slot: instance: its entry in the instance's grant page
  *
- * Named regions (drivers/cohort/region.c) are shared by every kernel: the
- * primary creates them, any kernel maps one by name.
+ * Named regions (drivers/cohort/region.c): the primary creates them and
+ * maps any of them; an instance maps only those granted to it.
  */
 struct cohort_region_ref {
+	void *region;
 	u32 slot;
-	u64 seq;
 };
 
 #ifdef CONFIG_COHORT
@@ -60,6 +63,8 @@ struct cohort_region_ref {
  * @cmdline: NUL-terminated command line, complete
  * @ctrl_base: physical base of the control region, 0 for none
  * @ctrl_size: its size
+ * @pool_base: physical base of the pool
+ * @pool_size: its size
  */
 struct cohort_boot {
 	u32 id;
@@ -76,6 +81,8 @@ struct cohort_boot {
 	const char *cmdline;
 	phys_addr_t ctrl_base;
 	u64 ctrl_size;
+	phys_addr_t pool_base;
+	u64 pool_size;
 };
 
 /* Architecture, primary side (arch/x86/kernel/cohort_boot.c). */
@@ -84,6 +91,7 @@ int cohort_arch_check_image(const void *buf, size_t len, u64 mem_size,
 			    size_t msgsz);
 int cohort_arch_boot(const struct cohort_boot *b, char *msg, size_t msgsz);
 u32 cohort_arch_cpu_hwid(unsigned int cpu);
+bool cohort_arch_reserved_ram(phys_addr_t base, u64 size);
 
 /* Architecture, instance side (arch/x86/kernel/cohort_guest.c). */
 bool cohort_is_instance(void);
@@ -96,9 +104,9 @@ void cohort_arch_doorbell(u32 apic_id);
 /* Generic, called from setup_arch(). */
 void __init cohort_reserve_low(void);
 void __init cohort_reserve_pool(void);
+void __init cohort_instance_early(const struct boot_params *bp);
 void __init cohort_instance_detect(u64 pa_data, u32 len);
-void __init cohort_console_early(void *buf, u64 size,
-				 struct cohort_mailbox *mb);
+void __init cohort_console_early(void *buf, u64 size);
 
 /**
  * cohort_forbids_ipi_broadcast() - must IPIs name their targets?
@@ -151,7 +159,6 @@ void cohort_msg_doorbell(void);
 void cohort_msg_peer_gone(u32 id, bool failed);
 bool cohort_msg_heartbeat_lost(u32 id);
 unsigned int cohort_msg_watch_ms(unsigned int max);
-void cohort_msg_set_may_run(u32 id, bool may_run);
 
 int cohort_msg_register(unsigned int type, cohort_msg_handler_t fn, void *ctx);
 void cohort_msg_unregister(unsigned int type);
@@ -177,6 +184,9 @@ int cohort_service_notify(unsigned int svc, unsigned int type,
 u64 cohort_msg_epoch(void);
 bool cohort_kernel_alive(u32 id, u64 epoch);
 
+/* Physical memory a filesystem may map (cohortfs phys=). */
+int cohort_phys_check(phys_addr_t base, u64 size, char *why, size_t whysz);
+
 int cohort_region_get(const char *name, phys_addr_t *base, u64 *size,
 		      struct cohort_region_ref *ref, char *why, size_t whysz);
 void cohort_region_put(struct cohort_region_ref *ref);
@@ -198,6 +208,7 @@ static inline bool cohort_forbids_ipi_broadcast(void) { return false; }
 static inline bool cohort_is_instance(void) { return false; }
 static inline void cohort_reserve_low(void) { }
 static inline void cohort_reserve_pool(void) { }
+static inline void cohort_instance_early(const struct boot_params *bp) { }
 static inline void cohort_instance_detect(u64 pa_data, u32 len) { }
 
 #endif /* CONFIG_COHORT */

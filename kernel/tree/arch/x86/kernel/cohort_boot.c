@@ -17,6 +17,7 @@
 #include <asm/cohort.h>
 #include <asm/bootparam.h>
 #include <asm/cpufeature.h>
+#include <asm/e820/api.h>
 #include <asm/e820/types.h>
 #include <asm/pgtable_types.h>
 #include <asm/setup.h>
@@ -243,6 +244,9 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 	s->wallclock_ns = ktime_get_real_ns();
 	s->ctrl_base = b->ctrl_base;
 	s->ctrl_size = b->ctrl_size;
+	s->pool_base = b->pool_base;
+	s->pool_size = b->pool_size;
+	s->grants = base + COHORT_OFF_GRANTS;
 	strscpy(s->name, b->name, sizeof(s->name));
 }
 
@@ -324,4 +328,46 @@ int cohort_arch_boot(const struct cohort_boot *b, char *msg, size_t msgsz)
 		return scnprintf(msg, msgsz, "the boot CPU (APIC %u) did not accept INIT/STARTUP",
 				 b->apic_ids[0]), -EIO;
 	return 0;
+}
+
+/**
+ * cohort_arch_reserved_ram() - is a range RAM that this kernel leaves alone?
+ * @base: physical start
+ * @size: length
+ *
+ * True when the firmware's memory map calls every byte of the range RAM
+ * and this kernel's map does not (the administrator took it away from the
+ * kernel with memmap=SIZE$ADDR or similar).  Device memory, firmware
+ * tables and holes are never such a range.
+ *
+ * Return: true if the whole range is plain reserved RAM.
+ */
+bool cohort_arch_reserved_ram(phys_addr_t base, u64 size)
+{
+	struct e820_entry *e;
+	phys_addr_t pos = base, end = base + size;
+	u32 i;
+	bool found;
+
+	if (!size || end < base)
+		return false;
+	if (e820__mapped_any(base, end, E820_TYPE_RAM) ||
+	    e820__mapped_any(base, end, E820_TYPE_RESERVED_KERN))
+		return false;
+	/* Walk the firmware map: every byte must be covered by RAM. */
+	while (pos < end) {
+		found = false;
+		for (i = 0; i < e820_table_firmware->nr_entries; i++) {
+			e = &e820_table_firmware->entries[i];
+			if (e->type == E820_TYPE_RAM && e->addr <= pos &&
+			    pos < e->addr + e->size) {
+				pos = e->addr + e->size;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return true;
 }

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) "cohort: " fmt
 
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
@@ -39,7 +40,6 @@
 
 static struct cohort_setup setup;
 static bool instance;
-static struct cohort_mailbox *mbox;
 
 /**
  * cohort_is_instance() - is this kernel a Cohort instance?
@@ -64,8 +64,8 @@ const struct cohort_setup *cohort_instance_setup(void)
 static void __noreturn cohort_halt(u32 status)
 {
 	local_irq_disable();
-	if (mbox) /* last: the primary may take the CPUs back once it sees it */
-		smp_store_release(&mbox->status, status);
+	/* Last: the primary may take the CPUs back once it sees it. */
+	cohort_mbox_set_status(status);
 	for (;;)
 		native_halt();
 }
@@ -137,8 +137,8 @@ static void cohort_emergency_restart(void)
 
 static int cohort_panic(struct notifier_block *nb, unsigned long ev, void *p)
 {
-	if (mbox) /* after the panic message, for the primary's watch_fn() */
-		smp_store_release(&mbox->status, COHORT_ST_PANIC);
+	/* After the panic message, for the primary's watch_fn(). */
+	cohort_mbox_set_status(COHORT_ST_PANIC);
 	return NOTIFY_DONE;
 }
 
@@ -150,6 +150,7 @@ static struct notifier_block cohort_panic_nb = {
 static bool __init setup_valid(void)
 {
 	u64 end = setup.mem_base + setup.mem_size;
+	u64 pool_end = setup.pool_base + setup.pool_size;
 
 	if (setup.magic != COHORT_SETUP_MAGIC) {
 		pr_err("bad setup record magic\n");
@@ -167,11 +168,44 @@ static bool __init setup_valid(void)
 	    setup.mailbox + PAGE_SIZE > end ||
 	    !is_power_of_2(setup.console_size) ||
 	    setup.console < setup.mem_base ||
-	    setup.console + setup.console_size > end) {
+	    setup.console + setup.console_size > end ||
+	    !PAGE_ALIGNED(setup.grants) || setup.grants < setup.mem_base ||
+	    setup.grants + PAGE_SIZE > end ||
+	    pool_end < setup.pool_base || setup.mem_base < setup.pool_base ||
+	    end > pool_end) {
 		pr_err("inconsistent setup record\n");
 		return false;
 	}
 	return true;
+}
+
+/**
+ * cohort_instance_early() - notice, first thing, that this is an instance
+ * @bp: the boot parameters
+ *
+ * Called at the start of setup_arch(), before the boot CPU is identified:
+ * CPU and platform quirks that run before parse_setup_data() must already
+ * know not to touch the machine's devices (e.g. AMD family 0fh-16h read
+ * the northbridge's PCI configuration through 0xcf8).  Only the types of
+ * the setup_data entries are looked at (through the early direct mapping,
+ * as copy_bootdata() does); cohort_instance_detect() checks the record
+ * later and halts on a bad one, so a kernel marked here never runs on as
+ * a primary.
+ */
+void __init cohort_instance_early(const struct boot_params *bp)
+{
+	const struct setup_data *sd;
+	u64 pa = bp->hdr.setup_data;
+	unsigned int n;
+
+	for (n = 0; pa && n < 64; n++) {
+		sd = __va(pa);
+		if (sd->type == COHORT_SETUP_TYPE) {
+			instance = true;
+			return;
+		}
+		pa = sd->next;
+	}
 }
 
 /**
@@ -201,10 +235,11 @@ void __init cohort_instance_detect(u64 pa_data, u32 len)
 	setup.name[sizeof(setup.name) - 1] = 0;
 
 	instance = true;
-	mbox = __va(setup.mailbox);
 	memblock_reserve(setup.mailbox, PAGE_SIZE);
+	memblock_reserve(setup.grants, PAGE_SIZE);
 	memblock_reserve(setup.console, setup.console_size);
-	cohort_console_early(__va(setup.console), setup.console_size, mbox);
+	cohort_mbox_attach(__va(setup.mailbox));
+	cohort_console_early(__va(setup.console), setup.console_size);
 
 	/* Hardware that belongs to the primary. */
 	disable_acpi();
@@ -262,7 +297,7 @@ static void cohort_stop_fn(struct work_struct *w)
 {
 	pr_info("the primary asks this instance to stop\n");
 	/* Ordered after the log lines above, for the primary. */
-	smp_store_release(&mbox->status, COHORT_ST_STOPPING);
+	cohort_mbox_set_status(COHORT_ST_STOPPING);
 	/*
 	 * The poweroff helper may only signal init, which may not listen:
 	 * make sure the stop happens.
@@ -279,8 +314,8 @@ static void cohort_hb_fn(struct timer_list *t)
 {
 	static bool stopping;
 
-	WRITE_ONCE(mbox->heartbeat, mbox->heartbeat + 1);
-	if (!stopping && READ_ONCE(mbox->request) == COHORT_REQ_STOP) {
+	cohort_mbox_beat();
+	if (!stopping && cohort_mbox_stop_requested()) {
 		stopping = true;
 		schedule_work(&cohort_stop_work);
 	}
@@ -295,7 +330,7 @@ static int __init cohort_instance_late(void)
 	timer_setup(&cohort_hb_timer, cohort_hb_fn, 0);
 	mod_timer(&cohort_hb_timer, jiffies + msecs_to_jiffies(100));
 	/* After everything this kernel set up: the primary acts on it. */
-	smp_store_release(&mbox->status, COHORT_ST_RUNNING);
+	cohort_mbox_set_status(COHORT_ST_RUNNING);
 	return 0;
 }
 late_initcall_sync(cohort_instance_late);

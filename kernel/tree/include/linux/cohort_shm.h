@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cohort: layouts of memory that more than one kernel can write.
+ *
+ * Nothing here is an interface to userspace: these are contracts between
+ * kernels (a primary and its instances, all built from one tree).  Only
+ * drivers/cohort/shm.c reads or writes them; everything else in Cohort
+ * gets validated private snapshots from it (docs/security.md).
+ *
+ * Three kinds of shared memory exist:
+ *
+ *  - the control region: the first COHORT_CTRL_SIZE bytes of the pool,
+ *    mapped by every kernel (header, kernel table, CPU grants, rings);
+ *  - an instance's mailbox page and console buffer, in the instance's own
+ *    memory, shared by that instance and the primary only;
+ *  - an instance's grant page, in its own memory, where the primary lists
+ *    the regions the instance may map.
+ */
+#ifndef _LINUX_COHORT_SHM_H
+#define _LINUX_COHORT_SHM_H
+
+#include <linux/bits.h>
+#include <linux/init.h>
+#include <linux/types.h>
+#include <uapi/linux/cohort.h>
+
+/* ---- control region ---- */
+
+/*
+ *	0			struct cohort_ctrl_hdr (one page)
+ *	COHORT_CTRL_KERNELS_OFF	struct cohort_ctrl_kernel[COHORT_MAX_KERNELS]
+ *	COHORT_CTRL_CPUS_OFF	struct cohort_ctrl_cpus[COHORT_MAX_KERNELS]
+ *	COHORT_CTRL_RINGS_OFF	COHORT_MAX_KERNELS receive rings, each
+ *				COHORT_CTRL_RING_STRIDE bytes, ring i for id i
+ */
+#define COHORT_CTRL_MAGIC	0x4c5254435452484bULL	/* "KHRTCTRL" */
+#define COHORT_CTRL_VERSION	2
+#define COHORT_CTRL_KERNELS_OFF	0x1000
+#define COHORT_CTRL_ENTRY_SIZE	256
+#define COHORT_CTRL_CPUS_OFF	0x8000
+#define COHORT_CTRL_CPUS_SIZE	0x800
+#define COHORT_CTRL_RINGS_OFF	0x100000
+#define COHORT_CTRL_RING_SLOTS	4096
+/* 256 KiB of slots + the ring header, rounded up to a page. */
+#define COHORT_CTRL_RING_STRIDE	0x41000
+#define COHORT_CTRL_SIZE	(18ULL << 20)
+/* Largest message a kernel's ring reassembles. */
+#define COHORT_MSG_MAX_LEN	65536
+/* Message types 1..COHORT_MSG_NTYPES - 1. */
+#define COHORT_MSG_NTYPES	64
+/* Services in the registry: 0..COHORT_MAX_SERVICES - 1. */
+#define COHORT_MAX_SERVICES	64
+/* Heartbeat period and allowed misses a kernel accepts from the header. */
+#define COHORT_HB_MS_MIN	10
+#define COHORT_HB_MS_MAX	10000
+#define COHORT_HB_MISSES_MAX	1000
+
+/**
+ * struct cohort_ctrl_hdr - first page of the control region (primary)
+ * @magic: %COHORT_CTRL_MAGIC, written last at format
+ * @version: %COHORT_CTRL_VERSION; a kernel that knows another version
+ *	refuses to join
+ * @size: bytes of the region
+ * @max_kernels: entries in the kernel table, %COHORT_MAX_KERNELS
+ * @entry_size: bytes of one entry, %COHORT_CTRL_ENTRY_SIZE
+ * @kernels_off: offset of the kernel table
+ * @rings_off: offset of ring 0
+ * @ring_stride: bytes from one ring to the next
+ * @heartbeat_ms: period at which every kernel advances its heartbeat
+ * @heartbeat_misses: missed periods after which the primary declares an
+ *	instance failed
+ * @cpus_off: offset of the CPU grant table, %COHORT_CTRL_CPUS_OFF
+ * @may_run: bit N set while kernel N's CPUs may execute its code (from
+ *	just before it is started until its CPUs are back in the primary, or
+ *	it reported a panic or power-off).  A kernel whose bit is clear
+ *	can no longer write anything, so its claims on shared data may be
+ *	broken (cohortfs liveness).  Written by the primary.
+ * @reserved: 0
+ */
+struct cohort_ctrl_hdr {
+	__u64 magic;
+	__u32 version;
+	__u32 size;
+	__u32 max_kernels;
+	__u32 entry_size;
+	__u32 kernels_off;
+	__u32 rings_off;
+	__u32 ring_stride;
+	__u32 heartbeat_ms;
+	__u32 heartbeat_misses;
+	__u32 cpus_off;
+	__u64 may_run;
+	__u64 reserved[10];
+};
+
+/* cohort_ctrl_kernel.state */
+#define COHORT_KS_FREE		0	/* nobody */
+#define COHORT_KS_JOINED	1	/* up: ring formatted, takes messages */
+#define COHORT_KS_LEFT		2	/* shut down cleanly */
+
+/* cohort_ctrl_kernel.flags */
+#define COHORT_KF_DOORBELL	BIT(0)		/* send doorbell IPIs to apic_id */
+
+/**
+ * struct cohort_ctrl_kernel - one kernel's entry in the kernel table
+ * @gen: odd while the entry's identity (@id .. @epoch, @name) is being
+ *	rewritten, even otherwise; a reader that sees it change retries
+ * @id: the kernel's id, equal to the entry's index
+ * @state: COHORT_KS_*
+ * @apic_id: physical APIC ID that takes this kernel's doorbells; must be
+ *	one the primary granted to the kernel (struct cohort_ctrl_cpus)
+ * @flags: COHORT_KF_*
+ * @epoch: non-zero, new each time the kernel joins; peers forget their
+ *	sequence numbers, re-attach to its ring and lift a quarantine when it
+ *	changes
+ * @heartbeat: advanced every heartbeat period while the kernel runs
+ * @services_offered: bitmap of services the kernel offers
+ * @services_listening: bitmap of services whose notifications it wants
+ * @name: the kernel's name ("primary" or the instance name)
+ * @reserved: 0
+ *
+ * Written by the kernel itself; cleared by the primary when an instance
+ * starts, stops, fails or is deleted.  @heartbeat and the service bitmaps
+ * are single words that change without @gen.
+ */
+struct cohort_ctrl_kernel {
+	__u64 gen;
+	__u32 id;
+	__u32 state;
+	__u32 apic_id;
+	__u32 flags;
+	__u64 epoch;
+	__u64 heartbeat;
+	__u64 services_offered;
+	__u64 services_listening;
+	char name[COHORT_NAME_MAX];
+	__u64 reserved[21];
+};
+
+/**
+ * struct cohort_ctrl_cpus - APIC IDs the primary gave to one kernel
+ * @gen: odd while the primary rewrites the entry
+ * @nr: entries used in @apic_ids
+ * @reserved: 0
+ * @apic_ids: the kernel's CPUs; doorbells go only to one of these
+ *
+ * Written by the primary only: when an instance starts (its CPUs) and
+ * when it stops (cleared); entry 0 holds the primary's doorbell CPU.
+ */
+struct cohort_ctrl_cpus {
+	__u64 gen;
+	__u32 nr;
+	__u32 reserved;
+	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+};
+
+/* ---- mailbox: one page at the start of an instance's memory ---- */
+
+#define COHORT_MBOX_MAGIC	0x584f424d54524843ULL
+
+/* mailbox.request, written by the primary */
+#define COHORT_REQ_NONE		0
+#define COHORT_REQ_STOP		1	/* shut down and give the CPUs back */
+
+/* mailbox.status, written by the instance */
+#define COHORT_ST_BOOTING	0	/* not checked in yet */
+#define COHORT_ST_RUNNING	1	/* kernel up, init started */
+#define COHORT_ST_STOPPING	2	/* shutting down */
+#define COHORT_ST_OFF		3	/* every CPU halted; take them back */
+#define COHORT_ST_PANIC		4	/* panicked; CPUs halted */
+
+/**
+ * struct cohort_mailbox - one page shared by a primary and an instance
+ * @magic: COHORT_MBOX_MAGIC, written by the primary
+ * @request: COHORT_REQ_*, written by the primary
+ * @status: COHORT_ST_*, written by the instance
+ * @heartbeat: advanced by the instance while it runs
+ * @console_head: bytes ever written to the console buffer (instance)
+ * @reserved: 0
+ */
+struct cohort_mailbox {
+	__u64 magic;
+	__u32 request;
+	__u32 status;
+	__u64 heartbeat;
+	__u64 console_head;
+	__u64 reserved[60];
+};
+
+/* ---- grant page: regions an instance may map ---- */
+
+#define COHORT_GRANTS_MAGIC	0x544e415247524843ULL	/* "CHRGRANT" */
+
+/**
+ * struct cohort_grant - one region granted to an instance
+ * @seq: written by the primary only: odd while it changes the entry,
+ *	even otherwise; the entry is in use when @seq is even and @size is
+ *	not 0
+ * @base: physical address, a multiple of %COHORT_MEM_ALIGN
+ * @size: bytes, a multiple of %COHORT_MEM_ALIGN
+ * @in_use: written by the instance only: 1 while it maps the region.  It
+ *	sets it, then checks @seq again after a full barrier; the primary
+ *	makes @seq odd, then reads @in_use after a full barrier, so a revoke
+ *	and a new mapping always see each other.
+ * @reserved: 0
+ * @name: the region's name, NUL-terminated
+ */
+struct cohort_grant {
+	__u64 seq;
+	__u64 base;
+	__u64 size;
+	__u32 in_use;
+	__u32 reserved;
+	char name[COHORT_NAME_MAX];
+};
+
+/**
+ * struct cohort_grant_page - the grant page of an instance
+ * @magic: %COHORT_GRANTS_MAGIC, written by the primary at create
+ * @max: entries in @g, %COHORT_MAX_GRANTS
+ * @reserved: 0
+ * @g: the grants
+ */
+struct cohort_grant_page {
+	__u64 magic;
+	__u32 max;
+	__u32 reserved[13];
+	struct cohort_grant g[COHORT_MAX_GRANTS];
+};
+
+/* ---- message types used by Cohort itself (the rest are free) ---- */
+
+#define COHORT_MSG_T_RPC_REQ	1	/* struct cohort_msg_rpc + request */
+#define COHORT_MSG_T_RPC_RESP	2	/* struct cohort_msg_rpc + response */
+#define COHORT_MSG_T_SINK	3	/* test: checksummed, counted */
+#define COHORT_MSG_T_ECHO	4	/* test: a request answered with itself */
+#define COHORT_MSG_T_BLACKHOLE	5	/* test: a request never answered */
+#define COHORT_MSG_T_FIRST_FREE	16
+
+/**
+ * struct cohort_msg_rpc - header of a request or response message
+ * @id: request id chosen by the requester, echoed in the response
+ * @type: the request's message type (the handler that answers it)
+ * @status: response: 0 or a negative errno from the responder
+ */
+struct cohort_msg_rpc {
+	__u32 id;
+	__u16 type;
+	__s16 status;
+};
+
+/* ---- drivers/cohort/shm.c: the only code that touches the above ---- */
+
+#ifdef CONFIG_COHORT
+
+/**
+ * struct cohort_kernel_view - a private, checked copy of a kernel's entry
+ * @id: its id
+ * @state: COHORT_KS_*
+ * @apic_id: its doorbell APIC ID (granted to it by the primary)
+ * @flags: COHORT_KF_*
+ * @epoch: its epoch
+ * @heartbeat: its heartbeat counter
+ * @offered: services it offers
+ * @listening: services it listens to
+ * @name: its name, NUL-terminated
+ */
+struct cohort_kernel_view {
+	u32 id;
+	u32 state;
+	u32 apic_id;
+	u32 flags;
+	u64 epoch;
+	u64 heartbeat;
+	u64 offered;
+	u64 listening;
+	char name[COHORT_NAME_MAX];
+};
+
+/* What cohort_ctrl_read_kernel() found. */
+enum cohort_entry {
+	COHORT_ENTRY_ABSENT,	/* free or left: not a member */
+	COHORT_ENTRY_MEMBER,	/* joined and consistent */
+	COHORT_ENTRY_BAD,	/* joined but inconsistent: blame the epoch */
+	COHORT_ENTRY_BUSY,	/* kept changing while read: ask again later */
+};
+
+/* Control region. */
+int cohort_ctrl_format(phys_addr_t base, u64 size, unsigned int hb_ms,
+		       unsigned int hb_misses, u32 doorbell_apic);
+int cohort_ctrl_attach(phys_addr_t base, u64 size, const char **why);
+bool cohort_ctrl_ready(void);
+void *cohort_ctrl_ring(u32 id);
+void cohort_ctrl_join(u32 id, u32 apic_id, u64 epoch, const char *name);
+void cohort_ctrl_clear_kernel(u32 id);
+enum cohort_entry cohort_ctrl_read_kernel(u32 id, struct cohort_kernel_view *v,
+					  const char **why);
+u64 cohort_ctrl_kernel_epoch(u32 id);
+void cohort_ctrl_heartbeat(u32 id);
+void cohort_ctrl_publish_services(u32 id, u64 offered, u64 listening);
+void cohort_ctrl_set_hb(unsigned int ms, unsigned int misses);
+void cohort_ctrl_get_hb(unsigned int *ms, unsigned int *misses);
+void cohort_ctrl_set_may_run(u32 id, bool may_run);
+bool cohort_ctrl_may_run(u32 id);
+void cohort_ctrl_grant_cpus(u32 id, const u32 *apic_ids, unsigned int nr);
+bool cohort_ctrl_doorbell_ok(u32 id, u32 apic_id);
+#ifdef CONFIG_COHORT_TEST
+int cohort_ctrl_test_poke(u32 off, const void *buf, size_t len);
+void cohort_ctrl_test_set_version(u32 version);
+#endif
+
+/* Mailbox and console, primary side (the instance's memory at @mem). */
+void cohort_mbox_reset(phys_addr_t mem);
+u32 cohort_mbox_status(phys_addr_t mem);
+void cohort_mbox_request(phys_addr_t mem, u32 request);
+u64 cohort_console_head(phys_addr_t mem);
+size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
+
+/* Mailbox and console, instance side. */
+void __init cohort_mbox_attach(struct cohort_mailbox *mb);
+void cohort_mbox_set_status(u32 status);
+void cohort_mbox_beat(void);
+bool cohort_mbox_stop_requested(void);
+void cohort_mbox_console_publish(u64 head);
+
+/* Grant pages: primary side. */
+void cohort_grants_format(phys_addr_t mem);
+int cohort_grants_set(phys_addr_t mem, u32 slot, const char *name,
+		      phys_addr_t base, u64 size);
+int cohort_grants_clear(phys_addr_t mem, u32 slot, bool may_run);
+bool cohort_grants_in_use(phys_addr_t mem, u32 slot);
+void cohort_grants_forget_use(phys_addr_t mem);
+
+/* Grant pages: instance side. */
+int cohort_grants_get(const char *name, phys_addr_t *base, u64 *size,
+		      u32 *slot, char *why, size_t whysz);
+void cohort_grants_put(u32 slot);
+
+#endif /* CONFIG_COHORT */
+
+#endif /* _LINUX_COHORT_SHM_H */
