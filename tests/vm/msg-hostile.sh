@@ -1,9 +1,11 @@
 # A hostile instance: b (id 2) writes random bytes into the rings of the
 # primary and of instance a (id 1): forged slots under its own id with a
-# valid checksum (which can be blamed on it) and pure random slots (which
-# cannot).  Neither receiver crashes; both quarantine b and count the
-# errors; a and the primary keep talking, every message they send after
-# the attack arrives intact (or the sender was told -ECANCELED).
+# valid checksum and pure random slots.  Neither receiver crashes; both
+# drop the garbage and count the errors against the id the slots claim,
+# but quarantine nobody (a slot's sender id can be forged, so it is no
+# proof: docs/security.md); a and the primary keep talking, every message
+# they send after the attack arrives intact (or the sender was told
+# -ECANCELED), and b's own well-formed messages are still taken.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 400
 set -u
@@ -53,12 +55,13 @@ cohort start b || die "start b"
 wait_for 180 console_has b 'inst b: scribbled' || { cohort log b | tail -n 20; die "b did not scribble"; }
 wait_for 180 console_has b COHORT-EXIT || die "b did not finish"
 cohort log b | grep 'inst b:'
-wait_for 10 sh -c '[ "$(cat /sys/kernel/cohort/peers/2/state)" = quarantined ]' &&
-	ok "the primary quarantined b" || bad "peers/2/state $(cat /sys/kernel/cohort/peers/2/state)"
+[ "$(cat /sys/kernel/cohort/peers/2/state)" = joined ] &&
+	ok "the primary did not quarantine b on the word of its ring" || bad "peers/2/state $(cat /sys/kernel/cohort/peers/2/state)"
 echo "primary: peer 2 errors $(cat /sys/kernel/cohort/peers/2/errors) drops $(cat /sys/kernel/cohort/peers/2/drops) quarantines $(cat /sys/kernel/cohort/peers/2/quarantines)"
 echo "primary: $(cat /sys/kernel/cohort/msg_stats | tr '\n' ' ')"
 [ "$(cat /sys/kernel/cohort/peers/2/errors)" -gt 0 ] && ok "errors counted against b" || bad "no errors counted against b"
-grep -q '^from 2 received [1-9]' $D/sink && bad "the primary delivered b's messages after quarantine: $(grep '^from 2' $D/sink)"
+wait_for 20 grep -q '^from 2 received [1-9]' $D/sink && ok "b's well-formed messages are taken: $(grep '^from 2' $D/sink)" ||
+	bad "nothing from b after its garbage: $(cat $D/sink)"
 
 # The others keep working: every message sent after the attack arrives
 # intact, or its sender was told it was lost (-ECANCELED: it ran into a
@@ -68,7 +71,8 @@ f=$(sed -n 's/.* fails \([0-9]*\) .*/\1/p' $D/result)
 wait_for 120 console_has a COHORT-EXIT || { cohort log a | tail -n 20; die "a did not finish"; }
 cohort log a | grep 'inst a:'
 console_has a 'inst a: FAIL' && bad "a reported failures"
-console_has a 'inst a: peer 2 state quarantined' && ok "a quarantined b" || bad "a did not quarantine b"
+console_has a 'inst a: peer 2 state joined errors [1-9]' && ok "a counted b's garbage and did not quarantine it" ||
+	bad "a: $(cohort log a | grep 'peer 2 state')"
 ga=$(cohort log a | sed -n 's/^inst a: sink from 0 received \([0-9]*\) bytes [0-9]* bad 0.*/\1/p')
 echo "to a: sent 1000, ${f:-?} reported lost, a received ${ga:-?} intact"
 [ -n "$ga" ] && [ -n "$f" ] && [ $((ga + f)) = 1000 ] && ok "every message to a arrived intact or was reported lost" ||
@@ -83,4 +87,4 @@ echo "from a: received ${got:-?}, a's send reported ${fa:-?} cancelled"
 cohort stop a || bad "stop a"; cohort stop --force b || bad "stop b"
 cohort delete a; cohort delete b
 exit_if_failed msg-hostile
-echo "msg-hostile: a scribbling peer was quarantined, the others kept working"
+echo "msg-hostile: a scribbling peer's garbage was dropped, the others kept working"
