@@ -11,9 +11,15 @@ instance_initrd() { # name out
 echo "hello from $(hostname): kernel $(uname -r), role $(cat /sys/kernel/cohort/role), id $(cat /sys/kernel/cohort/id)"
 echo "$(hostname) sees CPUs $(cat /sys/devices/system/cpu/online) and $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
 mkdir -p /mnt/shared
-mount -t cohortfs -o region=shared none /mnt/shared &&
-	echo "$(hostname) reads from cohortfs: $(cat /mnt/shared/motd)" &&
+if mount -t cohortfs -o region=shared none /mnt/shared; then
+	echo "$(hostname) reads from cohortfs: $(cat /mnt/shared/motd)"
 	echo "$(hostname) was here" >>/mnt/shared/guestbook
+else
+	echo "$(hostname): region 'shared' is not granted to it, mount refused"
+fi
+# Root here trying to map memory that is not its own: refused.
+mount -t cohortfs -o phys=0x100000000,size=0x1000000,format none /mnt/shared 2>/dev/null ||
+	echo "$(hostname): phys= refused: $(dmesg | grep -o 'phys= is refused in an instance' | tail -n 1)"
 CMD
 	(cd "/tmp/$1" && find . | cpio -o -H newc 2>/dev/null | gzip) >"/tmp/$1.extra"
 	cat /boot/instance-initrd.cpio.gz "/tmp/$1.extra" >"$2"
@@ -51,6 +57,10 @@ instance_initrd db /tmp/db.cpio.gz
 cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz
 cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz
 cohort list
+
+step "Grant the region to 'web' only: an instance maps nothing it was not given"
+cohort region grant shared web
+cohort region
 
 step "Start both"
 cohort start web

@@ -35,6 +35,7 @@ CMD
 cat /boot/instance-initrd.cpio.gz /tmp/x.gz >/tmp/initrd
 cohort create m --cpus 2-3 --memory 256M >/dev/null
 cohort load m --kernel /boot/bzImage --initrd /tmp/initrd
+cohort region grant share m
 cohort start m
 n=600
 until cohort log m | grep -q COHORT-EXIT; do

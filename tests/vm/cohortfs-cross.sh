@@ -45,6 +45,7 @@ umount /mnt/cfs && echo INST-UMOUNT-OK
 EOF
 cohort create one --cpus 2-3 --memory 256M || die create
 cohort load one --kernel /boot/bzImage --initrd /tmp/initrd-one || die load
+cohort region grant shared one || die grant
 cohort start one || die start
 wait_for 240 console_has one 'INST-POSIX' || die "instance did not run the POSIX checks"
 [ "$(cat /sys/kernel/cohort/regions/shared/users)" = 0-1 ] || die "users with the instance: $(cat /sys/kernel/cohort/regions/shared/users)"
@@ -90,6 +91,7 @@ echo c >/proc/sysrq-trigger
 EOF
 cohort create pan --cpus 2-3 --memory 256M || die create
 cohort load pan --kernel /boot/bzImage --initrd /tmp/initrd-pan || die load
+cohort region grant shared pan || die grant
 cohort start pan || die start
 wait_for 240 state_is pan failed || die "instance pan did not panic"
 console_has pan INST-CRASHING || die "no crash marker"

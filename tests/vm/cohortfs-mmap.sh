@@ -39,6 +39,7 @@ sleep 1000
 EOF
 cohort create one --cpus 2-3 --memory 256M || die create
 cohort load one --kernel /boot/bzImage --initrd /tmp/initrd-one || die load
+cohort region grant shared one || die grant
 cohort start one || die start
 
 wait_for 200 console_has one INST-STORED || die "the instance did not store"
