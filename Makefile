@@ -4,6 +4,7 @@
 # (scripts/deps.sh, quick when all is there).
 #
 #   make check    build everything, run unit, host and VM tests
+#   make check-debug  the VM tests on a lockdep/KASAN kernel (long)
 #   make demo     boot the QEMU machine and show Cohort
 #   make bench    benchmarks, one BENCH line per figure
 #   make kernel   the kernel only (build/bzImage)
@@ -37,7 +38,7 @@ BENCH_NATIVE :=
 FUZZ_TARGETS :=
 
 .PHONY: all deps kernel kernel-export kernel-reset initramfs tools check \
-	unit demo bench fuzz clean distclean
+	check-debug unit demo bench fuzz clean distclean
 all: tools initramfs
 
 include $(sort $(wildcard mk/*.mk))
@@ -65,6 +66,15 @@ unit: deps $(HOST_TESTS)
 
 check: deps kernel tools initramfs
 	@scripts/check.sh $(HOST_TESTS)
+
+# The VM scenarios on a lockdep/KASAN kernel; too long for CI (run by hand,
+# reported on the issue).
+check-debug: deps tools initramfs
+	@COHORT_KERNEL_VARIANT=debug scripts/kernel-build.sh
+	@COHORT_INITRAMFS_KERNEL=$(B)/bzImage-debug \
+		COHORT_INITRAMFS_OUT=$(B)/initramfs-debug.cpio.gz \
+		scripts/mkinitramfs.sh $(STATIC_BINS)
+	@scripts/check-debug.sh
 
 demo: deps kernel tools initramfs
 	@scripts/demo.sh

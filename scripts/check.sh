@@ -14,6 +14,7 @@
 #                     "# vm: OPTIONS" adds cohort-vm options and
 #                     "# timeout: SEC" bounds it (default 300)
 #   CHECK_FILTER=GLOB only tests whose name matches GLOB
+#   COHORT_VM_SLOW=N  multiply every VM scenario's timeout by N (debug kernel)
 #
 # Logs of every test go to build/test-logs/; a failing test's tail is shown.
 set -uo pipefail
@@ -110,7 +111,7 @@ if [ $unit_only = 0 ]; then
 		tmo=$(sed -n 's/^# timeout: \([0-9]*\).*/\1/p' "$t" | head -n 1)
 		start=$SECONDS
 		# shellcheck disable=SC2086
-		"$top/scripts/cohort-vm" $opts --timeout "${tmo:-300}" \
+		"$top/scripts/cohort-vm" $opts --timeout $((${tmo:-300} * ${COHORT_VM_SLOW:-1})) \
 			"${vm_lib[@]}" \
 			--add "$t:/cohort/scenario.sh" -- sh /cohort/scenario.sh \
 			</dev/null >"$log" 2>&1

@@ -56,11 +56,11 @@ echo "$want" >"$GIT_DIR/cohort-applied"
 # Configuration: tinyconfig + our fragment, redone when the fragment changes.
 mkdir -p "$out"
 kmake() { make -s -C "$src" O="$out" ARCH=x86_64 "$@"; }
-stamp=$(cat "$frag" | sha256sum | cut -d' ' -f1)
+stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.cohort-config" 2>/dev/null)" != "$stamp" ]; then
-	note "configuring: tinyconfig + kernel/config/cohort.config"
+	note "configuring: tinyconfig + ${frags[*]#"$top"/}"
 	kmake tinyconfig >/dev/null
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >"$out/merge.log" 2>&1 ||
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >"$out/merge.log" 2>&1 ||
 		{ cat "$out/merge.log" >&2; die "merge_config failed"; }
 	kmake olddefconfig >/dev/null
 	echo "$stamp" >"$out/.cohort-config"
@@ -77,13 +77,13 @@ while IFS= read -r line; do
 		grep -qxF "$line" "$out/.config" ||
 			{ echo "  $opt=$val asked, got: $(grep "^$opt=\|^# $opt is" "$out/.config" || echo absent)" >&2; bad=1; }
 	fi
-done <"$frag"
-[ $bad = 0 ] || { rm -f "$out/.cohort-config"; die "the configuration does not hold what kernel/config/cohort.config asks (a missing dependency?)"; }
+done < <(cat "${frags[@]}")
+[ $bad = 0 ] || { rm -f "$out/.cohort-config"; die "the configuration does not hold what ${frags[*]#"$top"/} ask (a missing dependency?)"; }
 
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 note "building bzImage (Debian $pkg $ver)"
 kmake -j"$(nproc)" CC="$cc" bzImage
-cp "$out/arch/x86/boot/bzImage" "$top/build/bzImage"
+cp "$out/arch/x86/boot/bzImage" "$image"
 echo "$ver" >"$top/build/kernel-version"
-note "build/bzImage ready"
+note "${image#"$top"/} ready"

@@ -5,13 +5,24 @@
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
-out=$top/build/kbuild
 pkg=linux-source-6.12
 tarball=/usr/src/$pkg.tar.xz
-frag=$top/kernel/config/cohort.config
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*"; }
+
+# COHORT_KERNEL_VARIANT picks what is built from the one source tree:
+#   (unset)  build/bzImage: tinyconfig + kernel/config/cohort.config
+#   debug    build/bzImage-debug: the same + kernel/config/debug.config
+#            (lockdep, KASAN, ...), objects in build/kbuild-debug
+frags=("$top/kernel/config/cohort.config")
+case "${COHORT_KERNEL_VARIANT:-}" in
+"") out=$top/build/kbuild image=$top/build/bzImage ;;
+debug)
+	out=$top/build/kbuild-debug image=$top/build/bzImage-debug
+	frags+=("$top/kernel/config/debug.config") ;;
+*) die "unknown COHORT_KERNEL_VARIANT '$COHORT_KERNEL_VARIANT' (known: debug)" ;;
+esac
 
 # One at a time: two kbuilds (or syncs) in one tree corrupt each other.
 mkdir -p "$top/build"
