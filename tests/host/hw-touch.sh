@@ -1,7 +1,8 @@
 # An instance touches no shared hardware.  QEMU traces every device access
 # with the CPU that made it (trace events memory_region_ops_read/write)
 # while an instance on CPUs 2-3 boots, mounts a granted region, messages
-# the primary, runs the escape kit (every attempt refused) and stops.
+# the primary, runs the escape kit (every attempt refused), takes its
+# second CPU offline and back, and stops.
 # From the moment the primary marks the start (a byte on the debug port,
 # CPUs 2-3 already offline in it) until the primary sends each of those
 # CPUs INIT to take it back after the stop, any access by CPU 2 or 3 to a
@@ -31,6 +32,8 @@ umount /mnt/r
 echo "0 20 16" >/sys/kernel/debug/cohort/ping && cat /sys/kernel/debug/cohort/result
 cohort-escape-kit open:/dev/mem ioperm:0xcf9:1 iopl:3 msr-write:0:0x33 \
 	mount-phys:0x100000:0x100000 >/dev/null || true
+echo 0 >/sys/devices/system/cpu/cpu1/online && echo 1 >/sys/devices/system/cpu/cpu1/online &&
+	[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ] && echo T-HOTPLUG-OK
 echo T-WORKED
 IEOF
 cohort create t --cpus 2-3 --memory 256M
@@ -40,7 +43,7 @@ echo "APIC IDs of t: $(attr t apic_ids)"
 mark '\361'
 cohort start t
 wait_for 200 console_has t COHORT-EXIT || { cohort log t | tail -n 20; exit 1; }
-cohort log t | grep -E 'T-WORKED|ping' 
+cohort log t | grep -E 'T-WORKED|T-HOTPLUG|ping' 
 mark '\362'
 cohort stop t
 cohort delete t
@@ -57,6 +60,7 @@ echo "$out" | tail -n 8
 [ $rc = 0 ] && echo "$out" | grep -q GUEST-DONE || { echo "FAIL: the guest run failed ($rc)"; exit 1; }
 echo "$out" | grep -q 'APIC IDs of t: 2,3' || { echo "FAIL: t's APIC IDs are not 2,3"; exit 1; }
 echo "$out" | grep -q 'T-WORKED' || { echo "FAIL: the instance did not do its work"; exit 1; }
+echo "$out" | grep -q 'T-HOTPLUG-OK' || { echo "FAIL: the instance could not take its CPU 1 offline and back"; exit 1; }
 echo "trace: $(wc -l <"$tmp/trace") device accesses"
 
 # Window per instance CPU: open from the 0xf1 mark; after the 0xf2 mark,

@@ -33,6 +33,8 @@
 #include <asm/pci_x86.h>
 #include <asm/reboot.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
+#include <asm/spec-ctrl.h>
 #include <asm/x86_init.h>
 
 /* Seconds userspace gets to power off when the primary asks. */
@@ -118,6 +120,21 @@ static void cohort_no_uart(int port, struct uart_port *up, u32 *caps)
 	up->iobase = 0;
 }
 #endif
+
+/*
+ * A CPU the instance takes offline only waits for INIT from the instance's
+ * own kernel, so unlike native_play_dead() it does not write its caches
+ * back first (WBINVD stalls every CPU sharing the last-level cache, the
+ * other kernels' too), nor park in MWAIT.
+ */
+static void cohort_play_dead(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		__update_spec_ctrl(0);
+	play_dead_common();
+	for (;;)
+		native_halt();
+}
 
 static void cohort_power_off(void)
 {
@@ -268,6 +285,9 @@ void __init cohort_instance_detect(u64 pa_data, u32 len)
 	setup_force_cpu_cap(X86_FEATURE_TSC_RELIABLE);
 	if (setup.hz && setup.lpj)
 		preset_lpj = div_u64(setup.lpj * setup.hz, HZ);
+
+	/* Offline CPUs wait without flushing caches other kernels share. */
+	smp_ops.play_dead = cohort_play_dead;
 
 	/* Stopping never resets the machine: it halts our CPUs. */
 	machine_ops.power_off = cohort_power_off;
