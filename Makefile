@@ -71,9 +71,6 @@ check: deps kernel tools initramfs
 # reported on the issue).
 check-debug: deps tools initramfs
 	@COHORT_KERNEL_VARIANT=debug scripts/kernel-build.sh
-	@COHORT_INITRAMFS_KERNEL=$(B)/bzImage-debug \
-		COHORT_INITRAMFS_OUT=$(B)/initramfs-debug.cpio.gz \
-		scripts/mkinitramfs.sh $(STATIC_BINS)
 	@scripts/check-debug.sh
 
 demo: deps kernel tools initramfs

@@ -9,20 +9,15 @@
 #                                  /boot/bzImage and /boot/instance-initrd.cpio.gz
 #
 # usage: scripts/mkinitramfs.sh [STATIC_BIN...]
-# COHORT_INITRAMFS_KERNEL and COHORT_INITRAMFS_OUT pick another kernel for
-# /boot/bzImage and another name for the primary's archive (make
-# check-debug: build/bzImage-debug, build/initramfs-debug.cpio.gz).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$top/build
-kimg=${COHORT_INITRAMFS_KERNEL:-$b/bzImage}
-outp=${COHORT_INITRAMFS_OUT:-$b/initramfs.cpio.gz}
 stage=$b/initramfs
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 [ -x /bin/busybox ] || die "/bin/busybox missing: install busybox-static (scripts/deps.sh)"
-[ -f "$kimg" ] || die "${kimg#"$top"/} missing: run 'make kernel'"
+[ -f "$b/bzImage" ] || die "build/bzImage missing: run 'make kernel'"
 
 common() { # dir
 	local d=$1 f
@@ -55,8 +50,8 @@ pack "$stage/instance" "$b/instance-initrd.cpio.gz"
 
 common "$stage/primary" "$@"
 cp "$top/initramfs/init" "$stage/primary/init"
-cp "$kimg" "$stage/primary/boot/bzImage"
+cp "$b/bzImage" "$stage/primary/boot/bzImage"
 cp "$b/instance-initrd.cpio.gz" "$stage/primary/boot/instance-initrd.cpio.gz"
-pack "$stage/primary" "$outp"
-echo "mkinitramfs: ${outp#"$top"/} ($(du -k "$outp" | cut -f1) KiB)," \
+pack "$stage/primary" "$b/initramfs.cpio.gz"
+echo "mkinitramfs: build/initramfs.cpio.gz ($(du -k "$b/initramfs.cpio.gz" | cut -f1) KiB)," \
 	"build/instance-initrd.cpio.gz ($(du -k "$b/instance-initrd.cpio.gz" | cut -f1) KiB)"
