@@ -386,9 +386,19 @@ static const char *show(const char *p, char *buf, size_t len)
 	return buf;
 }
 
+/* Flags open() adds to its access mode, each with its chance in percent. */
+static const struct {
+	unsigned int percent;
+	int flag;
+} open_flags[] = {
+	{ 65, O_CREAT }, { 15, O_EXCL }, { 25, O_TRUNC }, { 25, O_APPEND },
+	{ 5, O_DIRECTORY }, { 5, O_NOFOLLOW },
+};
+
 static void gen_op(struct op *op)
 {
 	unsigned int total = 0, r, k;
+	size_t i;
 	char f[128], p1[200], p2[200];
 	enum role role;
 	int depth;
@@ -427,18 +437,9 @@ static void gen_op(struct op *op)
 	switch (op->kind) {
 	case OP_OPEN:
 		op->flags = (int[]){ O_RDONLY, O_WRONLY, O_RDWR, O_RDWR }[rnd(4)];
-		if (chance(65))
-			op->flags |= O_CREAT;
-		if (chance(15))
-			op->flags |= O_EXCL;
-		if (chance(25))
-			op->flags |= O_TRUNC;
-		if (chance(25))
-			op->flags |= O_APPEND;
-		if (chance(5))
-			op->flags |= O_DIRECTORY;
-		if (chance(5))
-			op->flags |= O_NOFOLLOW;
+		for (i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++)
+			if (chance(open_flags[i].percent))
+				op->flags |= open_flags[i].flag;
 		op->mode = gen_mode();
 		snprintf(op->desc, DESC_MAX, "open(\"%s\", %s, 0%o) -> fd%d",
 			 show(op->path, p1, sizeof(p1)),
