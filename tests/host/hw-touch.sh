@@ -8,7 +8,9 @@
 # CPUs INIT to take it back after the stop, any access by CPU 2 or 3 to a
 # device other than its own local APIC page fails the test: legacy ports
 # (PIT, PIC, RTC, serial, i8042, PCI config, ACPI), the IOAPIC, HPET, MSI
-# writes to other CPUs.  QEMU's default x86 topology gives CPU index N the
+# writes to other CPUs.  Its ICR writes are decoded too: no broadcast
+# shorthand, and IPIs only to its own APIC IDs, or doorbells (vector 0xf5)
+# to the primary's doorbell CPU.  QEMU's default x86 topology gives CPU index N the
 # APIC ID N, which the guest checks.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,10 +72,12 @@ import re, sys
 line_re = re.compile(r"^memory_region_ops_(read|write) cpu (-?\d+) mr \S+ addr (0x[0-9a-f]+) "
                      r"value (0x[0-9a-f]+) size \d+ name '([^']*)'")
 mine = {2, 3}
+DOORBELL_VECTOR = 0xF5
+doorbell_apics = {0}            # the primary's doorbell CPU
 window = {}
 started = stopping = False
 icrhi = {}
-inwin = lapic = bad = closed = 0
+inwin = lapic = bad = closed = own_ipis = doorbells = 0
 for line in open(sys.argv[1], errors="replace"):
     m = line_re.match(line)
     if not m:
@@ -103,11 +107,31 @@ for line in open(sys.argv[1], errors="replace"):
     inwin += 1
     if name == "apic-msi" and 0xFEE00000 <= addr < 0xFEE01000:
         lapic += 1
+        # Its own LAPIC page, but the ICR sends IPIs: to whom?
+        if op == "write" and addr == 0xFEE00310:
+            icrhi[cpu] = val
+        elif op == "write" and addr == 0xFEE00300:
+            shorthand, mode, vector = (val >> 18) & 3, (val >> 8) & 7, val & 0xFF
+            dst = icrhi.get(cpu, 0) >> 24
+            if shorthand in (2, 3):
+                why = "a broadcast IPI (shorthand %d)" % shorthand
+            elif shorthand == 1 or dst in mine:
+                own_ipis += 1
+                continue
+            elif mode == 0 and vector == DOORBELL_VECTOR and dst in doorbell_apics:
+                doorbells += 1
+                continue
+            else:
+                why = "an IPI (mode %d, vector %#x) to APIC %d" % (mode, vector, dst)
+            bad += 1
+            if bad <= 20:
+                print(f"FAIL: CPU {cpu} sent {why} (ICR {val:#x})")
         continue
     bad += 1
     if bad <= 20:
         print(f"FAIL: CPU {cpu} touched {name} at {addr:#x} ({op}, value {val:#x})")
-print(f"instance CPUs: {inwin} accesses in their window, {lapic} to their local APIC, "
+print(f"instance CPUs: {inwin} accesses in their window, {lapic} to their local APIC "
+      f"({own_ipis} IPIs among themselves, {doorbells} doorbells to the primary), "
       f"{bad} to anything else; windows closed by the primary's INIT: {closed} of {len(mine)}")
 if not started:
     sys.exit("FAIL: no start mark in the trace")
@@ -115,5 +139,7 @@ if closed != len(mine):
     sys.exit("FAIL: not every window was closed by an INIT from the primary")
 if not lapic:
     sys.exit("FAIL: no local APIC access seen: is the trace working?")
+if not own_ipis or not doorbells:
+    sys.exit("FAIL: no IPI among the instance's CPUs or no doorbell to the primary: is the ICR decoded?")
 sys.exit(1 if bad else 0)
 PYEOF
