@@ -620,6 +620,20 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* @path under @at as a directory stream; NULL with errno set. */
+static DIR *open_dir_at(int at, const char *path, int flags)
+{
+	int fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
 /* The entries of @path as sorted "name type" lines (no . and ..). */
 static int list_dir(int dirfd, const char *path, struct res *r)
 {
@@ -627,16 +641,10 @@ static int list_dir(int dirfd, const char *path, struct res *r)
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 	DIR *d;
-	int fd;
 
-	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	d = open_dir_at(dirfd, path, 0);
+	if (!d)
 		return -1;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -1;
-	}
 	errno = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -683,7 +691,7 @@ static long long remove_tree(int at, const char *path)
 {
 	long long n = 0, sub;
 	struct dirent *de;
-	int fd, err = 0;
+	int err = 0;
 	DIR *d;
 
 	if (!unlinkat(at, path, 0))
@@ -691,15 +699,9 @@ static long long remove_tree(int at, const char *path)
 	if (errno != EISDIR)
 		return -1;
 	fchmodat(at, path, 0700, 0);	/* for non-root, after chmod 0444 */
-	fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	if (fd < 0)
+	d = open_dir_at(at, path, O_NOFOLLOW);
+	if (!d)
 		return -1;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -1;
-	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
