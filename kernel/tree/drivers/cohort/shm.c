@@ -116,16 +116,6 @@ static struct cohort_ctrl_cpus *cpus_entry(u32 id)
 }
 
 /**
- * cohort_ctrl_ready() - does this kernel have a control region?
- *
- * Return: true once cohort_ctrl_format() or cohort_ctrl_attach() succeeded.
- */
-bool cohort_ctrl_ready(void)
-{
-	return ctrl.mem;
-}
-
-/**
  * cohort_ctrl_ring() - the receive ring of a kernel
  * @id: kernel id, below %COHORT_MAX_KERNELS
  *

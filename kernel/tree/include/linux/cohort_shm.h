@@ -289,7 +289,6 @@ enum cohort_entry {
 int cohort_ctrl_format(phys_addr_t base, u64 size, unsigned int hb_ms,
 		       unsigned int hb_misses, u32 doorbell_apic);
 int cohort_ctrl_attach(phys_addr_t base, u64 size, const char **why);
-bool cohort_ctrl_ready(void);
 void *cohort_ctrl_ring(u32 id);
 void cohort_ctrl_join(u32 id, u32 apic_id, u64 epoch, const char *name);
 void cohort_ctrl_clear_kernel(u32 id);
