@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,6 +91,9 @@ static const char *errname(int e)
 	case EIO: return "EIO";
 	case ETXTBSY: return "ETXTBSY";
 	case EFBIG: return "EFBIG";
+	case ENXIO: return "ENXIO";
+	case EPIPE: return "EPIPE";
+	case EAGAIN: return "EAGAIN";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
@@ -903,6 +907,104 @@ static void load_checks(void)
 	close(ifd);
 }
 
+static struct cohort_ioc_console mk_console(const char *name, uint32_t flags)
+{
+	struct cohort_ioc_console r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.flags = flags;
+	return r;
+}
+
+/*
+ * COHORT_IOC_CONSOLE: malformed requests refused, one writer at a time, a
+ * forced attach revokes the old writer.  @running: A is running (typed
+ * bytes are taken) or not (ENXIO).
+ */
+static void console_checks(bool running)
+{
+	struct cohort_ioc_console r;
+	struct pollfd pfd;
+	int fd1, fd2;
+	char buf[64];
+	ssize_t n;
+
+	printf("# COHORT_IOC_CONSOLE on '%s' (%s)\n", A,
+	       running ? "running" : "not running");
+	r = mk_console("abi-nope", 0);
+	check("console: unknown name", COHORT_IOC_CONSOLE, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_console(A, 0);
+	memset(r.name, 'n', sizeof(r.name));
+	check("console: 32-character name without NUL", COHORT_IOC_CONSOLE, &r,
+	      r.msg, EINVAL, NULL);
+	r = mk_console(A, 2);
+	check("console: flags 0x2", COHORT_IOC_CONSOLE, &r, r.msg, EINVAL, NULL);
+	r = mk_console(A, 0);
+	r.fd = 7;
+	check("console: fd 7 in the request", COHORT_IOC_CONSOLE, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_console(A, 0);
+	r.reserved[2] = 1;
+	check("console: reserved[2] non-zero", COHORT_IOC_CONSOLE, &r, r.msg,
+	      EINVAL, NULL);
+	check("console: NULL argument", COHORT_IOC_CONSOLE, NULL, NULL, EFAULT,
+	      NULL);
+
+	r = mk_console(A, 0);
+	if (ioctl(dev, COHORT_IOC_CONSOLE, &r) < 0) {
+		verdict(false, "console: attach %s: %s (%s)", A, errname(errno),
+			r.msg);
+		return;
+	}
+	fd1 = r.fd;
+	verdict(fd1 > 2 && (fcntl(fd1, F_GETFD) & FD_CLOEXEC),
+		"console: attach gives a close-on-exec fd (%d)", fd1);
+	verdict(inst_u64(A, "console_writer") == (uint64_t)getpid(),
+		"console: console_writer is this process (%llu)",
+		(unsigned long long)inst_u64(A, "console_writer"));
+	r = mk_console(A, 0);
+	check("console: a second writer", COHORT_IOC_CONSOLE, &r, r.msg, EBUSY,
+	      "writer");
+	n = read(fd1, buf, sizeof(buf));
+	verdict(n < 0 && errno == EBADF, "console: the fd is write only (%s)",
+		n < 0 ? errname(errno) : "read worked");
+	n = write(fd1, "x", 1);
+	if (running)
+		verdict(n == 1, "console: a byte typed into a running instance (%s)",
+			n < 0 ? errname(errno) : "ok");
+	else
+		verdict(n < 0 && errno == ENXIO,
+			"console: typing into an instance that is not running: %s",
+			n < 0 ? errname(errno) : "accepted");
+
+	r = mk_console(A, COHORT_CONSOLE_FORCE);
+	if (ioctl(dev, COHORT_IOC_CONSOLE, &r) < 0) {
+		verdict(false, "console: forced attach: %s (%s)", errname(errno),
+			r.msg);
+		close(fd1);
+		return;
+	}
+	fd2 = r.fd;
+	verdict(true, "console: --force takes the console over (fd %d)", fd2);
+	n = write(fd1, "x", 1);
+	verdict(n < 0 && errno == EPIPE, "console: the old writer gets %s",
+		n < 0 ? errname(errno) : "its write through");
+	pfd.fd = fd1;
+	pfd.events = POLLOUT;
+	n = poll(&pfd, 1, 0);
+	verdict(n == 1 && (pfd.revents & POLLHUP),
+		"console: poll() on the old writer reports POLLHUP (%#x)",
+		pfd.revents);
+	close(fd1);
+	verdict(inst_u64(A, "console_writer") == (uint64_t)getpid(),
+		"console: closing the revoked fd leaves the new writer");
+	close(fd2);
+	verdict(inst_u64(A, "console_writer") == 0,
+		"console: closing the writer's fd detaches (console_writer 0)");
+}
+
 int main(int argc, char **argv)
 {
 	struct cohort_ioc_create cr;
@@ -955,6 +1057,7 @@ int main(int argc, char **argv)
 
 	create_checks(a_base);
 	region_checks();
+	console_checks(false);
 
 	printf("# requests on '%s' before anything is loaded\n", A);
 	in = mk_inst(A);
@@ -1058,6 +1161,7 @@ int main(int argc, char **argv)
 		cr = mk_create("abi-x", 1, 64 * MIB, 0);
 		check("create: CPU 1, running in " A, COHORT_IOC_CREATE, &cr,
 		      cr.msg, EBUSY, "'" A "'");
+		console_checks(true);
 	}
 
 	printf("# ioctl numbers /dev/cohort does not know\n");
@@ -1095,9 +1199,24 @@ int main(int argc, char **argv)
 	inst_read(A, "state", buf, sizeof(buf));
 	verdict(!strcmp(buf, "stopped"), "stop: state after stop is '%s'", buf);
 	verdict(cpu_online(1), "stop: CPU 1 is back online in the primary");
-	in = mk_inst(A);
-	check("delete: " A " (accepted)", COHORT_IOC_DELETE, &in, in.msg, 0,
-	      NULL);
+	{
+		struct cohort_ioc_console con = mk_console(A, 0);
+		int cfd = ioctl(dev, COHORT_IOC_CONSOLE, &con) ? -1 : con.fd;
+		struct pollfd pfd = { .fd = cfd };
+
+		verdict(cfd >= 0, "console: attach to the stopped " A);
+		in = mk_inst(A);
+		check("delete: " A " (accepted)", COHORT_IOC_DELETE, &in,
+		      in.msg, 0, NULL);
+		if (cfd >= 0) {
+			verdict(write(cfd, "x", 1) < 0 && errno == EPIPE,
+				"console: a deleted instance's writer gets EPIPE");
+			verdict(poll(&pfd, 1, 0) == 1 &&
+				(pfd.revents & POLLHUP),
+				"console: and POLLHUP");
+			close(cfd);
+		}
+	}
 	close(kfd);
 	close(ifd);
 	fd = open(SYSFS "/instances/" A, O_RDONLY | O_DIRECTORY);

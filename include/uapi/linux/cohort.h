@@ -160,6 +160,37 @@ struct cohort_ioc_grant {
 	__u64 reserved[4];
 };
 
+/* struct cohort_ioc_console flags */
+#define COHORT_CONSOLE_FORCE	(1U << 0)	/* take the input from its writer */
+
+/**
+ * struct cohort_ioc_console - COHORT_IOC_CONSOLE: become the one writer of
+ *	an instance's console input
+ * @name: instance name
+ * @flags: 0 or %COHORT_CONSOLE_FORCE
+ * @fd: out: a new file descriptor (write only, close-on-exec).  What is
+ *	written to it reaches the instance's /dev/ttyCH0 as typed input, in
+ *	order and without loss: write() blocks while the instance has not
+ *	consumed earlier input (%O_NONBLOCK: %EAGAIN).  It fails with %EPIPE
+ *	once another writer took over or the instance was deleted (poll()
+ *	then reports %POLLHUP), and with %ENXIO while the instance is not
+ *	running.
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * One writer at a time: a second request fails with %EBUSY unless it has
+ * %COHORT_CONSOLE_FORCE.  Closing the descriptor detaches.  The console's
+ * output is read from sysfs (instances/NAME/console) by any number of
+ * readers.
+ */
+struct cohort_ioc_console {
+	char name[COHORT_NAME_MAX];
+	__u32 flags;
+	__s32 fd;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_MAGIC	0xC8
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
@@ -169,6 +200,7 @@ struct cohort_ioc_grant {
 #define COHORT_IOC_REGION_CREATE _IOWR(COHORT_IOC_MAGIC, 6, struct cohort_ioc_region)
 #define COHORT_IOC_REGION_DELETE _IOWR(COHORT_IOC_MAGIC, 7, struct cohort_ioc_region)
 #define COHORT_IOC_REGION_GRANT	_IOWR(COHORT_IOC_MAGIC, 8, struct cohort_ioc_grant)
+#define COHORT_IOC_CONSOLE	_IOWR(COHORT_IOC_MAGIC, 9, struct cohort_ioc_console)
 
 /* Most kernels in one Cohort, the primary included. */
 #define COHORT_MAX_KERNELS	64
@@ -183,7 +215,7 @@ struct cohort_ioc_grant {
  */
 #define COHORT_SETUP_TYPE	0x636f6872	/* "cohr" */
 #define COHORT_SETUP_MAGIC	0x43484f5254534554ULL
-#define COHORT_SETUP_VERSION	2
+#define COHORT_SETUP_VERSION	3
 #define COHORT_SETUP_MAX_CPUS	256
 
 /**
@@ -213,6 +245,9 @@ struct cohort_ioc_grant {
  * @pool_size: bytes of the pool
  * @grants: physical address of the instance's grant page (in its memory):
  *	the regions the primary lets it map
+ * @console_in: physical address of the console input buffer (in its
+ *	memory): bytes typed by the primary's console writer
+ * @console_in_size: bytes of that buffer, a power of two
  * @reserved: 0
  * @apic_ids: APIC IDs of the instance's CPUs
  */
@@ -241,7 +276,9 @@ struct cohort_setup {
 	__u64 pool_base;
 	__u64 pool_size;
 	__u64 grants;
-	__u64 reserved[3];
+	__u64 console_in;
+	__u64 console_in_size;
+	__u64 reserved[1];
 	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
 };
 

@@ -34,12 +34,14 @@ struct cohort_pool_use {
  * @name: its name (valid while cohort_mutex is held)
  * @mem_base: base of its memory (mailbox, grant page)
  * @cpus_out: its CPUs are out of the primary, so it may be running
+ * @running: starting or running (not stopping, stopped or failed)
  */
 struct cohort_inst_info {
 	u32 id;
 	const char *name;
 	phys_addr_t mem_base;
 	bool cpus_out;
+	bool running;
 };
 
 void cohort_lock(void);
@@ -63,5 +65,12 @@ int cohort_region_grant(struct cohort_ioc_grant *req);
 bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
 u64 cohort_regions_bytes(void);
 void cohort_region_forget_instance(u32 id);
+
+/* conin.c: console input writers; all but the ioctl with the mutex held */
+long cohort_conin_ioctl(struct cohort_ioc_console __user *uarg);
+void cohort_conin_reset(u32 id);
+void cohort_conin_forget(u32 id);
+void cohort_conin_tick(u32 id);
+pid_t cohort_conin_writer(u32 id);
 
 #endif /* _DRIVERS_COHORT_H */

@@ -4,6 +4,11 @@
  * console into a byte ring in its own memory, which the primary reads
  * (/sys/kernel/cohort/instances/NAME/console).  /dev/ttyCH0 is the same
  * stream as a tty, so /dev/console works for init.
+ *
+ * Input goes the other way: the primary's console writer (cohort console)
+ * puts typed bytes into a second buffer and rings; the bytes are handed to
+ * the tty's line discipline only as fast as it takes them, so nothing typed
+ * is lost and a writer that outpaces the instance waits.
  */
 #include <linux/cohort.h>
 #include <linux/cohort_shm.h>
@@ -13,6 +18,7 @@
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
+#include <linux/workqueue.h>
 
 static char *ring;
 static u64 ring_mask;
@@ -72,9 +78,62 @@ void __init cohort_console_early(void *buf, u64 size)
 	register_console(&cohort_con);
 }
 
+/* Bytes moved per step from the shared buffer into the tty. */
+#define CONIN_CHUNK	256
+
+static void conin_fn(struct work_struct *w)
+{
+	struct tty_struct *tty = tty_port_tty_get(&tty_port);
+	u8 buf[CONIN_CHUNK];
+	bool pushed = false;
+	size_t n, room;
+
+	/* Nobody reads yet: leave the bytes where the writer waits for room. */
+	if (!tty)
+		return;
+	while (!tty_throttled(tty)) {
+		room = tty_buffer_space_avail(&tty_port);
+		if (!room)
+			break;
+		n = cohort_conin_take(buf, min(room, sizeof(buf)));
+		if (!n)
+			break;
+		tty_insert_flip_string(&tty_port, buf, n);
+		pushed = true;
+	}
+	if (pushed)
+		tty_flip_buffer_push(&tty_port);
+	tty_kref_put(tty);
+}
+
+static DECLARE_WORK(conin_work, conin_fn);
+
+/**
+ * cohort_console_poll() - look for console input the doorbell did not bring
+ *
+ * Called from the instance's heartbeat timer: input typed before this
+ * kernel joined messaging, or while the line discipline was full.
+ */
+void cohort_console_poll(void)
+{
+	if (tty_drv && cohort_conin_pending())
+		schedule_work(&conin_work);
+}
+
+static void conin_kick(const struct cohort_msg *msg, void *ctx)
+{
+	/* Only the primary types; anyone else's message is a no-op. */
+	if (tty_drv && msg->sender == 0)
+		schedule_work(&conin_work);
+}
+
 static int ch_open(struct tty_struct *tty, struct file *filp)
 {
-	return tty_port_open(&tty_port, tty, filp);
+	int ret = tty_port_open(&tty_port, tty, filp);
+
+	if (!ret)
+		schedule_work(&conin_work);
+	return ret;
 }
 
 static void ch_close(struct tty_struct *tty, struct file *filp)
@@ -93,11 +152,17 @@ static unsigned int ch_write_room(struct tty_struct *tty)
 	return PAGE_SIZE;
 }
 
+static void ch_unthrottle(struct tty_struct *tty)
+{
+	schedule_work(&conin_work);
+}
+
 static const struct tty_operations tty_ops = {
 	.open = ch_open,
 	.close = ch_close,
 	.write = ch_write,
 	.write_room = ch_write_room,
+	.unthrottle = ch_unthrottle,
 };
 
 static const struct tty_port_operations port_ops;
@@ -128,6 +193,10 @@ static int __init cohort_tty_init(void)
 		return ret;
 	}
 	tty_drv = drv;
+	ret = cohort_msg_register(COHORT_MSG_T_CONSOLE, conin_kick, NULL);
+	if (ret)
+		pr_warn("cohort: console input waits for the heartbeat (%d)\n",
+			ret);
 	return 0;
 }
 device_initcall(cohort_tty_init);

@@ -126,6 +126,7 @@ static void inst_info(struct cohort_inst *ci, struct cohort_inst_info *ii)
 	ii->name = ci->name;
 	ii->mem_base = ci->mem_base;
 	ii->cpus_out = ci->cpus_out;
+	ii->running = ci->state == ST_STARTING || ci->state == ST_RUNNING;
 }
 
 /**
@@ -380,6 +381,7 @@ static void watch_fn(struct work_struct *work)
 	default:
 		goto out;
 	}
+	cohort_conin_tick(ci->id);
 	if (ci->state == ST_STARTING || ci->state == ST_RUNNING)
 		schedule_delayed_work(&ci->watch,
 				      msecs_to_jiffies(cohort_msg_watch_ms(WATCH_MS)));
@@ -475,11 +477,25 @@ static ssize_t console_size_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%u\n", COHORT_CONSOLE_SIZE);
 }
 
+static ssize_t console_writer_show(struct kobject *k,
+				   struct kobj_attribute *a, char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	pid_t pid = 0;
+
+	mutex_lock(&cohort_mutex);
+	if (!ci->deleted)
+		pid = cohort_conin_writer(ci->id);
+	mutex_unlock(&cohort_mutex);
+	return sysfs_emit(buf, "%d\n", pid);
+}
+
 static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),
+	__ATTR_RO(console_writer),
 };
 
 static struct attribute *inst_attr_ptrs[ARRAY_SIZE(inst_attrs) + 1];
@@ -834,6 +850,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	/* No trace of an earlier run in the membership. */
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_mbox_reset(ci->mem_base);
+	cohort_conin_reset(ci->id);
 	/* Whatever an earlier run mapped, it maps nothing now. */
 	cohort_grants_forget_use(ci->mem_base);
 	/* Its doorbells may go to its CPUs from now on. */
@@ -966,6 +983,7 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
 	cpumask_andnot(&cpus_taken, &cpus_taken, &ci->cpus);
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_region_forget_instance(ci->id);
+	cohort_conin_forget(ci->id);
 	pr_info("instance %s: deleted\n", ci->name);
 	*out = ci;
 	return 0;
@@ -989,6 +1007,8 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	if (cmd == COHORT_IOC_CONSOLE)
+		return cohort_conin_ioctl(uarg);
 	switch (cmd) {
 	case COHORT_IOC_CREATE:
 	case COHORT_IOC_LOAD:

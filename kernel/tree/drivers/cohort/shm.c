@@ -40,6 +40,11 @@ static_assert(sizeof(struct cohort_ctrl_cpus) <= COHORT_CTRL_CPUS_SIZE);
 static_assert(COHORT_CTRL_CPUS_OFF + COHORT_MAX_KERNELS *
 	      COHORT_CTRL_CPUS_SIZE <= COHORT_CTRL_RINGS_OFF);
 static_assert(sizeof(struct cohort_grant_page) <= PAGE_SIZE);
+static_assert(sizeof(struct cohort_mailbox) <= PAGE_SIZE);
+static_assert(COHORT_OFF_GRANTS + PAGE_SIZE <= COHORT_OFF_CONSOLE_IN);
+static_assert(COHORT_OFF_CONSOLE_IN + COHORT_CONSOLE_IN_SIZE <=
+	      COHORT_OFF_CONSOLE);
+static_assert(!(COHORT_CONSOLE_IN_SIZE & (COHORT_CONSOLE_IN_SIZE - 1)));
 
 static struct {
 	void *mem;
@@ -674,7 +679,67 @@ size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count)
 	return n;
 }
 
+/**
+ * cohort_conin_put() - type bytes into an instance's console input
+ * @mem: base of the instance's memory
+ * @head: the primary's private count of bytes ever put (in, out)
+ * @buf: the bytes
+ * @len: how many
+ *
+ * The instance publishes how far it has consumed (@console_in_tail); that
+ * value is read once and checked against @head, which the primary keeps
+ * for itself and never reads back.  Bytes go only where the instance has
+ * made room, so nothing it consumed late is overwritten.
+ *
+ * Return: bytes put (0 when the buffer is full), or -EIO when the
+ * instance published a consumed count that cannot be true.
+ */
+int cohort_conin_put(phys_addr_t mem, u64 *head, const void *buf, size_t len)
+{
+	u8 *ring = __va(mem + COHORT_OFF_CONSOLE_IN);
+	size_t n, off, first;
+	u64 tail, used;
+
+	/* Pairs with the instance's release: it copied the bytes out. */
+	tail = smp_load_acquire(&mbox_of(mem)->console_in_tail);
+	used = *head - tail;
+
+	if (tail > *head || used > COHORT_CONSOLE_IN_SIZE)
+		return -EIO;
+	n = min_t(u64, len, COHORT_CONSOLE_IN_SIZE - used);
+	off = *head & (COHORT_CONSOLE_IN_SIZE - 1);
+	first = min_t(size_t, n, COHORT_CONSOLE_IN_SIZE - off);
+	memcpy(ring + off, buf, first);
+	memcpy(ring, (const u8 *)buf + first, n - first);
+	*head += n;
+	/* The bytes before the head that publishes them. */
+	smp_store_release(&mbox_of(mem)->console_in_head, *head);
+	return n;
+}
+
+/**
+ * cohort_conin_room() - room left in an instance's console input
+ * @mem: base of the instance's memory
+ * @head: the primary's private count of bytes ever put
+ *
+ * Return: bytes cohort_conin_put() would take now, or -EIO as it would.
+ */
+int cohort_conin_room(phys_addr_t mem, u64 head)
+{
+	u64 tail;
+
+	/* As in cohort_conin_put(). */
+	tail = smp_load_acquire(&mbox_of(mem)->console_in_tail);
+	if (tail > head || head - tail > COHORT_CONSOLE_IN_SIZE)
+		return -EIO;
+	return COHORT_CONSOLE_IN_SIZE - (head - tail);
+}
+
 /* ---- mailbox and console, instance side ---- */
+
+static u8 *self_conin;
+static u64 self_conin_mask;
+static u64 self_conin_tail;	/* consumed; published, never read back */
 
 /**
  * cohort_mbox_attach() - the instance's mailbox, from its setup record
@@ -727,6 +792,62 @@ void cohort_mbox_console_publish(u64 head)
 {
 	/* The bytes before the head that publishes them (primary reads). */
 	smp_store_release(&self_mbox->console_head, head);
+}
+
+/**
+ * cohort_conin_attach() - this instance's console input buffer
+ * @buf: the buffer, mapped
+ * @size: its size, a power of two
+ */
+void __init cohort_conin_attach(void *buf, u64 size)
+{
+	self_conin = buf;
+	self_conin_mask = size - 1;
+}
+
+/**
+ * cohort_conin_take() - take typed bytes from the console input
+ * @dst: where they go
+ * @max: at most this many
+ *
+ * The head the primary published is read once; one that is behind what
+ * was consumed or more than a buffer ahead is ignored (nothing is taken).
+ * Calls must not overlap (the console's input work).
+ *
+ * Return: bytes copied to @dst.
+ */
+size_t cohort_conin_take(u8 *dst, size_t max)
+{
+	u64 head, avail, off;
+	size_t n, first;
+
+	if (!self_conin || !self_mbox)
+		return 0;
+	/* Pairs with the primary's store-release of the head. */
+	head = smp_load_acquire(&self_mbox->console_in_head);
+	avail = head - self_conin_tail;
+	if (head < self_conin_tail || avail > self_conin_mask + 1)
+		return 0;
+	n = min_t(u64, max, avail);
+	off = self_conin_tail & self_conin_mask;
+	first = min_t(size_t, n, self_conin_mask + 1 - off);
+	memcpy(dst, self_conin + off, first);
+	memcpy(dst + first, self_conin, n - first);
+	self_conin_tail += n;
+	/* Copied out before the primary may reuse the bytes. */
+	smp_store_release(&self_mbox->console_in_tail, self_conin_tail);
+	return n;
+}
+
+/**
+ * cohort_conin_pending() - has the primary typed anything not yet taken?
+ *
+ * Return: true if cohort_conin_take() may find bytes.
+ */
+bool cohort_conin_pending(void)
+{
+	return self_conin && self_mbox &&
+	       READ_ONCE(self_mbox->console_in_head) != self_conin_tail;
 }
 
 /* ---- grant pages, primary side ---- */

@@ -24,6 +24,8 @@ struct boot_params;
 #define COHORT_OFF_CMDLINE	0x2000
 #define COHORT_OFF_SETUP	0x4000
 #define COHORT_OFF_GRANTS	0x8000
+#define COHORT_OFF_CONSOLE_IN	0xc000
+#define COHORT_CONSOLE_IN_SIZE	0x4000
 #define COHORT_OFF_CONSOLE	0x10000
 #define COHORT_CONSOLE_SIZE	0x20000
 #define COHORT_OFF_KERNEL	0x200000	/* at least; aligned up */
@@ -107,6 +109,7 @@ void __init cohort_reserve_pool(void);
 void __init cohort_instance_early(const struct boot_params *bp);
 void __init cohort_instance_detect(u64 pa_data, u32 len);
 void __init cohort_console_early(void *buf, u64 size);
+void cohort_console_poll(void);
 
 /**
  * cohort_forbids_ipi_broadcast() - must IPIs name their targets?

@@ -176,6 +176,8 @@ struct cohort_ctrl_cpus {
  * @status: COHORT_ST_*, written by the instance
  * @heartbeat: advanced by the instance while it runs
  * @console_head: bytes ever written to the console buffer (instance)
+ * @console_in_head: bytes ever put into the console input buffer (primary)
+ * @console_in_tail: bytes of console input consumed so far (instance)
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -184,7 +186,9 @@ struct cohort_mailbox {
 	__u32 status;
 	__u64 heartbeat;
 	__u64 console_head;
-	__u64 reserved[60];
+	__u64 console_in_head;
+	__u64 console_in_tail;
+	__u64 reserved[58];
 };
 
 /* ---- grant page: regions an instance may map ---- */
@@ -235,6 +239,7 @@ struct cohort_grant_page {
 #define COHORT_MSG_T_SINK	3	/* test: checksummed, counted */
 #define COHORT_MSG_T_ECHO	4	/* test: a request answered with itself */
 #define COHORT_MSG_T_BLACKHOLE	5	/* test: a request never answered */
+#define COHORT_MSG_T_CONSOLE	6	/* console input waiting (no payload) */
 #define COHORT_MSG_T_FIRST_FREE	16
 
 /**
@@ -314,6 +319,8 @@ u32 cohort_mbox_status(phys_addr_t mem);
 void cohort_mbox_request(phys_addr_t mem, u32 request);
 u64 cohort_console_head(phys_addr_t mem);
 size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
+int cohort_conin_put(phys_addr_t mem, u64 *head, const void *buf, size_t len);
+int cohort_conin_room(phys_addr_t mem, u64 head);
 
 /* Mailbox and console, instance side. */
 void __init cohort_mbox_attach(struct cohort_mailbox *mb);
@@ -321,6 +328,9 @@ void cohort_mbox_set_status(u32 status);
 void cohort_mbox_beat(void);
 bool cohort_mbox_stop_requested(void);
 void cohort_mbox_console_publish(u64 head);
+void __init cohort_conin_attach(void *buf, u64 size);
+size_t cohort_conin_take(u8 *dst, size_t max);
+bool cohort_conin_pending(void);
 
 /* Grant pages: primary side. */
 void cohort_grants_format(phys_addr_t mem);

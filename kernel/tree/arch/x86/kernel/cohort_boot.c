@@ -247,6 +247,8 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 	s->pool_base = b->pool_base;
 	s->pool_size = b->pool_size;
 	s->grants = base + COHORT_OFF_GRANTS;
+	s->console_in = base + COHORT_OFF_CONSOLE_IN;
+	s->console_in_size = COHORT_CONSOLE_IN_SIZE;
 	strscpy(s->name, b->name, sizeof(s->name));
 }
 

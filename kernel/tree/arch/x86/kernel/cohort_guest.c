@@ -188,6 +188,9 @@ static bool __init setup_valid(void)
 	    setup.console + setup.console_size > end ||
 	    !PAGE_ALIGNED(setup.grants) || setup.grants < setup.mem_base ||
 	    setup.grants + PAGE_SIZE > end ||
+	    !is_power_of_2(setup.console_in_size) ||
+	    setup.console_in < setup.mem_base ||
+	    setup.console_in + setup.console_in_size > end ||
 	    pool_end < setup.pool_base || setup.mem_base < setup.pool_base ||
 	    end > pool_end) {
 		pr_err("inconsistent setup record\n");
@@ -255,7 +258,9 @@ void __init cohort_instance_detect(u64 pa_data, u32 len)
 	memblock_reserve(setup.mailbox, PAGE_SIZE);
 	memblock_reserve(setup.grants, PAGE_SIZE);
 	memblock_reserve(setup.console, setup.console_size);
+	memblock_reserve(setup.console_in, setup.console_in_size);
 	cohort_mbox_attach(__va(setup.mailbox));
+	cohort_conin_attach(__va(setup.console_in), setup.console_in_size);
 	cohort_console_early(__va(setup.console), setup.console_size);
 
 	/* Hardware that belongs to the primary. */
@@ -335,6 +340,7 @@ static void cohort_hb_fn(struct timer_list *t)
 	static bool stopping;
 
 	cohort_mbox_beat();
+	cohort_console_poll();
 	if (!stopping && cohort_mbox_stop_requested()) {
 		stopping = true;
 		schedule_work(&cohort_stop_work);
