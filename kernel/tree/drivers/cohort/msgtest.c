@@ -393,6 +393,14 @@ static int run(const char *op, char **argv, int argc)
 		return op_service(argv, argc);
 	if (!strcmp(op, "poke"))
 		return argc == 2 ? op_poke(argv[0], argv[1]) : -EINVAL;
+	if (!strcmp(op, "conin_tail")) {
+		u64 tail;
+
+		if (argc != 1 || cm.is_primary || kstrtou64(argv[0], 0, &tail))
+			return -EINVAL;
+		cohort_conin_test_set_tail(tail);
+		return 0;
+	}
 	if (!strcmp(op, "request")) {
 		if (argc != 4 || kstrtou32(argv[0], 0, &a[0]) ||
 		    parse_type(argv[1], &a[1]) || kstrtou32(argv[2], 0, &a[2]) ||
@@ -526,6 +534,7 @@ static int __init cohort_msgtest_init(void)
 	static const char *const ops[] = {
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
+		"conin_tail",
 	};
 	struct dentry *dir;
 	unsigned int i;

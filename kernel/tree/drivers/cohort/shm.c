@@ -850,6 +850,20 @@ bool cohort_conin_pending(void)
 	       READ_ONCE(self_mbox->console_in_head) != self_conin_tail;
 }
 
+#ifdef CONFIG_COHORT_TEST
+/**
+ * cohort_conin_test_set_tail() - publish a made-up consumed count (tests)
+ * @tail: what the primary will read as this instance's consumed count
+ *
+ * Stands in for a buggy or hostile instance; the private count stays.
+ */
+void cohort_conin_test_set_tail(u64 tail)
+{
+	if (self_mbox)
+		WRITE_ONCE(self_mbox->console_in_tail, tail);
+}
+#endif
+
 /* ---- grant pages, primary side ---- */
 
 static struct cohort_grant_page *grants_of(phys_addr_t mem)

@@ -331,6 +331,9 @@ void cohort_mbox_console_publish(u64 head);
 void __init cohort_conin_attach(void *buf, u64 size);
 size_t cohort_conin_take(u8 *dst, size_t max);
 bool cohort_conin_pending(void);
+#ifdef CONFIG_COHORT_TEST
+void cohort_conin_test_set_tail(u64 tail);
+#endif
 
 /* Grant pages: primary side. */
 void cohort_grants_format(phys_addr_t mem);
