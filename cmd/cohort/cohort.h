@@ -6,6 +6,7 @@
 #define _COHORT_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -70,6 +71,34 @@ void cli_help(const char *cmd);
 /* ctl.c */
 int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
 		  void *arg, char *msg);
+
+/* follow.c: an instance's console stream, copied to a descriptor */
+struct follower {
+	struct cli *c;
+	const char *name;
+	int fd;				/* instances/NAME/console */
+	int out;			/* where the bytes go */
+	__u64 pos;			/* next stream byte to copy */
+	__u64 size;			/* console_size, or 0 when not shown */
+	__u64 starts;			/* "starts" of the stream being read */
+	bool have_starts;		/* the kernel shows "starts" */
+	__u64 copied;			/* bytes the last poll copied */
+	int last;			/* the last byte copied, or -1 */
+	volatile sig_atomic_t *stop;	/* set: give up a blocked write */
+};
+
+enum {
+	FOLLOW_OK,		/* copied what there was, maybe nothing */
+	FOLLOW_GONE,		/* the instance was deleted */
+	FOLLOW_CLOSED,		/* the output is closed (EPIPE) */
+	FOLLOW_ERR,		/* failed; the error was printed */
+};
+
+int follower_open(struct follower *f, struct cli *c, const char *name,
+		  int out, bool history);
+int follower_poll(struct follower *f);
+void follower_drain(struct follower *f);
+void follower_close(struct follower *f);
 
 /* sysfs.c */
 int sysfs_read(const char *path, char *buf, size_t len);

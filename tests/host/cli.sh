@@ -422,6 +422,37 @@ wait $pid || fail "log -f web after SIGINT: exit status $?"
 cmp -s "$T/follow.out" "$S/instances/web/console" ||
 	fail "log -f web (SIGINT): output differs from the console"
 
+# restart PID NAME STARTS CONTENT: the instance started again and wrote
+# CONTENT to its new console stream, while its follower PID is stopped,
+# so that it sees all at once.
+restart() {
+	kill -STOP -- "$1"
+	printf '%s' "$4" >"$S/instances/$2/console"	# the same file
+	console_sync "$2"
+	put "$S/instances/$2/starts" "$3"
+	kill -CONT -- "$1"
+}
+
+# log -f across starts: each new stream is printed from its first byte,
+# whether console_head went back or (seen from "starts" only) not.
+checks=$((checks + 1))
+cp "$S/instances/web/console" "$T/web-console"
+"$bin" log -f web >"$T/follow.out" 2>"$T/follow.err" &
+pid=$!
+sleep 0.3
+restart $pid web 2 $'second boot\n'
+sleep 0.4
+restart $pid web 3 "$(seq 1 700)"
+sleep 0.4
+kill -INT $pid
+wait $pid || fail "log -f web across starts: exit status $?"
+{ cat "$T/web-console"; echo 'second boot'; seq 1 700 | head -c -1; } |
+	cmp -s - "$T/follow.out" || fail "log -f web across starts: output differs"
+[ -s "$T/follow.err" ] && fail "log -f web across starts: stderr: $(cat "$T/follow.err")"
+cp "$T/web-console" "$S/instances/web/console"
+console_sync web
+put "$S/instances/web/starts" 1
+
 # log -f on an instance that is not running: prints what there is, ends.
 checks=$((checks + 1))
 put "$S/instances/web/state" stopped
