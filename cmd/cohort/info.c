@@ -23,6 +23,7 @@ enum field_kind {
 	F_SIZE,		/* bytes, shown with a human size too */
 	F_CPUS,		/* CPU list "2-3,6"; JSON: array of numbers */
 	F_IDS,		/* "2,3"; JSON: array of numbers */
+	F_PID,		/* a process id; 0: "none", JSON null */
 };
 
 /* An instance's files, in the order "show" prints them. */
@@ -41,9 +42,13 @@ static const struct field {
 	{ "initrd_size", F_SIZE },
 	{ "starts", F_U64 },
 	{ "console_head", F_U64 },
+	{ "console_writer", F_PID },
 };
 
 #define NR_FIELDS ARRAY_SIZE(fields)
+
+/* Width of the names in "show", the longest one's. */
+#define SHOW_NAME_W	14
 
 struct instance {
 	char name[256];
@@ -102,6 +107,7 @@ static int instance_read(struct cli *c, const char *name,
 		case F_U64:
 		case F_ADDR:
 		case F_SIZE:
+		case F_PID:
 			in->ok[i] = !sysfs_parse_u64(buf, &in->num[i]);
 			break;
 		default:
@@ -185,6 +191,10 @@ static struct json_object *instance_json(const struct instance *in)
 				break;
 			case F_IDS:
 				v = json_ids(in->text[i]);
+				break;
+			case F_PID:
+				if (in->num[i])
+					v = json_object_new_uint64(in->num[i]);
 				break;
 			default:
 				v = json_object_new_uint64(in->num[i]);
@@ -426,7 +436,7 @@ static void show_messaging(const struct instance *in)
 	size_t f;
 
 	if (!in->has_peer) {
-		printf("%-13s -\n", "messaging");
+		printf("%-*s -\n", SHOW_NAME_W, "messaging");
 		return;
 	}
 	printf("messaging\n");
@@ -476,20 +486,22 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		instance_free(&in);
 		return EXIT_OK;
 	}
-	printf("%-13s %s\n", "name", in.name);
+	printf("%-*s %s\n", SHOW_NAME_W, "name", in.name);
 	for (i = 0; i < NR_FIELDS; i++) {
 		char sz[COHORT_SIZE_STR_MAX];
 
 		if (!in.text[i]) {
-			printf("%-13s -\n", fields[i].attr);
+			printf("%-*s -\n", SHOW_NAME_W, fields[i].attr);
 			continue;
 		}
 		if (!in.text[i][0]) {
 			printf("%s\n", fields[i].attr);
 			continue;
 		}
-		printf("%-13s ", fields[i].attr);
-		if (fields[i].kind == F_ADDR && in.ok[i]) {
+		printf("%-*s ", SHOW_NAME_W, fields[i].attr);
+		if (fields[i].kind == F_PID && in.ok[i] && !in.num[i]) {
+			printf("none\n");
+		} else if (fields[i].kind == F_ADDR && in.ok[i]) {
 			printf("0x%llx\n", (unsigned long long)in.num[i]);
 		} else if (fields[i].kind == F_SIZE && in.ok[i] &&
 			   in.num[i] && !(in.num[i] & 1023)) {

@@ -61,6 +61,7 @@ instance() {
 	put "$d/starts" "${11}"
 	: >"$d/console"
 	put "$d/console_head" 0
+	put "$d/console_writer" 0
 }
 
 # peer ID STATE NAME APIC DOORBELL EPOCH HEARTBEAT AGE_MS OFFERED LISTENING
@@ -178,6 +179,7 @@ instance web 1 running 2-3 2,3 0x100000000 268435456 \
 	"console=ttyS0 quiet" 4064256 1048576 1
 instance db 2 loaded 5-7:2 5,7 0x110000000 536870912 "" 4064256 0 0
 put "$S/instances/db/cpus" "5,7"
+put "$S/instances/web/console_writer" 4242
 
 # Messaging: the primary, web joined, db created but not running, a
 # failed kernel 3 (its entry cleared), a quarantined one with an old
@@ -242,7 +244,7 @@ assert w == {"name": "web", "id": 1, "state": "running", "cpus": [2, 3],
              "apic_ids": [2, 3], "mem_base": 0x100000000,
              "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
              "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
-             "console_head": 794, "peer": {
+             "console_head": 794, "console_writer": 4242, "peer": {
                  "id": 1, "state": "joined", "name": "web", "apic_id": 2,
                  "doorbell": True, "epoch": 0x2a, "heartbeat": 4977,
                  "heartbeat_age_ms": 120, "services_offered": 1,
@@ -252,6 +254,8 @@ assert w == {"name": "web", "id": 1, "state": "running", "cpus": [2, 3],
                  "ctrl_errors": 0}}, w
 assert b["name"] == "db" and b["cpus"] == [5, 7] and b["cmdline"] == ""
 assert b["mem_base"] == 0x110000000 and b["starts"] == 0
+# No writer on the console: null, as without the file.
+assert b["console_writer"] is None, b
 # An absent peer: no age, and the instance gives the name.
 p = b["peer"]
 assert p["state"] == "absent" and p["heartbeat_age_ms"] is None, p
@@ -269,18 +273,19 @@ if [ "$("$bin" list -p | wc -l)" -lt 10 ]; then
 	fail "list -p is not indented"
 fi
 
-expect 0 "name          web
-id            1
-state         running
-cpus          2-3
-apic_ids      2,3
-mem_base      0x100000000
-mem_size      268435456 (256 MiB)
-cmdline       console=ttyS0 quiet
-kernel_size   4064256 (3969 KiB)
-initrd_size   1048576 (1 MiB)
-starts        1
-console_head  794
+expect 0 "name           web
+id             1
+state          running
+cpus           2-3
+apic_ids       2,3
+mem_base       0x100000000
+mem_size       268435456 (256 MiB)
+cmdline        console=ttyS0 quiet
+kernel_size    4064256 (3969 KiB)
+initrd_size    1048576 (1 MiB)
+starts         1
+console_head   794
+console_writer 4242
 messaging
   state                 joined
   name                  web
@@ -302,18 +307,19 @@ messaging
   quarantines           0
   ctrl_errors           0" "" show web
 
-expect 0 "name          db
-id            2
-state         loaded
-cpus          5,7
-apic_ids      5,7
-mem_base      0x110000000
-mem_size      536870912 (512 MiB)
+expect 0 "name           db
+id             2
+state          loaded
+cpus           5,7
+apic_ids       5,7
+mem_base       0x110000000
+mem_size       536870912 (512 MiB)
 cmdline
-kernel_size   4064256 (3969 KiB)
-initrd_size   0
-starts        0
-console_head  0
+kernel_size    4064256 (3969 KiB)
+initrd_size    0
+starts         0
+console_head   0
+console_writer none
 messaging
   state                 absent
   name                  db
@@ -339,9 +345,10 @@ json_check show web -j -- '
 assert d["name"] == "web" and d["id"] == 1 and d["state"] == "running"
 assert d["cpus"] == [2, 3] and d["apic_ids"] == [2, 3]
 assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
+assert d["console_writer"] == 4242
 assert sorted(d) == sorted(["name", "id", "state", "cpus", "apic_ids",
     "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
-    "starts", "console_head", "peer"])
+    "starts", "console_head", "console_writer", "peer"])
 p = d["peer"]
 assert sorted(p) == sorted(["id", "state", "name", "apic_id", "doorbell",
     "epoch", "heartbeat", "heartbeat_age_ms", "services_offered",
@@ -528,10 +535,20 @@ assert b["peer"] is None and b["state"] == "loaded"
 checks=$((checks + 1))
 COHORT_SYSFS=$T/old "$bin" show db >"$T/out" 2>"$T/err" ||
 	fail "show db without peers/2: exit status $?"
-[ "$(tail -n 2 "$T/out")" = "console_head  0
-messaging     -" ] || fail "show db without peers/2: $(tail -n 2 "$T/out")"
+[ "$(tail -n 2 "$T/out")" = "console_writer none
+messaging      -" ] || fail "show db without peers/2: $(tail -n 2 "$T/out")"
 [ -s "$T/err" ] && fail "show db without peers/2: stderr: $(cat "$T/err")"
 COHORT_SYSFS=$T/old json_check show db -j -- 'assert d["peer"] is None'
+# A kernel without console_writer: shown as -, null in JSON.
+rm "$T/old/instances/web/console_writer"
+checks=$((checks + 1))
+COHORT_SYSFS=$T/old "$bin" show web >"$T/out" 2>"$T/err" ||
+	fail "show web without console_writer: exit status $?"
+grep -qx 'console_writer -' "$T/out" ||
+	fail "show web without console_writer: $(grep console_ "$T/out")"
+[ -s "$T/err" ] && fail "show web without console_writer: stderr: $(cat "$T/err")"
+COHORT_SYSFS=$T/old json_check show web -j -- '
+assert "console_writer" in d and d["console_writer"] is None, d'
 
 # A kernel without messaging at all: list and show as before, with -.
 rm -r "$T/old/peers" "$T/old/messaging" "$T/old/members" \
@@ -544,7 +561,7 @@ assert [i["peer"] for i in d] == [None, None]'
 checks=$((checks + 1))
 COHORT_SYSFS=$T/old "$bin" show web >"$T/out" 2>"$T/err" ||
 	fail "show web without messaging: exit status $?"
-[ "$(tail -n 1 "$T/out")" = "messaging     -" ] ||
+[ "$(tail -n 1 "$T/out")" = "messaging      -" ] ||
 	fail "show web without messaging: $(tail -n 1 "$T/out")"
 COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/peers does not exist (a kernel without it?)" peers
 COHORT_SYSFS=$T/old refuse 4 "cohort: inter-kernel messaging is not available: $T/old/heartbeat_ms does not exist (a kernel without it?)" heartbeat
