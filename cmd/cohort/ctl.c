@@ -299,8 +299,33 @@ fail:
 	return -1;
 }
 
+/* What --shell adds to the command line: init then runs a shell on ttyCH0. */
+#define SHELL_PARAM	"cohort.shell=1"
+
+/*
+ * The command line with SHELL_PARAM appended, in @buf (COHORT_CMDLINE_MAX
+ * bytes).  EXIT_OK, or EXIT_USAGE after printing that it is too long.
+ */
+static int shell_cmdline(struct cli *c, const char *name, const char *cmdline,
+			 char *buf)
+{
+	size_t len = cmdline ? strlen(cmdline) : 0;
+	size_t total = len + (len ? 1 : 0) + strlen(SHELL_PARAM);
+
+	if (total > COHORT_CMDLINE_MAX - 1) {
+		cli_err("%s %s: the command line is %zu bytes long with '%s' added for --shell, at most %d are allowed",
+			c->cmd, name, total, SHELL_PARAM,
+			COHORT_CMDLINE_MAX - 1);
+		return EXIT_USAGE;
+	}
+	snprintf(buf, COHORT_CMDLINE_MAX, "%s%s%s", len ? cmdline : "",
+		 len ? " " : "", SHELL_PARAM);
+	return EXIT_OK;
+}
+
 /**
- * cmd_load() - "cohort load NAME --kernel FILE [--initrd FILE] [--cmdline STR]"
+ * cmd_load() - "cohort load NAME --kernel FILE [--initrd FILE] [--cmdline STR]
+ *	[--shell]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
@@ -313,14 +338,17 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'a' },
+		{ "shell", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL, *name;
 	int opt, ret, kfd = -1, ifd = -1;
 	unsigned int seen[256] = { 0 };
+	static char line[COHORT_CMDLINE_MAX];
 	struct cohort_ioc_load req;
 	char err[COHORT_ERR_MAX];
+	bool shell = false;
 
 	while ((opt = cli_getopt(c, argc, argv, "k:i:a:", lo, seen)) != -1) {
 		switch (opt) {
@@ -332,6 +360,9 @@ int cmd_load(struct cli *c, int argc, char **argv)
 			break;
 		case 'a':
 			cmdline = optarg;
+			break;
+		case 'S':
+			shell = true;
 			break;
 		default:
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
@@ -345,6 +376,12 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	if (cmdline && cohort_check_cmdline(cmdline, err, sizeof(err))) {
 		cli_err("%s %s: %s", c->cmd, name, err);
 		return EXIT_USAGE;
+	}
+	if (shell) {
+		ret = shell_cmdline(c, name, cmdline, line);
+		if (ret)
+			return ret;
+		cmdline = line;
 	}
 
 	ret = EXIT_USAGE;

@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	  "NAME --cpus LIST --memory SIZE [--base ADDR]",
 	  "make an instance from CPUs and pool memory" },
 	{ "load", cmd_load,
-	  "NAME --kernel FILE [--initrd FILE] [--cmdline STR]",
+	  "NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--shell]",
 	  "load a bzImage, initramfs and command line into an instance" },
 	{ "start", cmd_start, "NAME", "boot a loaded or stopped instance" },
 	{ "stop", cmd_stop, "NAME [--force] [--timeout SEC]",
@@ -307,7 +307,10 @@ static const char *const command_details[][2] = {
 	{ "load",
 	  "  -k, --kernel FILE   x86-64 bzImage (boot protocol 2.12 or later)\n"
 	  "  -i, --initrd FILE   initramfs\n"
-	  "  -a, --cmdline STR   kernel command line (at most 2047 bytes)\n" },
+	  "  -a, --cmdline STR   kernel command line (at most 2047 bytes)\n"
+	  "      --shell         add cohort.shell=1 to the command line: the\n"
+	  "                      instance's init runs a shell on its console\n"
+	  "                      (cohort console NAME)\n" },
 	{ "stop",
 	  "  -f, --force         take the CPUs back at once\n"
 	  "  -t, --timeout SEC   how long a graceful stop may take before the\n"

@@ -87,7 +87,7 @@ _cohort()
 	local opts=
 	case $cmd in
 	create) opts="--cpus --memory --base --help" ;;
-	load) opts="--kernel --initrd --cmdline --help" ;;
+	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
 	log) opts="--follow --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;

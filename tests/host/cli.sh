@@ -817,6 +817,11 @@ refuse 2 "cohort: load web: initrd '$T/dir' is not a regular file" \
 long=$(head -c 2048 /dev/zero | tr '\0' x)
 refuse 2 "cohort: load web: the command line is 2048 bytes long, at most 2047 are allowed" \
 	load web --kernel "$T/bzImage" --cmdline "$long"
+long=$(head -c 2033 /dev/zero | tr '\0' x)
+refuse 2 "cohort: load web: the command line is 2048 bytes long with 'cohort.shell=1' added for --shell, at most 2047 are allowed" \
+	load web --kernel "$T/bzImage" --cmdline "$long" --shell
+refuse 2 "cohort: load: option '--shell' given more than once
+$try_load" load web --kernel "$T/bzImage" --shell --shell
 refuse 3 "cohort: load nosuch: no such instance" \
 	load nosuch --kernel "$T/bzImage"
 refuse 2 "cohort: load: option '--kernel' given more than once
@@ -881,6 +886,16 @@ ioctl_log "LOAD name=web kernel=3584 initrd=9 cmdline_len=27 cmdline=[console=tt
 long=$(head -c 2047 /dev/zero | tr '\0' y)
 expect 0 "" "" load web --kernel "$T/bzImage" --cmdline "$long"
 ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=2048 cmdline=[$long] flags=0 reserved=0"
+# --shell: cohort.shell=1 at the end of the command line, or alone.
+expect 0 "" "" load web --kernel "$T/bzImage" --shell
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=15 cmdline=[cohort.shell=1] flags=0 reserved=0"
+expect 0 "" "" load web --shell -k "$T/bzImage" -a "console=ttyS0 quiet"
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=35 cmdline=[console=ttyS0 quiet cohort.shell=1] flags=0 reserved=0"
+expect 0 "" "" load web --kernel "$T/bzImage" --cmdline "" --shell
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=15 cmdline=[cohort.shell=1] flags=0 reserved=0"
+long=$(head -c 2032 /dev/zero | tr '\0' y)
+expect 0 "" "" load web --kernel "$T/bzImage" --cmdline "$long" --shell
+ioctl_log "LOAD name=web kernel=3584 initrd=-1 cmdline_len=2048 cmdline=[$long cohort.shell=1] flags=0 reserved=0"
 if [ -f "$top/build/bzImage" ]; then
 	expect 0 "" "" load web --kernel "$top/build/bzImage"
 	ioctl_log "LOAD name=web kernel=$(stat -c %s "$top/build/bzImage") initrd=-1 cmdline_len=0 flags=0 reserved=0"
