@@ -71,6 +71,8 @@ void cli_help(const char *cmd);
 /* ctl.c */
 int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
 		  void *arg, char *msg);
+int cli_dev_request(struct cli *c, const char *name, unsigned long req,
+		    void *arg, char *msg, int *err);
 
 /* follow.c: an instance's console stream, copied to a descriptor */
 struct follower {
@@ -169,6 +171,7 @@ int cmd_delete(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
+int cmd_console(struct cli *c, int argc, char **argv);
 int cmd_pool(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_heartbeat(struct cli *c, int argc, char **argv);

@@ -36,6 +36,47 @@ static int dev_open(struct cli *c)
 }
 
 /**
+ * cli_dev_request() - run one /dev/cohort request, telling why it failed
+ * @c: the invocation
+ * @name: the instance or region it is about, for messages
+ * @req: the ioctl
+ * @arg: the request
+ * @msg: the request's msg field
+ * @err: out: the ioctl's errno, 0 when it succeeded or was not made
+ *
+ * A refusal is printed as "cohort: CMD NAME: MSG".
+ *
+ * Return: EXIT_OK, EXIT_NOTFOUND (ENOENT), EXIT_UNAVAIL or EXIT_FAIL.
+ */
+int cli_dev_request(struct cli *c, const char *name, unsigned long req,
+		    void *arg, char *msg, int *err)
+{
+	int fd, ret, e;
+
+	*err = 0;
+	fd = dev_open(c);
+	if (fd < 0)
+		return -fd;
+	msg[0] = '\0';
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (ret >= 0)
+		return EXIT_OK;
+	*err = e;
+	if (e == ENOTTY) {
+		cli_err("Cohort is not available: %s is not the Cohort control device",
+			c->dev);
+		return EXIT_UNAVAIL;
+	}
+	msg[COHORT_MSG_MAX - 1] = '\0';
+	cli_err("%s %s: %s", c->cmd, name, msg[0] ? msg : strerror(e));
+	return e == ENOENT ? EXIT_NOTFOUND : EXIT_FAIL;
+}
+
+/**
  * cli_dev_ioctl() - run one /dev/cohort request
  * @c: the invocation
  * @name: the instance or region it is about, for messages
@@ -50,27 +91,9 @@ static int dev_open(struct cli *c)
 int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
 		  void *arg, char *msg)
 {
-	int fd, ret, e;
+	int err;
 
-	fd = dev_open(c);
-	if (fd < 0)
-		return -fd;
-	msg[0] = '\0';
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret < 0 && errno == EINTR);
-	e = errno;
-	close(fd);
-	if (ret >= 0)
-		return EXIT_OK;
-	if (e == ENOTTY) {
-		cli_err("Cohort is not available: %s is not the Cohort control device",
-			c->dev);
-		return EXIT_UNAVAIL;
-	}
-	msg[COHORT_MSG_MAX - 1] = '\0';
-	cli_err("%s %s: %s", c->cmd, name, msg[0] ? msg : strerror(e));
-	return e == ENOENT ? EXIT_NOTFOUND : EXIT_FAIL;
+	return cli_dev_request(c, name, req, arg, msg, &err);
 }
 
 /* Reads the CPUs present; 0, or -1 after a warning when unknown. */

@@ -30,6 +30,9 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "[-j]", "list the instances" },
 	{ "show", cmd_show, "NAME [-j]", "show everything about an instance" },
 	{ "log", cmd_log, "NAME [-f]", "print an instance's console output" },
+	{ "console", cmd_console,
+	  "NAME [-r|--read-only] [--force] [--no-history]",
+	  "attach to an instance's console: watch it and type into it" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
@@ -354,6 +357,20 @@ static const char *const command_details[][2] = {
 	{ "log",
 	  "  -f, --follow        keep printing new output while the instance\n"
 	  "                      runs (until it stops, or Ctrl-C)\n" },
+	{ "console",
+	  "  -r, --read-only     only watch: never take the input, so any\n"
+	  "                      number can watch; a terminal is still read\n"
+	  "                      for Ctrl-]\n"
+	  "      --force         take the input from the one who has it\n"
+	  "      --no-history    start with new output, not with what the\n"
+	  "                      console still holds from the boot on\n"
+	  "\n"
+	  "Ctrl-] detaches.  A terminal is put in raw mode: every other key,\n"
+	  "Ctrl-C included, goes to the instance.  Other input is copied as\n"
+	  "it is; after its end the output is still followed (until Ctrl-C\n"
+	  "or SIGTERM).  The console is followed across stops and starts;\n"
+	  "cohort exits 0 when the instance is deleted and 1 when another\n"
+	  "writer takes the input over.\n" },
 };
 
 /**

@@ -25,7 +25,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log pool region peers heartbeat version help"
+	local commands="create load start stop delete list show log console pool region peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0
 	for ((i = 1; i < cword; i++)); do
@@ -90,6 +90,7 @@ _cohort()
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
 	log) opts="--follow --help" ;;
+	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
 	peers) opts="--all --json --pretty --help" ;;
@@ -134,7 +135,7 @@ _cohort()
 		return
 	fi
 	case $cmd in
-	load|start|stop|delete|show|log)
+	load|start|stop|delete|show|log|console)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;

@@ -1082,6 +1082,302 @@ assert [r["grants"] for r in d] == [None, None], d'
 mkdir "$T/nogrants/regions/data/grants"
 COHORT_SYSFS=$T/nogrants refuse 1 "cohort: cannot read $T/nogrants/regions/data/grants: Is a directory" region
 
+# ---------------------------------------------------------------- console
+# cohort console against a copy of the tree (the tests delete instances),
+# each run in the background and bounded by timeout(1).
+C=$T/con
+try_console="Try 'cohort console --help' for more information."
+con_tree() {
+	rm -rf "$C"
+	cp -a "$S" "$C"
+}
+con_tree
+
+# until SECONDS CMD...: wait until CMD succeeds; 1 when it never did.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.05
+	done
+}
+# out_is FILE: what cohort console printed so far is FILE.
+out_is() { cmp -s "$T/con.out" "$1"; }
+# err_has TEXT: its stderr has the line TEXT.
+err_has() { grep -qxF -- "$1" "$T/con.err"; }
+
+# con_bg STDIN ARGS...: "cohort console ARGS..." in the background on $C,
+# stdin from STDIN, under timeout(1) whose pid is $pid; cohort's is $cpid
+# (signals go there: timeout would send its own too).  Returns once the
+# banner is out.
+con_bg() {
+	local in=$1
+	shift
+	: >"$T/con.err"
+	COHORT_SYSFS=$C timeout -k 5 30 "$bin" console "$@" <"$in" 7>&- \
+		>"$T/con.out" 2>"$T/con.err" &
+	pid=$!
+	cpid=
+	until_ok 10 eval 'read -r cpid _ <"/proc/$pid/task/$pid/children"'
+	until_ok 10 test -s "$T/con.err" ||
+		fail "console $*: no banner after 10 s"
+}
+# con_end RC WHAT: it ends within 10 s with exit status RC.
+con_end() {
+	local rc
+	checks=$((checks + 1))
+	if ! until_ok 10 eval '! kill -0 $pid 2>/dev/null'; then
+		fail "console ($2): still running after 10 s"
+		kill $pid
+	fi
+	wait $pid
+	rc=$?
+	if [ "$rc" != "$1" ]; then
+		fail "console ($2): exit status $rc, want $1"
+		sed 's/^/    stderr: /' "$T/con.err"
+	fi
+}
+# con_err TEXT WHAT: its whole stderr is TEXT.
+con_err() {
+	checks=$((checks + 1))
+	[ "$(cat "$T/con.err")" = "$1" ] || {
+		fail "console ($2): stderr differs"
+		diff <(printf '%s\n' "$1") "$T/con.err" | sed 's/^/    /'
+	}
+}
+# con_out FILE WHAT: its whole stdout is FILE, byte for byte.
+con_out() {
+	checks=$((checks + 1))
+	out_is "$1" || fail "console ($2): stdout differs from $1"
+}
+
+# Usage errors and unknown instances: nothing asked of the kernel.
+refuse 2 "cohort: console: missing the instance NAME
+$try_console" console
+refuse 2 "cohort: console: unknown option '--bogus'
+$try_console" console web --bogus
+refuse 2 "cohort: console: unknown option '-f'
+$try_console" console -f web
+refuse 2 "cohort: console: unknown option '-j'
+$try_console" console -j web
+refuse 2 "cohort: console: there is no JSON output (--json)
+$try_console" -j console web
+refuse 2 "cohort: console: there is no JSON output (--json)
+$try_console" --pretty console -r web
+refuse 2 "cohort: console: unexpected argument 'db'
+$try_console" console web db
+refuse 2 "cohort: console: --force and --read-only cannot be used together
+$try_console" console --read-only --force web
+refuse 2 "cohort: console: option '--force' given more than once
+$try_console" console --force --force web
+refuse 2 "cohort: console: invalid instance name 'a/b': '/' is not allowed (use letters, digits, '_', '.' and '-')" \
+	console a/b
+refuse 3 "cohort: console nosuch: no such instance" console nosuch
+refuse 3 "cohort: console nosuch: no such instance" console -r nosuch
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" \
+	console web
+no_ioctl "console usage errors"
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" \
+	console web
+no_ioctl "console without the device"
+
+# The kernel's refusals: one writer at a time (with the way out), no
+# such instance, no permission.  Nothing printed on stdout.
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="the console of 'web' is held by process 4242 (cohort)"
+refuse 1 "cohort: console web: $COHORT_FAKE_MSG
+Use 'cohort console --force web' to take the input over, or 'cohort console --read-only web' to watch." \
+	console web
+ioctl_log "CONSOLE name=web flags=0 fd=0 reserved=0"
+export COHORT_FAKE_ERRNO=2 COHORT_FAKE_MSG="no instance 'web'"
+refuse 3 "cohort: console web: no instance 'web'" console web
+ioctl_log "CONSOLE name=web flags=0 fd=0 reserved=0"
+export COHORT_FAKE_ERRNO=1 COHORT_FAKE_MSG=""
+refuse 1 "cohort: console web: Operation not permitted" console --force web
+ioctl_log "CONSOLE name=web flags=1 fd=0 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
+# -r, stdin not a terminal: the whole console, byte for byte (every byte
+# value), never the writer; SIGTERM ends it with 0.
+con_bg /dev/null -r web
+until_ok 10 out_is "$C/instances/web/console"
+kill -TERM $cpid
+con_end 0 "-r, SIGTERM"
+con_out "$C/instances/web/console" "-r"
+con_err "Connected to web's console (read-only)
+[detached from web]" "-r"
+no_ioctl "console -r"
+
+# The writer, stdin /dev/null: the history, then what comes, until the
+# instance is deleted (exit 0).
+cp "$C/instances/web/console" "$T/want"
+con_bg /dev/null web
+until_ok 10 out_is "$T/want"
+printf 'login: ' >>"$C/instances/web/console"
+put "$C/instances/web/console_head" "$(stat -c %s "$C/instances/web/console")"
+cp "$C/instances/web/console" "$T/want"
+until_ok 10 out_is "$T/want" || fail "console web: new output not shown"
+rm -rf "$C/instances/web"
+con_end 0 "instance deleted"
+con_out "$T/want" "instance deleted"
+con_err "Connected to web's console
+[web was deleted]" "instance deleted"
+ioctl_log "CONSOLE name=web flags=0 fd=0 reserved=0"
+con_tree
+
+# --no-history --force: only what comes after; SIGINT ends it with 0.
+con_bg /dev/null --no-history --force web
+printf 'fresh output\r\n' >>"$C/instances/web/console"
+put "$C/instances/web/console_head" "$(stat -c %s "$C/instances/web/console")"
+printf 'fresh output\r\n' >"$T/want"
+until_ok 10 out_is "$T/want"
+kill -INT $cpid
+con_end 0 "--no-history"
+con_out "$T/want" "--no-history"
+ioctl_log "CONSOLE name=web flags=1 fd=0 reserved=0"
+
+# Input from a file goes to the writer as it is, Ctrl-C and Ctrl-]
+# included; after its end the output is still followed.
+printf 'uname -a\n\003\035tail \377' >"$T/typing"
+: >"$T/typed"
+COHORT_FAKE_CONSOLE=$T/typed con_bg "$T/typing" --no-history web
+until_ok 10 cmp -s "$T/typing" "$T/typed"
+printf 'Linux web\n' >>"$C/instances/web/console"
+put "$C/instances/web/console_head" "$(stat -c %s "$C/instances/web/console")"
+printf 'Linux web\n' >"$T/want"
+until_ok 10 out_is "$T/want"
+kill -TERM $cpid
+con_end 0 "input from a file"
+checks=$((checks + 1))
+cmp -s "$T/typing" "$T/typed" ||
+	fail "console web <file: the instance got $(od -c "$T/typed" | head -n 2)"
+con_out "$T/want" "input from a file"
+con_err "Connected to web's console
+[detached from web]" "input from a file"
+rm -f "$LOG"
+
+# Another writer took over (the writer hangs up): what is there is
+# printed, then exit 1.
+COHORT_FAKE_CONSOLE=hup COHORT_SYSFS=$C timeout -k 5 30 "$bin" console web \
+	</dev/null >"$T/con.out" 2>"$T/con.err"
+rc=$?
+checks=$((checks + 1))
+[ $rc = 1 ] || fail "console, writer taken over: exit status $rc, want 1"
+con_out "$C/instances/web/console" "writer taken over"
+con_err "Connected to web's console
+[web: another writer took over the console]" "writer taken over"
+rm -f "$LOG"
+
+# An instance that is not running: input is dropped, said once.
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+exec 7<>"$T/fifo"
+COHORT_FAKE_CONSOLE_ERRNO=6 con_bg "$T/fifo" web
+printf 'ls\n' >&7
+until_ok 10 err_has "[web is not running: input dropped]"
+printf 'ls again\n' >&7
+sleep 0.3
+exec 7>&-
+kill -TERM $cpid
+con_end 0 "not running"
+con_err "Connected to web's console
+[web is not running: input dropped]
+[detached from web]" "not running"
+rm -f "$LOG"
+
+# Across starts: the new boot from its first byte, whether console_head
+# went back or only "starts" tells.
+cp "$C/instances/web/console" "$T/want"
+con_bg /dev/null -r web
+until_ok 10 out_is "$T/want"
+S=$C restart $cpid web 2 $'second boot\r\n'
+printf 'second boot\r\n' >>"$T/want"
+until_ok 10 out_is "$T/want" || fail "console across a start: head back"
+S=$C restart $cpid web 3 "$(seq 1 700)"
+seq 1 700 | head -c -1 >>"$T/want"
+until_ok 10 out_is "$T/want" || fail "console across a start: starts only"
+kill -HUP $cpid
+con_end 0 "across starts"
+con_out "$T/want" "across starts"
+con_tree
+
+# A terminal: raw mode while attached (Ctrl-C is a byte for the
+# instance), Ctrl-] detaches, and the terminal is restored on every way
+# out: Ctrl-], SIGTERM, the writer taken over.
+cat >"$T/on_tty.py" <<'PY'
+# on_tty.py KEYS|-SIGNAL OUT CMD...: run CMD on a new terminal; once it
+# printed its banner, type KEYS (Python escapes) or send it SIGNAL.
+# Prints "rc=N raw=0|1 restored=0|1"; what the terminal showed goes to OUT.
+import os, pty, select, signal, subprocess, sys, termios, time
+act, outname, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+m, s = pty.openpty()
+before = termios.tcgetattr(s)
+p = subprocess.Popen(cmd, stdin=s, stdout=s, stderr=s, start_new_session=True)
+out = b""
+def drain(until, t):
+    global out
+    end = time.time() + t
+    while time.time() < end and not until():
+        r, _, _ = select.select([m], [], [], 0.05)
+        if r:
+            try:
+                out += os.read(m, 65536)
+            except OSError:
+                break
+drain(lambda: b"escape character is ^]\r\n" in out or
+      p.poll() is not None, 10)
+time.sleep(0.2)
+now = termios.tcgetattr(s)
+raw = not now[3] & (termios.ICANON | termios.ISIG | termios.ECHO) and \
+      now[1] & termios.OPOST == before[1] & termios.OPOST
+if act.startswith("-"):
+    p.send_signal(getattr(signal, act[1:]))
+else:
+    os.write(m, act.encode().decode("unicode_escape").encode("latin-1"))
+try:
+    rc = p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = "hung"
+drain(lambda: False, 0.2)
+open(outname, "wb").write(out)
+print("rc=%s raw=%d restored=%d" % (rc, raw, termios.tcgetattr(s) == before))
+PY
+# on_tty KEYS|-SIGNAL WANT WHAT ARGS...: cohort console ARGS on a
+# terminal; WANT is a pattern of the line on_tty.py prints.
+on_tty() {
+	local keys=$1 want=$2 what=$3 got
+	shift 3
+	checks=$((checks + 1))
+	got=$(COHORT_SYSFS=$C timeout -k 5 30 python3 "$T/on_tty.py" "$keys" \
+		"$T/con.out" "$bin" console "$@")
+	[[ $got == $want ]] || fail "console on a terminal ($what): $got, want $want"
+}
+: >"$T/typed"
+COHORT_FAKE_CONSOLE=$T/typed on_tty 'ls\x03\x1dafter' "rc=0 raw=1 restored=1" Ctrl-] web
+checks=$((checks + 1))
+[ "$(od -An -c "$T/typed" | tr -s ' ')" = " l s 003" ] ||
+	fail "console on a terminal: the instance got $(od -An -c "$T/typed")"
+grep -qF "Connected to web's console; escape character is ^]" "$T/con.out" ||
+	fail "console on a terminal: no banner: $(od -c "$T/con.out" | head)"
+checks=$((checks + 1))
+tail -c 23 "$T/con.out" | grep -qF "[detached from web]" ||
+	fail "console on a terminal: not detached: $(tail -c 40 "$T/con.out" | od -c)"
+ioctl_log "CONSOLE name=web flags=0 fd=0 reserved=0"
+: >"$T/typed"
+COHORT_FAKE_CONSOLE=$T/typed on_tty -SIGTERM "rc=0 raw=1 restored=1" SIGTERM web
+COHORT_FAKE_CONSOLE=$T/typed on_tty -SIGHUP "rc=0 raw=1 restored=1" SIGHUP web
+rm -f "$LOG"
+COHORT_FAKE_CONSOLE=hup on_tty 'x' "rc=1 raw=? restored=1" "taken over" web
+rm -f "$LOG"
+# -r: keys are not sent anywhere, Ctrl-] still detaches.
+on_tty 'ls\x03\x1d' "rc=0 raw=1 restored=1" "-r" -r web
+no_ioctl "console -r on a terminal"
+checks=$((checks + 1))
+[ -s "$T/typed" ] && fail "console on a terminal: input after SIGTERM or with -r"
+# The usage errors leave the terminal alone.
+on_tty 'x' "rc=2 raw=0 restored=1" "usage error" --bogus web
+
 # ---------------------------------------------------------------- help
 expect 0 "Usage: cohort start NAME
 
@@ -1089,6 +1385,10 @@ Boot a loaded or stopped instance." "" start --help
 checks=$((checks + 1))
 "$bin" --help | grep -q '^  create ' || fail "--help lists no create"
 "$bin" help stop | grep -q -- '--timeout SEC' || fail "help stop: no --timeout"
+"$bin" --help | grep -q '^  console ' || fail "--help lists no console"
+"$bin" help console | grep -q -- '--no-history' || fail "help console: no --no-history"
+"$bin" console --help | grep -q 'Ctrl-] detaches' || fail "console --help: no escape"
+"$bin" load --help | grep -q -- '--shell' || fail "load --help: no --shell"
 no_ioctl "help"
 
 echo "$checks checks, $failures failed"

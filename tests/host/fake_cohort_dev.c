@@ -10,16 +10,29 @@
  * name, and a grant that exists, or a revoke of one that does not, is
  * refused).  Other ioctls, and Cohort ioctls on anything but a regular
  * file (/dev/null), go to the C library.
+ *
+ * COHORT_IOC_CONSOLE is refused as the kernel does when its fd is not 0;
+ * when it succeeds, it hands back a write-only
+ * descriptor chosen by COHORT_FAKE_CONSOLE: unset, /dev/null; "hup", a
+ * pipe whose reading end is closed (as after another writer took over:
+ * POLLERR, EPIPE); otherwise a file the input is appended to.  While
+ * COHORT_FAKE_CONSOLE_ERRNO is set, write() on that descriptor fails with
+ * that errno (ENXIO: the instance is not running).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uapi/linux/cohort.h>
+
+/* The descriptor handed out by the last COHORT_IOC_CONSOLE, or -1. */
+static int console_fd = -1;
 
 /* Size of a regular file; -1 for no file, -2 for anything else. */
 static long long fd_size(int fd)
@@ -121,6 +134,38 @@ static int grant(struct cohort_ioc_grant *g)
 	return 0;
 }
 
+/* The writer descriptor COHORT_FAKE_CONSOLE asks for; -1 on failure. */
+static int console_open(void)
+{
+	const char *what = getenv("COHORT_FAKE_CONSOLE");
+	int p[2];
+
+	if (!what || !*what)
+		return open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (!strcmp(what, "hup")) {
+		if (pipe2(p, O_CLOEXEC))
+			return -1;
+		close(p[0]);
+		return p[1];
+	}
+	return open(what, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	const char *e = getenv("COHORT_FAKE_CONSOLE_ERRNO");
+
+	if (fd >= 0 && fd == console_fd && e && *e) {
+		errno = atoi(e);
+		return -1;
+	}
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t))
+			dlsym(RTLD_NEXT, "write");
+	return real(fd, buf, len);
+}
+
 int ioctl(int fd, unsigned long req, ...)
 {
 	static int (*real)(int, unsigned long, ...);
@@ -176,6 +221,12 @@ int ioctl(int fd, unsigned long req, ...)
 			g->region, g->instance, g->flags,
 			g->reserved0 || reserved_set(g->reserved));
 		msg = g->msg;
+	} else if (req == COHORT_IOC_CONSOLE) {
+		struct cohort_ioc_console *k = arg;
+
+		fprintf(f, "CONSOLE name=%s flags=%u fd=%d reserved=%d\n",
+			k->name, k->flags, k->fd, reserved_set(k->reserved));
+		msg = k->msg;
 	} else {
 		struct cohort_ioc_instance *i = arg;
 		const char *what = req == COHORT_IOC_START ? "START" :
@@ -199,6 +250,21 @@ int ioctl(int fd, unsigned long req, ...)
 			errno = err;
 			return -1;
 		}
+	}
+	if (req == COHORT_IOC_CONSOLE) {
+		struct cohort_ioc_console *k = arg;
+
+		if (k->fd || (k->flags & ~COHORT_CONSOLE_FORCE) ||
+		    reserved_set(k->reserved)) {
+			refuse(k->msg, EINVAL,
+			       "fd must be 0; unknown flags or non-zero reserved fields");
+			errno = EINVAL;
+			return -1;
+		}
+		k->fd = console_open();
+		if (k->fd < 0)
+			abort();
+		console_fd = k->fd;
 	}
 	return 0;
 }
