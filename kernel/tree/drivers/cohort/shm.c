@@ -829,6 +829,8 @@ size_t cohort_conin_take(u8 *dst, size_t max)
 	if (head < self_conin_tail || avail > self_conin_mask + 1)
 		return 0;
 	n = min_t(u64, max, avail);
+	if (!n)
+		return 0;
 	off = self_conin_tail & self_conin_mask;
 	first = min_t(size_t, n, self_conin_mask + 1 - off);
 	memcpy(dst, self_conin + off, first);
