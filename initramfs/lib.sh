@@ -23,3 +23,12 @@ cohort_cmdline_arg() {
 	done
 	return 1
 }
+
+# Is NAME or NAME=1 on the kernel command line?
+cohort_cmdline_flag() {
+	local a
+	for a in $(cat /proc/cmdline); do
+		case "$a" in "$1"|"$1=1") return 0 ;; esac
+	done
+	return 1
+}
