@@ -35,6 +35,42 @@ common() { # dir
 	cp "$top/initramfs/lib.sh" "$d/cohort/lib.sh"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
 	echo 'root:x:0:' >"$d/etc/group"
+	cp "$top/initramfs/profile" "$d/etc/profile"
+}
+
+# Debian's dynamically linked programs, unmodified, with the libraries
+# ldd names (at the same paths) and the dynamic loader.
+add_dynamic() { # dir prog...
+	local d=$1 p f
+	shift
+	for p in "$@"; do
+		p=$(command -v "$p") || die "$1 missing: install it (scripts/deps.sh)"
+		mkdir -p "$d$(dirname "$p")"
+		cp -L "$p" "$d$p"
+		for f in $(ldd "$p" | grep -o '/[^ ]*'); do
+			mkdir -p "$d$(dirname "$f")"
+			[ -e "$d$f" ] || cp -L "$f" "$d$f"
+		done
+	done
+}
+
+# Terminal descriptions and glibc's C.UTF-8 locale (libc-bin) for
+# programs that drive terminals: tmux refuses to start without UTF-8.
+add_terminfo() { # dir
+	local d=$1 t f
+	[ -d /usr/lib/locale/C.utf8 ] || die "/usr/lib/locale/C.utf8 missing (libc-bin)"
+	mkdir -p "$d/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$d/usr/lib/locale/"
+
+	for t in dumb linux vt100 vt102 vt220 xterm xterm-256color screen \
+		screen-256color tmux tmux-256color; do
+		for f in /lib/terminfo/${t:0:1}/$t /usr/share/terminfo/${t:0:1}/$t; do
+			[ -f "$f" ] || continue
+			mkdir -p "$d$(dirname "$f")"
+			cp -L "$f" "$d$f"
+			break
+		done
+	done
 }
 
 pack() { # dir out
@@ -50,6 +86,9 @@ pack "$stage/instance" "$b/instance-initrd.cpio.gz"
 
 common "$stage/primary" "$@"
 cp "$top/initramfs/init" "$stage/primary/init"
+# The tests drive instance consoles as a person does, through tmux.
+add_dynamic "$stage/primary" tmux
+add_terminfo "$stage/primary"
 cp "$b/bzImage" "$stage/primary/boot/bzImage"
 cp "$b/instance-initrd.cpio.gz" "$stage/primary/boot/instance-initrd.cpio.gz"
 pack "$stage/primary" "$b/initramfs.cpio.gz"
