@@ -55,7 +55,7 @@ cohort create db --cpus 2-3 --memory 384M
 instance_initrd web /tmp/web.cpio.gz
 instance_initrd db /tmp/db.cpio.gz
 cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz
-cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz
+cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz --shell
 cohort list
 
 step "Grant the region to 'web' only: an instance maps nothing it was not given"
@@ -74,6 +74,24 @@ step "Console of 'web' (cohort log web | tail)"
 cohort log web | tail -n 6
 step "Console of 'db' (cohort log db | tail)"
 cohort log db | tail -n 6
+
+step "A person at db's console: cohort console db (in tmux; Ctrl-] detaches)"
+export TERM=xterm
+tmux new-session -d -s demo -x 100 -y 30 'cohort console --no-history db'
+type_in() { tmux send-keys -t demo "$@"; sleep 2; }
+sleep 1
+type_in Enter
+type_in 'hostname; nproc; tty' Enter
+type_in 'sleep 300' Enter
+type_in C-c
+type_in 'echo "sleep was interrupted: status $?"' Enter
+type_in 'cat /proc/loadavg; uptime' Enter
+echo "--- what the terminal shows:"
+tmux capture-pane -p -t demo | grep -v '^$'
+echo "--- console_writer of db: $(cat /sys/kernel/cohort/instances/db/console_writer) (the cohort console process)"
+tmux send-keys -t demo C-]
+sleep 1
+tmux kill-server 2>/dev/null || true
 
 step "The primary keeps working meanwhile"
 dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
