@@ -30,14 +30,20 @@ static struct tty_port tty_port;
 static void ring_put(const u8 *s, size_t n)
 {
 	unsigned long flags;
-	u64 head;
-	size_t i;
+	size_t off, first;
 
 	raw_spin_lock_irqsave(&ring_lock, flags);
-	head = ring_head;
-	for (i = 0; i < n; i++)
-		ring[(head + i) & ring_mask] = s[i];
-	ring_head = head + n;
+	/* Only the last buffer's worth of a longer write can survive. */
+	if (n > ring_mask + 1) {
+		ring_head += n - (ring_mask + 1);
+		s += n - (ring_mask + 1);
+		n = ring_mask + 1;
+	}
+	off = ring_head & ring_mask;
+	first = min_t(size_t, n, ring_mask + 1 - off);
+	memcpy(ring + off, s, first);
+	memcpy(ring, s + first, n - first);
+	ring_head += n;
 	cohort_mbox_console_publish(ring_head);
 	raw_spin_unlock_irqrestore(&ring_lock, flags);
 }
