@@ -202,6 +202,12 @@ struct cohort_ioc_console {
 #define COHORT_IOC_REGION_GRANT	_IOWR(COHORT_IOC_MAGIC, 8, struct cohort_ioc_grant)
 #define COHORT_IOC_CONSOLE	_IOWR(COHORT_IOC_MAGIC, 9, struct cohort_ioc_console)
 
+/*
+ * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;
+ * instance N is N + 2.  instances/NAME/cid says the same.
+ */
+#define COHORT_VSOCK_CID(id)	((id) + 2U)
+
 /* Most kernels in one Cohort, the primary included. */
 #define COHORT_MAX_KERNELS	64
 /* Most named regions of the pool. */

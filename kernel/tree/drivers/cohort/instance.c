@@ -490,8 +490,14 @@ static ssize_t console_writer_show(struct kobject *k,
 	return sysfs_emit(buf, "%d\n", pid);
 }
 
+static ssize_t cid_show(struct kobject *k, struct kobj_attribute *a,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", COHORT_VSOCK_CID(to_inst(k)->id));
+}
+
 static struct kobj_attribute inst_attrs[] = {
-	__ATTR_RO(id), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
+	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),

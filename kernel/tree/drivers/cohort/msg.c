@@ -268,6 +268,28 @@ int cohort_msg_send(u32 dst, unsigned int type, const void *data, size_t len,
 }
 
 /**
+ * cohort_msg_send_hdr() - send a message made of a header and data
+ * @dst: kernel id
+ * @type: message type, 1..%COHORT_MSG_NTYPES - 1
+ * @hdr: the first part
+ * @hlen: its length
+ * @data: the rest
+ * @len: its length; @hlen + @len at most %COHORT_MSG_MAX_LEN
+ * @flags: as for cohort_msg_send()
+ *
+ * The receiver gets one message, @hdr followed by @data, without the
+ * sender copying them together first.
+ *
+ * Return: as cohort_msg_send().
+ */
+int cohort_msg_send_hdr(u32 dst, unsigned int type, const void *hdr,
+			size_t hlen, const void *data, size_t len,
+			unsigned int flags)
+{
+	return send_msg(dst, type, hdr, hlen, data, len, flags);
+}
+
+/**
  * cohort_msg_multicast() - send the same message to a group of kernels
  * @group: bitmap of kernel ids; this kernel is left out
  * @type: message type

@@ -169,6 +169,9 @@ u32 cohort_msg_self(void);
 u64 cohort_msg_members(void);
 int cohort_msg_send(u32 dst, unsigned int type, const void *data, size_t len,
 		    unsigned int flags);
+int cohort_msg_send_hdr(u32 dst, unsigned int type, const void *hdr,
+			size_t hlen, const void *data, size_t len,
+			unsigned int flags);
 int cohort_msg_multicast(u64 group, unsigned int type, const void *data,
 			 size_t len, unsigned int flags, u64 *sent);
 int cohort_msg_request(u32 dst, unsigned int type, const void *req,

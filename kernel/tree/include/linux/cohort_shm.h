@@ -44,8 +44,8 @@
 /* 256 KiB of slots + the ring header, rounded up to a page. */
 #define COHORT_CTRL_RING_STRIDE	0x41000
 #define COHORT_CTRL_SIZE	(18ULL << 20)
-/* Largest message a kernel's ring reassembles. */
-#define COHORT_MSG_MAX_LEN	65536
+/* Largest message a kernel's ring reassembles: 64 KiB and a header. */
+#define COHORT_MSG_MAX_LEN	(65536 + 4096)
 /* Message types 1..COHORT_MSG_NTYPES - 1. */
 #define COHORT_MSG_NTYPES	64
 /* Services in the registry: 0..COHORT_MAX_SERVICES - 1. */
@@ -240,6 +240,7 @@ struct cohort_grant_page {
 #define COHORT_MSG_T_ECHO	4	/* test: a request answered with itself */
 #define COHORT_MSG_T_BLACKHOLE	5	/* test: a request never answered */
 #define COHORT_MSG_T_CONSOLE	6	/* console input waiting (no payload) */
+#define COHORT_MSG_T_VSOCK	7	/* a virtio-vsock packet: header + data */
 #define COHORT_MSG_T_FIRST_FREE	16
 
 /**
