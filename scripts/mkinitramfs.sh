@@ -82,12 +82,14 @@ pack() { # dir out
 rm -rf "$stage"
 common "$stage/instance" "$@"
 cp "$top/initramfs/instance-init" "$stage/instance/init"
+# Debian's socat, unmodified, for sockets between kernels (AF_VSOCK).
+add_dynamic "$stage/instance" socat
 pack "$stage/instance" "$b/instance-initrd.cpio.gz"
 
 common "$stage/primary" "$@"
 cp "$top/initramfs/init" "$stage/primary/init"
 # The tests drive instance consoles as a person does, through tmux.
-add_dynamic "$stage/primary" tmux
+add_dynamic "$stage/primary" tmux socat
 add_terminfo "$stage/primary"
 cp "$b/bzImage" "$stage/primary/boot/bzImage"
 cp "$b/instance-initrd.cpio.gz" "$stage/primary/boot/instance-initrd.cpio.gz"

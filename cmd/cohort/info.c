@@ -32,6 +32,7 @@ static const struct field {
 	enum field_kind kind;
 } fields[] = {
 	{ "id", F_U64 },
+	{ "cid", F_U64 },
 	{ "state", F_STR },
 	{ "cpus", F_CPUS },
 	{ "apic_ids", F_IDS },

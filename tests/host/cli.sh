@@ -50,6 +50,7 @@ instance() {
 	local d=$S/instances/$1
 	mkdir -p "$d"
 	put "$d/id" "$2"
+	put "$d/cid" "$(($2 + 2))"
 	put "$d/state" "$3"
 	put "$d/cpus" "$4"
 	put "$d/apic_ids" "$5"
@@ -240,7 +241,7 @@ db     2  loaded   5,7   0x110000000+512M  absent  -" "" list
 json_check list -j -- '
 assert isinstance(d, list) and len(d) == 2
 w, b = d
-assert w == {"name": "web", "id": 1, "state": "running", "cpus": [2, 3],
+assert w == {"name": "web", "id": 1, "cid": 3, "state": "running", "cpus": [2, 3],
              "apic_ids": [2, 3], "mem_base": 0x100000000,
              "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
              "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
@@ -275,6 +276,7 @@ fi
 
 expect 0 "name           web
 id             1
+cid            3
 state          running
 cpus           2-3
 apic_ids       2,3
@@ -309,6 +311,7 @@ messaging
 
 expect 0 "name           db
 id             2
+cid            4
 state          loaded
 cpus           5,7
 apic_ids       5,7
@@ -342,11 +345,11 @@ messaging
   ctrl_errors           0" "" show db
 
 json_check show web -j -- '
-assert d["name"] == "web" and d["id"] == 1 and d["state"] == "running"
+assert d["name"] == "web" and d["id"] == 1 and d["cid"] == 3 and d["state"] == "running"
 assert d["cpus"] == [2, 3] and d["apic_ids"] == [2, 3]
 assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
 assert d["console_writer"] == 4242
-assert sorted(d) == sorted(["name", "id", "state", "cpus", "apic_ids",
+assert sorted(d) == sorted(["name", "id", "cid", "state", "cpus", "apic_ids",
     "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
     "starts", "console_head", "console_writer", "peer"])
 p = d["peer"]
