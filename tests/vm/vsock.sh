@@ -10,15 +10,19 @@
 set -eu
 . /tests/vm/lib/common.sh
 
-MB=${VSOCK_MB:-100}
+MB=100
+BYTES=$((MB * 1048576))
+EMPTY=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
 # Instance a: a sink that checks what it gets, a source that says what it
 # sent, an echo for the cycles, and a source that never ends.
 make_initrd a <<EOF
-mkfifo /tmp/f1
+mkfifo /tmp/f1 /tmp/c1
 (sha256sum </tmp/f1 | sed 's/^/a-sent /' >/dev/console) &
-socat -u VSOCK-LISTEN:5001 - | sha256sum | sed 's/^/a-got /' >/dev/console &
-head -c ${MB}M /dev/urandom | tee /tmp/f1 | socat -u - VSOCK-LISTEN:5002 &
+(wc -c </tmp/c1 >/tmp/n1) &
+(s=\$(socat -u VSOCK-LISTEN:5001 - | tee /tmp/c1 | sha256sum | cut -d' ' -f1)
+ sleep 1; echo "a-got \$s \$(cat /tmp/n1)" >/dev/console) &
+head -c $BYTES /dev/urandom | tee /tmp/f1 | socat -u - VSOCK-LISTEN:5002 &
 socat VSOCK-LISTEN:5003,fork EXEC:cat &
 socat -u /dev/zero VSOCK-LISTEN:5004 &
 # To the other instance, b (CID 4), once it listens.
@@ -26,7 +30,7 @@ sleep 1
 while ! socat -u /dev/null VSOCK-CONNECT:4:6000 2>/dev/null; do sleep 1; done
 mkfifo /tmp/f2
 (sha256sum </tmp/f2 | sed 's/^/a-to-b-sent /' >/dev/console) &
-head -c ${MB}M /dev/urandom | tee /tmp/f2 | socat -u - VSOCK-CONNECT:4:6001
+head -c $BYTES /dev/urandom | tee /tmp/f2 | socat -u - VSOCK-CONNECT:4:6001
 echo a-ready
 wait
 EOF
@@ -63,26 +67,32 @@ out=$(socat -u /dev/null VSOCK-CONNECT:40:1 2>&1) && bad "connect to a CID nobod
 # 100 MiB each way at once, primary <-> a.
 mkfifo /tmp/f1
 (sha256sum </tmp/f1 >/tmp/sent.sum) &
-head -c ${MB}M /dev/urandom | tee /tmp/f1 | socat -u - VSOCK-CONNECT:3:5001 &
+head -c $BYTES /dev/urandom | tee /tmp/f1 | socat -u - VSOCK-CONNECT:3:5001 &
 send=$!
-socat -u VSOCK-CONNECT:3:5002 - | sha256sum >/tmp/got.sum &
+mkfifo /tmp/c2
+(wc -c </tmp/c2 >/tmp/got.bytes) &
+socat -u VSOCK-CONNECT:3:5002 - | tee /tmp/c2 | sha256sum >/tmp/got.sum &
 recv=$!
 wait $send && ok "$MB MiB sent to a" || bad "sending to a failed"
 wait $recv && ok "$MB MiB received from a" || bad "receiving from a failed"
 wait_for 60 console_has a '^a-got ' || bad "a did not report what it got"
 got=$(cohort log a | tr -d '\r' | sed -n 's/^a-got \([0-9a-f]*\).*/\1/p')
-[ "$got" = "$(cut -d' ' -f1 /tmp/sent.sum)" ] && ok "a got exactly what the primary sent" ||
+n=$(cohort log a | tr -d '\r' | sed -n 's/^a-got [0-9a-f]* *\([0-9]*\)$/\1/p')
+[ "$n" = $BYTES ] && ok "a got $n bytes" || bad "a got '$n' bytes, not $BYTES"
+[ "$got" != $EMPTY ] && [ "$got" = "$(cut -d' ' -f1 /tmp/sent.sum)" ] && ok "a got exactly what the primary sent" ||
 	bad "a got $got, the primary sent $(cut -d' ' -f1 /tmp/sent.sum)"
 wait_for 60 console_has a '^a-sent ' || bad "a did not report what it sent"
 sent=$(cohort log a | tr -d '\r' | sed -n 's/^a-sent \([0-9a-f]*\).*/\1/p')
-[ "$sent" = "$(cut -d' ' -f1 /tmp/got.sum)" ] && ok "the primary got exactly what a sent" ||
+wait_for 10 test -s /tmp/got.bytes
+[ "$(cat /tmp/got.bytes)" = $BYTES ] && ok "the primary got $BYTES bytes" || bad "the primary got $(cat /tmp/got.bytes) bytes"
+[ "$sent" != $EMPTY ] && [ "$sent" = "$(cut -d' ' -f1 /tmp/got.sum)" ] && ok "the primary got exactly what a sent" ||
 	bad "primary got $(cut -d' ' -f1 /tmp/got.sum), a sent $sent"
 
 # Instance to instance, directly.
 wait_for 300 console_has b '^b-got ' || bad "b did not report what it got from a"
 sent=$(cohort log a | tr -d '\r' | sed -n 's/^a-to-b-sent \([0-9a-f]*\).*/\1/p')
 got=$(cohort log b | tr -d '\r' | sed -n 's/^b-got \([0-9a-f]*\).*/\1/p')
-[ -n "$got" ] && [ "$got" = "$sent" ] && ok "b got exactly what a sent it" ||
+[ -n "$got" ] && [ "$got" != $EMPTY ] && [ "$got" = "$sent" ] && ok "b got exactly what a sent it" ||
 	bad "b got '$got', a sent '$sent'"
 cohort log b | grep -q 'accepting connection from.*cid:3' && ok "b sees a as CID 3" ||
 	bad "b's view of the peer: $(cohort log b | grep accepting)"
