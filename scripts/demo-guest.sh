@@ -17,6 +17,8 @@ if mount -t cohortfs -o region=shared none /mnt/shared; then
 else
 	echo "$(hostname): region 'shared' is not granted to it, mount refused"
 fi
+# A vsock service (AF_VSOCK port 7000) any kernel can reach.
+socat VSOCK-LISTEN:7000,fork SYSTEM:'echo hello from `hostname` at CID `cohort-vsock-check cid`' </dev/null >/dev/null 2>&1 &
 # Root here trying to map memory that is not its own: refused.
 mount -t cohortfs -o phys=0x100000000,size=0x1000000,format none /mnt/shared 2>/dev/null ||
 	echo "$(hostname): phys= refused: $(dmesg | grep -o 'phys= is refused in an instance' | tail -n 1)"
@@ -86,12 +88,19 @@ type_in 'sleep 300' Enter
 type_in C-c
 type_in 'echo "sleep was interrupted: status $?"' Enter
 type_in 'cat /proc/loadavg; uptime' Enter
+type_in 'socat - VSOCK-CONNECT:3:7000   # web, instance to instance' Enter
 echo "--- what the terminal shows:"
 tmux capture-pane -p -t demo | grep -v '^$'
 echo "--- console_writer of db: $(cat /sys/kernel/cohort/instances/db/console_writer) (the cohort console process)"
 tmux send-keys -t demo C-]
 sleep 1
 tmux kill-server 2>/dev/null || true
+
+step "Sockets between kernels: AF_VSOCK, the primary is CID 2, instance N is N + 2"
+echo "web is CID $(cat /sys/kernel/cohort/instances/web/cid), db is CID $(cat /sys/kernel/cohort/instances/db/cid)"
+echo "primary -> web: $(socat - VSOCK-CONNECT:3:7000 </dev/null)"
+echo "primary -> db:  $(socat - VSOCK-CONNECT:4:7000 </dev/null)"
+echo "primary -> port 7001 of web: $(socat - VSOCK-CONNECT:3:7001 </dev/null 2>&1 | grep -o 'Connection refused')"
 
 step "The primary keeps working meanwhile"
 dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
