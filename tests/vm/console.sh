@@ -33,7 +33,7 @@ cohort create box --cpus 2-3 --memory 256M
 cohort load box --kernel /boot/bzImage --initrd /boot/instance-initrd.cpio.gz --shell
 grep -q cohort.shell "$I/box/cmdline" || die "load --shell left cohort.shell off the command line"
 # Attached before the start: everything from the first printk shows.
-tmux -u new-session -d -s a -x 160 -y 50 'cohort console box'
+tmux -u new-session -d -s a -x 160 -y 50 'cohort console box; sleep 2'
 expect a "escape character is" "banner"
 start_to_init box 2
 expect a "Linux version" "boot log from the first printk"
@@ -80,7 +80,7 @@ fi
 [ "$(writer)" = "$w" ] && ok "the first writer keeps the console" || bad "writer changed to $(writer)"
 
 # A reader beside the writer sees what the writer's shell prints.
-tmux -u new-session -d -s r -x 160 -y 50 'cohort console -r box'
+tmux -u new-session -d -s r -x 160 -y 50 'cohort console -r box; sleep 2'
 expect r "escape character is" "a read-only reader attaches"
 keys a 'echo reader-$((100 + 23))' Enter
 expect r '^reader-123' "the reader sees the writer's output"
@@ -93,14 +93,14 @@ expect a "detached from box" "detach message"
 wait_for 5 eval '[ "$(writer)" = 0 ]' && ok "no writer after detach" || bad "writer is $(writer) after detach"
 
 # Attach again: the shell is still there.
-tmux -u new-session -d -s b -x 160 -y 50 'cohort console --no-history box'
+tmux -u new-session -d -s b -x 160 -y 50 'cohort console --no-history box; sleep 2'
 expect b "escape character is" "attached again"
 screen_has b "Linux version" && bad "--no-history replayed the boot log"
 keys b 'echo back-$((2 + 2))' Enter
 expect b '^back-4' "the same shell answers after reattaching"
 
 # --force takes over; the old writer is told and exits.
-tmux -u new-session -d -s c -x 160 -y 50 'cohort console --force --no-history box'
+tmux -u new-session -d -s c -x 160 -y 50 'cohort console --force --no-history box; sleep 2'
 expect b "another writer took over" "the old writer is told"
 wait_for 10 pane_dead b && ok "the old writer exits" || bad "the old writer still runs"
 keys c 'echo forced-$((3 * 3))' Enter
@@ -135,7 +135,7 @@ wait "$pid" 2>/dev/null || true
 
 # Input while the instance is stopped is refused, and a restart shows its
 # new boot to a console that stayed attached.
-tmux -u new-session -d -s d -x 160 -y 50 'cohort console --no-history box'
+tmux -u new-session -d -s d -x 160 -y 50 'cohort console --no-history box; sleep 2'
 expect d "escape character is" "attached before a stop"
 cohort stop box
 keys d 'x'
