@@ -22,6 +22,7 @@
 #define COHORT_SYSFS_DEFAULT	"/sys/kernel/cohort"
 #define COHORT_DEV_DEFAULT	"/dev/cohort"
 #define COHORT_CPU_SYSFS_DEFAULT "/sys/devices/system/cpu"
+#define COHORT_NET_SYSFS_DEFAULT "/sys/class/net"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -42,6 +43,7 @@ struct cli {
 	const char *sysfs;	/* COHORT_SYSFS */
 	const char *dev;	/* COHORT_DEV */
 	const char *cpu_sysfs;	/* COHORT_CPU_SYSFS */
+	const char *net_sysfs;	/* COHORT_NET_SYSFS: the primary's interfaces */
 	bool json;
 	bool pretty;
 	const char *cmd;	/* the command running, for messages */
@@ -121,6 +123,13 @@ int cli_info_options(struct cli *c, int argc, char **argv);
 int cli_info_begin(struct cli *c, int argc, char **argv);
 void cli_json_print(struct cli *c, struct json_object *o);
 
+/* net.c: an instance's network link (COHORT_IOC_NET) */
+int net_parse_queues(struct cli *c, const char *name, const char *arg,
+		     __u32 *queues);
+int net_link_add(struct cli *c, const char *name, __u32 queues,
+		 struct cohort_ioc_net *req);
+void net_link_print(const struct cohort_ioc_net *req);
+
 /* peer.c: /sys/kernel/cohort/peers/ID/, in the order "show" prints them */
 enum peer_field {
 	PF_STATE,
@@ -176,6 +185,7 @@ int cmd_pool(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_heartbeat(struct cli *c, int argc, char **argv);
 int cmd_region(struct cli *c, int argc, char **argv);
+int cmd_net(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): the commands that ask the kernel for something through
- * /dev/cohort: create, load, start, stop, delete.  Everything that can be
- * checked here is checked before the device is opened.
+ * /dev/cohort: create (with --net, also its network link: net.c), load,
+ * start, stop, delete.  Everything that can be checked here is checked
+ * before the device is opened.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,8 +179,34 @@ static int check_new_name(struct cli *c, const char *name)
 	return EXIT_OK;
 }
 
+/*
+ * "create --net": the instance was made but its link was refused (and
+ * the reason printed).  Deletes the instance again, so that nothing is
+ * left half-made, and returns @status.
+ */
+static int create_undo(struct cli *c, const char *name, int status)
+{
+	struct cohort_ioc_instance r;
+	const char *cmd = c->cmd;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	c->cmd = "delete";
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_DELETE, &r, r.msg);
+	c->cmd = cmd;
+	if (ret)
+		cli_err("%s %s: the instance was made without its network link and could not be deleted again; delete it with 'cohort delete %s'",
+			c->cmd, name, name);
+	else
+		cli_err("%s %s: the instance was deleted again, as its network link could not be added",
+			c->cmd, name);
+	return status;
+}
+
 /**
- * cmd_create() - "cohort create NAME --cpus LIST --memory SIZE [--base ADDR]"
+ * cmd_create() - "cohort create NAME --cpus LIST --memory SIZE [--base ADDR]
+ *	[--net [--net-queues N]]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
@@ -192,13 +219,19 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "base", required_argument, NULL, 'b' },
+		{ "net", no_argument, NULL, 'N' },
+		{ "net-queues", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpus = NULL, *memory = NULL, *base = NULL, *name;
+	const char *net_queues = NULL, *cmd = c->cmd;
 	struct cohort_ioc_create req;
+	struct cohort_ioc_net link;
 	char err[COHORT_ERR_MAX];
 	unsigned int seen[256] = { 0 };
+	bool net = false;
+	__u32 nq = 0;
 	int opt, ret;
 
 	while ((opt = cli_getopt(c, argc, argv, "c:m:b:", lo, seen)) != -1) {
@@ -212,6 +245,12 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		case 'b':
 			base = optarg;
 			break;
+		case 'N':
+			net = true;
+			break;
+		case 'Q':
+			net_queues = optarg;
+			break;
 		default:
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
 		}
@@ -223,6 +262,13 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		return cli_usage_err(c, "--cpus LIST is required");
 	if (!memory)
 		return cli_usage_err(c, "--memory SIZE is required");
+	if (net_queues && !net)
+		return cli_usage_err(c, "--net-queues N needs --net");
+	if (net_queues) {
+		ret = net_parse_queues(c, name, net_queues, &nq);
+		if (ret)
+			return ret;
+	}
 
 	memset(&req, 0, sizeof(req));
 	snprintf(req.name, sizeof(req.name), "%s", name);
@@ -270,16 +316,32 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	ret = cli_dev_ioctl(c, name, COHORT_IOC_CREATE, &req, req.msg);
 	if (ret)
 		return ret;
+	if (net) {
+		/* its refusals read "cohort: net add NAME: ..." */
+		c->cmd = "net add";
+		ret = net_link_add(c, name, nq, &link);
+		c->cmd = cmd;
+		if (ret)
+			return create_undo(c, name, ret);
+	}
 	if (c->json) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "id", json_object_new_int64(req.id));
+		if (net) {
+			json_object_object_add(o, "net",
+				json_object_new_string(link.ifname));
+			json_object_object_add(o, "net_queues",
+				json_object_new_int64(link.queues));
+		}
 		printf("%s\n", json_object_to_json_string_ext(o,
 			c->pretty ? JSON_C_TO_STRING_PRETTY |
 				    JSON_C_TO_STRING_SPACED :
 				    JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
+	} else if (net) {
+		net_link_print(&link);
 	}
 	return EXIT_OK;
 }

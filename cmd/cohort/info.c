@@ -24,6 +24,7 @@ enum field_kind {
 	F_CPUS,		/* CPU list "2-3,6"; JSON: array of numbers */
 	F_IDS,		/* "2,3"; JSON: array of numbers */
 	F_PID,		/* a process id; 0: "none", JSON null */
+	F_IFNAME,	/* an interface name; "": "none", JSON null */
 };
 
 /* An instance's files, in the order "show" prints them. */
@@ -44,6 +45,7 @@ static const struct field {
 	{ "starts", F_U64 },
 	{ "console_head", F_U64 },
 	{ "console_writer", F_PID },
+	{ "net", F_IFNAME },
 };
 
 #define NR_FIELDS ARRAY_SIZE(fields)
@@ -196,6 +198,10 @@ static struct json_object *instance_json(const struct instance *in)
 			case F_PID:
 				if (in->num[i])
 					v = json_object_new_uint64(in->num[i]);
+				break;
+			case F_IFNAME:
+				if (in->text[i][0])
+					v = json_object_new_string(in->text[i]);
 				break;
 			default:
 				v = json_object_new_uint64(in->num[i]);
@@ -493,6 +499,10 @@ int cmd_show(struct cli *c, int argc, char **argv)
 
 		if (!in.text[i]) {
 			printf("%-*s -\n", SHOW_NAME_W, fields[i].attr);
+			continue;
+		}
+		if (fields[i].kind == F_IFNAME && !in.text[i][0]) {
+			printf("%-*s none\n", SHOW_NAME_W, fields[i].attr);
 			continue;
 		}
 		if (!in.text[i][0]) {

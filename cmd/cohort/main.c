@@ -17,7 +17,8 @@ const char *prog = "cohort";
 
 static const struct command commands[] = {
 	{ "create", cmd_create,
-	  "NAME --cpus LIST --memory SIZE [--base ADDR]",
+	  "NAME --cpus LIST --memory SIZE [--base ADDR]\n"
+	  "                      [--net [--net-queues N]]",
 	  "make an instance from CPUs and pool memory" },
 	{ "load", cmd_load,
 	  "NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--shell]",
@@ -38,6 +39,9 @@ static const struct command commands[] = {
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
 	  "                      grant NAME INSTANCE | revoke NAME INSTANCE]",
 	  "manage regions of the pool shared by kernels, and their grants" },
+	{ "net", cmd_net,
+	  "[list [-j] | add NAME [--queues N] [-j] | del NAME]",
+	  "give instances a network link to the primary, or take it away" },
 	{ "peers", cmd_peers, "[-a] [-j]",
 	  "show the kernels that message each other, and their counters" },
 	{ "heartbeat", cmd_heartbeat, "[--period MS] [--misses N] [-j]",
@@ -282,7 +286,7 @@ static void main_help(FILE *f)
 	fprintf(f,
 		"\n"
 		"Options:\n"
-		"  -j, --json     print JSON (list, show, pool, region, peers,\n"
+		"  -j, --json     print JSON (list, show, pool, region, net, peers,\n"
 		"                 heartbeat, version, create)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
@@ -292,12 +296,18 @@ static void main_help(FILE *f)
 		"  COHORT_SYSFS      default %s\n"
 		"  COHORT_DEV        default %s\n"
 		"  COHORT_CPU_SYSFS  default %s\n"
+		"  COHORT_NET_SYSFS  default %s\n"
 		"\n"
 		"Exit status: 0 done, 1 refused or failed, 2 invalid arguments,\n"
 		"3 no such instance, 4 Cohort not available.  See cohort(8).\n",
 		COHORT_SYSFS_DEFAULT, COHORT_DEV_DEFAULT,
-		COHORT_CPU_SYSFS_DEFAULT);
+		COHORT_CPU_SYSFS_DEFAULT, COHORT_NET_SYSFS_DEFAULT);
 }
+
+/* COHORT_NET_MAX_QUEUES as text, for the help below */
+#define STRINGIFY(x)		#x
+#define XSTRINGIFY(x)		STRINGIFY(x)
+#define NET_MAX_QUEUES_STR	XSTRINGIFY(COHORT_NET_MAX_QUEUES)
 
 static const char *const command_details[][2] = {
 	{ "create",
@@ -306,7 +316,13 @@ static const char *const command_details[][2] = {
 	  "                      (KiB...; powers of 1024), a multiple of 2 MiB,\n"
 	  "                      at least 32 MiB\n"
 	  "  -b, --base ADDR     physical base in the pool (0x... or decimal);\n"
-	  "                      without it the kernel places the memory\n" },
+	  "                      without it the kernel places the memory\n"
+	  "      --net           then give it a network link (see 'cohort net');\n"
+	  "                      when that is refused, the instance is deleted\n"
+	  "                      again\n"
+	  "      --net-queues N  the link's queue pairs, 1-" NET_MAX_QUEUES_STR
+	  " (default: one\n"
+	  "                      per CPU, at most " NET_MAX_QUEUES_STR ")\n" },
 	{ "load",
 	  "  -k, --kernel FILE   x86-64 bzImage (boot protocol 2.12 or later)\n"
 	  "  -i, --initrd FILE   initramfs\n"
@@ -340,6 +356,21 @@ static const char *const command_details[][2] = {
 	  "                      take the grant back (refused while the\n"
 	  "                      instance maps the region and may run)\n"
 	  "  -j, --json          list: print a JSON array\n"
+	  "  -p, --pretty        print indented JSON\n" },
+	{ "net",
+	  "  list                the links (the default): instance, the\n"
+	  "                      primary's interface, its queue pairs,\n"
+	  "                      carrier, MTU and MAC address\n"
+	  "  add NAME            give the instance a link: coh-NAME in the\n"
+	  "                      primary (coh-ID when longer than 15\n"
+	  "                      characters), eth0 in the instance\n"
+	  "  -q, --queues N      add: queue pairs, 1-" NET_MAX_QUEUES_STR
+	  " (default: one per\n"
+	  "                      CPU of the instance, at most "
+	  NET_MAX_QUEUES_STR ")\n"
+	  "  del NAME            take the link away (refused while the\n"
+	  "                      instance may be running)\n"
+	  "  -j, --json          list, add: print JSON\n"
 	  "  -p, --pretty        print indented JSON\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
@@ -459,6 +490,12 @@ int main(int argc, char **argv)
 		.dev = env_or("COHORT_DEV", COHORT_DEV_DEFAULT),
 		.cpu_sysfs = env_or("COHORT_CPU_SYSFS",
 				    COHORT_CPU_SYSFS_DEFAULT),
+		/*
+		 * The primary's network interfaces (cohort net list): a
+		 * variable of their own, as the CPUs have, for the tests.
+		 */
+		.net_sysfs = env_or("COHORT_NET_SYSFS",
+				    COHORT_NET_SYSFS_DEFAULT),
 	};
 	const struct command *k;
 	char q[64];

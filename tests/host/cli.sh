@@ -3,7 +3,9 @@
 #
 # cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool,
 # version, log (byte-exact, and -f), peers and heartbeat (messaging files
-# present, partly present and missing), and every refusal: its message,
+# present, partly present and missing), regions, network links (net, and
+# create --net undone when the link is refused), the console, and every
+# refusal: its message,
 # its exit status, and that nothing reached the kernel.  The kernel behind
 # /dev/cohort is played by an LD_PRELOAD shim (fake_cohort_dev.c) that
 # logs each ioctl and answers as told.
@@ -22,11 +24,14 @@ S=$T/sys
 CPU=$T/cpu
 DEV=$T/dev-cohort
 LOG=$T/ioctl.log
+# The primary's interfaces (/sys/class/net), made by the fake kernel.
+NETS=$T/net
 export COHORT_SYSFS=$S COHORT_CPU_SYSFS=$CPU COHORT_DEV=$DEV
+export COHORT_NET_SYSFS=$NETS
 export COHORT_FAKE_LOG=$LOG
 # The shim comes before libasan in the library list; that is fine here.
 export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1
-unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG COHORT_FAKE_ONLY COHORT_FAKE_INSTANCES
 
 cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$top/include" \
 	-o "$T/fake.so" "$top/tests/host/fake_cohort_dev.c" -ldl ||
@@ -63,6 +68,7 @@ instance() {
 	: >"$d/console"
 	put "$d/console_head" 0
 	put "$d/console_writer" 0
+	put "$d/net" ""
 }
 
 # peer ID STATE NAME APIC DOORBELL EPOCH HEARTBEAT AGE_MS OFFERED LISTENING
@@ -245,7 +251,8 @@ assert w == {"name": "web", "id": 1, "cid": 3, "state": "running", "cpus": [2, 3
              "apic_ids": [2, 3], "mem_base": 0x100000000,
              "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
              "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
-             "console_head": 794, "console_writer": 4242, "peer": {
+             "console_head": 794, "console_writer": 4242, "net": None,
+             "peer": {
                  "id": 1, "state": "joined", "name": "web", "apic_id": 2,
                  "doorbell": True, "epoch": 0x2a, "heartbeat": 4977,
                  "heartbeat_age_ms": 120, "services_offered": 1,
@@ -255,8 +262,9 @@ assert w == {"name": "web", "id": 1, "cid": 3, "state": "running", "cpus": [2, 3
                  "ctrl_errors": 0}}, w
 assert b["name"] == "db" and b["cpus"] == [5, 7] and b["cmdline"] == ""
 assert b["mem_base"] == 0x110000000 and b["starts"] == 0
-# No writer on the console: null, as without the file.
+# No writer on the console: null, as without the file; no link, null.
 assert b["console_writer"] is None, b
+assert b["net"] is None, b
 # An absent peer: no age, and the instance gives the name.
 p = b["peer"]
 assert p["state"] == "absent" and p["heartbeat_age_ms"] is None, p
@@ -288,6 +296,7 @@ initrd_size    1048576 (1 MiB)
 starts         1
 console_head   794
 console_writer 4242
+net            none
 messaging
   state                 joined
   name                  web
@@ -323,6 +332,7 @@ initrd_size    0
 starts         0
 console_head   0
 console_writer none
+net            none
 messaging
   state                 absent
   name                  db
@@ -351,7 +361,7 @@ assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
 assert d["console_writer"] == 4242
 assert sorted(d) == sorted(["name", "id", "cid", "state", "cpus", "apic_ids",
     "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
-    "starts", "console_head", "console_writer", "peer"])
+    "starts", "console_head", "console_writer", "net", "peer"])
 p = d["peer"]
 assert sorted(p) == sorted(["id", "state", "name", "apic_id", "doorbell",
     "epoch", "heartbeat", "heartbeat_age_ms", "services_offered",
@@ -538,7 +548,7 @@ assert b["peer"] is None and b["state"] == "loaded"
 checks=$((checks + 1))
 COHORT_SYSFS=$T/old "$bin" show db >"$T/out" 2>"$T/err" ||
 	fail "show db without peers/2: exit status $?"
-[ "$(tail -n 2 "$T/out")" = "console_writer none
+[ "$(tail -n 2 "$T/out")" = "net            none
 messaging      -" ] || fail "show db without peers/2: $(tail -n 2 "$T/out")"
 [ -s "$T/err" ] && fail "show db without peers/2: stderr: $(cat "$T/err")"
 COHORT_SYSFS=$T/old json_check show db -j -- 'assert d["peer"] is None'
@@ -552,6 +562,16 @@ grep -qx 'console_writer -' "$T/out" ||
 [ -s "$T/err" ] && fail "show web without console_writer: stderr: $(cat "$T/err")"
 COHORT_SYSFS=$T/old json_check show web -j -- '
 assert "console_writer" in d and d["console_writer"] is None, d'
+# A kernel without network links: net is -, null in JSON.
+rm "$T/old/instances/web/net"
+checks=$((checks + 1))
+COHORT_SYSFS=$T/old "$bin" show web >"$T/out" 2>"$T/err" ||
+	fail "show web without net: exit status $?"
+grep -qx 'net            -' "$T/out" ||
+	fail "show web without net: $(grep ^net "$T/out")"
+[ -s "$T/err" ] && fail "show web without net: stderr: $(cat "$T/err")"
+COHORT_SYSFS=$T/old json_check show web -j -- '
+assert "net" in d and d["net"] is None, d'
 
 # A kernel without messaging at all: list and show as before, with -.
 rm -r "$T/old/peers" "$T/old/messaging" "$T/old/members" \
@@ -1084,6 +1104,330 @@ assert [r["grants"] for r in d] == [None, None], d'
 # A grants file that cannot be read is an error.
 mkdir "$T/nogrants/regions/data/grants"
 COHORT_SYSFS=$T/nogrants refuse 1 "cohort: cannot read $T/nogrants/regions/data/grants: Is a directory" region
+
+# ---------------------------------------------------------------- network links
+# The fake kernel answers COHORT_IOC_NET from the tree as the kernel
+# does: instances/NAME/net names the primary's end, the region net:NAME
+# holds the link, the interface shows under $NETS (COHORT_NET_SYSFS).
+try_net="Try 'cohort net --help' for more information."
+try_net_add="Try 'cohort net add --help' for more information."
+try_net_del="Try 'cohort net del --help' for more information."
+try_net_list="Try 'cohort net list --help' for more information."
+net_head="INSTANCE  INTERFACE  QUEUES  CARRIER  MTU  MAC"
+
+# net_is INSTANCE CONTENT: the fake kernel's instances/INSTANCE/net.
+net_is() {
+	checks=$((checks + 1))
+	[ "$(cat "$S/instances/$1/net")" = "$2" ] ||
+		fail "instances/$1/net is '$(cat "$S/instances/$1/net")', want '$2'"
+}
+# gone PATH...: none of these exist.
+gone() {
+	local p
+	checks=$((checks + 1))
+	for p in "$@"; do
+		[ -e "$p" ] && fail "$p is still there"
+	done
+}
+
+# No link yet: the header alone, an empty array.
+expect 0 "$net_head" "" net
+expect 0 "$net_head" "" net list
+expect 0 "[]" "" net list -j
+expect 0 "[]" "" -j net
+no_ioctl "net list"
+
+# add: what reaches the kernel and what it answers; 0 queues asks for
+# one per CPU (db has two).
+expect 0 "db: eth0 <-> coh-db (2 queues)" "" net add db
+ioctl_log "NET instance=db flags=0 queues=0 reserved=0"
+net_is db coh-db
+expect 0 "web: eth0 <-> coh-web (1 queue)" "" net add web --queues 1
+ioctl_log "NET instance=web flags=0 queues=1 reserved=0"
+net_is web coh-web
+
+# list: one line per link, by instance id; carrier up while it runs.
+expect 0 "INSTANCE  INTERFACE  QUEUES  CARRIER   MTU  MAC
+web       coh-web         1  up       1500  02:c0:48:00:00:01
+db        coh-db          2  down     1500  02:c0:48:00:00:02" "" net
+json_check net list -j -- '
+assert d == [{"instance": "web", "interface": "coh-web", "queues": 1,
+              "carrier": True, "mtu": 1500, "mac": "02:c0:48:00:00:01"},
+             {"instance": "db", "interface": "coh-db", "queues": 2,
+              "carrier": False, "mtu": 1500, "mac": "02:c0:48:00:00:02"}], d'
+json_check -p net -- 'assert [l["interface"] for l in d] == ["coh-web", "coh-db"], d'
+# show and list -j name the primary's end.
+checks=$((checks + 1))
+"$bin" show web >"$T/out" 2>"$T/err" || fail "show web with a link: exit status $?"
+grep -qx 'net            coh-web' "$T/out" ||
+	fail "show web with a link: $(grep ^net "$T/out")"
+json_check show db -j -- 'assert d["net"] == "coh-db", d'
+json_check list -j -- 'assert [i["net"] for i in d] == ["coh-web", "coh-db"], d'
+# The links' memory: the regions net:NAME, granted to their instance,
+# which no one deletes or grants by hand.
+expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
+net:web              0x121000000          4M  -      web
+net:db               0x122000000          6M  -      db
+scratch              0x138000000         32M  -      -
+data                 0x13c000000         64M  0-1    web" "" region
+refuse 2 "cohort: region delete: invalid region name 'net:web': ':' is not allowed $valid_chars" \
+	region delete net:web
+refuse 2 "cohort: region grant: invalid region name 'net:db': ':' is not allowed $valid_chars" \
+	region grant net:db web
+no_ioctl "net list, show, region"
+
+# What cannot be read of an interface is -, null in JSON: carrier (the
+# kernel refuses to read it while the interface is down), MTU, address,
+# queues; an interface that is not there at all.
+rm "$NETS/coh-db/carrier" "$NETS/coh-db/address"
+put "$NETS/coh-db/mtu" "big"
+mv "$NETS/coh-db/queues" "$T/db-queues"
+expect 0 "INSTANCE  INTERFACE  QUEUES  CARRIER   MTU  MAC
+web       coh-web         1  up       1500  02:c0:48:00:00:01
+db        coh-db          -  -           -  -" "" net list
+json_check net -j -- '
+assert d[1] == {"instance": "db", "interface": "coh-db", "queues": None,
+                "carrier": None, "mtu": None, "mac": None}, d'
+mv "$T/db-queues" "$NETS/coh-db/queues"
+put "$NETS/coh-db/carrier" 0
+put "$NETS/coh-db/mtu" 9000
+put "$NETS/coh-db/address" "02:c0:48:00:00:02"
+# COHORT_NET_SYSFS is where the interfaces are looked up.
+COHORT_NET_SYSFS=$T/none expect 0 "INSTANCE  INTERFACE  QUEUES  CARRIER  MTU  MAC
+web       coh-web         -  -          -  -
+db        coh-db          -  -          -  -" "" net
+expect 0 "INSTANCE  INTERFACE  QUEUES  CARRIER   MTU  MAC
+web       coh-web         1  up       1500  02:c0:48:00:00:01
+db        coh-db          2  down     9000  02:c0:48:00:00:02" "" net list
+# A net file that cannot be read is an error.
+cp -a "$S" "$T/badnet"
+rm "$T/badnet/instances/db/net"
+mkdir "$T/badnet/instances/db/net"
+COHORT_SYSFS=$T/badnet refuse 1 "cohort: cannot read $T/badnet/instances/db/net: Is a directory" net
+no_ioctl "net list of odd interfaces"
+
+# The kernel's refusals: its sentence; exit 3 for no such instance or
+# no link, 1 otherwise; nothing changed.
+refuse 1 "cohort: net add web: instance 'web' has a network link already" \
+	net add web
+ioctl_log "NET instance=web flags=0 queues=0 reserved=0"
+refuse 3 "cohort: net add nosuch: no instance named 'nosuch'" net add nosuch
+ioctl_log "NET instance=nosuch flags=0 queues=0 reserved=0"
+refuse 1 "cohort: net del web: instance 'web' may be running: stop it before removing its link" \
+	net del web
+ioctl_log "NET instance=web flags=1 queues=0 reserved=0"
+net_is web coh-web
+refuse 3 "cohort: net del nosuch: no instance named 'nosuch'" net del nosuch
+ioctl_log "NET instance=nosuch flags=1 queues=0 reserved=0"
+export COHORT_FAKE_ERRNO=95 COHORT_FAKE_MSG="this kernel was built without CONFIG_COHORT_NET"
+refuse 1 "cohort: net add db: $COHORT_FAKE_MSG" net add db
+ioctl_log "NET instance=db flags=0 queues=0 reserved=0"
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG=""
+refuse 1 "cohort: net del db: No space left on device" net del db
+rm -f "$LOG"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+net_is db coh-db
+
+# del: only while the instance's CPUs are the primary's; everything the
+# link had goes with it.
+expect 0 "" "" net del db
+ioctl_log "NET instance=db flags=1 queues=0 reserved=0"
+net_is db ""
+gone "$NETS/coh-db" "$S/regions/net:db"
+refuse 3 "cohort: net del db: instance 'db' has no network link" net del db
+ioctl_log "NET instance=db flags=1 queues=0 reserved=0"
+put "$S/instances/web/state" stopped
+expect 0 "" "" net del web
+ioctl_log "NET instance=web flags=1 queues=0 reserved=0"
+put "$S/instances/web/state" running
+gone "$NETS/coh-web" "$S/regions/net:web"
+expect 0 "$net_head" "" net list
+# -j: a JSON object, before the subcommand or after it.
+expect 0 '{"instance":"db","interface":"coh-db","queues":4}' "" -j net add db -q 4
+ioctl_log "NET instance=db flags=0 queues=4 reserved=0"
+json_check net add web --pretty -- '
+assert d == {"instance": "web", "interface": "coh-web", "queues": 2}, d'
+ioctl_log "NET instance=web flags=0 queues=0 reserved=0"
+# coh-NAME while it fits in 15 characters, then coh-ID.
+instance elevenchars 4 stopped 1 1 0x140000000 33554432 "" 0 0 0
+instance twelve_chars 5 stopped 6 6 0x142000000 33554432 "" 0 0 0
+expect 0 "elevenchars: eth0 <-> coh-elevenchars (1 queue)" "" net add elevenchars
+expect 0 "twelve_chars: eth0 <-> coh-5 (1 queue)" "" net add twelve_chars --queues=1
+ioctl_log "NET instance=elevenchars flags=0 queues=0 reserved=0" \
+	"NET instance=twelve_chars flags=0 queues=1 reserved=0"
+expect 0 "INSTANCE      INTERFACE        QUEUES  CARRIER   MTU  MAC
+web           coh-web               2  up       1500  02:c0:48:00:00:01
+db            coh-db                4  down     1500  02:c0:48:00:00:02
+elevenchars   coh-elevenchars       1  down     1500  02:c0:48:00:00:04
+twelve_chars  coh-5                 1  down     1500  02:c0:48:00:00:05" "" net
+expect 0 "" "" net del twelve_chars
+expect 0 "" "" net del elevenchars
+rm -f "$LOG"
+gone "$NETS/coh-5" "$NETS/coh-elevenchars" "$S/regions/net:twelve_chars"
+rm -r "$S/instances/elevenchars" "$S/instances/twelve_chars"
+
+# Usage errors and bad values: exit 2, nothing asked of the kernel.
+queues_range="the number of queues must be from 1 to 4"
+queues_bad="expected a whole number from 1 to 4"
+refuse 2 "cohort: net add: missing the instance NAME
+$try_net_add" net add
+refuse 2 "cohort: net del: missing the instance NAME
+$try_net_del" net del
+refuse 2 "cohort: net add: unexpected argument 'db'
+$try_net_add" net add web db
+refuse 2 "cohort: net del: unexpected argument 'db'
+$try_net_del" net del web db
+refuse 2 "cohort: net list: unexpected argument 'web'
+$try_net_list" net list web
+refuse 2 "cohort: net add: unknown option '--bogus'
+$try_net_add" net add web --bogus
+refuse 2 "cohort: net del: unknown option '--queues'
+$try_net_del" net del web --queues 2
+refuse 2 "cohort: net del: unknown option '-j'
+$try_net_del" net del -j web
+refuse 2 "cohort: net: unknown option '--all'
+$try_net" net --all
+refuse 2 "cohort: net add: option '--queues' needs an argument
+$try_net_add" net add web --queues
+refuse 2 "cohort: net add: option '-q' needs an argument
+$try_net_add" net add web -q
+refuse 2 "cohort: net add: option '--queues' given more than once
+$try_net_add" net add web --queues 1 --queues 2
+refuse 2 "cohort: net add web: $queues_range, not 0" net add web --queues 0
+refuse 2 "cohort: net add web: $queues_range, not 5" net add web --queues 5
+refuse 2 "cohort: net add web: $queues_range, not 99999999999999999999" \
+	net add web --queues 99999999999999999999
+refuse 2 "cohort: net add web: invalid number of queues 'two': $queues_bad" \
+	net add web --queues two
+refuse 2 "cohort: net add web: invalid number of queues '-1': $queues_bad" \
+	net add web --queues -1
+refuse 2 "cohort: net add web: invalid number of queues '0x2': $queues_bad" \
+	net add web -q 0x2
+refuse 2 "cohort: net add web: invalid number of queues '': $queues_bad" \
+	net add web --queues ""
+refuse 2 "cohort: net add: invalid instance name 'a/b': '/' is not allowed $valid_chars" \
+	net add a/b
+refuse 2 "cohort: net del: the instance name is empty" net del ""
+refuse 2 "cohort: net add: invalid instance name '.x': it must not start with '.' or '-'" \
+	net add .x
+refuse 2 "cohort: net: unknown subcommand 'remove' (list, add, del)
+$try_net" net remove web
+# Validation comes first, even without Cohort or the device.
+COHORT_SYSFS=$T/none refuse 2 "cohort: net add web: $queues_range, not 9" \
+	net add web --queues 9
+COHORT_DEV=$T/none refuse 2 "cohort: net del: invalid instance name 'a/b': '/' is not allowed $valid_chars" \
+	net del a/b
+no_ioctl "net usage errors"
+
+# Without Cohort, the device or links in the kernel: exit 4.
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" \
+	net add web
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" \
+	net
+COHORT_SYSFS=$T/inst refuse 4 "cohort: this kernel is a Cohort instance; instances are managed from the primary" \
+	net list
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" \
+	net del db
+COHORT_DEV=/dev/null refuse 4 "cohort: Cohort is not available: /dev/null is not the Cohort control device" \
+	net add web
+cp -a "$S" "$T/nonet"
+rm "$T/nonet/instances/db/net"
+COHORT_SYSFS=$T/nonet refuse 4 "cohort: network links are not available: $T/nonet/instances/db/net does not exist (a kernel without them?)" \
+	net add db
+COHORT_SYSFS=$T/nonet refuse 4 "cohort: network links are not available: $T/nonet/instances/db/net does not exist (a kernel without them?)" \
+	net del db
+# list leaves out an instance without the file.
+COHORT_SYSFS=$T/nonet expect 0 "INSTANCE  INTERFACE  QUEUES  CARRIER   MTU  MAC
+web       coh-web         2  up       1500  02:c0:48:00:00:01" "" net
+no_ioctl "net without Cohort"
+
+# create --net: the instance, then its link.  The fake kernel adds the
+# instances it creates to the tree (COHORT_FAKE_INSTANCES).
+export COHORT_FAKE_INSTANCES=1
+expect 0 "new: eth0 <-> coh-new (2 queues)" "" \
+	create new --cpus 4,6 --memory 64M --net
+ioctl_log "CREATE name=new cpus=4,6 mem_size=67108864 mem_base=0x0 flags=0 reserved=0" \
+	"NET instance=new flags=0 queues=0 reserved=0"
+net_is new coh-new
+expect 0 "" "" delete new
+ioctl_log "DELETE name=new flags=0 timeout_ms=0 reserved=0"
+gone "$S/instances/new" "$NETS/coh-new" "$S/regions/net:new"
+expect 0 '{"name":"new","id":7,"net":"coh-new","net_queues":3}' "" \
+	-j create new -c 4 -m 64M --net --net-queues 3
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0" \
+	"NET instance=new flags=0 queues=3 reserved=0"
+expect 0 "" "" delete new
+rm -f "$LOG"
+expect 0 "a_long_instance: eth0 <-> coh-7 (1 queue)" "" \
+	create a_long_instance --cpus 4 --memory 64M --net
+rm -f "$LOG"
+expect 0 "" "" delete a_long_instance
+rm -f "$LOG"
+gone "$S/instances/a_long_instance" "$NETS/coh-7"
+# Without --net, create prints nothing and makes no link.
+expect 0 "" "" create new --cpus 4 --memory 64M
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+net_is new ""
+expect 0 "" "" delete new
+rm -f "$LOG"
+
+# The link refused: the instance is deleted again, nothing is left.
+mkdir -p "$NETS/coh-new"
+refuse 1 "cohort: net add new: an interface named coh-new exists already
+cohort: create new: the instance was deleted again, as its network link could not be added" \
+	create new --cpus 4 --memory 64M --net
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0" \
+	"NET instance=new flags=0 queues=0 reserved=0" \
+	"DELETE name=new flags=0 timeout_ms=0 reserved=0"
+gone "$S/instances/new" "$S/regions/net:new"
+COHORT_FAKE_ONLY=NET COHORT_FAKE_ERRNO=28 \
+COHORT_FAKE_MSG="no free range of 4 MiB in the pool (2 MiB free)" \
+	refuse 1 "cohort: net add new: no free range of 4 MiB in the pool (2 MiB free)
+cohort: create new: the instance was deleted again, as its network link could not be added" \
+	create new --cpus 4 --memory 64M --net --net-queues 1
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0" \
+	"NET instance=new flags=0 queues=1 reserved=0" \
+	"DELETE name=new flags=0 timeout_ms=0 reserved=0"
+gone "$S/instances/new"
+# ... and when even that is refused, what to do is said.
+COHORT_FAKE_ONLY=DELETE COHORT_FAKE_ERRNO=16 \
+COHORT_FAKE_MSG="instance 'new' is busy" \
+	refuse 1 "cohort: net add new: an interface named coh-new exists already
+cohort: delete new: instance 'new' is busy
+cohort: create new: the instance was made without its network link and could not be deleted again; delete it with 'cohort delete new'" \
+	-j create new --cpus 4 --memory 64M --net
+ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0" \
+	"NET instance=new flags=0 queues=0 reserved=0" \
+	"DELETE name=new flags=0 timeout_ms=0 reserved=0"
+net_is new ""
+rm -r "$S/instances/new" "$NETS/coh-new"
+unset COHORT_FAKE_INSTANCES
+
+# create --net: its usage errors, before anything reaches the kernel.
+refuse 2 "cohort: create: --net-queues N needs --net
+$try_create" create new --cpus 4 --memory 64M --net-queues 2
+refuse 2 "cohort: create new: $queues_range, not 5" \
+	create new --cpus 4 --memory 64M --net --net-queues 5
+refuse 2 "cohort: create new: invalid number of queues 'all': $queues_bad" \
+	create new --cpus 4 --memory 64M --net --net-queues all
+refuse 2 "cohort: create: option '--net' given more than once
+$try_create" create new --cpus 4 --memory 64M --net --net
+refuse 2 "cohort: create: option '--net-queues' needs an argument
+$try_create" create new --cpus 4 --memory 64M --net --net-queues
+refuse 2 "cohort: create: unknown option '--netqueues'
+$try_create" create new --cpus 4 --memory 64M --net --netqueues=2
+refuse 1 "cohort: create web: an instance of that name already exists" \
+	create web --cpus 4 --memory 64M --net
+no_ioctl "create --net usage errors"
+
+# Leave web and db with the links they had before this section.
+put "$S/instances/web/state" stopped
+expect 0 "" "" net del db
+expect 0 "" "" net del web
+rm -f "$LOG"
+put "$S/instances/web/state" running
+net_is web ""
+net_is db ""
 
 # ---------------------------------------------------------------- console
 # cohort console against a copy of the tree (the tests delete instances),

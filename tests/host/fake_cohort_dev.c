@@ -11,6 +11,21 @@
  * refused).  Other ioctls, and Cohort ioctls on anything but a regular
  * file (/dev/null), go to the C library.
  *
+ * COHORT_FAKE_ONLY=WHAT (CREATE, NET, DELETE... as in the log) limits
+ * COHORT_FAKE_ERRNO to that one request.
+ *
+ * COHORT_IOC_NET is answered from the fake tree too: the instance must
+ * exist (ENOENT), a second link is refused (EEXIST), and so is removing
+ * one while the instance may run (EBUSY: starting, running, stopping)
+ * or that is not there (ENOENT).  A link writes its interface name
+ * (coh-NAME, or coh-ID past 15 characters) to instances/NAME/net (an
+ * empty line once removed), makes the region net:NAME and, under
+ * COHORT_NET_SYSFS when set, the interface's directory (queues/tx-N,
+ * rx-N, carrier 1 while the instance runs, mtu 1500, address).
+ * COHORT_FAKE_INSTANCES=1 makes COHORT_IOC_CREATE add instances/NAME
+ * (id 7, state empty, net "") and COHORT_IOC_DELETE remove it with its
+ * link.
+ *
  * COHORT_IOC_CONSOLE is refused as the kernel does when its fd is not 0;
  * when it succeeds, it hands back a write-only
  * descriptor chosen by COHORT_FAKE_CONSOLE: unset, /dev/null; "hup", a
@@ -23,6 +38,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +150,276 @@ static int grant(struct cohort_ioc_grant *g)
 	return 0;
 }
 
+/* Writes "VALUE\n" to DIR/NAME, as sysfs shows it. */
+static void put(const char *dir, const char *name, const char *fmt, ...)
+{
+	char path[4096];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Reads the first line of DIR/NAME without its newline; "" when none. */
+static void get(const char *dir, const char *name, char *buf, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -rf PATH */
+static void rm_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* mkdir of a path given as printf() arguments; the path in @path. */
+static void mkdirf(char *path, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len ||
+	    (mkdir(path, 0755) && errno != EEXIST))
+		abort();
+}
+
+/* CPUs in a list such as "2-3,6", as the kernel shows "cpus". */
+static unsigned int count_cpus(const char *list)
+{
+	unsigned int n = 0, a, b;
+	const char *p = list;
+	char *end;
+
+	while (*p) {
+		a = b = (unsigned int)strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (*end == '-')
+			b = (unsigned int)strtoul(end + 1, &end, 10);
+		n += b >= a ? b - a + 1 : 0;
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			break;
+	}
+	return n;
+}
+
+/* COHORT_NET_SIZE(): a header page, then two rings per queue pair. */
+static unsigned long long net_size(unsigned int queues)
+{
+	unsigned long long b = 4096 + 2ULL * queues * (4096 + (1ULL << 20));
+
+	return (b + COHORT_MEM_ALIGN - 1) & ~(COHORT_MEM_ALIGN - 1);
+}
+
+/* What a link adds besides instances/NAME/net: its region, its netdev. */
+static void net_make(const char *sys, const char *name, unsigned int id,
+		     const char *ifname, unsigned int queues, int running)
+{
+	const char *nsys = getenv("COHORT_NET_SYSFS");
+	char region[64], dir[4096], sub[4096];
+	unsigned int i;
+
+	if (snprintf(region, sizeof(region), "net:%s", name) >=
+	    COHORT_NAME_MAX)
+		snprintf(region, sizeof(region), "net:%u", id);
+	mkdirf(dir, sizeof(dir), "%s/regions", sys);
+	mkdirf(dir, sizeof(dir), "%s/regions/%s", sys, region);
+	put(dir, "base", "0x%llx", 0x120000000ULL + id * 0x1000000ULL);
+	put(dir, "size", "%llu", net_size(queues));
+	put(dir, "users", "");
+	put(dir, "grants", "%s", name);
+	if (!nsys || !*nsys)
+		return;
+	mkdirf(dir, sizeof(dir), "%s", nsys);
+	mkdirf(dir, sizeof(dir), "%s/%s", nsys, ifname);
+	put(dir, "carrier", "%d", running);
+	put(dir, "mtu", "1500");
+	put(dir, "address", "02:c0:48:00:00:%02x", id & 0xff);
+	mkdirf(sub, sizeof(sub), "%s/queues", dir);
+	for (i = 0; i < queues; i++) {
+		mkdirf(sub, sizeof(sub), "%s/queues/tx-%u", dir, i);
+		mkdirf(sub, sizeof(sub), "%s/queues/rx-%u", dir, i);
+	}
+}
+
+/* Removes what net_make() made for instance NAME with interface IFNAME. */
+static void net_unmake(const char *sys, const char *name, unsigned int id,
+		       const char *ifname)
+{
+	const char *nsys = getenv("COHORT_NET_SYSFS");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/regions/net:%s", sys, name);
+	rm_tree(path);
+	snprintf(path, sizeof(path), "%s/regions/net:%u", sys, id);
+	rm_tree(path);
+	if (nsys && *nsys && ifname[0]) {
+		snprintf(path, sizeof(path), "%s/%s", nsys, ifname);
+		rm_tree(path);
+	}
+}
+
+/* COHORT_IOC_NET against the fake sysfs: 0 or an errno. */
+static int net(struct cohort_ioc_net *n)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	const char *nsys = getenv("COHORT_NET_SYSFS");
+	char dir[4096], path[4096], cur[64], state[32], cpus[256], id[32];
+	unsigned int queues = n->queues, idv;
+	struct stat st;
+
+	if (!sys)
+		sys = "";
+	memset(n->ifname, 0, sizeof(n->ifname));
+	if ((n->flags & ~COHORT_NET_DEL) || reserved_set(n->reserved))
+		return refuse(n->msg, EINVAL,
+			      "unknown flags or non-zero reserved fields");
+	snprintf(dir, sizeof(dir), "%s/instances/%s", sys, n->instance);
+	if (stat(dir, &st))
+		return refuse(n->msg, ENOENT, "no instance named '%s'",
+			      n->instance);
+	get(dir, "net", cur, sizeof(cur));
+	get(dir, "state", state, sizeof(state));
+	get(dir, "id", id, sizeof(id));
+	idv = (unsigned int)strtoul(id, NULL, 0);
+	if (n->flags & COHORT_NET_DEL) {
+		if (n->queues)
+			return refuse(n->msg, EINVAL,
+				      "queues must be 0 to remove a link");
+		if (!cur[0])
+			return refuse(n->msg, ENOENT,
+				      "instance '%s' has no network link",
+				      n->instance);
+		if (snprintf(n->ifname, sizeof(n->ifname), "%s", cur) < 0)
+			abort();
+		if (!strcmp(state, COHORT_STATE_STARTING) ||
+		    !strcmp(state, COHORT_STATE_RUNNING) ||
+		    !strcmp(state, COHORT_STATE_STOPPING))
+			return refuse(n->msg, EBUSY,
+				      "instance '%s' may be running: stop it before removing its link",
+				      n->instance);
+		net_unmake(sys, n->instance, idv, cur);
+		put(dir, "net", "");
+		return 0;
+	}
+	if (cur[0])
+		return refuse(n->msg, EEXIST,
+			      "instance '%s' has a network link already",
+			      n->instance);
+	if (queues > COHORT_NET_MAX_QUEUES)
+		return refuse(n->msg, EINVAL, "at most %d queue pairs",
+			      COHORT_NET_MAX_QUEUES);
+	if (!queues) {
+		get(dir, "cpus", cpus, sizeof(cpus));
+		queues = count_cpus(cpus);
+		if (queues < 1)
+			queues = 1;
+		if (queues > COHORT_NET_MAX_QUEUES)
+			queues = COHORT_NET_MAX_QUEUES;
+	}
+	if ((size_t)snprintf(n->ifname, sizeof(n->ifname), "coh-%s",
+			     n->instance) >= sizeof(n->ifname))
+		snprintf(n->ifname, sizeof(n->ifname), "coh-%u", idv);
+	if (nsys && *nsys) {
+		snprintf(path, sizeof(path), "%s/%s", nsys, n->ifname);
+		if (!stat(path, &st)) {
+			refuse(n->msg, EEXIST,
+			       "an interface named %s exists already",
+			       n->ifname);
+			memset(n->ifname, 0, sizeof(n->ifname));
+			return EEXIST;
+		}
+	}
+	net_make(sys, n->instance, idv, n->ifname, queues,
+		 !strcmp(state, COHORT_STATE_RUNNING));
+	put(dir, "net", "%s", n->ifname);
+	n->queues = queues;
+	return 0;
+}
+
+/* COHORT_FAKE_INSTANCES: CREATE adds the instance to the fake tree. */
+static void fake_create(const struct cohort_ioc_create *c)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	char dir[4096], cpus[4096] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < COHORT_MAX_CPUS; i++)
+		if (c->cpus[i / 64] >> (i % 64) & 1)
+			len += (size_t)snprintf(cpus + len, sizeof(cpus) - len,
+						"%s%d", len ? "," : "", i);
+	snprintf(dir, sizeof(dir), "%s/instances/%s", sys ? sys : "",
+		 c->name);
+	if (mkdir(dir, 0755))
+		abort();
+	put(dir, "id", "%u", c->id);
+	put(dir, "cid", "%u", c->id + 2);
+	put(dir, "state", COHORT_STATE_EMPTY);
+	put(dir, "cpus", "%s", cpus);
+	put(dir, "apic_ids", "%s", cpus);
+	put(dir, "mem_base", "0x%llx", c->mem_base ?
+	    (unsigned long long)c->mem_base : 0x130000000ULL);
+	put(dir, "mem_size", "%llu", (unsigned long long)c->mem_size);
+	put(dir, "cmdline", "");
+	put(dir, "kernel_size", "0");
+	put(dir, "initrd_size", "0");
+	put(dir, "starts", "0");
+	put(dir, "console_head", "0");
+	put(dir, "console_writer", "0");
+	put(dir, "net", "");
+	put(dir, "console", "");
+}
+
+/* COHORT_FAKE_INSTANCES: DELETE removes the instance and its link. */
+static void fake_delete(const struct cohort_ioc_instance *i)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	char dir[4096], cur[64], id[32];
+
+	if (!sys)
+		sys = "";
+	snprintf(dir, sizeof(dir), "%s/instances/%s", sys, i->name);
+	get(dir, "net", cur, sizeof(cur));
+	get(dir, "id", id, sizeof(id));
+	if (cur[0])
+		net_unmake(sys, i->name, (unsigned int)strtoul(id, NULL, 0),
+			   cur);
+	rm_tree(dir);
+}
+
 /* The writer descriptor COHORT_FAKE_CONSOLE asks for; -1 on failure. */
 static int console_open(void)
 {
@@ -172,6 +458,9 @@ int ioctl(int fd, unsigned long req, ...)
 	const char *logname = getenv("COHORT_FAKE_LOG");
 	const char *e = getenv("COHORT_FAKE_ERRNO");
 	const char *m = getenv("COHORT_FAKE_MSG");
+	const char *only = getenv("COHORT_FAKE_ONLY");
+	const char *what = "?";
+	int fake = getenv("COHORT_FAKE_INSTANCES") != NULL;
 	char *msg = NULL;
 	va_list ap;
 	void *arg;
@@ -202,6 +491,7 @@ int ioctl(int fd, unsigned long req, ...)
 			reserved_set(c->reserved));
 		c->id = 7;
 		msg = c->msg;
+		what = "CREATE";
 	} else if (req == COHORT_IOC_LOAD) {
 		struct cohort_ioc_load *l = arg;
 
@@ -214,6 +504,7 @@ int ioctl(int fd, unsigned long req, ...)
 		fprintf(f, " flags=%u reserved=%d\n", l->flags,
 			reserved_set(l->reserved));
 		msg = l->msg;
+		what = "LOAD";
 	} else if (req == COHORT_IOC_REGION_GRANT) {
 		struct cohort_ioc_grant *g = arg;
 
@@ -221,17 +512,28 @@ int ioctl(int fd, unsigned long req, ...)
 			g->region, g->instance, g->flags,
 			g->reserved0 || reserved_set(g->reserved));
 		msg = g->msg;
+		what = "GRANT";
 	} else if (req == COHORT_IOC_CONSOLE) {
 		struct cohort_ioc_console *k = arg;
 
 		fprintf(f, "CONSOLE name=%s flags=%u fd=%d reserved=%d\n",
 			k->name, k->flags, k->fd, reserved_set(k->reserved));
 		msg = k->msg;
+		what = "CONSOLE";
+	} else if (req == COHORT_IOC_NET) {
+		struct cohort_ioc_net *n = arg;
+
+		fprintf(f, "NET instance=%s flags=%u queues=%u reserved=%d\n",
+			n->instance, n->flags, n->queues,
+			reserved_set(n->reserved));
+		msg = n->msg;
+		what = "NET";
 	} else {
 		struct cohort_ioc_instance *i = arg;
-		const char *what = req == COHORT_IOC_START ? "START" :
-				   req == COHORT_IOC_STOP ? "STOP" :
-				   req == COHORT_IOC_DELETE ? "DELETE" : "?";
+
+		what = req == COHORT_IOC_START ? "START" :
+		       req == COHORT_IOC_STOP ? "STOP" :
+		       req == COHORT_IOC_DELETE ? "DELETE" : "?";
 
 		fprintf(f, "%s name=%s flags=%u timeout_ms=%u reserved=%d\n",
 			what, i->name, i->flags, i->timeout_ms,
@@ -239,7 +541,7 @@ int ioctl(int fd, unsigned long req, ...)
 		msg = i->msg;
 	}
 	fclose(f);
-	if (e && *e) {
+	if (e && *e && (!only || !*only || !strcmp(only, what))) {
 		snprintf(msg, COHORT_MSG_MAX, "%s", m ? m : "");
 		errno = atoi(e);
 		return -1;
@@ -251,6 +553,17 @@ int ioctl(int fd, unsigned long req, ...)
 			return -1;
 		}
 	}
+	if (req == COHORT_IOC_NET) {
+		err = net(arg);
+		if (err) {
+			errno = err;
+			return -1;
+		}
+	}
+	if (fake && req == COHORT_IOC_CREATE)
+		fake_create(arg);
+	if (fake && req == COHORT_IOC_DELETE)
+		fake_delete(arg);
 	if (req == COHORT_IOC_CONSOLE) {
 		struct cohort_ioc_console *k = arg;
 
