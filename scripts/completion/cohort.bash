@@ -25,7 +25,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console pool region peers heartbeat version help"
+	local commands="create load start stop delete list show log console pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0
 	for ((i = 1; i < cword; i++)); do
@@ -38,7 +38,8 @@ _cohort()
 				case ${words[i - 1]} in
 				--cpus|-c|--memory|-m|--base|-b|--kernel|-k|\
 				--initrd|-i|--cmdline|-a|--timeout|-t|\
-				--period|--misses|--size|-s) ;;
+				--period|--misses|--size|-s|\
+				--queues|-q|--net-queues) ;;
 				*) nargs=$((nargs + 1)) ;;
 				esac
 			fi
@@ -80,13 +81,16 @@ _cohort()
 	--misses)
 		COMPREPLY=($(compgen -W "3 5 10 20" -- "$cur"))
 		return ;;
+	--queues|-q|--net-queues)
+		COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
+		return ;;
 	--base|-b|--cmdline|-a|--timeout|-t)
 		return ;;
 	esac
 
 	local opts=
 	case $cmd in
-	create) opts="--cpus --memory --base --help" ;;
+	create) opts="--cpus --memory --base --net --net-queues --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
 	log) opts="--follow --help" ;;
@@ -120,6 +124,35 @@ _cohort()
 			elif [ $nargs = 1 ]; then
 				COMPREPLY=($(compgen -W "$(_cohort_names regions)" -- "$cur"))
 			elif [ $nargs = 2 ] && [ "$sub" != delete ]; then
+				COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+			fi ;;
+		esac
+		return ;;
+	net)
+		local sub=""
+		for ((i = 2; i < cword; i++)); do
+			case ${words[i]} in
+			-*) ;;
+			*) sub=${words[i]}; break ;;
+			esac
+		done
+		case $sub in
+		"")
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "list add del" -- "$cur"))
+			fi ;;
+		list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
+		add|del)
+			# nargs counts the subcommand: 1 is the instance.
+			if [[ $cur == -* ]]; then
+				if [ "$sub" = add ]; then
+					COMPREPLY=($(compgen -W "--queues --json --pretty --help" -- "$cur"))
+				else
+					COMPREPLY=($(compgen -W "--help" -- "$cur"))
+				fi
+			elif [ $nargs = 1 ]; then
 				COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 			fi ;;
 		esac
