@@ -191,6 +191,40 @@ struct cohort_ioc_console {
 	__u64 reserved[4];
 };
 
+/* struct cohort_ioc_net flags */
+#define COHORT_NET_DEL		(1U << 0)	/* remove the link */
+
+/* Most queue pairs of one network link. */
+#define COHORT_NET_MAX_QUEUES	4
+
+/**
+ * struct cohort_ioc_net - COHORT_IOC_NET: give an instance a network link
+ *	to the primary, or (%COHORT_NET_DEL) take it away
+ * @instance: instance name, NUL-terminated
+ * @flags: 0 or %COHORT_NET_DEL
+ * @queues: add: queue pairs wanted, 0 for one per CPU of the instance
+ *	(at most %COHORT_NET_MAX_QUEUES); out: the number given.  Del: 0
+ * @ifname: out: the primary's end of the link, "coh-NAME" (or "coh-ID"
+ *	when that does not fit in 15 characters); the instance's end is its
+ *	"eth0"
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * One link per instance.  It may be added at any time (a running
+ * instance finds it within a heartbeat period); it is removed only while
+ * the instance's CPUs are in the primary (created, stopped or failed),
+ * and with the instance.  Its shared memory is taken from the pool and
+ * shows as the region "net:NAME".
+ */
+struct cohort_ioc_net {
+	char instance[COHORT_NAME_MAX];
+	__u32 flags;
+	__u32 queues;
+	char ifname[16];
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_MAGIC	0xC8
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
@@ -201,6 +235,7 @@ struct cohort_ioc_console {
 #define COHORT_IOC_REGION_DELETE _IOWR(COHORT_IOC_MAGIC, 7, struct cohort_ioc_region)
 #define COHORT_IOC_REGION_GRANT	_IOWR(COHORT_IOC_MAGIC, 8, struct cohort_ioc_grant)
 #define COHORT_IOC_CONSOLE	_IOWR(COHORT_IOC_MAGIC, 9, struct cohort_ioc_console)
+#define COHORT_IOC_NET		_IOWR(COHORT_IOC_MAGIC, 10, struct cohort_ioc_net)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;

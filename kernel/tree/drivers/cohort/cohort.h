@@ -35,6 +35,7 @@ struct cohort_pool_use {
  * @mem_base: base of its memory (mailbox, grant page)
  * @cpus_out: its CPUs are out of the primary, so it may be running
  * @running: starting or running (not stopping, stopped or failed)
+ * @nr_cpus: how many CPUs it has
  */
 struct cohort_inst_info {
 	u32 id;
@@ -42,6 +43,7 @@ struct cohort_inst_info {
 	phys_addr_t mem_base;
 	bool cpus_out;
 	bool running;
+	u32 nr_cpus;
 };
 
 void cohort_lock(void);
@@ -60,6 +62,10 @@ int __init cohort_msg_init(void);
 /* region.c, called with the instances' mutex held */
 int __init cohort_regions_init(void);
 int cohort_region_create(struct cohort_ioc_region *req);
+int cohort_region_make(const char *name, u64 size, u64 *out, char *msg);
+int cohort_region_remove(const char *name, char *msg, struct kobject **gone);
+int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
+		       char *msg);
 int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone);
 int cohort_region_grant(struct cohort_ioc_grant *req);
 bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
@@ -72,5 +78,28 @@ void cohort_conin_reset(u32 id);
 void cohort_conin_forget(u32 id);
 void cohort_conin_tick(u32 id);
 pid_t cohort_conin_writer(u32 id);
+
+/* netctl.c: network links; all with the mutex held */
+#ifdef CONFIG_COHORT_NET
+int cohort_net_ctl(struct cohort_ioc_net *req, struct kobject **gone);
+void cohort_net_instance_start(u32 id);
+void cohort_net_forget_instance(u32 id, struct kobject **gone);
+void cohort_net_ifname(u32 id, char *buf);
+#else
+static inline int cohort_net_ctl(struct cohort_ioc_net *req,
+				 struct kobject **gone)
+{
+	scnprintf(req->msg, COHORT_MSG_MAX,
+		  "this kernel was built without CONFIG_COHORT_NET");
+	return -EOPNOTSUPP;
+}
+
+static inline void cohort_net_instance_start(u32 id) { }
+static inline void cohort_net_forget_instance(u32 id, struct kobject **gone) { }
+static inline void cohort_net_ifname(u32 id, char *buf)
+{
+	*buf = '\0';
+}
+#endif
 
 #endif /* _DRIVERS_COHORT_H */

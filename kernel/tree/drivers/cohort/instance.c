@@ -19,6 +19,7 @@
 #include <linux/ctype.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/if.h>
 #include <linux/io.h>
 #include <linux/kernel_read_file.h>
 #include <linux/list.h>
@@ -127,6 +128,7 @@ static void inst_info(struct cohort_inst *ci, struct cohort_inst_info *ii)
 	ii->mem_base = ci->mem_base;
 	ii->cpus_out = ci->cpus_out;
 	ii->running = ci->state == ST_STARTING || ci->state == ST_RUNNING;
+	ii->nr_cpus = ci->nr_cpus;
 }
 
 /**
@@ -496,12 +498,25 @@ static ssize_t cid_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%u\n", COHORT_VSOCK_CID(to_inst(k)->id));
 }
 
+static ssize_t net_show(struct kobject *k, struct kobj_attribute *a,
+			char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	char ifname[IFNAMSIZ] = "";
+
+	mutex_lock(&cohort_mutex);
+	if (!ci->deleted)
+		cohort_net_ifname(ci->id, ifname);
+	mutex_unlock(&cohort_mutex);
+	return sysfs_emit(buf, "%s\n", ifname);
+}
+
 static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),
-	__ATTR_RO(console_writer),
+	__ATTR_RO(console_writer), __ATTR_RO(net),
 };
 
 static struct attribute *inst_attr_ptrs[ARRAY_SIZE(inst_attrs) + 1];
@@ -857,6 +872,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_mbox_reset(ci->mem_base);
 	cohort_conin_reset(ci->id);
+	cohort_net_instance_start(ci->id);
 	/* Whatever an earlier run mapped, it maps nothing now. */
 	cohort_grants_forget_use(ci->mem_base);
 	/* Its doorbells may go to its CPUs from now on. */
@@ -966,7 +982,8 @@ static int do_stop(struct cohort_ioc_instance *req)
 	return 0;
 }
 
-static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
+static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
+		     struct kobject **gone_region)
 {
 	char *msg = req->msg;
 	struct cohort_inst *ci;
@@ -982,6 +999,8 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out)
 	    ci->state == ST_STOPPING)
 		return fail(msg, "instance '%s' is %s; stop it first", ci->name,
 			    state_names[ci->state]), -EBUSY;
+	/* While it can still be found by id: its link's region is named. */
+	cohort_net_forget_instance(ci->id, gone_region);
 	list_del(&ci->node);
 	ci->deleted = true;
 	clear_bit(ci->id, ids_used);
@@ -1006,6 +1025,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_instance i;
 		struct cohort_ioc_region r;
 		struct cohort_ioc_grant g;
+		struct cohort_ioc_net n;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -1024,6 +1044,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_REGION_CREATE:
 	case COHORT_IOC_REGION_DELETE:
 	case COHORT_IOC_REGION_GRANT:
+	case COHORT_IOC_NET:
 		break;
 	default:
 		return -ENOTTY;
@@ -1049,6 +1070,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_REGION_GRANT:
 		msg = req->g.msg;
+		break;
+	case COHORT_IOC_NET:
+		msg = req->n.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1079,8 +1103,11 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_REGION_GRANT:
 		ret = cohort_region_grant(&req->g);
 		break;
+	case COHORT_IOC_NET:
+		ret = cohort_net_ctl(&req->n, &gone_region);
+		break;
 	default:
-		ret = do_delete(&req->i, &gone);
+		ret = do_delete(&req->i, &gone, &gone_region);
 		break;
 	}
 	mutex_unlock(&cohort_mutex);

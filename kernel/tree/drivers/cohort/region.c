@@ -201,6 +201,16 @@ static phys_addr_t region_place(u64 size)
 	return cand;
 }
 
+/* A name from the ioctl: a valid name, and not a network link's. */
+static int user_name(char *name, char *msg)
+{
+	if (!strncmp(name, "net:", 4))
+		return fail(msg,
+			    "region '%.*s' holds the network link of an instance: see cohort net",
+			    COHORT_NAME_MAX - 1, name), -EPERM;
+	return cohort_check_name(name, msg);
+}
+
 /**
  * cohort_region_create() - COHORT_IOC_REGION_CREATE
  * @req: the request; @req->base and @req->msg are filled in
@@ -214,48 +224,67 @@ static phys_addr_t region_place(u64 size)
 int cohort_region_create(struct cohort_ioc_region *req)
 {
 	char *msg = req->msg;
-	struct cohort_region *r;
-	phys_addr_t base;
 	int ret;
 
-	ret = cohort_check_name(req->name, msg);
+	ret = user_name(req->name, msg);
 	if (ret)
 		return ret;
 	if (req->flags || req->base || req->reserved0 ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	return cohort_region_make(req->name, req->size, &req->base, msg);
+}
+
+/**
+ * cohort_region_make() - take a zeroed region from the pool
+ * @name: its name, checked by the caller
+ * @size: bytes, a multiple of %COHORT_MEM_ALIGN
+ * @out: out: where it was placed
+ * @msg: out: why not (%COHORT_MSG_MAX bytes)
+ *
+ * Called with cohort_mutex held, by the ioctl and for the memory of
+ * network links ("net:NAME", a name no user can give).
+ *
+ * Return: 0 or a negative errno, with a sentence in @msg.
+ */
+int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
+{
+	struct cohort_region *r;
+	phys_addr_t base;
+	int ret;
+
 	if (!cohort_pool_size)
 		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
 		       -ENODEV;
 	if (!cohort_ctrl_size)
 		return fail(msg, "the pool has no control region, so regions cannot be shared"),
 		       -ENODEV;
-	if (find_region(req->name))
-		return fail(msg, "a region named '%s' exists already", req->name),
+	if (find_region(name))
+		return fail(msg, "a region named '%s' exists already", name),
 		       -EEXIST;
-	if (!req->size)
+	if (!size)
 		return fail(msg, "the region size is 0"), -EINVAL;
-	if (!IS_ALIGNED(req->size, COHORT_MEM_ALIGN))
+	if (!IS_ALIGNED(size, COHORT_MEM_ALIGN))
 		return fail(msg, "the region size is not a multiple of 2 MiB"),
 		       -EINVAL;
-	if (req->size > cohort_pool_size - cohort_ctrl_size)
+	if (size > cohort_pool_size - cohort_ctrl_size)
 		return fail(msg, "%llu MiB do not fit the pool of %llu MiB",
-			    req->size >> 20, cohort_pool_size >> 20), -ENOSPC;
+			    size >> 20, cohort_pool_size >> 20), -ENOSPC;
 	if (list_count_nodes(&regions) >= COHORT_MAX_REGIONS)
 		return fail(msg, "too many regions (at most %d)",
 			    COHORT_MAX_REGIONS), -ENOSPC;
-	base = region_place(req->size);
+	base = region_place(size);
 	if (!base)
 		return fail(msg, "no free range of %llu MiB in the pool (%llu MiB free)",
-			    req->size >> 20, cohort_pool_free_locked() >> 20),
+			    size >> 20, cohort_pool_free_locked() >> 20),
 		       -ENOSPC;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	strscpy(r->name, req->name, sizeof(r->name));
+	strscpy(r->name, name, sizeof(r->name));
 	r->base = base;
-	r->size = req->size;
+	r->size = size;
 	memset(r->slot, NO_SLOT, sizeof(r->slot));
 	r->kobj.kset = regions_kset;
 	ret = kobject_init_and_add(&r->kobj, &region_ktype, NULL, "%s", r->name);
@@ -263,10 +292,10 @@ int cohort_region_create(struct cohort_ioc_region *req)
 		kobject_put(&r->kobj);
 		return fail(msg, "cannot add it to sysfs"), ret;
 	}
-	memset(__va(base), 0, req->size);
+	memset(__va(base), 0, size);
 	list_add_tail(&r->node, &regions);
 	kobject_uevent(&r->kobj, KOBJ_ADD);
-	req->base = base;
+	*out = base;
 	pr_info("region %s: %llu MiB at %pa\n", r->name, r->size >> 20, &base);
 	return 0;
 }
@@ -312,22 +341,40 @@ static void regrant(struct cohort_region *r, u32 id, u8 slot)
  */
 int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone)
 {
-	u8 was[COHORT_MAX_KERNELS];
 	char *msg = req->msg;
-	struct cohort_region *r;
-	unsigned long users;
-	u32 id, undo;
 	int ret;
 
-	ret = cohort_check_name(req->name, msg);
+	ret = user_name(req->name, msg);
 	if (ret)
 		return ret;
 	if (req->flags || req->size || req->base || req->reserved0 ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
-	r = find_region(req->name);
+	return cohort_region_remove(req->name, msg, gone);
+}
+
+/**
+ * cohort_region_remove() - give a region back to the pool
+ * @name: its name
+ * @msg: out: why not (%COHORT_MSG_MAX bytes)
+ * @gone: out: its kobject, to be deleted and put once cohort_mutex is
+ *	dropped
+ *
+ * Called with cohort_mutex held.  Refused while a kernel that may still
+ * run maps the region; grants not in use go with it.
+ *
+ * Return: 0 or a negative errno, with a sentence in @msg.
+ */
+int cohort_region_remove(const char *name, char *msg, struct kobject **gone)
+{
+	u8 was[COHORT_MAX_KERNELS];
+	struct cohort_region *r;
+	unsigned long users;
+	u32 id, undo;
+
+	r = find_region(name);
 	if (!r)
-		return fail(msg, "no region named '%s'", req->name), -ENOENT;
+		return fail(msg, "no region named '%s'", name), -ENOENT;
 	users = live_users(r);
 	memcpy(was, r->slot, sizeof(was));
 	for (id = 1; id < COHORT_MAX_KERNELS && !users; id++) {
@@ -375,10 +422,9 @@ int cohort_region_grant(struct cohort_ioc_grant *req)
 	struct cohort_inst_info ii;
 	char *msg = req->msg;
 	struct cohort_region *r;
-	u32 slot;
 	int ret;
 
-	ret = cohort_check_name(req->region, msg);
+	ret = user_name(req->region, msg);
 	if (!ret)
 		ret = cohort_check_name(req->instance, msg);
 	if (ret)
@@ -403,18 +449,41 @@ int cohort_region_grant(struct cohort_ioc_grant *req)
 		pr_info("region %s: revoked from instance %s\n", r->name, ii.name);
 		return 0;
 	}
-	if (r->slot[ii.id] != NO_SLOT)
+	return cohort_region_give(r->name, &ii, msg);
+}
+
+/**
+ * cohort_region_give() - grant a region to an instance
+ * @name: the region
+ * @ii: the instance
+ * @msg: out: why not (%COHORT_MSG_MAX bytes)
+ *
+ * Called with cohort_mutex held.  The grant is written into the
+ * instance's grant page at once (it may be running).
+ *
+ * Return: 0 or a negative errno, with a sentence in @msg.
+ */
+int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
+		       char *msg)
+{
+	struct cohort_region *r = find_region(name);
+	u32 slot;
+	int ret;
+
+	if (!r)
+		return fail(msg, "no region named '%s'", name), -ENOENT;
+	if (r->slot[ii->id] != NO_SLOT)
 		return fail(msg, "region '%s' is already granted to instance '%s'",
-			    r->name, ii.name), -EEXIST;
-	slot = free_slot(ii.id);
+			    r->name, ii->name), -EEXIST;
+	slot = free_slot(ii->id);
 	if (slot >= COHORT_MAX_GRANTS)
 		return fail(msg, "instance '%s' has %d regions granted already (the most)",
-			    ii.name, COHORT_MAX_GRANTS), -ENOSPC;
-	ret = cohort_grants_set(ii.mem_base, slot, r->name, r->base, r->size);
+			    ii->name, COHORT_MAX_GRANTS), -ENOSPC;
+	ret = cohort_grants_set(ii->mem_base, slot, r->name, r->base, r->size);
 	if (ret)
 		return fail(msg, "cannot write the grant"), ret;
-	r->slot[ii.id] = slot;
-	pr_info("region %s: granted to instance %s\n", r->name, ii.name);
+	r->slot[ii->id] = slot;
+	pr_info("region %s: granted to instance %s\n", r->name, ii->name);
 	return 0;
 }
 

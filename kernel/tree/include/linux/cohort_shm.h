@@ -21,6 +21,7 @@
 
 #include <linux/bits.h>
 #include <linux/init.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 #include <uapi/linux/cohort.h>
 
@@ -232,6 +233,112 @@ struct cohort_grant_page {
 	struct cohort_grant g[COHORT_MAX_GRANTS];
 };
 
+/* ---- network link: the region "net:NAME" of an instance's NIC ---- */
+
+/*
+ *	0			struct cohort_net_hdr (one page)
+ *	COHORT_NET_RING(q, d)	ring of queue q, direction d (0: to the
+ *				instance, 1: to the primary): one page of
+ *				struct cohort_net_idx, then
+ *				COHORT_NET_RING_BYTES of records
+ *
+ * A record is struct cohort_net_rec and the frame, padded to
+ * COHORT_NET_REC_ALIGN; it never wraps: a record with
+ * COHORT_NET_REC_PAD says the rest of the lap is unused.  @head and
+ * @tail count bytes ever produced and consumed.
+ */
+#define COHORT_NET_MAGIC	0x4b4e494c54524843ULL	/* "CHRTLINK" */
+#define COHORT_NET_VERSION	1
+#define COHORT_NET_RING_BYTES	SZ_1M
+#define COHORT_NET_RING_STRIDE	(PAGE_SIZE + COHORT_NET_RING_BYTES)
+#define COHORT_NET_RING(q, d)	(PAGE_SIZE + (2 * (q) + (d)) * \
+				 (u64)COHORT_NET_RING_STRIDE)
+#define COHORT_NET_SIZE(nq)	ALIGN(COHORT_NET_RING(nq, 0), COHORT_MEM_ALIGN)
+#define COHORT_NET_REC_ALIGN	64
+/* Largest frame: a 64 KiB GSO packet or MTU with its link headers. */
+#define COHORT_NET_FRAME_MAX	(65536 + 512)
+
+/**
+ * struct cohort_net_hdr - first page of a link
+ * @magic: %COHORT_NET_MAGIC, written last by the primary
+ * @version: %COHORT_NET_VERSION
+ * @queues: queue pairs, 1..%COHORT_NET_MAX_QUEUES
+ * @mac_primary: address of the primary's end
+ * @mac_instance: address of the instance's end (its eth0)
+ * @attached: written by the instance: its epoch once its end is ready;
+ *	the primary says carrier up while it equals the instance's epoch
+ * @reserved: 0
+ *
+ * Written by the primary when the link is made and when the instance
+ * starts; the primary never reads it back.
+ */
+struct cohort_net_hdr {
+	__u64 magic;
+	__u32 version;
+	__u32 queues;
+	__u8 mac_primary[6];
+	__u8 mac_instance[6];
+	__u32 reserved0;
+	__u64 attached;
+	__u64 reserved[58];
+};
+
+/**
+ * struct cohort_net_idx - the indices of one ring, each on its own line
+ * @head: bytes produced (producer)
+ * @kick: set by the consumer before it sleeps; a producer that swaps it
+ *	back to 0 sends a %COHORT_NET_KICK_RX
+ * @tail: bytes consumed (consumer)
+ * @space: set by the producer when the ring is full; a consumer that
+ *	swaps it back to 0 sends a %COHORT_NET_KICK_SPACE
+ */
+struct cohort_net_idx {
+	__u64 head;
+	__u64 pad0[7];
+	__u32 kick;
+	__u32 pad1[15];
+	__u64 tail;
+	__u64 pad2[7];
+	__u32 space;
+	__u32 pad3[15];
+};
+
+/* cohort_net_rec.flags */
+#define COHORT_NET_REC_PAD	BIT(0)	/* nothing more in this lap */
+#define COHORT_NET_REC_CSUM_OK	BIT(1)	/* checksums verified by the sender */
+
+/**
+ * struct cohort_net_rec - header of one frame in a ring
+ * @len: bytes of the frame that follows
+ * @flags: COHORT_NET_REC_*
+ * @vnet: offloads (checksum to fill in, segmentation), little endian,
+ *	the layout of struct virtio_net_hdr
+ * @reserved: 0
+ */
+struct cohort_net_rec {
+	__u32 len;
+	__u32 flags;
+	__u8 vnet[10];
+	__u8 reserved[14];
+};
+
+/* Payload of a COHORT_MSG_T_NET message. */
+#define COHORT_NET_KICK_RX	1	/* records waiting in your ring @queue */
+#define COHORT_NET_KICK_SPACE	2	/* room again in my ring @queue */
+#define COHORT_NET_KICK_RESCAN	3	/* primary: a link was added */
+
+/**
+ * struct cohort_net_kick - why a peer kernel knocks
+ * @what: COHORT_NET_KICK_*
+ * @queue: the queue pair
+ * @reserved: 0
+ */
+struct cohort_net_kick {
+	__u8 what;
+	__u8 queue;
+	__u16 reserved;
+};
+
 /* ---- message types used by Cohort itself (the rest are free) ---- */
 
 #define COHORT_MSG_T_RPC_REQ	1	/* struct cohort_msg_rpc + request */
@@ -241,6 +348,7 @@ struct cohort_grant_page {
 #define COHORT_MSG_T_BLACKHOLE	5	/* test: a request never answered */
 #define COHORT_MSG_T_CONSOLE	6	/* console input waiting (no payload) */
 #define COHORT_MSG_T_VSOCK	7	/* a virtio-vsock packet: header + data */
+#define COHORT_MSG_T_NET	8	/* struct cohort_net_kick */
 #define COHORT_MSG_T_FIRST_FREE	16
 
 /**
