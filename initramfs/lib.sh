@@ -32,3 +32,22 @@ cohort_cmdline_flag() {
 	done
 	return 1
 }
+
+# Network: loopback up; with cohort.ip=ADDR/LEN[,ADDR/LEN...] on the
+# command line (`cohort load --cmdline cohort.ip=...`), those on eth0, the
+# instance's end of its link to the primary (`cohort net add`), and the
+# link up.  eth0 exists from the first instant when the link was added
+# before the start.
+cohort_net_setup() {
+	local ips a
+	ip link set lo up
+	ips=$(cohort_cmdline_arg cohort.ip) || return 0
+	if [ ! -e /sys/class/net/eth0 ]; then
+		echo "cohort-instance: cohort.ip given but there is no eth0 (cohort net add)" >/dev/console
+		return 1
+	fi
+	for a in $(echo "$ips" | tr , ' '); do
+		ip addr add "$a" dev eth0 || return 1
+	done
+	ip link set eth0 up
+}

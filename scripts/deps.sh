@@ -13,7 +13,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libcmocka-dev libjson-c-dev libfuse3-dev fuse3 libarchive-dev
 	clang libclang-rt-14-dev
-	tmux socat
+	tmux socat iperf3 iputils-ping iproute2
 )
 
 missing=()

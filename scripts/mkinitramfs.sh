@@ -46,6 +46,8 @@ add_dynamic() { # dir prog...
 	for p in "$@"; do
 		p=$(command -v "$p") || die "$1 missing: install it (scripts/deps.sh)"
 		mkdir -p "$d$(dirname "$p")"
+		# Busybox's applet of that name goes, whatever PATH says.
+		rm -f "$d"/{bin,sbin,usr/bin,usr/sbin}/"$(basename "$p")"
 		cp -L "$p" "$d$p"
 		for f in $(ldd "$p" | grep -o '/[^ ]*'); do
 			mkdir -p "$d$(dirname "$f")"
@@ -82,14 +84,15 @@ pack() { # dir out
 rm -rf "$stage"
 common "$stage/instance" "$@"
 cp "$top/initramfs/instance-init" "$stage/instance/init"
-# Debian's socat, unmodified, for sockets between kernels (AF_VSOCK).
-add_dynamic "$stage/instance" socat
+# Debian's socat, unmodified, for sockets between kernels (AF_VSOCK), and
+# iproute2's ip, iputils' ping and iperf3 for the network links.
+add_dynamic "$stage/instance" socat ip ping iperf3
 pack "$stage/instance" "$b/instance-initrd.cpio.gz"
 
 common "$stage/primary" "$@"
 cp "$top/initramfs/init" "$stage/primary/init"
 # The tests drive instance consoles as a person does, through tmux.
-add_dynamic "$stage/primary" tmux socat
+add_dynamic "$stage/primary" tmux socat ip ping iperf3
 add_terminfo "$stage/primary"
 cp "$b/bzImage" "$stage/primary/boot/bzImage"
 cp "$b/instance-initrd.cpio.gz" "$stage/primary/boot/instance-initrd.cpio.gz"
