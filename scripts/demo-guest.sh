@@ -17,6 +17,8 @@ if mount -t cohortfs -o region=shared none /mnt/shared; then
 else
 	echo "$(hostname): region 'shared' is not granted to it, mount refused"
 fi
+# A TCP service on its network link (eth0, cohort.ip= on its command line).
+socat TCP-LISTEN:80,fork SYSTEM:'echo hello over the network from `hostname`' </dev/null >/dev/null 2>&1 &
 # A vsock service (AF_VSOCK port 7000) any kernel can reach.
 socat VSOCK-LISTEN:7000,fork SYSTEM:'echo hello from `hostname` at CID `cohort-vsock-check cid`' </dev/null >/dev/null 2>&1 &
 # Root here trying to map memory that is not its own: refused.
@@ -51,14 +53,21 @@ mount -t cohortfs -o region=shared,format none /mnt/shared
 echo "written by the primary" >/mnt/shared/motd
 cohort region
 
-step "Create two instances: 'web' on CPU 1, 'db' on CPUs 2-3"
-cohort create web --cpus 1 --memory 256M
-cohort create db --cpus 2-3 --memory 384M
+step "Create two instances: 'web' on CPU 1, 'db' on CPUs 2-3, each with a network link"
+cohort create web --cpus 1 --memory 256M --net
+cohort create db --cpus 2-3 --memory 384M --net
 instance_initrd web /tmp/web.cpio.gz
 instance_initrd db /tmp/db.cpio.gz
-cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz
-cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz --shell
+cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz --cmdline cohort.ip=169.254.10.2/24
+cohort load db --kernel /boot/bzImage --initrd /tmp/db.cpio.gz --cmdline cohort.ip=169.254.10.3/24 --shell
 cohort list
+
+step "Their links end in the primary as coh-web and coh-db: bridge them, with the primary on the bridge"
+/usr/sbin/ip link add br0 type bridge
+/usr/sbin/ip link set coh-web master br0
+/usr/sbin/ip link set coh-db master br0
+for i in coh-web coh-db br0; do /usr/sbin/ip link set "$i" up; done
+/usr/sbin/ip addr add 169.254.10.1/24 dev br0
 
 step "Grant the region to 'web' only: an instance maps nothing it was not given"
 cohort region grant shared web
@@ -71,6 +80,7 @@ wait_exit web
 wait_exit db
 echo "primary now has CPUs $(cat /sys/devices/system/cpu/online) online"
 cohort list
+cohort net list
 
 step "Console of 'web' (cohort log web | tail)"
 cohort log web | tail -n 6
@@ -89,6 +99,7 @@ type_in C-c
 type_in 'echo "sleep was interrupted: status $?"' Enter
 type_in 'cat /proc/loadavg; uptime' Enter
 type_in 'socat - VSOCK-CONNECT:3:7000   # web, instance to instance' Enter
+type_in 'ping -c 2 169.254.10.2   # web, over the network through br0' Enter
 echo "--- what the terminal shows:"
 tmux capture-pane -p -t demo | grep -v '^$'
 echo "--- console_writer of db: $(cat /sys/kernel/cohort/instances/db/console_writer) (the cohort console process)"
@@ -101,6 +112,12 @@ echo "web is CID $(cat /sys/kernel/cohort/instances/web/cid), db is CID $(cat /s
 echo "primary -> web: $(socat - VSOCK-CONNECT:3:7000 </dev/null)"
 echo "primary -> db:  $(socat - VSOCK-CONNECT:4:7000 </dev/null)"
 echo "primary -> port 7001 of web: $(socat - VSOCK-CONNECT:3:7001 </dev/null 2>&1 | grep -o 'Connection refused')"
+
+step "The network: ping and TCP from the primary through br0"
+/usr/bin/ping -c 3 -i 0.2 169.254.10.2 | tail -n 2
+echo "primary -> TCP port 80 of web: $(socat - TCP:169.254.10.2:80 </dev/null)"
+echo "primary -> TCP port 80 of db:  $(socat - TCP:169.254.10.3:80 </dev/null)"
+/usr/sbin/ip -s link show coh-web | sed -n '1p;3,6p'
 
 step "The primary keeps working meanwhile"
 dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
