@@ -27,6 +27,7 @@
 
 #include "cohort.h"
 #include "msg.h"
+#include "net.h"
 
 static DEFINE_MUTEX(test_mutex);
 static char result[256];
@@ -401,6 +402,8 @@ static int run(const char *op, char **argv, int argc)
 		cohort_conin_test_set_tail(tail);
 		return 0;
 	}
+	if (!strcmp(op, "net_forge"))
+		return argc == 1 ? cohort_net_test_forge(argv[0]) : -EINVAL;
 	if (!strcmp(op, "request")) {
 		if (argc != 4 || kstrtou32(argv[0], 0, &a[0]) ||
 		    parse_type(argv[1], &a[1]) || kstrtou32(argv[2], 0, &a[2]) ||
@@ -534,7 +537,7 @@ static int __init cohort_msgtest_init(void)
 	static const char *const ops[] = {
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
-		"conin_tail",
+		"conin_tail", "net_forge",
 	};
 	struct dentry *dir;
 	unsigned int i;

@@ -209,6 +209,8 @@ static netdev_tx_t cnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	cohort_netq_commit(&cq->tx, len, flags, &vnet);
 	dev_sw_netstats_tx_add(dev, 1, len);
 	if (!cohort_netq_room(&cq->tx)) {
+		if (cq->tx.broken)
+			link_broken(n, "transmit");
 		netif_tx_stop_queue(txq);
 		if (cohort_netq_want_space(&cq->tx))
 			netif_tx_start_queue(txq);
@@ -582,6 +584,42 @@ static void watch_fn(struct work_struct *w)
 	mutex_unlock(&links_mutex);
 	queue_delayed_work(net_wq, &watch, msecs_to_jiffies(WATCH_MS));
 }
+
+#ifdef CONFIG_COHORT_TEST
+/**
+ * cohort_net_test_forge() - an instance breaks its link's rules, for
+ *	the tests of the primary
+ * @kind: what to break (cohort_netq_test_forge())
+ *
+ * Only with this instance's eth0 down, so that its own NAPI and transmit
+ * path leave the rings alone.
+ *
+ * Return: 0 or a negative errno.
+ */
+int cohort_net_test_forge(const char *kind)
+{
+	struct netdev_queue *txq;
+	struct cnet *n;
+	int ret = -ENODEV;
+
+	mutex_lock(&links_mutex);
+	n = rcu_dereference_protected(links[0], lockdep_is_held(&links_mutex));
+	if (!n || !cohort_is_instance())
+		goto out;
+	ret = -EBUSY;
+	if (netif_running(n->dev))
+		goto out;
+	txq = netdev_get_tx_queue(n->dev, 0);
+	__netif_tx_lock_bh(txq);
+	ret = cohort_netq_test_forge(&n->q[0].tx, &n->q[0].rx, kind);
+	__netif_tx_unlock_bh(txq);
+	if (!ret)
+		kick(n, COHORT_NET_KICK_RX, 0);
+out:
+	mutex_unlock(&links_mutex);
+	return ret;
+}
+#endif
 
 /**
  * cohort_net_ready() - can this kernel have links?

@@ -69,6 +69,10 @@ void cohort_netq_consume(struct cohort_netq *q,
 bool cohort_netq_release(struct cohort_netq *q);
 bool cohort_netq_want_kick(struct cohort_netq *q);
 bool cohort_netq_pending(struct cohort_netq *q);
+#ifdef CONFIG_COHORT_TEST
+int cohort_netq_test_forge(struct cohort_netq *tx, struct cohort_netq *rx,
+			   const char *kind);
+#endif
 
 /* net.c */
 int cohort_net_dev_add(u32 peer, void *base, u32 queues, const char *ifname,
@@ -78,5 +82,13 @@ void cohort_net_dev_reset(u32 peer, void *base, u32 queues);
 bool cohort_net_dev_exists(u32 peer, char *ifname);
 void cohort_net_kick_peer(u32 peer);
 bool cohort_net_ready(void);
+#if IS_ENABLED(CONFIG_COHORT_TEST) && IS_ENABLED(CONFIG_COHORT_NET)
+int cohort_net_test_forge(const char *kind);
+#else
+static inline int cohort_net_test_forge(const char *kind)
+{
+	return -ENODEV;
+}
+#endif
 
 #endif /* _DRIVERS_COHORT_NET_H */

@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/cohort_shm.h>
 #include <linux/etherdevice.h>
+#include <linux/if_ether.h>
 #include <linux/string.h>
 
 #include "net.h"
@@ -377,3 +378,56 @@ bool cohort_netq_pending(struct cohort_netq *q)
 	return !q->broken && (q->peer != q->pos ||
 			      READ_ONCE(q->idx->head) != q->pos);
 }
+
+#ifdef CONFIG_COHORT_TEST
+/**
+ * cohort_netq_test_forge() - break the rules as a hostile peer would
+ * @tx: this kernel's view of a ring it produces
+ * @rx: its view of the ring of the same queue it consumes
+ * @kind: "head" (a head far beyond the ring), "len" (a record claiming
+ *	4 GiB), "gso" (a frame with offloads no kernel accepts), "tail" (a
+ *	consumed count far beyond what was produced)
+ *
+ * For the tests of the other kernel; the caller keeps this kernel's own
+ * transmit and receive paths away meanwhile.
+ *
+ * Return: 0, -ENOSPC (the ring is full), -EINVAL (unknown @kind).
+ */
+int cohort_netq_test_forge(struct cohort_netq *tx, struct cohort_netq *rx,
+			   const char *kind)
+{
+	struct virtio_net_hdr vnet = { };
+	struct cohort_net_rec *r;
+	u64 at;
+	void *p;
+
+	if (!strcmp(kind, "head")) {
+		WRITE_ONCE(tx->idx->head, tx->pos + 3 * COHORT_NET_RING_BYTES);
+		return 0;
+	}
+	if (!strcmp(kind, "tail")) {
+		WRITE_ONCE(rx->idx->tail, rx->pos + 5 * COHORT_NET_RING_BYTES);
+		return 0;
+	}
+	if (strcmp(kind, "len") && strcmp(kind, "gso"))
+		return -EINVAL;
+	p = cohort_netq_reserve(tx, ETH_ZLEN);
+	if (!p)
+		return -ENOSPC;
+	memset(p, 0xff, ETH_ALEN);		/* broadcast */
+	memset(p + ETH_ALEN, 0, ETH_ZLEN - ETH_ALEN);
+	if (!strcmp(kind, "gso")) {
+		vnet.gso_type = 0x55;
+		vnet.gso_size = cpu_to_le16(1);
+	}
+	at = tx->pos;
+	cohort_netq_commit(tx, ETH_ZLEN, 0, &vnet);
+	if (!strcmp(kind, "len")) {
+		r = tx->data + at % COHORT_NET_RING_BYTES;
+		WRITE_ONCE(r->len, 0xfffff000);
+	}
+	/* The record is written before the head that covers it. */
+	smp_store_release(&tx->idx->head, tx->pos);
+	return 0;
+}
+#endif
