@@ -419,7 +419,8 @@ int main(int argc, char **argv)
 	uint64_t msgs = 0, doorbells = 0, suppressed = 0;
 	struct cohort_ring_stats st, pst;
 	int opt, i, status, ok = 1;
-	bool main_done = false, end_sent = false;
+	bool main_done = false, end_sent = false, waited_victims = false;
+	uint64_t victims_since = 0;
 
 	while ((opt = getopt(argc, argv, "p:m:n:b:gk:T:q")) != -1) {
 		switch (opt) {
@@ -519,7 +520,21 @@ int main(int argc, char **argv)
 					&ctl->prod[i].main_done,
 					__ATOMIC_ACQUIRE);
 		}
-		if (main_done && !end_sent) {
+		/*
+		 * A fast run can finish before any victim died inside a
+		 * send: let them live until a dead claim was skipped (each
+		 * dies by itself within 21000 slots), for at most 10 s.
+		 */
+		if (main_done && !end_sent && victims && !waited_victims) {
+			struct cohort_ring_stats vst;
+
+			if (!victims_since)
+				victims_since = now;
+			cohort_ring_rx_stats(&c.rx, -1, &vst);
+			waited_victims = vst.skipped ||
+					 now - victims_since > 10000000000ULL;
+		}
+		if (main_done && !end_sent && (!victims || waited_victims)) {
 			if (gpid) {
 				__atomic_store_n(&ctl->stop_garbage, 1,
 						 __ATOMIC_RELEASE);
