@@ -79,6 +79,16 @@ void cohort_conin_forget(u32 id);
 void cohort_conin_tick(u32 id);
 pid_t cohort_conin_writer(u32 id);
 
+/* vsock.c: the test interface's hostile sender */
+#if IS_ENABLED(CONFIG_COHORT_TEST) && IS_ENABLED(CONFIG_COHORT_VSOCK)
+int cohort_vsock_test_overrun(u32 port, u32 bytes);
+#else
+static inline int cohort_vsock_test_overrun(u32 port, u32 bytes)
+{
+	return -ENODEV;
+}
+#endif
+
 /* netctl.c: network links; all with the mutex held */
 #ifdef CONFIG_COHORT_NET
 int cohort_net_ctl(struct cohort_ioc_net *req, struct kobject **gone);

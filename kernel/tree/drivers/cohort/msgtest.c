@@ -402,6 +402,12 @@ static int run(const char *op, char **argv, int argc)
 		cohort_conin_test_set_tail(tail);
 		return 0;
 	}
+	if (!strcmp(op, "vsock_overrun")) {
+		if (argc != 2 || kstrtou32(argv[0], 0, &a[0]) ||
+		    kstrtou32(argv[1], 0, &a[1]))
+			return -EINVAL;
+		return cohort_vsock_test_overrun(a[0], a[1]);
+	}
 	if (!strcmp(op, "net_forge"))
 		return argc == 1 ? cohort_net_test_forge(argv[0]) : -EINVAL;
 	if (!strcmp(op, "request")) {
@@ -537,7 +543,7 @@ static int __init cohort_msgtest_init(void)
 	static const char *const ops[] = {
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
-		"conin_tail", "net_forge",
+		"conin_tail", "net_forge", "vsock_overrun",
 	};
 	struct dentry *dir;
 	unsigned int i;

@@ -11,7 +11,10 @@
  *
  * A received packet is checked before anything looks at it: its length
  * matches the message, it names this kernel as destination and the
- * sending kernel as source; then it is copied into a private skb.  Two
+ * sending kernel as source; then it is copied into a private skb, taken
+ * from buffers kept ready in process context (packets are sent in
+ * chunks of at most 4 KiB of payload, as virtio devices receive them,
+ * so those buffers are small).  Counters in /sys/kernel/cohort/vsock/.  Two
  * things differ from virtio: a connection request to a port nobody
  * listens on fails with ECONNREFUSED (virtio says ECONNRESET), and when
  * a peer kernel leaves, fails or starts again, every connection to it is
@@ -24,6 +27,7 @@
 #include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/skbuff.h>
+#include <linux/sysfs.h>
 #include <linux/virtio_vsock.h>
 #include <linux/workqueue.h>
 #include <net/af_vsock.h>
@@ -32,6 +36,10 @@
 #include "cohort.h"
 
 #define WATCH_MS	100
+/* Most payload of one packet sent, as virtio's receive buffers hold. */
+#define CHUNK		4096U
+/* Receive buffers kept ready for the message handler. */
+#define SPARE		128
 
 static struct {
 	u32 cid;
@@ -45,8 +53,11 @@ static struct {
 	u64 epoch[COHORT_MAX_KERNELS];
 	/* CIDs whose connections the watch is resetting. */
 	DECLARE_BITMAP(gone, COHORT_MAX_KERNELS);
-	atomic64_t rx_bad;
-	atomic64_t tx_lost;
+	struct sk_buff_head spare;
+	atomic64_t rx_bad;		/* malformed packets refused */
+	atomic64_t rx_nomem;		/* no buffer: packet lost */
+	atomic64_t rx_overrun;		/* connections cut off: past credit */
+	atomic64_t tx_lost;		/* could not be sent */
 } cv;
 
 static struct virtio_transport cv_transport;
@@ -125,6 +136,34 @@ static bool fail_connect(u64 local_cid, u32 local_port, u64 remote_cid,
 	return done;
 }
 
+/*
+ * Send a packet as packets of at most CHUNK bytes of payload, as virtio
+ * devices receive them, so that the receiver's atomic allocations stay
+ * small: only the last carries the end-of-record flags.
+ */
+static int send_chunks(u32 id, const struct virtio_vsock_hdr *hdr,
+		       const u8 *data, u32 len)
+{
+	struct virtio_vsock_hdr c = *hdr;
+	u32 off = 0, n;
+	int ret;
+
+	do {
+		n = min(len - off, CHUNK);
+		c.len = cpu_to_le32(n);
+		c.flags = hdr->flags;
+		if (off + n < len)
+			c.flags &= ~cpu_to_le32(VIRTIO_VSOCK_SEQ_EOM |
+						VIRTIO_VSOCK_SEQ_EOR);
+		ret = cohort_msg_send_hdr(id, COHORT_MSG_T_VSOCK, &c, sizeof(c),
+					  data + off, n, COHORT_MSG_WAIT);
+		if (ret)
+			return ret;
+		off += n;
+	} while (off < len);
+	return 0;
+}
+
 static void cv_tx_fn(struct work_struct *w)
 {
 	struct virtio_vsock_hdr *hdr;
@@ -137,9 +176,7 @@ static void cv_tx_fn(struct work_struct *w)
 		ret = -EHOSTUNREACH;
 		if (cid_to_id(le64_to_cpu(hdr->dst_cid), &id) &&
 		    !skb_linearize(skb))
-			ret = cohort_msg_send_hdr(id, COHORT_MSG_T_VSOCK, hdr,
-						  sizeof(*hdr), skb->data,
-						  skb->len, COHORT_MSG_WAIT);
+			ret = send_chunks(id, hdr, skb->data, skb->len);
 		if (ret) {
 			atomic64_inc(&cv.tx_lost);
 			/* Nobody will answer: say so at once. */
@@ -167,15 +204,76 @@ static bool refused(struct sk_buff *skb)
 			    le32_to_cpu(hdr->src_port), ECONNREFUSED);
 }
 
+/* Keep SPARE receive buffers for the message handler. */
+static void refill(void)
+{
+	struct sk_buff *skb;
+
+	while (skb_queue_len(&cv.spare) < SPARE) {
+		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + CHUNK,
+					     GFP_KERNEL);
+		if (!skb)
+			break;
+		skb_queue_tail(&cv.spare, skb);
+	}
+}
+
+/*
+ * Data beyond the credit this kernel gave: the sender ignores flow
+ * control.  Its connection is closed here, so that this packet and any
+ * that follow are answered with a reset (virtio_transport_recv_pkt()
+ * on a closed socket), and none of them is queued.
+ */
+static void cut_off_overrun(struct sk_buff *skb)
+{
+	struct virtio_vsock_hdr *hdr = virtio_vsock_hdr(skb);
+	struct virtio_vsock_sock *vvs;
+	struct sockaddr_vm src, dst;
+	struct vsock_sock *vsk;
+	struct sock *sk;
+	bool over = false;
+
+	if (le16_to_cpu(hdr->op) != VIRTIO_VSOCK_OP_RW || !skb->len)
+		return;
+	vsock_addr_init(&src, le64_to_cpu(hdr->src_cid),
+			le32_to_cpu(hdr->src_port));
+	vsock_addr_init(&dst, le64_to_cpu(hdr->dst_cid),
+			le32_to_cpu(hdr->dst_port));
+	sk = vsock_find_connected_socket(&src, &dst);
+	if (!sk)
+		return;
+	vsk = vsock_sk(sk);
+	lock_sock(sk);
+	vvs = vsk->trans;
+	if (vsk->transport == &cv_transport.transport && vvs &&
+	    sk->sk_state == TCP_ESTABLISHED) {
+		spin_lock_bh(&vvs->rx_lock);
+		over = (u64)vvs->rx_bytes + skb->len > vvs->buf_alloc;
+		spin_unlock_bh(&vvs->rx_lock);
+	}
+	if (over) {
+		sk->sk_state = TCP_CLOSE;
+		sk->sk_err = ECONNRESET;
+		sk_error_report(sk);
+		atomic64_inc(&cv.rx_overrun);
+		pr_warn_ratelimited("vsock: CID %u port %u sent past its credit: connection reset\n",
+				    src.svm_cid, src.svm_port);
+	}
+	release_sock(sk);
+	sock_put(sk);
+}
+
 static void cv_rx_fn(struct work_struct *w)
 {
 	struct sk_buff *skb;
 
+	refill();
 	while ((skb = virtio_vsock_skb_dequeue(&cv.rxq))) {
 		if (refused(skb)) {
 			kfree_skb(skb);
 			continue;
 		}
+		cut_off_overrun(skb);
 		virtio_transport_deliver_tap_pkt(skb);
 		virtio_transport_recv_pkt(&cv_transport, skb);
 	}
@@ -197,10 +295,15 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	    le64_to_cpu(hdr.src_cid) != COHORT_VSOCK_CID(msg->sender) ||
 	    le64_to_cpu(hdr.dst_cid) != cv.cid)
 		goto bad;
-	skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
-				     GFP_ATOMIC);
+	/* Preallocated in process context; atomic only when they ran out. */
+	skb = len <= CHUNK ? skb_dequeue(&cv.spare) : NULL;
 	if (!skb)
-		goto bad;
+		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
+					     GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		atomic64_inc(&cv.rx_nomem);
+		return;
+	}
 	memcpy(virtio_vsock_hdr(skb), &hdr, sizeof(hdr));
 	virtio_vsock_skb_put(skb, len);
 	if (len && skb_store_bits(skb, 0, (const u8 *)msg->data + sizeof(hdr),
@@ -307,9 +410,93 @@ static struct virtio_transport cv_transport = {
 	.send_pkt = cv_send_pkt,
 };
 
+#ifdef CONFIG_COHORT_TEST
+static struct {
+	u32 port;
+	struct sockaddr_vm local, remote;
+	bool found;
+} overrun;
+
+static void find_port(struct sock *sk)
+{
+	struct vsock_sock *vsk = vsock_sk(sk);
+
+	if (!overrun.found && sk->sk_state == TCP_ESTABLISHED &&
+	    vsk->remote_addr.svm_port == overrun.port) {
+		overrun.local = vsk->local_addr;
+		overrun.remote = vsk->remote_addr;
+		overrun.found = true;
+	}
+}
+
+/**
+ * cohort_vsock_test_overrun() - send past the peer's credit, as a
+ *	hostile kernel would
+ * @port: remote port of a connected socket of this kernel
+ * @bytes: how much to send, ignoring flow control
+ *
+ * Return: 0, -ENOENT (no such connection) or the send's error.
+ */
+int cohort_vsock_test_overrun(u32 port, u32 bytes)
+{
+	static u8 zeros[CHUNK];
+	struct virtio_vsock_hdr h = { };
+	u32 id, n;
+	int ret = 0;
+
+	overrun.port = port;
+	overrun.found = false;
+	vsock_for_each_connected_socket(&cv_transport.transport, find_port);
+	if (!overrun.found || !cid_to_id(overrun.remote.svm_cid, &id))
+		return -ENOENT;
+	h.src_cid = cpu_to_le64(cv.cid);
+	h.src_port = cpu_to_le32(overrun.local.svm_port);
+	h.dst_cid = cpu_to_le64(overrun.remote.svm_cid);
+	h.dst_port = cpu_to_le32(overrun.remote.svm_port);
+	h.type = cpu_to_le16(VIRTIO_VSOCK_TYPE_STREAM);
+	h.op = cpu_to_le16(VIRTIO_VSOCK_OP_RW);
+	h.buf_alloc = cpu_to_le32(256 * 1024);
+	while (bytes && !ret) {
+		n = min(bytes, CHUNK);
+		h.len = cpu_to_le32(n);
+		ret = cohort_msg_send_hdr(id, COHORT_MSG_T_VSOCK, &h, sizeof(h),
+					  zeros, n, COHORT_MSG_WAIT);
+		bytes -= n;
+	}
+	return ret;
+}
+#endif
+
+struct cv_counter {
+	struct kobj_attribute attr;
+	atomic64_t *v;
+};
+
+static ssize_t counter_show(struct kobject *k, struct kobj_attribute *a,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(container_of(a, struct cv_counter, attr)->v));
+}
+
+static struct cv_counter counters[] = {
+	{ __ATTR(rx_bad, 0444, counter_show, NULL), &cv.rx_bad },
+	{ __ATTR(rx_nomem, 0444, counter_show, NULL), &cv.rx_nomem },
+	{ __ATTR(rx_overrun, 0444, counter_show, NULL), &cv.rx_overrun },
+	{ __ATTR(tx_lost, 0444, counter_show, NULL), &cv.tx_lost },
+};
+
+static struct attribute *cv_attrs[ARRAY_SIZE(counters) + 1];
+
+static const struct attribute_group cv_group = {
+	.name = "vsock",
+	.attrs = cv_attrs,
+};
+
 static int __init cohort_vsock_init(void)
 {
 	u32 self = cohort_msg_self();
+	unsigned int i;
 	int ret;
 
 	/* Only a kernel that joined the messaging can reach the others. */
@@ -318,6 +505,8 @@ static int __init cohort_vsock_init(void)
 	cv.cid = COHORT_VSOCK_CID(self);
 	skb_queue_head_init(&cv.txq);
 	skb_queue_head_init(&cv.rxq);
+	skb_queue_head_init(&cv.spare);
+	refill();
 	INIT_WORK(&cv.tx_work, cv_tx_fn);
 	INIT_WORK(&cv.rx_work, cv_rx_fn);
 	INIT_DELAYED_WORK(&cv.watch, cv_watch_fn);
@@ -335,6 +524,11 @@ static int __init cohort_vsock_init(void)
 		goto err;
 	}
 	queue_delayed_work(cv.wq, &cv.watch, msecs_to_jiffies(WATCH_MS));
+	/* Counters for diagnosis only: no harm done if they are missing. */
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		cv_attrs[i] = &counters[i].attr.attr;
+	if (cohort_kobj && sysfs_create_group(cohort_kobj, &cv_group))
+		pr_warn("vsock: no counters in sysfs\n");
 	pr_info("vsock: CID %u\n", cv.cid);
 	return 0;
 err:
