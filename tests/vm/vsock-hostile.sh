@@ -34,7 +34,7 @@ o0=$(cat $V/rx_overrun)
 sunr0=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
 
 # 16 MiB into a 64 KiB buffer nobody reads.
-out=$(echo 16777216 | socat - VSOCK-CONNECT:3:7300)
+out=$(echo 16777216 | socat -t 60 - VSOCK-CONNECT:3:7300)
 [ "$out" = overran ] && ok "a sent 16 MiB past its credit" || bad "the overrun in a: $out"
 wait_for 10 sh -c "[ \$(cat $V/rx_overrun) -gt $o0 ]" &&
 	ok "the primary cut the connection off (rx_overrun $o0 -> $(cat $V/rx_overrun))" ||
