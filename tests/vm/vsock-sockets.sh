@@ -2,7 +2,8 @@
 # cannot show (cohort-vsock-check): each kernel's local CID query answers
 # its CID, seqpacket records keep their boundaries, a half-closed stream
 # still carries the answer back, the receiver's SO_VM_SOCKETS_BUFFER_SIZE
-# bounds what a sender can queue, close with unread data does not hang.
+# bounds what a sender can queue, close with unread data does not hang,
+# a listener that never accepts queues its backlog and refuses the rest.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 400
 set -eu

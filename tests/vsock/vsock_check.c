@@ -8,6 +8,7 @@
  *		PORT	 seqpacket: every record echoed back as it came
  *		PORT + 1 stream: reads to EOF, answers "<bytes>\n", closes
  *		PORT + 2 stream, SO_VM_SOCKETS_BUFFER_SIZE 64 KiB: never reads
+ *		PORT + 3 stream, backlog 2: never accepts
  *	cohort-vsock-check client CID PORT	checks against those servers
  *
  * The client prints "ok   WHAT" or "FAIL WHAT: why" per check and exits
@@ -26,6 +27,7 @@
 #include <linux/vm_sockets.h>
 
 #define BUF_SIZE	(64 * 1024)
+#define BACKLOG		2
 
 static int failed;
 
@@ -54,7 +56,8 @@ static struct sockaddr_vm addr(unsigned int cid, unsigned int port)
 	return a;
 }
 
-static int listener(int type, unsigned int port, unsigned long long bufsz)
+static int listener_backlog(int type, unsigned int port,
+			    unsigned long long bufsz, int backlog)
 {
 	struct sockaddr_vm a = addr(VMADDR_CID_ANY, port);
 	int fd = socket(AF_VSOCK, type, 0);
@@ -62,12 +65,17 @@ static int listener(int type, unsigned int port, unsigned long long bufsz)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
 	    (bufsz && setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE,
 				 &bufsz, sizeof(bufsz))) ||
-	    listen(fd, 8)) {
+	    listen(fd, backlog)) {
 		fprintf(stderr, "cohort-vsock-check: listen on %u: %s\n", port,
 			strerror(errno));
 		exit(2);
 	}
 	return fd;
+}
+
+static int listener(int type, unsigned int port, unsigned long long bufsz)
+{
+	return listener_backlog(type, port, bufsz, 8);
 }
 
 static int connect_to(int type, unsigned int cid, unsigned int port)
@@ -141,7 +149,9 @@ static void __attribute__((noreturn)) serve(unsigned int port)
 	l[0] = listener(SOCK_SEQPACKET, port, 0);
 	l[1] = listener(SOCK_STREAM, port + 1, 0);
 	l[2] = listener(SOCK_STREAM, port + 2, BUF_SIZE);
-	printf("cohort-vsock-check: serving on %u..%u\n", port, port + 2);
+	/* Never accepted: its queue holds what listen()'s backlog allows. */
+	listener_backlog(SOCK_STREAM, port + 3, 0, BACKLOG);
+	printf("cohort-vsock-check: serving on %u..%u\n", port, port + 3);
 	fflush(stdout);
 	for (;;) {
 		struct pollfd p[3];
@@ -297,6 +307,29 @@ static void check_buffer(unsigned int cid, unsigned int port)
 	       total);
 }
 
+/*
+ * A listener that never accepts: connections beyond its backlog are
+ * refused at once, those before it stay queued.
+ */
+static void check_backlog(unsigned int cid, unsigned int port)
+{
+	int fds[BACKLOG + 4], n = 0, err = 0, i;
+
+	for (i = 0; i < BACKLOG + 4; i++) {
+		fds[i] = connect_to(SOCK_STREAM, cid, port);
+		if (fds[i] < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	report(n >= BACKLOG && n <= BACKLOG + 1 && err == ECONNREFUSED,
+	       "backlog: a listener with backlog %d that never accepts queued %d connections, then refused one (%s)",
+	       BACKLOG, n, err ? strerror(err) : "none refused");
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int cid;
@@ -319,6 +352,7 @@ int main(int argc, char **argv)
 		check_seqpacket(cid, (unsigned int)strtoul(argv[3], NULL, 0));
 		check_half_close(cid, (unsigned int)strtoul(argv[3], NULL, 0) + 1);
 		check_buffer(cid, (unsigned int)strtoul(argv[3], NULL, 0) + 2);
+		check_backlog(cid, (unsigned int)strtoul(argv[3], NULL, 0) + 3);
 		return failed;
 	}
 	fprintf(stderr, "usage: cohort-vsock-check cid | serve PORT | client CID PORT\n");
