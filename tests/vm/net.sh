@@ -4,8 +4,9 @@
 # up there), one queue pair per instance CPU; ping, flood ping, 64 KiB
 # MTU with unfragmented 65000-byte pings, iperf3 both ways between the
 # primary and an instance and between two instances through a bridge in
-# the primary; the carrier drops when the instance panics, comes back
-# with the same name when it starts again, and the link works again; a
+# the primary, b's address by DHCP from the primary; the carrier drops
+# when the instance panics, comes back with the same name when it starts
+# again, and the link works again; a
 # link is not removed while its instance may run; the pool is whole again
 # at the end.
 # vm: --smp 4 --mem 2G --append cohort_pool=1G
@@ -53,8 +54,19 @@ while [ ! -e /sys/class/net/eth0 ]; do
 	sleep 0.1
 done
 echo "b-eth0-appeared $(ls -d /sys/class/net/eth0/queues/rx-* | wc -l) queues"
-ip addr add 169.254.2.3/24 dev eth0
 ip link set eth0 up
+# Its address by DHCP (busybox's udhcpc) from the primary's udhcpd.
+cat >/tmp/dhcp.sh <<'X'
+#!/bin/sh
+[ "$1" = bound ] || exit 0
+/usr/sbin/ip addr add "$ip/24" dev "$interface"
+echo "b-dhcp-bound $ip" >/dev/console
+X
+chmod +x /tmp/dhcp.sh
+n=0
+until udhcpc -i eth0 -f -q -n -t 3 -T 1 -s /tmp/dhcp.sh >/dev/null 2>&1; do
+	n=$((n + 1)); [ $n -lt 100 ] || { echo b-no-dhcp; exit 1; }
+done
 iperf3 -s >/dev/null 2>&1 &
 iperf3 -s -p 5202 >/dev/null 2>&1 &
 wait
@@ -117,6 +129,19 @@ ip link set coh-a master br0
 ip link set coh-b master br0
 ip link set br0 up
 ip addr add 169.254.2.1/24 dev br0
+cat >/tmp/udhcpd.conf <<'X'
+start 169.254.2.3
+end 169.254.2.3
+interface br0
+lease_file /tmp/udhcpd.leases
+option subnet 255.255.255.0
+X
+touch /tmp/udhcpd.leases
+udhcpd -f /tmp/udhcpd.conf >/dev/null 2>&1 &
+dhcpd=$!
+wait_for 60 console_has b '^b-dhcp-bound 169.254.2.3' &&
+	ok "b took 169.254.2.3 by DHCP from the primary's udhcpd on br0" || bad "b got no DHCP lease"
+kill $dhcpd 2>/dev/null || true
 wait_for 30 ping -c 1 -W 1 169.254.2.3 && ok "primary reaches b through br0" || bad "b unreachable through br0"
 out=$(ping -c 3 -i 0.2 169.254.2.2 2>&1) && ok "primary reaches a through br0" || bad "a through br0: $out"
 iperf3 -c 169.254.2.3 -t 3 >/tmp/pb.txt 2>&1 && [ -n "$(rate /tmp/pb.txt)" ] &&
