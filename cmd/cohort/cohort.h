@@ -5,6 +5,7 @@
 #ifndef _COHORT_CLI_H
 #define _COHORT_CLI_H
 
+#include <dirent.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -56,6 +57,13 @@ struct command {
 	const char *help;	/* one line */
 };
 
+/* A subcommand of "region" or "net" (cli_subcommand()). */
+struct subcommand {
+	const char *name;	/* "add" */
+	const char *cmd;	/* for messages: "net add" */
+	int (*run)(struct cli *c, int argc, char **argv);
+};
+
 extern const char *prog;
 
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -68,6 +76,11 @@ int cli_names_arg(struct cli *c, int argc, char **argv,
 		  const char *const *what, const char **names);
 int cli_name_arg(struct cli *c, int argc, char **argv, const char **name);
 int cli_no_args(struct cli *c, int argc, char **argv);
+int cli_plain_names(struct cli *c, int argc, char **argv,
+		    const char *const *what, const char **names);
+int cli_plain_name(struct cli *c, int argc, char **argv, const char **name);
+int cli_subcommand(struct cli *c, int argc, char **argv,
+		   const struct subcommand *subs, size_t n);
 void cli_help(const char *cmd);
 
 /* ctl.c */
@@ -107,7 +120,13 @@ void follower_close(struct follower *f);
 /* sysfs.c */
 int sysfs_read(const char *path, char *buf, size_t len);
 int sysfs_available(struct cli *c);
+bool sysfs_is_instance(struct cli *c);
 int sysfs_instance_check(struct cli *c, const char *name);
+int sysfs_instances_open(struct cli *c, DIR **dir);
+int sysfs_collect(struct cli *c, DIR *dir, size_t size,
+		  int (*get)(struct cli *c, const char *name, void *elem),
+		  int (*cmp)(const void *a, const void *b), void **out,
+		  size_t *n);
 int sysfs_inst_path(struct cli *c, const char *name, const char *attr,
 		    char *buf, size_t len);
 int sysfs_inst_read(struct cli *c, const char *name, const char *attr,
@@ -121,7 +140,13 @@ int sysfs_write(const char *path, const char *val);
 struct json_object;
 int cli_info_options(struct cli *c, int argc, char **argv);
 int cli_info_begin(struct cli *c, int argc, char **argv);
+bool cli_json_opt(struct cli *c, int opt);
 void cli_json_print(struct cli *c, struct json_object *o);
+
+/* table.c: columns as wide as their widest cell */
+void table_widen(int *w, const char *const *col, int n);
+void table_row(const int *w, const char *const *col, int n,
+	       const char *align);
 
 /* net.c: an instance's network link (COHORT_IOC_NET) */
 int net_parse_queues(struct cli *c, const char *name, const char *arg,

@@ -527,18 +527,12 @@ static int instance_ioctl(struct cli *c, const char *name, unsigned long req,
 static int simple_command(struct cli *c, int argc, char **argv,
 			  unsigned long req)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *name;
-	int opt, ret;
+	int ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
-		return opt == -2 ? EXIT_OK : EXIT_USAGE;
-	ret = cli_name_arg(c, argc, argv, &name);
+	ret = cli_plain_name(c, argc, argv, &name);
 	if (ret)
-		return ret;
+		return ret < 0 ? EXIT_OK : ret;
 	return instance_ioctl(c, name, req, 0, 0);
 }
 

@@ -125,6 +125,24 @@ static int instance_read(struct cli *c, const char *name,
 }
 
 /**
+ * cli_json_opt() - take the option -j (--json) or -p (--pretty, which
+ *	implies --json), if @opt is one of them
+ * @c: the invocation
+ * @opt: an option, as getopt_long() or cli_getopt() returned it
+ *
+ * Return: true when @opt was -j or -p.
+ */
+bool cli_json_opt(struct cli *c, int opt)
+{
+	if (opt != 'j' && opt != 'p')
+		return false;
+	c->json = true;
+	if (opt == 'p')
+		c->pretty = true;
+	return true;
+}
+
+/**
  * cli_json_print() - print a JSON document on one line, or indented
  * @c: the invocation (--pretty)
  * @o: the document
@@ -215,6 +233,18 @@ static struct json_object *instance_json(const struct instance *in)
 	return o;
 }
 
+/* An entry of instances/ for sysfs_collect(): 1 when it was read. */
+static int instance_get(struct cli *c, const char *name, void *elem)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/instances/%s", c->sysfs, name);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return instance_read(c, name, elem) == 0;
+}
+
 static int cmp_instances(const void *a, const void *b)
 {
 	const struct instance *x = a, *y = b;
@@ -244,19 +274,9 @@ int cli_info_options(struct cli *c, int argc, char **argv)
 	};
 	int opt;
 
-	while ((opt = cli_getopt(c, argc, argv, "jp", lo, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			c->json = true;
-			break;
-		case 'p':
-			c->json = true;
-			c->pretty = true;
-			break;
-		default:
+	while ((opt = cli_getopt(c, argc, argv, "jp", lo, NULL)) != -1)
+		if (!cli_json_opt(c, opt))
 			return opt == -2 ? -EXIT_OK - 1 : EXIT_USAGE;
-		}
-	}
 	return EXIT_OK;
 }
 
@@ -306,24 +326,20 @@ static void list_table(const struct instance *v, size_t n)
 	static const char *const heads[NR_COLS] = {
 		"NAME", "ID", "STATE", "CPUS", "MEMORY", "PEER", "HEARTBEAT"
 	};
+	static const char align[NR_COLS + 1] = "lrlllll";
 	int id = field_index("id");
 	int st = field_index("state");
 	int cp = field_index("cpus");
 	char ids[24], mem[64], age[COHORT_AGE_STR_MAX];
 	const char *col[NR_COLS];
-	int w[NR_COLS], pass, k;
+	int w[NR_COLS] = { 0 }, pass;
 	size_t i;
 
-	for (k = 0; k < NR_COLS; k++)
-		w[k] = (int)strlen(heads[k]);
+	table_widen(w, heads, NR_COLS);
 	/* Pass 0 measures the columns, pass 1 prints. */
 	for (pass = 0; pass < 2; pass++) {
 		if (pass)
-			printf("%-*s  %*s  %-*s  %-*s  %-*s  %-*s  %s\n",
-			       w[C_NAME], heads[C_NAME], w[C_ID], heads[C_ID],
-			       w[C_STATE], heads[C_STATE], w[C_CPUS],
-			       heads[C_CPUS], w[C_MEM], heads[C_MEM],
-			       w[C_PEER], heads[C_PEER], heads[C_HB]);
+			table_row(w, heads, NR_COLS, align);
 		for (i = 0; i < n; i++) {
 			if (v[i].ok[id])
 				snprintf(ids, sizeof(ids), "%llu",
@@ -343,17 +359,10 @@ static void list_table(const struct instance *v, size_t n)
 			col[C_MEM] = mem;
 			col[C_PEER] = peer_state_text(&v[i]);
 			col[C_HB] = age;
-			if (!pass) {
-				for (k = 0; k < NR_COLS; k++)
-					if ((int)strlen(col[k]) > w[k])
-						w[k] = (int)strlen(col[k]);
-				continue;
-			}
-			printf("%-*s  %*s  %-*s  %-*s  %-*s  %-*s  %s\n",
-			       w[C_NAME], col[C_NAME], w[C_ID], col[C_ID],
-			       w[C_STATE], col[C_STATE], w[C_CPUS],
-			       col[C_CPUS], w[C_MEM], col[C_MEM], w[C_PEER],
-			       col[C_PEER], col[C_HB]);
+			if (pass)
+				table_row(w, col, NR_COLS, align);
+			else
+				table_widen(w, col, NR_COLS);
 		}
 	}
 }
@@ -368,54 +377,23 @@ static void list_table(const struct instance *v, size_t n)
  */
 int cmd_list(struct cli *c, int argc, char **argv)
 {
-	size_t n = 0, cap = 0, i;
-	struct instance *v = NULL;
-	struct dirent *d;
-	char path[4096];
+	struct instance *v;
+	size_t n, i;
+	void *p;
 	DIR *dir;
 	int ret;
 
 	ret = cli_info_begin(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
-	dir = opendir(path);
-	if (!dir) {
-		char role[32];
-
-		snprintf(path, sizeof(path), "%s/role", c->sysfs);
-		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
-		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
-			cli_err("this kernel is a Cohort instance; instances are managed from the primary");
-			return EXIT_UNAVAIL;
-		}
-		cli_err("cannot read %s/instances: %s", c->sysfs,
-			strerror(errno));
-		return EXIT_FAIL;
-	}
-	while ((d = readdir(dir))) {
-		struct stat st;
-
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/instances/%s", c->sysfs,
-			 d->d_name);
-		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v) {
-				cli_err("out of memory");
-				return EXIT_FAIL;
-			}
-		}
-		if (instance_read(c, d->d_name, &v[n]) == 0)
-			n++;
-	}
-	closedir(dir);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_instances);
+	ret = sysfs_instances_open(c, &dir);
+	if (ret)
+		return ret;
+	ret = sysfs_collect(c, dir, sizeof(*v), instance_get, cmp_instances,
+			    &p, &n);
+	if (ret)
+		return ret;
+	v = p;
 
 	if (c->json) {
 		struct json_object *a = json_object_new_array();

@@ -189,6 +189,9 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
 	return opt;
 }
 
+/* The argument of the commands about one instance. */
+static const char *const instance_arg[] = { "instance", NULL };
+
 /**
  * cli_names_arg() - the NAME arguments left after the options
  * @c: the invocation
@@ -238,9 +241,7 @@ int cli_names_arg(struct cli *c, int argc, char **argv,
  */
 int cli_name_arg(struct cli *c, int argc, char **argv, const char **name)
 {
-	static const char *const what[] = { "instance", NULL };
-
-	return cli_names_arg(c, argc, argv, what, name);
+	return cli_names_arg(c, argc, argv, instance_arg, name);
 }
 
 /**
@@ -259,6 +260,86 @@ int cli_no_args(struct cli *c, int argc, char **argv)
 		return EXIT_OK;
 	cohort_quote(argv[optind], q, sizeof(q));
 	return cli_usage_err(c, "unexpected argument '%s'", q);
+}
+
+/**
+ * cli_plain_names() - the arguments of a command whose only option is
+ *	--help: the names @what says
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ * @what: what each argument names, NULL-terminated (see cli_names_arg())
+ * @names: out: the names
+ *
+ * Return: EXIT_OK; -1 after --help (the caller exits EXIT_OK); or
+ * EXIT_USAGE after printing why.
+ */
+int cli_plain_names(struct cli *c, int argc, char **argv,
+		    const char *const *what, const char **names)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
+		return opt == -2 ? -1 : EXIT_USAGE;
+	return cli_names_arg(c, argc, argv, what, names);
+}
+
+/**
+ * cli_plain_name() - the arguments of a command whose only option is
+ *	--help: one instance NAME
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ * @name: out: the name, checked against the naming rules
+ *
+ * Return: EXIT_OK; -1 after --help (the caller exits EXIT_OK); or
+ * EXIT_USAGE after printing why.
+ */
+int cli_plain_name(struct cli *c, int argc, char **argv, const char **name)
+{
+	return cli_plain_names(c, argc, argv, instance_arg, name);
+}
+
+/**
+ * cli_subcommand() - run the subcommand of "region" or "net"
+ * @c: the invocation; its cmd becomes the subcommand's ("net add")
+ * @argc: arguments of the command
+ * @argv: the arguments; argv[1] is the subcommand, if any
+ * @subs: the subcommands; the first one (list) runs when there is none
+ *	or only options are given
+ * @n: entries of @subs
+ *
+ * Return: the subcommand's exit status, or EXIT_USAGE after printing
+ * that there is no such subcommand.
+ */
+int cli_subcommand(struct cli *c, int argc, char **argv,
+		   const struct subcommand *subs, size_t n)
+{
+	char q[64], names[128] = "";
+	size_t i, len;
+
+	/* No subcommand, or only options: list. */
+	if (argc < 2 || argv[1][0] == '-')
+		return subs[0].run(c, argc, argv);
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[1], subs[i].name))
+			continue;
+		/* messages say "net add"; --help shows "net" */
+		optind = 0;
+		c->cmd = subs[i].cmd;
+		return subs[i].run(c, argc - 1, argv + 1);
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s",
+			 i ? ", " : "", subs[i].name);
+	}
+	cohort_quote(argv[1], q, sizeof(q));
+	return cli_usage_err(c, "unknown subcommand '%s' (%s)", q, names);
 }
 
 static const struct command *find_command(const char *name)
@@ -504,14 +585,9 @@ int main(int argc, char **argv)
 	opterr = 0;
 	/* "+": stop at the command; it parses its own options. */
 	while ((opt = getopt_long(argc, argv, "+:jphV", lo, NULL)) != -1) {
+		if (cli_json_opt(&c, opt))
+			continue;
 		switch (opt) {
-		case 'j':
-			c.json = true;
-			break;
-		case 'p':
-			c.json = true;
-			c.pretty = true;
-			break;
 		case 'h':
 			main_help(stdout);
 			return EXIT_OK;

@@ -165,20 +165,11 @@ static int net_add(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = cli_getopt(c, argc, argv, "q:jp", lo, seen)) != -1) {
-		switch (opt) {
-		case 'q':
-			queues = optarg;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'p':
-			c->json = true;
-			c->pretty = true;
-			break;
-		default:
+		if (cli_json_opt(c, opt))
+			continue;
+		if (opt != 'q')
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
-		}
+		queues = optarg;
 	}
 	ret = cli_name_arg(c, argc, argv, &name);
 	if (ret)
@@ -203,19 +194,13 @@ static int net_add(struct cli *c, int argc, char **argv)
 
 static int net_del(struct cli *c, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cohort_ioc_net req;
 	const char *name;
-	int opt, ret;
+	int ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
-		return opt == -2 ? EXIT_OK : EXIT_USAGE;
-	ret = cli_name_arg(c, argc, argv, &name);
+	ret = cli_plain_name(c, argc, argv, &name);
 	if (ret)
-		return ret;
+		return ret < 0 ? EXIT_OK : ret;
 	ret = net_available(c, name);
 	if (ret)
 		return ret;
@@ -272,13 +257,14 @@ static void link_read_dev(struct cli *c, struct link *l)
 }
 
 /*
- * Reads instance @name's link into @l.  Returns 1 when it has one, 0
- * when not (no link, no net file, or the instance is gone), or -EXIT_*
- * after printing why not.
+ * Reads instance @name's link into @elem, a struct link (for
+ * sysfs_collect()).  Returns 1 when it has one, 0 when not (no link, no
+ * net file, or the instance is gone), or -EXIT_* after printing why not.
  */
-static int link_read(struct cli *c, const char *name, struct link *l)
+static int link_read(struct cli *c, const char *name, void *elem)
 {
 	char path[4096], buf[64];
+	struct link *l = elem;
 	int ret;
 
 	memset(l, 0, sizeof(*l));
@@ -315,57 +301,17 @@ static int cmp_link(const void *a, const void *b)
 /* Every instance's link, sorted by instance id; *out is malloc()ed. */
 static int links_read(struct cli *c, struct link **out, size_t *n)
 {
-	struct link *v = NULL, *nv;
-	char path[4096];
-	struct dirent *d;
-	size_t cap = 0;
+	void *v;
 	DIR *dir;
-	int ret = EXIT_OK;
+	int ret;
 
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
-	dir = opendir(path);
-	if (!dir) {
-		char role[32];
-
-		snprintf(path, sizeof(path), "%s/role", c->sysfs);
-		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
-		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
-			cli_err("this kernel is a Cohort instance; instances are managed from the primary");
-			return EXIT_UNAVAIL;
-		}
-		cli_err("cannot read %s/instances: %s", c->sysfs,
-			strerror(errno));
-		return EXIT_FAIL;
-	}
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				cli_err("out of memory");
-				ret = EXIT_FAIL;
-				break;
-			}
-			v = nv;
-		}
-		ret = link_read(c, d->d_name, &v[*n]);
-		if (ret < 0) {
-			ret = -ret;
-			break;
-		}
-		*n += (size_t)ret;
-		ret = EXIT_OK;
-	}
-	closedir(dir);
-	if (ret) {
-		free(v);
+	ret = sysfs_instances_open(c, &dir);
+	if (ret)
 		return ret;
-	}
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_link);
+	ret = sysfs_collect(c, dir, sizeof(**out), link_read, cmp_link, &v,
+			    n);
+	if (ret)
+		return ret;
 	*out = v;
 	return EXIT_OK;
 }
@@ -377,21 +323,17 @@ static void links_table(const struct link *v, size_t n)
 	static const char *const heads[NR_COLS] = {
 		"INSTANCE", "INTERFACE", "QUEUES", "CARRIER", "MTU", "MAC"
 	};
+	static const char align[NR_COLS + 1] = "llrlrl";
 	char queues[16], mtu[24];
 	const char *col[NR_COLS];
-	int w[NR_COLS], pass, k;
+	int w[NR_COLS] = { 0 }, pass;
 	size_t i;
 
-	for (k = 0; k < NR_COLS; k++)
-		w[k] = (int)strlen(heads[k]);
+	table_widen(w, heads, NR_COLS);
 	/* Pass 0 measures the columns, pass 1 prints. */
 	for (pass = 0; pass < 2; pass++) {
 		if (pass)
-			printf("%-*s  %-*s  %*s  %-*s  %*s  %s\n",
-			       w[C_INST], heads[C_INST], w[C_IF], heads[C_IF],
-			       w[C_QUEUES], heads[C_QUEUES], w[C_CARRIER],
-			       heads[C_CARRIER], w[C_MTU], heads[C_MTU],
-			       heads[C_MAC]);
+			table_row(w, heads, NR_COLS, align);
 		for (i = 0; i < n; i++) {
 			if (v[i].queues < 0)
 				snprintf(queues, sizeof(queues), "-");
@@ -409,17 +351,10 @@ static void links_table(const struct link *v, size_t n)
 					 v[i].carrier ? "up" : "down";
 			col[C_MTU] = mtu;
 			col[C_MAC] = v[i].mac[0] ? v[i].mac : "-";
-			if (!pass) {
-				for (k = 0; k < NR_COLS; k++)
-					if ((int)strlen(col[k]) > w[k])
-						w[k] = (int)strlen(col[k]);
-				continue;
-			}
-			printf("%-*s  %-*s  %*s  %-*s  %*s  %s\n",
-			       w[C_INST], col[C_INST], w[C_IF], col[C_IF],
-			       w[C_QUEUES], col[C_QUEUES], w[C_CARRIER],
-			       col[C_CARRIER], w[C_MTU], col[C_MTU],
-			       col[C_MAC]);
+			if (pass)
+				table_row(w, col, NR_COLS, align);
+			else
+				table_widen(w, col, NR_COLS);
 		}
 	}
 }
@@ -460,29 +395,11 @@ static int net_list(struct cli *c, int argc, char **argv)
  */
 int cmd_net(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		const char *cmd;
-		int (*run)(struct cli *c, int argc, char **argv);
-	} subs[] = {
+	static const struct subcommand subs[] = {
 		{ "list", "net list", net_list },
 		{ "add", "net add", net_add },
 		{ "del", "net del", net_del },
 	};
-	char q[64];
-	size_t i;
 
-	/* No subcommand, or only options: list. */
-	if (argc < 2 || argv[1][0] == '-')
-		return net_list(c, argc, argv);
-	for (i = 0; i < ARRAY_SIZE(subs); i++) {
-		if (strcmp(argv[1], subs[i].name))
-			continue;
-		/* messages say "net add"; --help shows "net" */
-		optind = 0;
-		c->cmd = subs[i].cmd;
-		return subs[i].run(c, argc - 1, argv + 1);
-	}
-	cohort_quote(argv[1], q, sizeof(q));
-	return cli_usage_err(c, "unknown subcommand '%s' (list, add, del)", q);
+	return cli_subcommand(c, argc, argv, subs, ARRAY_SIZE(subs));
 }

@@ -312,15 +312,21 @@ static int no_messaging(struct cli *c, const char *what)
 	return EXIT_UNAVAIL;
 }
 
+/* An entry of peers/ for sysfs_collect(): 1 when it is a kernel's. */
+static int peer_get(struct cli *c, const char *name, void *elem)
+{
+	__u32 id;
+
+	return parse_id(name, &id) && !peer_read(c, id, elem);
+}
+
 /* Reads every peers/ID/ directory, sorted by id. */
 static int peers_read(struct cli *c, struct peer **out, size_t *count)
 {
-	struct peer *v = NULL, *nv;
-	size_t n = 0, cap = 0;
-	struct dirent *d;
 	char path[4096];
 	DIR *dir;
-	__u32 id;
+	void *v;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/peers", c->sysfs);
 	dir = opendir(path);
@@ -330,28 +336,11 @@ static int peers_read(struct cli *c, struct peer **out, size_t *count)
 		cli_err("cannot read %s: %s", path, strerror(errno));
 		return EXIT_FAIL;
 	}
-	while ((d = readdir(dir))) {
-		if (!parse_id(d->d_name, &id))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				closedir(dir);
-				free(v);
-				cli_err("out of memory");
-				return EXIT_FAIL;
-			}
-			v = nv;
-		}
-		if (!peer_read(c, id, &v[n]))
-			n++;
-	}
-	closedir(dir);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_peers);
+	ret = sysfs_collect(c, dir, sizeof(**out), peer_get, cmp_peers, &v,
+			    count);
+	if (ret)
+		return ret;
 	*out = v;
-	*count = n;
 	return EXIT_OK;
 }
 
@@ -383,46 +372,34 @@ static void peers_table(const struct peer *v, const bool *shown, size_t n,
 		PF_SENT, PF_RECEIVED, PF_DOORBELLS, PF_DOORBELLS_SUPPRESSED,
 		PF_ERRORS, PF_DROPS
 	};
+	static const char align[NR_COLS + 1] = "rlllrrrrrr";
 	char ids[16], age[COHORT_AGE_STR_MAX];
 	const char *col[NR_COLS];
-	int w[NR_COLS], pass, j;
+	int w[NR_COLS] = { 0 }, pass;
 	size_t i, f;
 
-	for (j = 0; j < NR_COLS; j++)
-		w[j] = (int)strlen(heads[j]);
+	table_widen(w, heads, NR_COLS);
 	/* Pass 0 measures the columns, pass 1 prints. */
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i <= n; i++) {
-			if (i && !shown[i - 1])
-				continue;
-			if (!i) {
-				for (j = 0; j < NR_COLS; j++)
-					col[j] = heads[j];
-			} else {
-				const struct peer *p = &v[i - 1];
+		if (pass)
+			table_row(w, heads, NR_COLS, align);
+		for (i = 0; i < n; i++) {
+			const struct peer *p = &v[i];
 
-				snprintf(ids, sizeof(ids), "%u", p->id);
-				peer_age_text(p, age, sizeof(age));
-				col[C_ID] = ids;
-				col[C_NAME] = peer_name(p, k, nk);
-				col[C_STATE] = peer_value(p, PF_STATE);
-				col[C_HB] = age;
-				for (f = 0; f < ARRAY_SIZE(counters); f++)
-					col[C_SENT + f] =
-						peer_value(p, counters[f]);
-			}
-			if (!pass) {
-				for (j = 0; j < NR_COLS; j++)
-					if ((int)strlen(col[j]) > w[j])
-						w[j] = (int)strlen(col[j]);
+			if (!shown[i])
 				continue;
-			}
-			printf("%*s  %-*s  %-*s  %-*s", w[C_ID], col[C_ID],
-			       w[C_NAME], col[C_NAME], w[C_STATE],
-			       col[C_STATE], w[C_HB], col[C_HB]);
-			for (j = C_SENT; j < NR_COLS; j++)
-				printf("  %*s", w[j], col[j]);
-			putchar('\n');
+			snprintf(ids, sizeof(ids), "%u", p->id);
+			peer_age_text(p, age, sizeof(age));
+			col[C_ID] = ids;
+			col[C_NAME] = peer_name(p, k, nk);
+			col[C_STATE] = peer_value(p, PF_STATE);
+			col[C_HB] = age;
+			for (f = 0; f < ARRAY_SIZE(counters); f++)
+				col[C_SENT + f] = peer_value(p, counters[f]);
+			if (pass)
+				table_row(w, col, NR_COLS, align);
+			else
+				table_widen(w, col, NR_COLS);
 		}
 	}
 }
@@ -454,20 +431,11 @@ int cmd_peers(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = cli_getopt(c, argc, argv, "ajp", lo, NULL)) != -1) {
-		switch (opt) {
-		case 'a':
-			all = true;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'p':
-			c->json = true;
-			c->pretty = true;
-			break;
-		default:
+		if (cli_json_opt(c, opt))
+			continue;
+		if (opt != 'a')
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
-		}
+		all = true;
 	}
 	ret = cli_no_args(c, argc, argv);
 	if (ret)
@@ -555,19 +523,14 @@ int cmd_heartbeat(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = cli_getopt(c, argc, argv, "jp", lo, seen)) != -1) {
+		if (cli_json_opt(c, opt))
+			continue;
 		switch (opt) {
 		case 'P':
 			arg[0] = optarg;
 			break;
 		case 'M':
 			arg[1] = optarg;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'p':
-			c->json = true;
-			c->pretty = true;
 			break;
 		default:
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
@@ -599,11 +562,7 @@ int cmd_heartbeat(struct cli *c, int argc, char **argv)
 	}
 
 	if (set) {
-		char role[32];
-
-		snprintf(path, sizeof(path), "%s/role", c->sysfs);
-		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
-		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
+		if (sysfs_is_instance(c)) {
 			cli_err("%s: this kernel is a Cohort instance; the heartbeat is set on the primary",
 				c->cmd);
 			return EXIT_UNAVAIL;

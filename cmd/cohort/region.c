@@ -126,17 +126,25 @@ static void users_text(const struct region *r, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* An entry of regions/ for sysfs_collect(): 1, 0 or -EXIT_*. */
+static int region_get(struct cli *c, const char *name, void *elem)
+{
+	int ret;
+
+	if (strlen(name) >= COHORT_NAME_MAX)
+		return 0;
+	ret = region_read(c, name, elem);
+	return ret ? -ret : 1;
+}
+
 /* All regions, sorted by base; *out is malloc()ed. */
 static int regions_read(struct cli *c, struct region **out, size_t *n)
 {
 	char path[4096];
-	struct region *v = NULL, *nv;
-	struct dirent *d;
-	size_t cap = 0;
 	DIR *dir;
-	int ret = EXIT_OK;
+	void *v;
+	int ret;
 
-	*n = 0;
 	snprintf(path, sizeof(path), "%s/regions", c->sysfs);
 	dir = opendir(path);
 	if (!dir) {
@@ -148,33 +156,10 @@ static int regions_read(struct cli *c, struct region **out, size_t *n)
 		cli_err("cannot read %s: %s", path, strerror(errno));
 		return EXIT_FAIL;
 	}
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				ret = EXIT_FAIL;
-				cli_err("out of memory");
-				break;
-			}
-			v = nv;
-		}
-		if (strlen(d->d_name) >= COHORT_NAME_MAX)
-			continue;
-		ret = region_read(c, d->d_name, &v[*n]);
-		if (ret)
-			break;
-		(*n)++;
-	}
-	closedir(dir);
-	if (ret) {
-		free(v);
+	ret = sysfs_collect(c, dir, sizeof(**out), region_get, cmp_region,
+			    &v, n);
+	if (ret)
 		return ret;
-	}
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_region);
 	*out = v;
 	return EXIT_OK;
 }
@@ -237,25 +222,6 @@ static int region_list(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/*
- * The arguments of delete, grant and revoke: only --help, then the names
- * @what says.  Returns 0, -1 after --help (the caller exits EXIT_OK) or
- * the exit status of a usage error.
- */
-static int region_args(struct cli *c, int argc, char **argv,
-		       const char *const *what, const char **names)
-{
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int opt;
-
-	while ((opt = cli_getopt(c, argc, argv, "", lo, NULL)) != -1)
-		return opt == -2 ? -1 : EXIT_USAGE;
-	return cli_names_arg(c, argc, argv, what, names);
-}
-
 static int region_create(struct cli *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -315,7 +281,7 @@ static int region_delete(struct cli *c, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = region_args(c, argc, argv, region_arg, &name);
+	ret = cli_plain_names(c, argc, argv, region_arg, &name);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	memset(&req, 0, sizeof(req));
@@ -332,7 +298,7 @@ static int region_grant_flags(struct cli *c, int argc, char **argv,
 	const char *names[2];
 	int ret;
 
-	ret = region_args(c, argc, argv, grant_args, names);
+	ret = cli_plain_names(c, argc, argv, grant_args, names);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	memset(&req, 0, sizeof(req));
@@ -364,33 +330,13 @@ static int region_revoke(struct cli *c, int argc, char **argv)
  */
 int cmd_region(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		const char *cmd;
-		int (*run)(struct cli *c, int argc, char **argv);
-	} subs[] = {
+	static const struct subcommand subs[] = {
 		{ "list", "region list", region_list },
 		{ "create", "region create", region_create },
 		{ "delete", "region delete", region_delete },
 		{ "grant", "region grant", region_grant },
 		{ "revoke", "region revoke", region_revoke },
 	};
-	char q[64];
-	size_t i;
 
-	/* No subcommand, or only options: list. */
-	if (argc < 2 || argv[1][0] == '-')
-		return region_list(c, argc, argv);
-	for (i = 0; i < ARRAY_SIZE(subs); i++) {
-		if (strcmp(argv[1], subs[i].name))
-			continue;
-		/* messages say "region create"; --help shows "region" */
-		optind = 0;
-		c->cmd = subs[i].cmd;
-		return subs[i].run(c, argc - 1, argv + 1);
-	}
-	cohort_quote(argv[1], q, sizeof(q));
-	return cli_usage_err(c,
-			     "unknown subcommand '%s' (list, create, delete, grant, revoke)",
-			     q);
+	return cli_subcommand(c, argc, argv, subs, ARRAY_SIZE(subs));
 }

@@ -2,6 +2,7 @@
 /*
  * cohort(8): reading /sys/kernel/cohort/ (docs/abi.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -120,6 +121,34 @@ int sysfs_available(struct cli *c)
 }
 
 /**
+ * sysfs_is_instance() - is this kernel a Cohort instance?
+ * @c: the invocation
+ *
+ * Return: true when its role file says "instance"; false otherwise, also
+ * when it cannot be read.
+ */
+bool sysfs_is_instance(struct cli *c)
+{
+	char path[4096], role[32];
+
+	snprintf(path, sizeof(path), "%s/role", c->sysfs);
+	return sysfs_read(path, role, sizeof(role)) >= 0 &&
+	       !strcmp(role, COHORT_ROLE_INSTANCE);
+}
+
+/*
+ * Without an instances/ directory: in an instance, prints that instances
+ * are managed from the primary and returns true.
+ */
+static bool no_instances_here(struct cli *c)
+{
+	if (!sysfs_is_instance(c))
+		return false;
+	cli_err("this kernel is a Cohort instance; instances are managed from the primary");
+	return true;
+}
+
+/**
  * sysfs_instance_check() - does instance @name exist?
  * @c: the invocation
  * @name: a valid instance name
@@ -138,16 +167,9 @@ int sysfs_instance_check(struct cli *c, const char *name)
 		return ret;
 	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
 	if (stat(path, &st) < 0) {
-		char role[32];
-
-		snprintf(path, sizeof(path), "%s/role", c->sysfs);
-		if (sysfs_read(path, role, sizeof(role)) >= 0 &&
-		    !strcmp(role, COHORT_ROLE_INSTANCE)) {
-			cli_err("this kernel is a Cohort instance; instances are managed from the primary");
-			return EXIT_UNAVAIL;
-		}
-		cli_err("Cohort is not available: %s/instances does not exist",
-			c->sysfs);
+		if (!no_instances_here(c))
+			cli_err("Cohort is not available: %s/instances does not exist",
+				c->sysfs);
 		return EXIT_UNAVAIL;
 	}
 	snprintf(path, sizeof(path), "%s/instances/%s", c->sysfs, name);
@@ -159,6 +181,86 @@ int sysfs_instance_check(struct cli *c, const char *name)
 	}
 	cli_err("%s %s: %s: %s", c->cmd, name, path, strerror(errno));
 	return EXIT_FAIL;
+}
+
+/**
+ * sysfs_instances_open() - open the instances/ directory to list it
+ * @c: the invocation
+ * @dir: out: the directory (for sysfs_collect(), or closedir())
+ *
+ * Return: EXIT_OK; EXIT_UNAVAIL (in an instance) or EXIT_FAIL after
+ * printing why not.
+ */
+int sysfs_instances_open(struct cli *c, DIR **dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
+	*dir = opendir(path);
+	if (*dir)
+		return EXIT_OK;
+	if (no_instances_here(c))
+		return EXIT_UNAVAIL;
+	cli_err("cannot read %s/instances: %s", c->sysfs, strerror(errno));
+	return EXIT_FAIL;
+}
+
+/**
+ * sysfs_collect() - read the entries of a directory into a sorted array
+ * @c: the invocation, for @get
+ * @dir: the directory, open; closed here
+ * @size: bytes of an element
+ * @get: reads entry @name (never one starting with '.') into @elem:
+ *	returns 1 to keep it, 0 to leave it out, or -EXIT_* after printing
+ *	why to stop
+ * @cmp: the order of the elements, as for qsort()
+ * @out: out: the array, malloc()ed; NULL when it is empty
+ * @n: out: its elements
+ *
+ * Return: EXIT_OK, or the exit status after printing why not (@out is
+ * then not set).
+ */
+int sysfs_collect(struct cli *c, DIR *dir, size_t size,
+		  int (*get)(struct cli *c, const char *name, void *elem),
+		  int (*cmp)(const void *a, const void *b), void **out,
+		  size_t *n)
+{
+	char *v = NULL, *nv;
+	struct dirent *d;
+	size_t cap = 0;
+	int ret = EXIT_OK;
+
+	*n = 0;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = realloc(v, cap * size);
+			if (!nv) {
+				cli_err("out of memory");
+				ret = EXIT_FAIL;
+				break;
+			}
+			v = nv;
+		}
+		ret = get(c, d->d_name, v + *n * size);
+		if (ret < 0) {
+			ret = -ret;
+			break;
+		}
+		*n += (size_t)ret;
+		ret = EXIT_OK;
+	}
+	closedir(dir);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	if (*n)
+		qsort(v, *n, size, cmp);
+	*out = v;
+	return EXIT_OK;
 }
 
 /**
