@@ -13,6 +13,31 @@ _cohort_names()
 	done
 }
 
+# _cohort_sub SUBCOMMANDS: for region and net, whose first word is one of
+# SUBCOMMANDS (list when there is none).  Sets sub to it ("" while there
+# is none yet) and completes the subcommand itself, or list's options;
+# the caller completes the words of the other subcommands.
+_cohort_sub()
+{
+	local i
+	sub=""
+	for ((i = 2; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*) sub=${words[i]}; break ;;
+		esac
+	done
+	case $sub in
+	"")
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$1" -- "$cur"))
+		fi ;;
+	list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
+	esac
+}
+
 _cohort()
 {
 	local cur prev words cword
@@ -101,21 +126,9 @@ _cohort()
 	heartbeat) opts="--period --misses --json --pretty --help" ;;
 	start|delete) opts="--help" ;;
 	region)
-		local sub=""
-		for ((i = 2; i < cword; i++)); do
-			case ${words[i]} in
-			-*) ;;
-			*) sub=${words[i]}; break ;;
-			esac
-		done
+		local sub
+		_cohort_sub "list create delete grant revoke"
 		case $sub in
-		"")
-			if [[ $cur == -* ]]; then
-				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
-			else
-				COMPREPLY=($(compgen -W "list create delete grant revoke" -- "$cur"))
-			fi ;;
-		list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
 		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --help" -- "$cur")) ;;
 		delete|grant|revoke)
 			# nargs counts the subcommand: 1 is NAME, 2 is INSTANCE.
@@ -129,21 +142,9 @@ _cohort()
 		esac
 		return ;;
 	net)
-		local sub=""
-		for ((i = 2; i < cword; i++)); do
-			case ${words[i]} in
-			-*) ;;
-			*) sub=${words[i]}; break ;;
-			esac
-		done
+		local sub
+		_cohort_sub "list add del"
 		case $sub in
-		"")
-			if [[ $cur == -* ]]; then
-				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
-			else
-				COMPREPLY=($(compgen -W "list add del" -- "$cur"))
-			fi ;;
-		list) COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur")) ;;
 		add|del)
 			# nargs counts the subcommand: 1 is the instance.
 			if [[ $cur == -* ]]; then
