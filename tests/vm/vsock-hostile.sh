@@ -1,8 +1,8 @@
 # A kernel that sends past the credit its vsock peer gave (the test
 # interface sends as a hostile kernel would, ignoring flow control): the
 # receiving kernel cuts the connection off (the sender's end is reset,
-# a counter and a log line say why) and does not queue the excess (16
-# MiB sent, the receiver's unreclaimable slab grows by less than 2 MiB),
+# a counter and a log line say why) and does not queue the excess (32
+# MiB sent, the receiver's unreclaimable slab grows by far less),
 # and the sender's service still answers.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M --append slab_nomerge
 # timeout: 600
@@ -19,7 +19,7 @@ mount -t debugfs none /sys/kernel/debug
 # ...and another to an echo service, which must keep working.
 sleep 1
 echo a-connected
-socat VSOCK-LISTEN:7300,fork SYSTEM:'read n; echo $((P + 2)) \$n >/sys/kernel/debug/cohort/vsock_overrun && echo overran || echo refused' &
+socat -t 120 VSOCK-LISTEN:7300,fork SYSTEM:'read n; echo $((P + 2)) \$n >/sys/kernel/debug/cohort/vsock_overrun && echo overran || echo refused' &
 wait
 EOF
 
@@ -33,9 +33,10 @@ sleep 1
 o0=$(cat $V/rx_overrun)
 sunr0=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
 
-# 16 MiB into a 64 KiB buffer nobody reads.
-out=$(echo 16777216 | socat -t 60 - VSOCK-CONNECT:3:7300)
-[ "$out" = overran ] && ok "a sent 16 MiB past its credit" || bad "the overrun in a: $out"
+# 32 MiB into a 64 KiB buffer nobody reads (both socats wait for the
+# answer: each gives up half a second after its input ends otherwise).
+out=$(echo 33554432 | socat -t 120 - VSOCK-CONNECT:3:7300)
+[ "$out" = overran ] && ok "a sent 32 MiB past its credit" || bad "the overrun in a: $out"
 wait_for 10 sh -c "[ \$(cat $V/rx_overrun) -gt $o0 ]" &&
 	ok "the primary cut the connection off (rx_overrun $o0 -> $(cat $V/rx_overrun))" ||
 	bad "rx_overrun stayed $(cat $V/rx_overrun)"
@@ -47,7 +48,9 @@ wait_for 10 console_has a '^a-socat-exit' &&
 	bad "a's socat still runs"
 sleep 1
 sunr1=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
-[ $((sunr1 - sunr0)) -lt 2048 ] &&
+# Far less than what was sent (a KASAN kernel's quarantine holds some
+# freed buffers for a while, so not nothing).
+[ $((sunr1 - sunr0)) -lt 12288 ] &&
 	ok "the primary's unreclaimable slab: $sunr0 kB before, $sunr1 kB after" ||
 	bad "unreclaimable slab grew from $sunr0 to $sunr1 kB"
 [ "$(cat $V/rx_bad)" = 0 ] && ok "no malformed packets counted" || bad "rx_bad $(cat $V/rx_bad)"

@@ -138,14 +138,17 @@ static bool fail_connect(u64 local_cid, u32 local_port, u64 remote_cid,
 
 /*
  * Send a packet as packets of at most CHUNK bytes of payload, as virtio
- * devices receive them, so that the receiver's atomic allocations stay
- * small: only the last carries the end-of-record flags.
+ * devices receive them, so that the receiver's buffers stay small: only
+ * the last carries the end-of-record flags.  The skb is read where it
+ * is (linear or fragments), never reallocated: its header stays put.
  */
-static int send_chunks(u32 id, const struct virtio_vsock_hdr *hdr,
-		       const u8 *data, u32 len)
+static int send_chunks(u32 id, struct sk_buff *skb)
 {
+	static u8 bounce[CHUNK];	/* the work item never runs twice at once */
+	const struct virtio_vsock_hdr *hdr = virtio_vsock_hdr(skb);
 	struct virtio_vsock_hdr c = *hdr;
-	u32 off = 0, n;
+	u32 off = 0, n, len = skb->len;
+	const void *data;
 	int ret;
 
 	do {
@@ -155,8 +158,12 @@ static int send_chunks(u32 id, const struct virtio_vsock_hdr *hdr,
 		if (off + n < len)
 			c.flags &= ~cpu_to_le32(VIRTIO_VSOCK_SEQ_EOM |
 						VIRTIO_VSOCK_SEQ_EOR);
+		/* In place when linear, else copied out of the fragments. */
+		data = n ? skb_header_pointer(skb, off, n, bounce) : bounce;
+		if (n && !data)
+			return -EFAULT;
 		ret = cohort_msg_send_hdr(id, COHORT_MSG_T_VSOCK, &c, sizeof(c),
-					  data + off, n, COHORT_MSG_WAIT);
+					  data, n, COHORT_MSG_WAIT);
 		if (ret)
 			return ret;
 		off += n;
@@ -174,9 +181,8 @@ static void cv_tx_fn(struct work_struct *w)
 	while ((skb = virtio_vsock_skb_dequeue(&cv.txq))) {
 		hdr = virtio_vsock_hdr(skb);
 		ret = -EHOSTUNREACH;
-		if (cid_to_id(le64_to_cpu(hdr->dst_cid), &id) &&
-		    !skb_linearize(skb))
-			ret = send_chunks(id, hdr, skb->data, skb->len);
+		if (cid_to_id(le64_to_cpu(hdr->dst_cid), &id))
+			ret = send_chunks(id, skb);
 		if (ret) {
 			atomic64_inc(&cv.tx_lost);
 			/* Nobody will answer: say so at once. */
