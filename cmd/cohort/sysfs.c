@@ -194,14 +194,16 @@ int sysfs_instance_check(struct cli *c, const char *name)
 int sysfs_instances_open(struct cli *c, DIR **dir)
 {
 	char path[4096];
+	int err;
 
 	snprintf(path, sizeof(path), "%s/instances", c->sysfs);
 	*dir = opendir(path);
 	if (*dir)
 		return EXIT_OK;
+	err = errno;	/* before no_instances_here() reads the role */
 	if (no_instances_here(c))
 		return EXIT_UNAVAIL;
-	cli_err("cannot read %s/instances: %s", c->sysfs, strerror(errno));
+	cli_err("cannot read %s/instances: %s", c->sysfs, strerror(err));
 	return EXIT_FAIL;
 }
 
