@@ -139,7 +139,7 @@ int cohort_net_ctl(struct cohort_ioc_net *req, struct kobject **gone)
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (!cohort_net_ready())
 		return fail(msg,
-			    "this kernel has no messaging (no pool or control region), so no links"),
+			    "this kernel has no messaging (no pool or control region): no links"),
 		       -ENODEV;
 	if (!cohort_inst_find(req->instance, &ii))
 		return fail(msg, "no instance named '%s'", req->instance), -ENOENT;
