@@ -9,11 +9,8 @@
 # timeout: 600
 set -eu
 . /tests/vm/lib/common.sh
-ip() { /usr/sbin/ip "$@"; }
-ping() { /usr/bin/ping "$@"; }
+. /tests/vm/lib/net.sh
 
-carrier() { cat "/sys/class/net/$1/carrier" 2>/dev/null || echo none; }
-carrier_is() { [ "$(carrier "$1")" = "$2" ]; }
 stat_of() { cat "/sys/class/net/coh-a/statistics/$1"; }
 
 # In a: a vsock service that takes eth0 down, breaks the link as asked

@@ -13,22 +13,16 @@
 # timeout: 900
 set -eu
 . /tests/vm/lib/common.sh
-# Debian's programs, not busybox's applets (which its sh prefers).
-ip() { /usr/sbin/ip "$@"; }
-ping() { /usr/bin/ping "$@"; }
-
-carrier() { cat "/sys/class/net/$1/carrier" 2>/dev/null || echo none; }
-carrier_is() { [ "$(carrier "$1")" = "$2" ]; }
+. /tests/vm/lib/net.sh
 free0=$(cohort pool -j | grep -o '"free":[0-9]*')
 
 # iperf3's receiver line: "... 1.23 GBytes  3.52 Gbits/sec  receiver".
 rate() { sed -n 's/.*  \([0-9.]* [KMG]*bits\/sec\).*receiver$/\1/p' "$1" | tail -n 1; }
 
 # Instance a: one CPU, two addresses (direct link, then bridge); an
-# iperf3 server; a panic on demand over vsock.
-make_initrd a <<'EOF'
-ip() { /usr/sbin/ip "$@"; }
-ping() { /usr/bin/ping "$@"; }
+# iperf3 server; a panic on demand over vsock.  Both instances' commands
+# begin with the primary's lib/net.sh (check.sh keeps that one fresh).
+{ cat /tests/vm/lib/net.sh; cat; } <<'EOF' | make_initrd a
 ip link set eth0 mtu 65535
 iperf3 -s >/dev/null 2>&1 &
 socat VSOCK-LISTEN:7777 SYSTEM:'echo c >/proc/sysrq-trigger' &
@@ -45,8 +39,7 @@ iperf3 -c 169.254.2.3 -p 5202 -t 3 >/tmp/ab.txt 2>&1 && echo "a-to-b-iperf $(sed
 wait
 EOF
 # Instance b: two CPUs, its link added while it runs; an iperf3 server.
-make_initrd b <<'EOF'
-ip() { /usr/sbin/ip "$@"; }
+{ cat /tests/vm/lib/net.sh; cat; } <<'EOF' | make_initrd b
 ip link set lo up
 n=0
 while [ ! -e /sys/class/net/eth0 ]; do
