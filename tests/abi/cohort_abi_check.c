@@ -4,13 +4,16 @@
  * bypassing every check of cohort(8), and verify that the kernel refuses
  * each with the errno docs/abi.md gives, a non-empty NUL-terminated msg,
  * and that nothing changed: the names, states and fields of every
- * instance in /sys/kernel/cohort/instances/, pool/free and the primary's
- * online CPUs are compared before and after each request.
+ * instance in /sys/kernel/cohort/instances/ (its network link included),
+ * every region and its grants, pool/free, the primary's network
+ * interfaces and its online CPUs are compared before and after each
+ * request.
  *
  * Run on a primary with a pool of at least 256 MiB and CPUs 0-2 present
  * (tests/vm/instance-refusals.sh).  It creates instances named abi-*,
- * loads and starts one of them (to check the refusals that need a running
- * instance), and stops and deletes them all again.
+ * gives one a network link (its interface coh-abi-a; a bridge of that name
+ * for a moment too), loads and starts it (to check the refusals that need
+ * a running instance), and stops and deletes them all again.
  *
  *   cohort-abi-check [-k BZIMAGE] [-i INITRD] [-d DEV] [-t TMPDIR]
  *
@@ -22,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -30,14 +34,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sockios.h>
 #include <uapi/linux/cohort.h>
 
 #define SYSFS		"/sys/kernel/cohort"
+#define NET_CLASS	"/sys/class/net"
 #define CPU_ONLINE	"/sys/devices/system/cpu/online"
 #define CPU_PRESENT	"/sys/devices/system/cpu/present"
 #define SNAP_MAX	(64 * 1024)
@@ -172,38 +179,49 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * Everything a refused request must leave alone: online CPUs, free pool
- * memory, each instance's name and fields (not console_head, which a
- * running instance advances by itself), and each region's name and range.
- */
-static void snapshot(char *buf, size_t len)
+/* The entries of directory @path, sorted, into @names; returns how many. */
+static unsigned int list_dir(const char *path, char **names, unsigned int max)
 {
-	static const char *const attrs[] = {
-		"id", "state", "cpus", "apic_ids", "mem_base", "mem_size",
-		"cmdline", "kernel_size", "initrd_size", "starts",
-	};
-	char *names[COHORT_MAX_KERNELS + 8], val[COHORT_CMDLINE_MAX + 64];
-	char tmp[4096];
-	unsigned int n = 0, i, j;
+	unsigned int n = 0;
 	struct dirent *de;
-	size_t o = 0;
 	DIR *d;
 
-	read_str(CPU_ONLINE, tmp, sizeof(tmp));
-	o += snprintf(buf + o, len - o, "online=%s\n", tmp);
-	read_str(SYSFS "/pool/free", tmp, sizeof(tmp));
-	o += snprintf(buf + o, len - o, "pool/free=%s\n", tmp);
-	d = opendir(SYSFS "/instances");
+	d = opendir(path);
 	if (!d)
-		die(2, "cannot open " SYSFS "/instances: %s", strerror(errno));
-	while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
+		die(2, "cannot open %s: %s", path, strerror(errno));
+	while ((de = readdir(d)) && n < max) {
 		if (de->d_name[0] == '.')
 			continue;
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
+	return n;
+}
+
+/*
+ * Everything a refused request must leave alone: online CPUs, free pool
+ * memory, each instance's name and fields (not console_head, which a
+ * running instance advances by itself), each region's name, range and
+ * grants, and the primary's network interfaces.
+ */
+static void snapshot(char *buf, size_t len)
+{
+	static const char *const attrs[] = {
+		"id", "state", "cpus", "apic_ids", "mem_base", "mem_size",
+		"cmdline", "kernel_size", "initrd_size", "starts", "net",
+	};
+	char *names[COHORT_MAX_KERNELS + 64], val[COHORT_CMDLINE_MAX + 64];
+	char tmp[4096];
+	unsigned int n, i, j;
+	size_t o = 0;
+
+	read_str(CPU_ONLINE, tmp, sizeof(tmp));
+	o += snprintf(buf + o, len - o, "online=%s\n", tmp);
+	read_str(SYSFS "/pool/free", tmp, sizeof(tmp));
+	o += snprintf(buf + o, len - o, "pool/free=%s\n", tmp);
+	n = list_dir(SYSFS "/instances", names,
+		     sizeof(names) / sizeof(names[0]));
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < sizeof(attrs) / sizeof(attrs[0]); j++) {
 			if (inst_read(names[i], attrs[j], val, sizeof(val)))
@@ -214,27 +232,26 @@ static void snapshot(char *buf, size_t len)
 		}
 		free(names[i]);
 	}
-	d = opendir(SYSFS "/regions");
-	if (!d)
-		die(2, "cannot open " SYSFS "/regions: %s", strerror(errno));
-	n = 0;
-	while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
-		if (de->d_name[0] == '.')
-			continue;
-		names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
+	n = list_dir(SYSFS "/regions", names, sizeof(names) / sizeof(names[0]));
 	for (i = 0; i < n; i++) {
-		char path[512], b[64], z[64];
+		char path[512], b[64], z[64], g[512];
 
 		snprintf(path, sizeof(path), SYSFS "/regions/%s/base", names[i]);
 		read_str(path, b, sizeof(b));
 		snprintf(path, sizeof(path), SYSFS "/regions/%s/size", names[i]);
 		read_str(path, z, sizeof(z));
+		snprintf(path, sizeof(path), SYSFS "/regions/%s/grants", names[i]);
+		read_str(path, g, sizeof(g));
 		if (o < len)
-			o += snprintf(buf + o, len - o, "region %s=%s+%s\n",
-				      names[i], b, z);
+			o += snprintf(buf + o, len - o, "region %s=%s+%s grants=%s\n",
+				      names[i], b, z, g);
+		free(names[i]);
+	}
+	n = list_dir(NET_CLASS, names, sizeof(names) / sizeof(names[0]));
+	for (i = 0; i < n; i++) {
+		if (o < len)
+			o += snprintf(buf + o, len - o, "interface %s\n",
+				      names[i]);
 		free(names[i]);
 	}
 	if (o >= len)
@@ -1005,6 +1022,213 @@ static void console_checks(bool running)
 		"console: closing the writer's fd detaches (console_writer 0)");
 }
 
+#define NET_IF "coh-" A		/* the primary's end of A's link */
+#define NET_REGION "net:" A	/* the link's memory */
+
+static struct cohort_ioc_net mk_net(const char *instance, uint32_t flags,
+				    uint32_t queues)
+{
+	struct cohort_ioc_net r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.instance, sizeof(r.instance), "%s", instance);
+	r.flags = flags;
+	r.queues = queues;
+	return r;
+}
+
+/* SIOCBRADDBR or SIOCBRDELBR: a bridge named @name in the primary. */
+static int bridge(unsigned long cmd, const char *name)
+{
+	char ifname[IFNAMSIZ] = "";
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+
+	if (s < 0)
+		return -1;
+	snprintf(ifname, sizeof(ifname), "%s", name);
+	ret = ioctl(s, cmd, ifname);
+	close(s);
+	return ret;
+}
+
+/* Whether A has its link: the interface, the region and instances/A/net. */
+static void net_verdict(bool has, const char *when)
+{
+	char net[64], size[64];
+	bool dev = !access(NET_CLASS "/" NET_IF, F_OK);
+	bool region = !read_str(SYSFS "/regions/" NET_REGION "/size", size,
+				sizeof(size));
+
+	inst_read(A, "net", net, sizeof(net));
+	if (has)
+		verdict(dev && region && !strcmp(net, NET_IF),
+			"net: %s: " NET_IF " is there (%s), region " NET_REGION
+			" (%s), instances/" A "/net '%s'", when,
+			dev ? "yes" : "no", region ? size : "none", net);
+	else
+		verdict(!dev && !region && !net[0],
+			"net: %s: no " NET_IF " (%s), no region " NET_REGION
+			" (%s), instances/" A "/net empty ('%s')", when,
+			dev ? "there" : "none", region ? size : "none", net);
+}
+
+/*
+ * COHORT_IOC_NET while A is not running: malformed requests refused, a
+ * link added and removed; and the region ioctls keep off the link's
+ * region.  A leaves with a link of COHORT_NET_MAX_QUEUES queue pairs,
+ * which net_checks_running() finds and the delete of A takes away.
+ */
+static void net_checks(void)
+{
+	struct cohort_ioc_net r;
+	struct cohort_ioc_region rg;
+	struct cohort_ioc_grant g;
+	char c[96];
+	unsigned int i;
+
+	printf("# COHORT_IOC_NET on '%s' (not running, no link)\n", A);
+	net_verdict(false, "at first");
+
+	/* Instance names. */
+	r = mk_net("", 0, 0);
+	check("net: empty instance name", COHORT_IOC_NET, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_net(A, 0, 0);
+	memset(r.instance, 'n', sizeof(r.instance));
+	check("net: 32-character instance name without NUL", COHORT_IOC_NET,
+	      &r, r.msg, EINVAL, NULL);
+	r = mk_net("a/b", 0, 0);
+	check("net: instance name 'a/b'", COHORT_IOC_NET, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_net("-a", 0, 0);
+	check("net: instance name '-a'", COHORT_IOC_NET, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_net("abi-nope", 0, 0);
+	check("net: unknown instance", COHORT_IOC_NET, &r, r.msg, ENOENT,
+	      "'abi-nope'");
+	r = mk_net("abi-nope", COHORT_NET_DEL, 0);
+	check("net: remove, unknown instance", COHORT_IOC_NET, &r, r.msg,
+	      ENOENT, "'abi-nope'");
+
+	/* flags and reserved words. */
+	r = mk_net(A, 2, 0);
+	check("net: flags 0x2", COHORT_IOC_NET, &r, r.msg, EINVAL, NULL);
+	r = mk_net(A, 0x80000000u, 0);
+	check("net: flags 0x80000000", COHORT_IOC_NET, &r, r.msg, EINVAL, NULL);
+	r = mk_net(A, COHORT_NET_DEL | 2, 0);
+	check("net: flags DEL|0x2", COHORT_IOC_NET, &r, r.msg, EINVAL, NULL);
+	for (i = 0; i < 4; i++) {
+		r = mk_net(A, 0, 0);
+		r.reserved[i] = 1ULL << (i * 16);
+		snprintf(c, sizeof(c), "net: reserved[%u] non-zero", i);
+		check(c, COHORT_IOC_NET, &r, r.msg, EINVAL, NULL);
+	}
+
+	/* Queue pairs. */
+	r = mk_net(A, 0, COHORT_NET_MAX_QUEUES + 1);
+	snprintf(c, sizeof(c), "net: %d queue pairs", COHORT_NET_MAX_QUEUES + 1);
+	check(c, COHORT_IOC_NET, &r, r.msg, EINVAL, "at most");
+	r = mk_net(A, 0, 0xffffffffu);
+	check("net: 0xffffffff queue pairs", COHORT_IOC_NET, &r, r.msg, EINVAL,
+	      NULL);
+
+	/* Removing a link A does not have. */
+	r = mk_net(A, COHORT_NET_DEL, 0);
+	check("net: remove, no link", COHORT_IOC_NET, &r, r.msg, ENOENT,
+	      "no network link");
+	r = mk_net(A, COHORT_NET_DEL, 1);
+	check("net: remove with queues 1", COHORT_IOC_NET, &r, r.msg, EINVAL,
+	      "queues");
+	check("net: NULL argument", COHORT_IOC_NET, NULL, NULL, EFAULT, NULL);
+
+	/* An interface that is not Cohort's holds the name already. */
+	if (bridge(SIOCBRADDBR, NET_IF)) {
+		printf("#    (no bridge " NET_IF ": %s; not checked with an interface of that name)\n",
+		       errname(errno));
+	} else {
+		r = mk_net(A, 0, 0);
+		check("net: a bridge named " NET_IF " exists", COHORT_IOC_NET,
+		      &r, r.msg, EEXIST, NET_IF);
+		if (bridge(SIOCBRDELBR, NET_IF))
+			die(2, "cannot remove the bridge " NET_IF ": %s",
+			    errname(errno));
+	}
+	net_verdict(false, "after the refusals");
+
+	/* A link, one queue pair per CPU. */
+	r = mk_net(A, 0, 0);
+	if (check("net: add a link to " A " (accepted)", COHORT_IOC_NET, &r,
+		  r.msg, 0, NULL))
+		return;
+	verdict(!strcmp(r.ifname, NET_IF) && r.queues == 1,
+		"net: add returns ifname '%s' and %u queue pair(s) (expected "
+		NET_IF ", 1: " A " has 1 CPU)", r.ifname, r.queues);
+	net_verdict(true, "after the add");
+
+	printf("# COHORT_IOC_NET on '%s' (not running, with a link)\n", A);
+	r = mk_net(A, 0, 0);
+	check("net: a second link", COHORT_IOC_NET, &r, r.msg, EEXIST,
+	      "already");
+	r = mk_net(A, 0, 2);
+	check("net: a second link, 2 queue pairs", COHORT_IOC_NET, &r, r.msg,
+	      EEXIST, "already");
+	r = mk_net(A, COHORT_NET_DEL, 1);
+	check("net: remove with queues 1 (a link there)", COHORT_IOC_NET, &r,
+	      r.msg, EINVAL, "queues");
+	r = mk_net(A, COHORT_NET_DEL | 0x100, 0);
+	check("net: remove with flags DEL|0x100 (a link there)",
+	      COHORT_IOC_NET, &r, r.msg, EINVAL, NULL);
+
+	/* Its region is not for the region ioctls. */
+	rg = mk_region(NET_REGION, 0);
+	check("region delete: " NET_REGION, COHORT_IOC_REGION_DELETE, &rg,
+	      rg.msg, EPERM, "cohort net");
+	rg = mk_region("net:abi-x", 2 * MIB);
+	check("region create: name 'net:abi-x'", COHORT_IOC_REGION_CREATE, &rg,
+	      rg.msg, EPERM, NULL);
+	memset(&g, 0, sizeof(g));
+	snprintf(g.region, sizeof(g.region), NET_REGION);
+	snprintf(g.instance, sizeof(g.instance), A);
+	check("region grant: " NET_REGION " to " A, COHORT_IOC_REGION_GRANT, &g,
+	      g.msg, EPERM, NULL);
+	g.flags = COHORT_GRANT_REVOKE;
+	check("region revoke: " NET_REGION " from " A, COHORT_IOC_REGION_GRANT,
+	      &g, g.msg, EPERM, NULL);
+
+	/* Removed while A's CPUs are in the primary; then it is gone. */
+	r = mk_net(A, COHORT_NET_DEL, 0);
+	if (!check("net: remove the link of " A " (accepted)", COHORT_IOC_NET,
+		   &r, r.msg, 0, NULL))
+		verdict(!strcmp(r.ifname, NET_IF),
+			"net: remove returns ifname '%s'", r.ifname);
+	net_verdict(false, "after the remove");
+	r = mk_net(A, COHORT_NET_DEL, 0);
+	check("net: remove again", COHORT_IOC_NET, &r, r.msg, ENOENT,
+	      "no network link");
+
+	/* The most queue pairs, for the checks while A runs. */
+	r = mk_net(A, 0, COHORT_NET_MAX_QUEUES);
+	snprintf(c, sizeof(c), "net: add with %d queue pairs (accepted)",
+		 COHORT_NET_MAX_QUEUES);
+	if (!check(c, COHORT_IOC_NET, &r, r.msg, 0, NULL))
+		verdict(r.queues == COHORT_NET_MAX_QUEUES,
+			"net: add returns %u queue pairs", r.queues);
+	net_verdict(true, "after the second add");
+}
+
+/* COHORT_IOC_NET while A runs with its link. */
+static void net_checks_running(void)
+{
+	struct cohort_ioc_net r;
+
+	r = mk_net(A, COHORT_NET_DEL, 0);
+	check("net: remove the link of a running instance", COHORT_IOC_NET, &r,
+	      r.msg, EBUSY, "stop it");
+	r = mk_net(A, 0, 0);
+	check("net: a second link, running", COHORT_IOC_NET, &r, r.msg, EEXIST,
+	      "already");
+}
+
 int main(int argc, char **argv)
 {
 	struct cohort_ioc_create cr;
@@ -1058,6 +1282,7 @@ int main(int argc, char **argv)
 	create_checks(a_base);
 	region_checks();
 	console_checks(false);
+	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);
 	in = mk_inst(A);
@@ -1162,6 +1387,7 @@ int main(int argc, char **argv)
 		check("create: CPU 1, running in " A, COHORT_IOC_CREATE, &cr,
 		      cr.msg, EBUSY, "'" A "'");
 		console_checks(true);
+		net_checks_running();
 	}
 
 	printf("# ioctl numbers /dev/cohort does not know\n");
@@ -1223,6 +1449,10 @@ int main(int argc, char **argv)
 	verdict(fd < 0, "delete: " SYSFS "/instances/" A " is gone");
 	if (fd >= 0)
 		close(fd);
+	verdict(access(NET_CLASS "/" NET_IF, F_OK) &&
+		access(SYSFS "/regions/" NET_REGION, F_OK),
+		"delete: " A "'s link went with it (no " NET_IF ", no region "
+		NET_REGION ")");
 	snapshot(end_snap, sizeof(end_snap));
 	if (strcmp(start_snap, end_snap)) {
 		verdict(false, "at the end, everything is as at the start");
