@@ -8,16 +8,19 @@
  * why each step is safe.
  *
  * Positions are 64-bit counters that never wrap in practice; position p
- * lives in slot p & (nslots - 1).  The state word of a slot, for the
- * position p it currently serves:
+ * lives in slot p & (nslots - 1).  A message of n slots takes positions
+ * p .. p + n - 1, claimed at once: its head slot at p (header and first
+ * bytes), then data slots of 64 payload bytes.  Only the head slot has a
+ * state word:
  *
- *	seq == p		free for p, or claimed (tail > p) and being
- *				written by the sender that claimed p
- *	seq == p + 1		published: the slot holds position p
- *	seq == p + nslots	released by the receiver, free for p + nslots
+ *	seq == COHORT_RING_MARK(key, p)	published: the whole message is
+ *					written
+ *	seq == COHORT_RING_SKIP(key, p)	skipped by the receiver after the
+ *					claim timeout
+ *	anything else			not published (free, or claimed
+ *					and being written)
  *
- * Any other value the receiver meets is garbage written by a broken or
- * hostile peer.
+ * Senders learn which slots are free from head, the receiver's position.
  */
 #include "cohort_ring.h"
 
@@ -29,6 +32,9 @@
 #define RING_MIX2	0xff51afd7ed558ccdULL
 #define RING_MIX3	0xc4ceb9fe1a85ec53ULL
 
+/* Bit 62 of every key: 0 is then never a mark, so a zeroed slot is free. */
+#define RING_KEY_BIT	BIT_ULL(62)
+
 static inline struct cohort_ring_slot *
 ring_slot(struct cohort_ring_slot *slots, u32 mask, u64 pos)
 {
@@ -36,57 +42,125 @@ ring_slot(struct cohort_ring_slot *slots, u32 mask, u64 pos)
 }
 
 /*
- * Checksum of a private copy of a slot whose csum field is 0: bytes 8..63
- * and the position, so that a stale slot from an earlier lap, or one
- * written for another position, does not verify.  Not cryptographic: a
- * hostile peer can forge a valid slot; it catches torn, late and random
- * writes.
+ * Checksum of a message: its position, header fields and bytes.  Four
+ * lanes of two running sums each (Fletcher's), one add per word and no
+ * dependency between lanes, so that it keeps up with the copy next to
+ * it; then a mix, so that a message written for another position or lap,
+ * or one whose bytes were partly overwritten by a late sender, does not
+ * verify.  Word i goes to lane i % 4, so words swapped between lanes
+ * change the first sums and words moved within a lane the second.  Not
+ * cryptographic: a hostile peer can forge a valid message; it catches
+ * torn, late and random writes.
  */
-static u32 ring_csum(const struct cohort_ring_slot *s, u64 pos)
+static u32 ring_csum(u64 pos, u16 sender, u16 type, u32 msg_seq, u32 len,
+		     const u8 *data)
 {
-	const u8 *p = (const u8 *)s;
-	u64 h = (pos + 1) * RING_MIX1;
-	u64 w;
-	unsigned int i;
+	u64 a0 = (pos + 1) * RING_MIX1, a1 = RING_MIX2, a2 = RING_MIX3;
+	u64 a3 = len;
+	u64 b0 = (u64)sender | (u64)type << 16 | (u64)msg_seq << 32;
+	u64 b1 = 0, b2 = 0, b3 = 0;
+	u64 w0, w1, w2, w3, h;
+	u8 tail[32];
+	u32 i;
 
-	for (i = 8; i < COHORT_RING_SLOT_SIZE; i += 8) {
-		memcpy(&w, p + i, sizeof(w));
-		h ^= w;
-		h *= RING_MIX2;
-		h ^= h >> 31;
+	for (i = 0; i + 32 <= len; i += 32) {
+		memcpy(&w0, data + i, 8);
+		memcpy(&w1, data + i + 8, 8);
+		memcpy(&w2, data + i + 16, 8);
+		memcpy(&w3, data + i + 24, 8);
+		a0 += w0;
+		b0 += a0;
+		a1 += w1;
+		b1 += a1;
+		a2 += w2;
+		b2 += a2;
+		a3 += w3;
+		b3 += a3;
 	}
-	h *= RING_MIX3;
-	h ^= h >> 33;
-	return (u32)h ^ (u32)(h >> 32);
+	if (i < len) {
+		memset(tail, 0, sizeof(tail));
+		memcpy(tail, data + i, len - i);
+		memcpy(&w0, tail, 8);
+		memcpy(&w1, tail + 8, 8);
+		memcpy(&w2, tail + 16, 8);
+		memcpy(&w3, tail + 24, 8);
+		a0 += w0;
+		b0 += a0;
+		a1 += w1;
+		b1 += a1;
+		a2 += w2;
+		b2 += a2;
+		a3 += w3;
+		b3 += a3;
+	}
+	/*
+	 * b rotated: a change of bit 63 alone moves both sums of a lane by
+	 * 2^63, which would cancel if they were simply added.
+	 */
+	h = (a0 * RING_MIX3) ^ (b0 << 29 | b0 >> 35);
+	h = (h * RING_MIX2) ^ (a1 * RING_MIX3) ^ (b1 << 31 | b1 >> 33);
+	h = (h * RING_MIX2) ^ (a2 * RING_MIX3) ^ (b2 << 37 | b2 >> 27);
+	h = (h * RING_MIX2) ^ (a3 * RING_MIX3) ^ (b3 << 41 | b3 >> 23);
+	h ^= h >> 29;
+	h *= RING_MIX1;
+	h ^= h >> 32;
+	return (u32)h;
 }
 
 /**
- * cohort_ring_nfrags() - number of slots a message takes
+ * cohort_ring_msg_slots() - number of slots a message takes
  * @len: message length in bytes
  *
- * Return: the number of fragments, 1 for an empty message.
+ * Return: 1 for up to %COHORT_RING_HEAD_DATA bytes, one more per 64 bytes
+ * beyond.
  */
-u32 cohort_ring_nfrags(u32 len)
+u32 cohort_ring_msg_slots(u32 len)
 {
-	if (!len)
+	if (len <= COHORT_RING_HEAD_DATA)
 		return 1;
-	return (len - 1) / COHORT_RING_SLOT_DATA + 1;
+	return 1 + (len - COHORT_RING_HEAD_DATA + COHORT_RING_SLOT_SIZE - 1) /
+		   COHORT_RING_SLOT_SIZE;
 }
 
 /**
- * cohort_ring_slot_csum() - checksum a slot as the protocol defines it
- * @slot: the slot; its csum field is ignored
- * @pos: the position the slot is meant to hold
+ * cohort_ring_msg_csum() - checksum a message as the protocol defines it
+ * @head: its head slot; sender, type, msg_seq and len are used
+ * @data: the @head->len bytes of the message, contiguous
+ * @pos: the position of the head slot
  *
- * Return: the value the csum field of a valid slot holds.
+ * Return: the value the csum field of a valid head slot holds.
  */
-u32 cohort_ring_slot_csum(const struct cohort_ring_slot *slot, u64 pos)
+u32 cohort_ring_msg_csum(const struct cohort_ring_slot *head,
+			 const void *data, u64 pos)
 {
-	struct cohort_ring_slot tmp;
+	return ring_csum(pos, head->sender, head->type, head->msg_seq,
+			 head->len, data);
+}
 
-	memcpy(&tmp, slot, sizeof(tmp));
-	tmp.csum = 0;
-	return ring_csum(&tmp, pos);
+/* Copy @len bytes out of the data slots from position @pos on. */
+static void ring_copy_out(struct cohort_ring_slot *slots, u32 nslots,
+			  u64 pos, u8 *dst, u32 len)
+{
+	u32 idx = pos & (nslots - 1);
+	u64 room = (u64)(nslots - idx) * COHORT_RING_SLOT_SIZE;
+	u32 n = len < room ? len : (u32)room;
+
+	memcpy(dst, &slots[idx], n);
+	if (n < len)
+		memcpy(dst + n, &slots[0], len - n);
+}
+
+/* Copy @len bytes into the data slots from position @pos on. */
+static void ring_copy_in(struct cohort_ring_slot *slots, u32 nslots,
+			 u64 pos, const u8 *src, u32 len)
+{
+	u32 idx = pos & (nslots - 1);
+	u64 room = (u64)(nslots - idx) * COHORT_RING_SLOT_SIZE;
+	u32 n = len < room ? len : (u32)room;
+
+	memcpy(&slots[idx], src, n);
+	if (n < len)
+		memcpy(&slots[0], src + n, len - n);
 }
 
 static bool ring_geom_ok(u32 nslots, u32 max_msg, u32 max_senders)
@@ -94,8 +168,8 @@ static bool ring_geom_ok(u32 nslots, u32 max_msg, u32 max_senders)
 	if (nslots < COHORT_RING_MIN_SLOTS || nslots > COHORT_RING_MAX_SLOTS ||
 	    (nslots & (nslots - 1)))
 		return false;
-	if (cohort_ring_nfrags(max_msg) > nslots ||
-	    cohort_ring_nfrags(max_msg) > COHORT_RING_MAX_FRAGS)
+	if (max_msg > COHORT_RING_MAX_MSG ||
+	    cohort_ring_msg_slots(max_msg) > nslots)
 		return false;
 	return max_senders >= 1 && max_senders <= COHORT_RING_MAX_SENDERS;
 }
@@ -148,6 +222,7 @@ int cohort_ring_check(const void *mem, size_t size,
 	geom->max_msg = max_msg;
 	geom->max_senders = max_senders;
 	geom->owner = READ_ONCE(hdr->owner);
+	geom->key = READ_ONCE(hdr->key);
 	return 0;
 }
 
@@ -200,20 +275,21 @@ int cohort_ring_rx_init(struct cohort_ring_rx *rx, void *mem, size_t size,
 	hdr->max_senders = cfg->max_senders;
 	hdr->owner = cfg->owner;
 	hdr->ring_size = COHORT_RING_BYTES(nslots);
+	hdr->key = cfg->key | RING_KEY_BIT;
 	hdr->notify = COHORT_RING_NOTIFY_ON;
 
 	rx->hdr = hdr;
 	rx->slots = (struct cohort_ring_slot *)((u8 *)mem +
 						 COHORT_RING_HDR_SIZE);
-	for (i = 0; i < nslots; i++) {
+	/* No slot holds a mark of this key: every one is unpublished. */
+	for (i = 0; i < nslots; i++)
 		memset(&rx->slots[i], 0, sizeof(rx->slots[i]));
-		rx->slots[i].seq = i;	/* free for position i */
-	}
 	rx->nslots = nslots;
 	rx->mask = nslots - 1;
 	rx->max_msg = cfg->max_msg;
 	rx->max_senders = cfg->max_senders;
 	rx->ntypes = cfg->ntypes;
+	rx->key = hdr->key;
 	rx->claim_timeout = cfg->claim_timeout;
 	rx->ops = ops;
 	rx->ctx = ctx;
@@ -225,30 +301,20 @@ int cohort_ring_rx_init(struct cohort_ring_rx *rx, void *mem, size_t size,
 	return 0;
 }
 
-static void rx_free_buf(struct cohort_ring_rx *rx, struct cohort_ring_peer *peer)
-{
-	if (peer->buf && rx->ops->free)
-		rx->ops->free(rx->ctx, peer->buf, rx->max_msg);
-	peer->buf = NULL;
-}
-
 /**
- * cohort_ring_rx_fini() - release the receiver's reassembly buffers
+ * cohort_ring_rx_fini() - release the receiver's receive buffer
  * @rx: receiver state
  *
  * The ring memory itself belongs to the caller.
  */
 void cohort_ring_rx_fini(struct cohort_ring_rx *rx)
 {
-	unsigned int i;
-
-	if (!rx->ops)
-		return;
-	for (i = 0; i < COHORT_RING_MAX_SENDERS; i++)
-		rx_free_buf(rx, &rx->peers[i]);
+	if (rx->buf && rx->ops && rx->ops->free)
+		rx->ops->free(rx->ctx, rx->buf, rx->max_msg);
+	rx->buf = NULL;
 }
 
-/* An invalid slot: count it, and tell the caller whom it claims to be from. */
+/* An invalid message: count it, and tell the caller whom it claims to be from. */
 static void rx_error(struct cohort_ring_rx *rx, int sender, int err)
 {
 	rx->stats.errors++;
@@ -265,110 +331,73 @@ static void rx_drop(struct cohort_ring_rx *rx, struct cohort_ring_peer *peer,
 	peer->stats.drops += n;
 }
 
-static void rx_deliver(struct cohort_ring_rx *rx, struct cohort_ring_peer *peer,
-		       const struct cohort_ring_slot *s, const void *data)
+/* Slots the message at a head slot takes, as far as the receiver knows. */
+static u32 rx_msg_slots(const struct cohort_ring_rx *rx,
+			const struct cohort_ring_slot *h)
 {
-	struct cohort_ring_msg msg = {
-		.sender = s->sender,
-		.type = s->type,
-		.seq = s->msg_seq,
-		.len = s->len,
-		.data = data,
-	};
-
-	rx->stats.received++;
-	peer->stats.received++;
-	rx->ops->deliver(rx->ctx, &msg);
-}
-
-/* Discard what is left of message @s->msg_seq of this sender. */
-static void rx_skip_msg(struct cohort_ring_peer *peer,
-			const struct cohort_ring_slot *s)
-{
-	peer->in_msg = false;
-	peer->skipping = true;
-	peer->cur_seq = s->msg_seq;
-	peer->cur_type = s->type;
-	peer->cur_len = s->len;
+	return h->len > rx->max_msg ? 1 : cohort_ring_msg_slots(h->len);
 }
 
 /*
- * A fragment of the message this sender is in the middle of.  Honest loss
- * (a fragment destroyed, or skipped after a timeout) only ever makes
- * fragments go missing, so a jump forward is a drop; going backwards, or a
- * change of type or length inside one message, is a protocol violation.
+ * Validate the published message whose head slot @h (a private snapshot)
+ * is at @pos, and deliver it.  Its data slots are copied into the private
+ * receive buffer first and checked there, so a peer writing them from now
+ * on changes nothing.
  */
-static void rx_cont(struct cohort_ring_rx *rx, struct cohort_ring_peer *peer,
-		    const struct cohort_ring_slot *s)
-{
-	u32 off, chunk;
-
-	if (s->type != peer->cur_type || s->len != peer->cur_len) {
-		rx_error(rx, s->sender, -EPROTO);
-		return;
-	}
-	if (peer->skipping)
-		return;
-	if (s->frag < peer->next_frag) {
-		rx_error(rx, s->sender, -EPROTO);
-		return;
-	}
-	if (s->frag > peer->next_frag) {
-		rx_drop(rx, peer, 1);
-		rx_skip_msg(peer, s);
-		return;
-	}
-	/* frag < nfrags and len <= max_msg were checked: fits in buf. */
-	off = (u32)s->frag * COHORT_RING_SLOT_DATA;
-	chunk = s->len - off;
-	if (chunk > COHORT_RING_SLOT_DATA)
-		chunk = COHORT_RING_SLOT_DATA;
-	memcpy(peer->buf + off, s->data, chunk);
-	peer->next_frag++;
-	if (peer->next_frag == peer->cur_nfrags) {
-		peer->in_msg = false;
-		rx_deliver(rx, peer, s, peer->buf);
-	}
-}
-
-/* Validate one slot (a private snapshot) and feed it to its sender. */
-static void rx_slot(struct cohort_ring_rx *rx, struct cohort_ring_slot *s,
-		    u64 pos)
+static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
+		   u64 pos)
 {
 	struct cohort_ring_peer *peer;
-	u32 csum = s->csum;
-	s32 gap = 0;
+	const u8 *data = h->data;
+	struct cohort_ring_msg msg;
+	u32 len = h->len;
+	s32 gap;
 
-	s->csum = 0;
-	if (ring_csum(s, pos) != csum) {
+	if (len > rx->max_msg) {
+		/*
+		 * Nothing in it can be checked, not even how many slots it
+		 * spans: only the head slot is taken.  Slots after it that
+		 * never get published are skipped after the claim timeout.
+		 */
+		rx_error(rx, -1, -EMSGSIZE);
+		return;
+	}
+	if (len > COHORT_RING_HEAD_DATA) {
+		if (!rx->buf && rx->ops->alloc)
+			rx->buf = rx->ops->alloc(rx->ctx, rx->max_msg);
+		if (!rx->buf) {
+			/* Unchecked, so not attributed to anyone. */
+			rx->stats.drops++;
+			return;
+		}
+		memcpy(rx->buf, h->data, COHORT_RING_HEAD_DATA);
+		ring_copy_out(rx->slots, rx->nslots, pos + 1,
+			      rx->buf + COHORT_RING_HEAD_DATA,
+			      len - COHORT_RING_HEAD_DATA);
+		data = rx->buf;
+	}
+	if (ring_csum(pos, h->sender, h->type, h->msg_seq, len, data) !=
+	    h->csum) {
 		/* Torn, late or garbage: nothing in it can be believed. */
 		rx_error(rx, -1, -EBADMSG);
 		return;
 	}
-	if (s->sender >= rx->max_senders) {
+	if (h->sender >= rx->max_senders) {
 		rx_error(rx, -1, -ENXIO);
 		return;
 	}
-	peer = &rx->peers[s->sender];
+	peer = &rx->peers[h->sender];
 	if (peer->quarantined) {
-		if (s->frag == 0)
-			rx_drop(rx, peer, 1);
+		rx_drop(rx, peer, 1);
 		return;
 	}
-	if (s->type == COHORT_RING_TYPE_INVALID ||
-	    (rx->ntypes && s->type >= rx->ntypes) || s->len > rx->max_msg ||
-	    s->nfrags != cohort_ring_nfrags(s->len) || s->frag >= s->nfrags) {
-		rx_error(rx, s->sender, -EPROTO);
+	if (h->type == COHORT_RING_TYPE_INVALID ||
+	    (rx->ntypes && h->type >= rx->ntypes)) {
+		rx_error(rx, h->sender, -EPROTO);
 		return;
 	}
-
-	if ((peer->in_msg || peer->skipping) && s->msg_seq == peer->cur_seq) {
-		rx_cont(rx, peer, s);
-		return;
-	}
-
 	if (peer->synced) {
-		gap = (s32)(s->msg_seq - peer->next_seq);
+		gap = (s32)(h->msg_seq - peer->next_seq);
 		if (gap < 0) {
 			/*
 			 * Older than a message already delivered or counted
@@ -377,66 +406,107 @@ static void rx_slot(struct cohort_ring_rx *rx, struct cohort_ring_slot *s,
 			 * tail, an honest sender's later claim can land in a
 			 * hole before its earlier one.
 			 */
-			if (s->frag == 0) {
-				rx->stats.stale++;
-				peer->stats.stale++;
-			}
+			rx->stats.stale++;
+			peer->stats.stale++;
 			return;
 		}
+		if (gap > 0)
+			rx_drop(rx, peer, (u32)gap);
 	}
-	/* A new message: the rest of the current one is lost. */
-	if (peer->in_msg)
-		rx_drop(rx, peer, 1);
-	peer->in_msg = false;
-	peer->skipping = false;
-	if (peer->synced && gap > 0)
-		rx_drop(rx, peer, (u32)gap);
 	peer->synced = true;
-	peer->next_seq = s->msg_seq + 1;
+	peer->next_seq = h->msg_seq + 1;
 
-	if (s->frag != 0) {
-		/* The start of this message was lost. */
-		rx_drop(rx, peer, 1);
-		rx_skip_msg(peer, s);
-		return;
-	}
-	if (s->nfrags == 1) {
-		rx_deliver(rx, peer, s, s->data);
-		return;
-	}
-	if (!peer->buf && rx->ops->alloc)
-		peer->buf = rx->ops->alloc(rx->ctx, rx->max_msg);
-	if (!peer->buf) {
-		rx_drop(rx, peer, 1);
-		rx_skip_msg(peer, s);
-		return;
-	}
-	peer->in_msg = true;
-	peer->cur_seq = s->msg_seq;
-	peer->cur_type = s->type;
-	peer->cur_len = s->len;
-	peer->cur_nfrags = s->nfrags;
-	peer->next_frag = 1;
-	memcpy(peer->buf, s->data, COHORT_RING_SLOT_DATA);
+	msg.sender = h->sender;
+	msg.type = h->type;
+	msg.seq = h->msg_seq;
+	msg.len = len;
+	msg.data = data;
+	rx->stats.received++;
+	peer->stats.received++;
+	rx->ops->deliver(rx->ctx, &msg);
 }
 
 /*
- * The slot at head is claimed (tail > head) but not published.  Start the
- * clock at the first sight; once it has run out, every further unpublished
- * slot met before the next publish or the next empty ring is skipped at
- * once, so a dead sender's multi-slot claim costs one timeout, not one per
- * slot.
+ * The slot at head is not published.  Is it claimed?  That takes a look
+ * at tail, a line the senders write; a receiver polling an empty ring in
+ * a loop would pull it away from them at every turn.  So once the ring
+ * was seen empty at this head, tail is looked at again only after an
+ * eighth of the claim timeout: a claim is noticed that much later, which
+ * only delays the timeout of a dead one (a live one publishes anyway).
+ * Without a timeout tail is read every time.
+ *
+ * Return: true if the poll goes on (a skip starts), false if it stops
+ * here.
  */
-static bool rx_claim_expired(struct cohort_ring_rx *rx, u64 now)
+static bool rx_unpublished(struct cohort_ring_rx *rx, u64 head, u64 now)
 {
-	if (!rx->claim_timeout)
-		return false;
-	if (!rx->stall_active) {
-		rx->stall_active = true;
-		rx->stall_since = now;
+	u64 tail, claimed;
+
+	if (rx->stall_active && rx->stall_pos == head) {
+		if (!rx->claim_timeout ||
+		    now - rx->stall_since < rx->claim_timeout) {
+			rx->stalled = true;
+			return false;
+		}
+		/*
+		 * The claim at head is older than the timeout: its sender
+		 * died or is very late.  Skip every slot that was claimed
+		 * when the clock started and is not published when we get
+		 * to it, up to the first that is: a dead sender's message
+		 * costs one timeout, whatever its length, and a claim made
+		 * since gets its own.
+		 */
+		rx->stall_active = false;
+		rx->skipping = true;
+		rx->skip_until = rx->stall_tail;
+		return true;
+	} else if (rx->claim_timeout) {
+		if (!rx->idle_known || rx->idle_pos != head) {
+			/* First sight: take it as empty, look later. */
+			rx->idle_known = true;
+			rx->idle_pos = head;
+			rx->idle_since = now;
+			return false;
+		}
+		if (now - rx->idle_since < rx->claim_timeout / 8)
+			return false;
+	}
+
+	/*
+	 * head too, which only we should write, but a peer may have: a
+	 * wrong one makes senders wait or overwrite.
+	 */
+	if (READ_ONCE(rx->hdr->head) != head)
+		/* Release, as in cohort_ring_poll(). */
+		smp_store_release(&rx->hdr->head, head);
+	tail = READ_ONCE(rx->hdr->tail);
+	claimed = tail - head;
+	if (claimed > rx->nslots) {
+		/*
+		 * Honest senders never claim past head + nslots nor move
+		 * tail back: tail is garbage.  Put it back at our own head,
+		 * which nobody else can touch.
+		 */
+		rx_error(rx, -1, -ERANGE);
+		try_cmpxchg(&rx->hdr->tail, &tail, head);
+		rx->stall_active = false;
 		return false;
 	}
-	return now - rx->stall_since >= rx->claim_timeout;
+	if (!claimed) {
+		rx->stall_active = false;
+		rx->idle_known = true;
+		rx->idle_pos = head;
+		rx->idle_since = now;
+		return false;
+	}
+	/* First sight of this claim: start the clock. */
+	rx->idle_known = false;
+	rx->stall_active = true;
+	rx->stall_pos = head;
+	rx->stall_since = now;
+	rx->stall_tail = tail;
+	rx->stalled = true;
+	return false;
 }
 
 /**
@@ -445,15 +515,18 @@ static bool rx_claim_expired(struct cohort_ring_rx *rx, u64 now)
  * @budget: most slots to consume
  * @now: current time, in the unit of the claim timeout
  *
- * Consumes published slots in order, validates each (see rx_slot()) and
- * hands whole messages to @rx->ops->deliver.  Stops when the ring is empty,
- * at @budget slots, or at a slot a sender has claimed but not yet
- * published; in that last case cohort_ring_rx_stalled() is true and the
- * caller must poll again after the claim timeout even if no doorbell
- * comes, so that a dead sender's claim is skipped.  Every loop is bounded:
- * garbage in the ring costs at most @budget slots and a few retries.
+ * Consumes published messages in order, validates each (see rx_msg()) and
+ * hands it to @rx->ops->deliver.  Stops when the ring is empty, once
+ * @budget slots or more are consumed (a message is never split, so the
+ * last one can take the count past @budget), or at a slot a sender has
+ * claimed but not yet published; in that last case
+ * cohort_ring_rx_stalled() is true and the caller must poll again after
+ * the claim timeout even if no doorbell comes, so that a dead sender's
+ * claim is skipped.  Every loop is bounded: garbage in the ring costs at
+ * most @budget slots plus one message, and a few retries.
  *
- * Return: the number of slots consumed (published, skipped or garbage).
+ * Return: the number of slots consumed (published, skipped or garbage);
+ * @budget or more means the poll stopped for the budget.
  */
 int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 {
@@ -464,89 +537,57 @@ int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 	while (n < budget) {
 		u64 head = rx->head;
 		struct cohort_ring_slot *s = ring_slot(rx->slots, rx->mask, head);
-		u64 seq, tail, claimed;
+		u64 seq;
+		u32 used;
 
 		/*
 		 * Acquire pairs with the sender's publishing cmpxchg: the
-		 * slot's contents are read only after this load.
+		 * message is read only after this load.
 		 */
 		seq = smp_load_acquire(&s->seq);
-		if (seq == head + 1) {
-			memcpy(&snap, s, sizeof(snap));
+		if (seq == COHORT_RING_MARK(rx->key, head)) {
 			/*
-			 * Release: our reads of the slot happen before a
-			 * sender of position head + nslots can see it free
-			 * and overwrite it.  The snapshot is private, so a
-			 * peer scribbling on the slot from now on cannot
-			 * change what gets validated and delivered.
+			 * A private snapshot: a peer scribbling on the slot
+			 * from now on cannot change what is validated.
 			 */
-			smp_store_release(&s->seq, head + rx->nslots);
-			rx->head = head + 1;
+			memcpy(&snap, s, sizeof(snap));
+			used = rx_msg_slots(rx, &snap);
+			rx_msg(rx, &snap, head);
+			rx->head = head + used;
+			n += used;
 			rx->stall_active = false;
-			n++;
-			rx_slot(rx, &snap, head);
+			rx->skipping = false;
+			rx->idle_known = false;
 			continue;
 		}
-
-		tail = READ_ONCE(rx->hdr->tail);
-		claimed = tail - head;
-		if (claimed > rx->nslots) {
+		if (rx->skipping && (s64)(rx->skip_until - head) > 0) {
 			/*
-			 * Honest senders never claim past head + nslots nor
-			 * move tail back: tail is garbage.  Put it back at
-			 * our own head, which nobody else can touch.
+			 * A sender that is only late publishes with a
+			 * cmpxchg from the value it saw at its claim, which
+			 * now fails, or sees the skip mark first: either way
+			 * it learns its message was dropped.
 			 */
-			rx_error(rx, -1, -ERANGE);
-			try_cmpxchg(&rx->hdr->tail, &tail, head);
-			break;
-		}
-
-		if (seq == head) {
-			if (!claimed) {
-				rx->stall_active = false;
-				break;		/* empty */
-			}
-			if (!rx_claim_expired(rx, now)) {
-				rx->stalled = true;
-				break;
-			}
-			/*
-			 * Skip the dead claim.  The sender, if it is only
-			 * late, publishes with a cmpxchg from head that now
-			 * fails, so it learns its message was dropped.
-			 */
-			if (try_cmpxchg(&s->seq, &seq, head + rx->nslots)) {
+			if (try_cmpxchg(&s->seq, &seq,
+					COHORT_RING_SKIP(rx->key, head))) {
 				rx->stats.skipped++;
 				rx->head = head + 1;
 				n++;
 				continue;
 			}
-		} else {
-			/*
-			 * Neither free nor published: garbage.  If a sender
-			 * claimed the slot, release it and move on (that
-			 * sender's publish will fail); if not, make it free
-			 * for head again.
-			 */
-			rx_error(rx, -1, -EBADMSG);
-			if (try_cmpxchg(&s->seq, &seq,
-					claimed ? head + rx->nslots : head)) {
-				if (claimed) {
-					rx->head = head + 1;
-					n++;
-					continue;
-				}
-			}
+			/* The word changed under us: look again, a few times. */
+			if (++retries > RING_POLL_RETRIES)
+				break;
+			continue;
 		}
-		/* The state word changed under us: look again, a few times. */
-		if (++retries > RING_POLL_RETRIES)
+		rx->skipping = false;
+		if (!rx_unpublished(rx, head, now))
 			break;
 	}
 	/* Written only when it moved, to keep the line quiet. */
 	if (n)
 		/*
-		 * Release: the slots released above are seen free by a
-		 * sender that sees this head (see tx_slot_busy()).
+		 * Release: our reads of the slots below head happen before
+		 * a sender that sees this head writes into them.
 		 */
 		smp_store_release(&rx->hdr->head, rx->head);
 	return n;
@@ -562,11 +603,11 @@ bool cohort_ring_rx_pending(struct cohort_ring_rx *rx)
 {
 	struct cohort_ring_slot *s = ring_slot(rx->slots, rx->mask, rx->head);
 
-	return READ_ONCE(s->seq) == rx->head + 1;
+	return READ_ONCE(s->seq) == COHORT_RING_MARK(rx->key, rx->head);
 }
 
 /**
- * cohort_ring_rx_stalled() - did the last poll stop at an unpublished slot?
+ * cohort_ring_rx_stalled() - did the last poll stop at an unpublished claim?
  * @rx: receiver state
  *
  * Return: true if the caller must poll again after the claim timeout.
@@ -611,12 +652,8 @@ void cohort_ring_notify_disable(struct cohort_ring_rx *rx)
 	WRITE_ONCE(rx->hdr->notify, COHORT_RING_NOTIFY_OFF);
 }
 
-static void rx_peer_reset(struct cohort_ring_rx *rx,
-			  struct cohort_ring_peer *peer)
+static void rx_peer_reset(struct cohort_ring_peer *peer)
 {
-	rx_free_buf(rx, peer);
-	peer->in_msg = false;
-	peer->skipping = false;
 	peer->synced = false;
 }
 
@@ -636,7 +673,7 @@ int cohort_ring_rx_quarantine(struct cohort_ring_rx *rx, unsigned int sender,
 {
 	if (sender >= rx->max_senders)
 		return -EINVAL;
-	rx_peer_reset(rx, &rx->peers[sender]);
+	rx_peer_reset(&rx->peers[sender]);
 	rx->peers[sender].quarantined = on;
 	return 0;
 }
@@ -647,7 +684,7 @@ int cohort_ring_rx_quarantine(struct cohort_ring_rx *rx, unsigned int sender,
  * @sender: sender id
  *
  * For a sender that restarted: its next message is taken whatever its
- * sequence number, and a partial message is dropped.
+ * sequence number.
  *
  * Return: 0 or -EINVAL for an id out of range.
  */
@@ -655,7 +692,7 @@ int cohort_ring_rx_reset_peer(struct cohort_ring_rx *rx, unsigned int sender)
 {
 	if (sender >= rx->max_senders)
 		return -EINVAL;
-	rx_peer_reset(rx, &rx->peers[sender]);
+	rx_peer_reset(&rx->peers[sender]);
 	return 0;
 }
 
@@ -715,6 +752,8 @@ int cohort_ring_tx_attach(struct cohort_ring_tx *tx, void *mem, size_t size,
 	tx->mask = geom.nslots - 1;
 	tx->max_msg = geom.max_msg;
 	tx->sender = sender;
+	tx->key = geom.key;
+	tx->head = READ_ONCE(tx->hdr->head);
 	return 0;
 }
 
@@ -726,67 +765,40 @@ static inline void ring_before_publish(struct cohort_ring_tx *tx, u64 pos)
 }
 
 /*
- * Is the slot of position @q, whose state word was seen as @seq, still in
- * use by position q - nslots?  Honestly it then holds q - nslots (claimed
- * on the previous lap) or q - nslots + 1 (published, not yet received),
- * and the receiver has not yet gone past q - nslots.  The receiver
- * releases a slot before it publishes a head beyond it, so a slot that
- * still says "in use" once head has gone past was scribbled on: it is
- * treated as free, the publish into it will fail and the receiver repairs
- * it when it gets there.  Believing the scribble instead would block large
- * messages for ever behind a slot ahead of tail that the receiver has no
- * reason to visit.  A forged head can only make a sender overwrite a
- * message not yet received; the checksum catches that.  head is read only
- * here, off the fast path, to keep its cache line out of every send.
+ * Claim @n consecutive positions.  Look first, claim after: the slots are
+ * free if the receiver's head is at most nslots behind their end, so tail
+ * moves with a cmpxchg only when they are, and a full ring leaves nothing
+ * behind.  head is read only when the copy kept from the last read says
+ * the ring may be full, to keep its line out of every send.
  */
-static bool tx_slot_busy(struct cohort_ring_tx *tx, u64 q, u64 seq)
-{
-	u64 prev = q - tx->nslots;
-
-	if (seq != prev && seq != prev + 1)
-		return false;
-	/*
-	 * Acquire pairs with the receiver's release of head: if head is
-	 * past prev, what the sender writes into the slot from now on comes
-	 * after the receiver's last read of it.
-	 */
-	return (s64)(smp_load_acquire(&tx->hdr->head) - prev) <= 0;
-}
-
-/*
- * Claim @nfrags consecutive positions.  Vyukov's bounded queue: look at
- * the slots first, and move tail with a cmpxchg only if they are free, so
- * a full ring leaves nothing behind.  Slots are released in position
- * order, so if the first and the last slot of the claim are free, so are
- * the ones between.
- */
-static int tx_claim(struct cohort_ring_tx *tx, u32 nfrags, u64 *posp)
+static int tx_claim(struct cohort_ring_tx *tx, u32 n, u64 *posp)
 {
 	unsigned int tries;
-	u64 pos, last, seq;
+	u64 pos;
+	s64 used;
 
 	for (tries = 0; tries < RING_SEND_TRIES; tries++) {
 		pos = READ_ONCE(tx->hdr->tail);
-		/*
-		 * Acquire pairs with the receiver's release of the slot:
-		 * it has finished reading before we write.
-		 */
-		seq = smp_load_acquire(&ring_slot(tx->slots, tx->mask,
-						  pos)->seq);
-		if (seq != pos) {
-			if (tx_slot_busy(tx, pos, seq))
-				return -EAGAIN;	/* not yet released: full */
-			continue;		/* tail moved on: look again */
-		}
-		last = pos + nfrags - 1;
-		if (nfrags > 1) {
-			/* Acquire: as above, for the slots of the claim. */
-			seq = smp_load_acquire(&ring_slot(tx->slots, tx->mask,
-							  last)->seq);
-			if (seq != last && tx_slot_busy(tx, last, seq))
+		used = (s64)(pos - tx->head);
+		if (used < 0 || used + n > tx->nslots) {
+			/*
+			 * Acquire pairs with the receiver's release of head:
+			 * it has finished reading the slots below it before
+			 * we write into them.
+			 */
+			tx->head = smp_load_acquire(&tx->hdr->head);
+			used = (s64)(pos - tx->head);
+			/*
+			 * Full, or head beyond tail: garbage in one of them
+			 * (or a receiver that followed a forged length).
+			 * Claiming then could overwrite what the receiver
+			 * has not read; wait instead: the receiver puts
+			 * both right when it next looks at tail.
+			 */
+			if (used < 0 || used + n > tx->nslots)
 				return -EAGAIN;
 		}
-		if (try_cmpxchg(&tx->hdr->tail, &pos, pos + nfrags)) {
+		if (try_cmpxchg(&tx->hdr->tail, &pos, pos + n)) {
 			*posp = pos;
 			return 0;
 		}
@@ -804,12 +816,14 @@ static int tx_claim(struct cohort_ring_tx *tx, u32 nfrags, u64 *posp)
  * @need_doorbell: set true if the receiver wants a doorbell (an IPI) now;
  *	may be NULL
  *
- * A message takes cohort_ring_nfrags(@len) consecutive slots, claimed at
- * once, so the ring holds either the whole message or nothing of it.
- * Each slot is written, then published with a cmpxchg of its state word
- * from its position p to p + 1.  That cmpxchg fails only if the receiver
- * skipped the slot after its claim timeout (or a peer scribbled on it);
- * the message is then lost and the receiver will count it as dropped.
+ * A message takes cohort_ring_msg_slots(@len) consecutive slots, claimed
+ * at once.  The data slots are written first, then the head slot, and the
+ * message is published with one cmpxchg of the head slot's state word
+ * from the value it held at the claim to COHORT_RING_MARK(), so the ring
+ * holds either the whole message or nothing of it.  That cmpxchg fails
+ * only if the receiver skipped the claim after its timeout (or a peer
+ * scribbled on it); the message is then lost and the receiver counts it
+ * as dropped.
  *
  * Return: 0 when published; -EAGAIN if the ring is full (nothing written,
  * the sequence number is not used, retry later); -ECANCELED if the
@@ -820,11 +834,10 @@ int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
 		     const void *buf, size_t len, bool *need_doorbell)
 {
 	const u8 *src = buf;
-	struct cohort_ring_slot img;
 	struct cohort_ring_slot *s;
-	u32 nfrags, i, off, chunk;
+	u32 head_len, nslots;
 	bool cancelled = false, ring;
-	u64 pos, p, want;
+	u64 pos, old;
 	int ret;
 
 	if (need_doorbell)
@@ -834,52 +847,46 @@ int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
 		return -EINVAL;
 	if (len > tx->max_msg)
 		return -EMSGSIZE;
-	nfrags = cohort_ring_nfrags(len);
+	nslots = cohort_ring_msg_slots(len);
 
-	ret = tx_claim(tx, nfrags, &pos);
+	ret = tx_claim(tx, nslots, &pos);
 	if (ret) {
 		tx->stats.full++;
 		return ret;
 	}
 
-	off = 0;
-	for (i = 0; i < nfrags; i++) {
-		p = pos + i;
-		s = ring_slot(tx->slots, tx->mask, p);
-		chunk = len - off;
-		if (chunk > COHORT_RING_SLOT_DATA)
-			chunk = COHORT_RING_SLOT_DATA;
-		memset(&img, 0, sizeof(img));
-		img.sender = tx->sender;
-		img.type = type;
-		img.msg_seq = tx->next_seq;
-		img.len = len;
-		img.frag = i;
-		img.nfrags = nfrags;
-		if (chunk)
-			memcpy(img.data, src + off, chunk);
-		img.csum = ring_csum(&img, p);
-		memcpy((u8 *)s + sizeof(s->seq), (u8 *)&img + sizeof(img.seq),
-		       sizeof(img) - sizeof(img.seq));
-		off += chunk;
+	s = ring_slot(tx->slots, tx->mask, pos);
+	head_len = len < COHORT_RING_HEAD_DATA ? len : COHORT_RING_HEAD_DATA;
+	if (len > COHORT_RING_HEAD_DATA)
+		ring_copy_in(tx->slots, tx->nslots, pos + 1,
+			     src + COHORT_RING_HEAD_DATA,
+			     len - COHORT_RING_HEAD_DATA);
+	s->csum = ring_csum(pos, tx->sender, type, tx->next_seq, len, src);
+	s->sender = tx->sender;
+	s->type = type;
+	s->msg_seq = tx->next_seq;
+	s->len = len;
+	if (head_len)
+		memcpy(s->data, src, head_len);
+	memset(s->data + head_len, 0, COHORT_RING_HEAD_DATA - head_len);
 
-		ring_before_publish(tx, p);
-		/*
-		 * Publish.  The cmpxchg orders the writes above before the
-		 * new state word (it is fully ordered on success).
-		 */
-		want = p;
-		if (!try_cmpxchg(&s->seq, &want, p + 1))
-			cancelled = true;
-	}
+	ring_before_publish(tx, pos);
+	/*
+	 * Publish: one exchange, fully ordered, so the writes above come
+	 * before the mark, and it is the barrier the doorbell check below
+	 * needs.  It returns what the word held: the receiver's skip mark
+	 * if it gave up on us first (our mark then lands behind it, where
+	 * it means nothing); if the receiver tries to skip after this, its
+	 * compare-and-swap fails and it finds the message published.
+	 */
+	old = xchg(&s->seq, COHORT_RING_MARK(tx->key, pos));
+	cancelled = old == COHORT_RING_SKIP(tx->key, pos);
 	tx->next_seq++;
 
 	/*
 	 * Pairs with the smp_mb() in cohort_ring_notify_enable(): publish,
-	 * full barrier, read the flag.  A failed cmpxchg orders nothing, so
-	 * the barrier is explicit.
+	 * full barrier (the exchange), read the flag.
 	 */
-	smp_mb();
 	ring = READ_ONCE(tx->hdr->notify) != COHORT_RING_NOTIFY_OFF;
 	if (ring)
 		tx->stats.doorbells++;

@@ -20,12 +20,12 @@
  * @doorbells: sends after which the receiver wanted a doorbell
  * @doorbells_suppressed: sends that needed no doorbell
  * @errors: sender: publishes that failed; receiver: invalid slots
- * @drops: messages known lost (sequence gaps, partial messages,
- *	quarantined senders, sends cancelled by the receiver)
+ * @drops: messages known lost (sequence gaps, quarantined senders, no
+ *	receive buffer, sends cancelled by the receiver)
  * @full: sends refused with -EAGAIN
  * @skipped: slots the receiver skipped after the claim timeout
- * @stale: messages (counted at their first fragment) discarded because
- *	their sequence number had already been delivered or counted as dropped
+ * @stale: messages discarded because their sequence number had already
+ *	been delivered or counted as dropped
  */
 struct cohort_ring_stats {
 	u64 sent;
@@ -61,9 +61,10 @@ struct cohort_ring_msg {
  * @error: optional; called for every invalid slot with the sender it claims
  *	to come from, or -1 when the slot cannot be attributed, and a negative
  *	errno saying what was wrong.  The caller may quarantine the sender.
- * @alloc: optional; returns a reassembly buffer of @size bytes for one
- *	sender, or NULL.  Called from cohort_ring_poll(), at most once per
- *	sender.  Without it messages of more than one slot are dropped.
+ * @alloc: optional; returns a receive buffer of @size bytes (the ring's
+ *	max_msg), or NULL.  Called from cohort_ring_poll() at the first
+ *	message of more than one slot, again after a failure.  Without a
+ *	buffer such messages are dropped.
  * @free: releases what @alloc returned
  */
 struct cohort_ring_rx_ops {
@@ -83,6 +84,8 @@ struct cohort_ring_rx_ops {
  * @claim_timeout: time, in the unit of the @now passed to
  *	cohort_ring_poll(), after which a claimed but unpublished slot is
  *	skipped; 0 never skips
+ * @key: a random number, new for every format of the ring (see
+ *	COHORT_RING_MARK())
  */
 struct cohort_ring_rx_config {
 	u32 max_msg;
@@ -90,21 +93,14 @@ struct cohort_ring_rx_config {
 	u32 ntypes;
 	u32 owner;
 	u64 claim_timeout;
+	u64 key;
 };
 
 /* Receiver's private state about one sender. */
 struct cohort_ring_peer {
 	struct cohort_ring_stats stats;
-	u8 *buf;		/* reassembly buffer, max_msg bytes */
 	u32 next_seq;		/* next expected message sequence */
-	u32 cur_seq;		/* message being reassembled or skipped */
-	u32 cur_len;
-	u16 cur_type;
-	u16 cur_nfrags;
-	u16 next_frag;
 	bool synced;		/* next_seq is known */
-	bool in_msg;		/* reassembling cur_seq */
-	bool skipping;		/* discarding the rest of cur_seq */
 	bool quarantined;
 };
 
@@ -117,12 +113,20 @@ struct cohort_ring_rx {
 	u32 max_msg;
 	u32 max_senders;
 	u32 ntypes;
+	u64 key;
 	u64 head;		/* private consumer position */
 	u64 claim_timeout;
-	u64 stall_pos;		/* position of the stall being timed */
+	u8 *buf;		/* receive buffer, max_msg bytes */
+	u64 stall_pos;		/* claimed, unpublished slot being timed */
 	u64 stall_since;
+	u64 stall_tail;		/* tail when the clock started */
+	u64 skip_until;		/* timed out: skip unpublished slots below */
+	u64 idle_pos;		/* the ring was seen empty at this head ... */
+	u64 idle_since;		/* ... at this time */
 	bool stall_active;
-	bool stalled;		/* last poll stopped at an unpublished slot */
+	bool skipping;
+	bool idle_known;
+	bool stalled;		/* last poll stopped at an unpublished claim */
 	const struct cohort_ring_rx_ops *ops;
 	void *ctx;
 	struct cohort_ring_stats stats;
@@ -138,6 +142,8 @@ struct cohort_ring_tx {
 	u32 max_msg;
 	u16 sender;
 	u32 next_seq;
+	u64 key;
+	u64 head;		/* the receiver's head, as last read */
 	struct cohort_ring_stats stats;
 };
 
@@ -147,16 +153,19 @@ struct cohort_ring_tx {
  * @max_msg: largest message the receiver takes
  * @max_senders: sender ids are below this
  * @owner: the receiver's kernel id
+ * @key: the ring's key, see COHORT_RING_MARK()
  */
 struct cohort_ring_geom {
 	u32 nslots;
 	u32 max_msg;
 	u32 max_senders;
 	u32 owner;
+	u64 key;
 };
 
-u32 cohort_ring_nfrags(u32 len);
-u32 cohort_ring_slot_csum(const struct cohort_ring_slot *slot, u64 pos);
+u32 cohort_ring_msg_slots(u32 len);
+u32 cohort_ring_msg_csum(const struct cohort_ring_slot *head,
+			 const void *data, u64 pos);
 int cohort_ring_check(const void *mem, size_t size,
 		      struct cohort_ring_geom *geom);
 
@@ -183,7 +192,7 @@ void cohort_ring_tx_stats(const struct cohort_ring_tx *tx,
 			  struct cohort_ring_stats *st);
 
 #ifdef COHORT_RING_TEST_HOOKS
-/* Tests only: called by cohort_ring_send() before publishing each slot. */
+/* Tests only: called by cohort_ring_send() before publishing a message. */
 void cohort_ring_test_before_publish(struct cohort_ring_tx *tx, u64 pos);
 #endif
 

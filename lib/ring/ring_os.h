@@ -4,8 +4,8 @@
  *
  * In the kernel these are the kernel's own primitives.  In userspace they
  * are mapped onto GCC __atomic builtins and libc, with the kernel's memory
- * model semantics: smp_mb() is a full fence, try_cmpxchg() is a fully
- * ordered compare-and-swap, smp_load_acquire()/smp_store_release() are
+ * model semantics: smp_mb() is a full fence, try_cmpxchg() and xchg() are
+ * fully ordered read-modify-writes, smp_load_acquire()/smp_store_release() are
  * one-way barriers, READ_ONCE()/WRITE_ONCE() are single untorn accesses
  * the compiler may not merge, split or repeat.
  */
@@ -15,6 +15,7 @@
 #ifdef __KERNEL__
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/string.h>
@@ -36,6 +37,8 @@
 #define s32 __s32
 #define s64 __s64
 
+#define BIT_ULL(n)		(1ULL << (n))
+
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -54,6 +57,8 @@
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 /* Earlier accesses cannot move after this store. */
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+/* Fully ordered exchange; returns the old value. */
+#define xchg(p, v)		__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
 /* Fully ordered compare-and-swap; *oldp is updated when it fails. */
 #define try_cmpxchg(p, oldp, new)					\
 	__atomic_compare_exchange_n(p, oldp, new, false,		\

@@ -11,16 +11,16 @@
  *  honest (default)  every message of every producer arrives once, intact,
  *                    in order; no error, drop or stale message anywhere.
  *  -g (garbage)      a further process scribbles on the ring (bytes, state
- *                    words, tail) and forges well-formed but invalid slots
- *                    under its own id while the producers send.  Checked:
+ *                    words, tail) and forges well-formed but invalid
+ *                    messages under its own id while the producers send.  Checked:
  *                    the consumer survives; what it delivers is intact and
  *                    strictly in order per producer; every sequence number
  *                    a producer used is delivered or counted as dropped;
  *                    the forger gets quarantined and no honest producer is
  *                    ever blamed.
  *  -k N (kill)       N further senders are SIGKILLed in the middle of
- *                    sending large messages, leaving claimed slots never
- *                    published.  Checked: the consumer skips them after
+ *                    sending large messages (written, not published),
+ *                    leaving claimed slots never published.  Checked: the consumer skips them after
  *                    the claim timeout; the honest producers' messages all
  *                    arrive, except those the sender itself was told were
  *                    cancelled (-ECANCELED), which the consumer counts as
@@ -172,8 +172,8 @@ static void producer(int id)
 
 /*
  * Built with the test hook of cohort_ring_send(): a victim dies by
- * SIGKILL between writing a slot and publishing it, after a random
- * number of slots, as a kernel that crashes in the middle of a send.
+ * SIGKILL between writing a message and publishing it, after a random
+ * number of messages, as a kernel that crashes in the middle of a send.
  */
 static long die_after = -1;
 
@@ -193,54 +193,52 @@ static void victim(int id)
 	if (cohort_ring_tx_attach(&tx, ring, ring_size, id))
 		_exit(2);
 	fill(buf, MAX_MSG, id, 0);
-	die_after = 1000 + (getpid() * 7919L) % 20000;
+	die_after = 1 + (getpid() * 7919L) % 12;
 	for (;;)
 		send_retry(&tx, T_DATA, buf, MAX_MSG - (tx.next_seq % 1000),
 			   &dummy);
 }
 
-/* A well-formed slot under the forger's id that breaks one rule. */
+/* A well-formed message under the forger's id that breaks one rule. */
 static void forge(uint64_t *rng, uint32_t *fseq)
 {
 	struct cohort_ring_hdr *h = ring;
 	struct cohort_ring_slot *slots = (void *)((uint8_t *)ring +
 						  COHORT_RING_HDR_SIZE);
+	uint64_t key = __atomic_load_n(&h->key, __ATOMIC_RELAXED);
 	struct cohort_ring_slot img;
 	struct cohort_ring_slot *s;
-	uint64_t pos, want;
+	uint64_t pos, head, old;
 
 	memset(&img, 0, sizeof(img));
 	img.sender = FORGER_ID;
 	img.type = T_FORGED;
 	img.msg_seq = (*fseq)++;
 	img.len = 10;
-	img.nfrags = 1;
-	switch (xs(rng) % 4) {
+	switch (xs(rng) % 3) {
 	case 0:
 		img.type = 0;
 		break;
 	case 1:
-		img.len = MAX_MSG + 1;
-		break;
-	case 2:
-		img.frag = 5;
+		img.type = 4 + xs(rng) % 100;
 		break;
 	default:
-		img.nfrags = 3;
+		img.msg_seq -= 1 + xs(rng) % 100;	/* a replay */
 		break;
 	}
 	pos = __atomic_load_n(&h->tail, __ATOMIC_RELAXED);
-	s = &slots[pos & (nslots - 1)];
-	if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos)
+	head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+	if (pos - head >= nslots)
 		return;
 	if (!__atomic_compare_exchange_n(&h->tail, &pos, pos + 1, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return;
-	img.csum = cohort_ring_slot_csum(&img, pos);
+	s = &slots[pos & (nslots - 1)];
+	old = __atomic_load_n(&s->seq, __ATOMIC_RELAXED);
+	img.csum = cohort_ring_msg_csum(&img, img.data, pos);
 	memcpy((uint8_t *)s + 8, (uint8_t *)&img + 8, 56);
-	want = pos;
-	__atomic_compare_exchange_n(&s->seq, &want, pos + 1, false,
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(&s->seq, &old, COHORT_RING_MARK(key, pos),
+				    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	ctl->forged++;
 }
 
@@ -260,7 +258,8 @@ static void scribble(uint64_t *rng)
 		__atomic_store_n(&s->seq, xs(rng), __ATOMIC_RELAXED);
 		break;
 	case 1:
-		__atomic_store_n(&s->seq, pos + xs(rng) % 3 - 1,
+		__atomic_store_n(&s->seq,
+				 COHORT_RING_MARK(h->key, pos + xs(rng) % 3 - 1),
 				 __ATOMIC_RELAXED);
 		break;
 	case 2:

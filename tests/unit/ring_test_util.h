@@ -177,30 +177,64 @@ static inline unsigned int rt_drain(struct rt *t, uint64_t now)
 
 	do {
 		n = cohort_ring_poll(&t->rx, 64, now);
-		assert_true(n >= 0 && n <= 64);
+		/* A message is never split: it can take a poll past 64. */
+		assert_true(n >= 0 &&
+			    (unsigned int)n < 64 +
+			    cohort_ring_msg_slots(t->rx.max_msg));
 		total += n;
-	} while (n == 64);
+	} while (n >= 64);
 	return total;
 }
 
+/* Bytes a message of @n slots can hold. */
+#define RT_CAP(n)	(COHORT_RING_HEAD_DATA + ((n) - 1) * COHORT_RING_SLOT_SIZE)
+
+/* The ring's key, as any peer can read it. */
+static inline uint64_t rt_key(struct rt *t)
+{
+	return rt_hdr(t)->key;
+}
+
 /*
- * Put a hand-made slot at the next position through the real claim
- * protocol, as a peer that does not use cohort_ring_send() would; the
- * checksum is valid unless @bad_csum.
+ * Put a hand-made message at the next position through the real claim
+ * protocol, as a peer that does not use cohort_ring_send() would: the
+ * head slot from @img (sender, type, msg_seq, len), the bytes rt_fill()
+ * makes for its sender and sequence (or zeroes past 5000 bytes), in as
+ * many slots as its length needs (one if it is longer than the ring takes,
+ * since the receiver then reads only the head).  The checksum is valid
+ * unless @bad_csum.
  */
 static inline void rt_forge(struct rt *t, const struct cohort_ring_slot *img,
-		     int bad_csum)
+			    int bad_csum)
 {
 	struct cohort_ring_hdr *h = rt_hdr(t);
 	uint64_t pos = h->tail;
 	struct cohort_ring_slot *s = rt_slot(t, pos);
 	struct cohort_ring_slot tmp = *img;
+	uint32_t len = img->len <= t->rx.max_msg ? img->len : 0;
+	uint32_t n = cohort_ring_msg_slots(len);
+	uint8_t *data = calloc(1, len + 1);
 
-	assert_int_equal(s->seq, pos);
-	h->tail = pos + 1;
-	tmp.csum = cohort_ring_slot_csum(&tmp, pos) ^ (bad_csum ? 1 : 0);
+	assert_non_null(data);
+	rt_fill(data, len < 5000 ? len : 0, img->sender, img->msg_seq);
+	h->tail = pos + n;
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t off = RT_CAP(i);
+		uint32_t k = len - off < 64 ? len - off : 64;
+
+		memcpy(rt_slot(t, pos + i), data + off, k);
+	}
+	memset(tmp.data, 0, sizeof(tmp.data));
+	memcpy(tmp.data, data, len < COHORT_RING_HEAD_DATA ? len :
+	       COHORT_RING_HEAD_DATA);
+	if (img->len > t->rx.max_msg)	/* cannot be checked anyway */
+		tmp.csum = 0;
+	else
+		tmp.csum = cohort_ring_msg_csum(&tmp, data, pos) ^
+			   (bad_csum ? 1 : 0);
 	memcpy((uint8_t *)s + 8, (uint8_t *)&tmp + 8, 56);
-	s->seq = pos + 1;
+	s->seq = COHORT_RING_MARK(rt_key(t), pos);
+	free(data);
 }
 
 static inline unsigned int rt_count(struct rt *t, unsigned int sender)
@@ -221,7 +255,7 @@ static inline unsigned int rt_errs_of(struct rt *t, int sender)
 	return n;
 }
 
-/* The hook cohort_ring_send() calls before publishing each slot. */
+/* The hook cohort_ring_send() calls before publishing a message. */
 static void (*rt_hook)(struct cohort_ring_tx *tx, uint64_t pos);
 
 void cohort_ring_test_before_publish(struct cohort_ring_tx *tx, u64 pos)

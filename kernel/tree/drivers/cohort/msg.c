@@ -771,6 +771,7 @@ int __init cohort_msg_init(void)
 	cfg.ntypes = COHORT_MSG_NTYPES;
 	cfg.owner = cm.self;
 	cfg.claim_timeout = CLAIM_TIMEOUT_NS;
+	cfg.key = get_random_u64();
 	ret = cohort_ring_rx_init(&cm.rx, cohort_ctrl_ring(cm.self),
 				  COHORT_CTRL_RING_STRIDE, &cfg, &rx_ops, NULL);
 	if (ret) {

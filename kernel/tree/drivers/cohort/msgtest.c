@@ -264,18 +264,18 @@ static int op_ipi_ping(u32 cpu, u32 count)
 }
 
 /*
- * Hostile peer: forge @count published slots at the tail of kernel @dst's
- * ring, with random contents and a valid checksum under sender id @as
- * (this kernel's own, or another kernel's to impersonate it), and write
- * @count slots of pure random bytes at random places (which nobody can
- * be blamed for).
+ * Hostile peer: forge @count published one-slot messages at the tail of
+ * kernel @dst's ring, with random contents and a valid checksum under
+ * sender id @as (this kernel's own, or another kernel's to impersonate
+ * it), half of them of an unknown type, and write @count slots of pure
+ * random bytes at random places (which nobody can be blamed for).
  */
 static int op_scribble(u32 dst, u32 count, u32 as)
 {
 	struct cohort_ring_hdr *h;
 	struct cohort_ring_slot s, *slots;
+	u64 pos, key;
 	u32 nslots, i;
-	u64 pos;
 
 	if (!cm.joined || dst >= COHORT_MAX_KERNELS || dst == cm.self ||
 	    as >= COHORT_MAX_KERNELS)
@@ -286,23 +286,29 @@ static int op_scribble(u32 dst, u32 count, u32 as)
 	nslots = READ_ONCE(h->nslots);
 	if (nslots != COHORT_CTRL_RING_SLOTS)
 		return -EINVAL;
+	key = READ_ONCE(h->key);
 	slots = (void *)h + COHORT_RING_HDR_SIZE;
 	for (i = 0; i < count; i++) {
 		pos = READ_ONCE(h->tail);
+		if (pos - READ_ONCE(h->head) >= nslots)
+			continue;
 		get_random_bytes(&s, sizeof(s));
 		s.sender = as;
-		s.type = 1 + get_random_u32_below(COHORT_MSG_NTYPES - 1);
-		s.csum = 0;
-		s.csum = cohort_ring_slot_csum(&s, pos);
-		s.seq = pos;
-		if (READ_ONCE(slots[pos & (nslots - 1)].seq) != pos)
-			continue;
+		/* Half of them of a type nobody knows: blamed on @as. */
+		if (i & 1)
+			s.type = 1 + get_random_u32_below(COHORT_MSG_NTYPES - 1);
+		else
+			s.type = COHORT_MSG_NTYPES +
+				 get_random_u32_below(0x10000 - COHORT_MSG_NTYPES);
+		s.len = get_random_u32_below(COHORT_RING_HEAD_DATA + 1);
+		s.csum = cohort_ring_msg_csum(&s, s.data, pos);
 		if (!try_cmpxchg(&h->tail, &pos, pos + 1))
 			continue;
 		memcpy((u8 *)&slots[pos & (nslots - 1)] + 8, (u8 *)&s + 8,
 		       sizeof(s) - 8);
-		/* Publish as a sender would: contents before the state word. */
-		smp_store_release(&slots[pos & (nslots - 1)].seq, pos + 1);
+		/* Publish as a sender would: contents before the mark. */
+		smp_store_release(&slots[pos & (nslots - 1)].seq,
+				  COHORT_RING_MARK(key, pos));
 	}
 	for (i = 0; i < count; i++) {
 		get_random_bytes(&s, sizeof(s));

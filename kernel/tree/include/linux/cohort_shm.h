@@ -35,7 +35,7 @@
  *				COHORT_CTRL_RING_STRIDE bytes, ring i for id i
  */
 #define COHORT_CTRL_MAGIC	0x4c5254435452484bULL	/* "KHRTCTRL" */
-#define COHORT_CTRL_VERSION	2
+#define COHORT_CTRL_VERSION	3	/* 3: rings of protocol version 2 */
 #define COHORT_CTRL_KERNELS_OFF	0x1000
 #define COHORT_CTRL_ENTRY_SIZE	256
 #define COHORT_CTRL_CPUS_OFF	0x8000
