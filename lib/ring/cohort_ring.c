@@ -52,22 +52,39 @@ ring_slot(struct cohort_ring_slot *slots, u32 mask, u64 pos)
  * cryptographic: a hostile peer can forge a valid message; it catches
  * torn, late and random writes.
  */
-static u32 ring_csum(u64 pos, u16 sender, u16 type, u32 msg_seq, u32 len,
-		     const u8 *data)
-{
-	u64 a0 = (pos + 1) * RING_MIX1, a1 = RING_MIX2, a2 = RING_MIX3;
-	u64 a3 = len;
-	u64 b0 = (u64)sender | (u64)type << 16 | (u64)msg_seq << 32;
-	u64 b1 = 0, b2 = 0, b3 = 0;
-	u64 w0, w1, w2, w3, h;
-	u8 tail[32];
-	u32 i;
+struct ring_sum {
+	u64 a0, a1, a2, a3;
+	u64 b0, b1, b2, b3;
+	u8 part[32];		/* bytes short of a block */
+	u32 fill;
+};
 
-	for (i = 0; i + 32 <= len; i += 32) {
-		memcpy(&w0, data + i, 8);
-		memcpy(&w1, data + i + 8, 8);
-		memcpy(&w2, data + i + 16, 8);
-		memcpy(&w3, data + i + 24, 8);
+static void sum_init(struct ring_sum *st, u64 pos, u16 sender, u16 type,
+		     u32 msg_seq, u32 len)
+{
+	st->a0 = (pos + 1) * RING_MIX1;
+	st->a1 = RING_MIX2;
+	st->a2 = RING_MIX3;
+	st->a3 = len;
+	st->b0 = (u64)sender | (u64)type << 16 | (u64)msg_seq << 32;
+	st->b1 = 0;
+	st->b2 = 0;
+	st->b3 = 0;
+	st->fill = 0;
+}
+
+/* Whole 32-byte blocks; locals, so that the sums stay in registers. */
+static void sum_blocks(struct ring_sum *st, const u8 *p, u32 nblocks)
+{
+	u64 a0 = st->a0, a1 = st->a1, a2 = st->a2, a3 = st->a3;
+	u64 b0 = st->b0, b1 = st->b1, b2 = st->b2, b3 = st->b3;
+	u64 w0, w1, w2, w3;
+
+	for (; nblocks; nblocks--, p += 32) {
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		memcpy(&w2, p + 16, 8);
+		memcpy(&w3, p + 24, 8);
 		a0 += w0;
 		b0 += a0;
 		a1 += w1;
@@ -77,34 +94,73 @@ static u32 ring_csum(u64 pos, u16 sender, u16 type, u32 msg_seq, u32 len,
 		a3 += w3;
 		b3 += a3;
 	}
-	if (i < len) {
-		memset(tail, 0, sizeof(tail));
-		memcpy(tail, data + i, len - i);
-		memcpy(&w0, tail, 8);
-		memcpy(&w1, tail + 8, 8);
-		memcpy(&w2, tail + 16, 8);
-		memcpy(&w3, tail + 24, 8);
-		a0 += w0;
-		b0 += a0;
-		a1 += w1;
-		b1 += a1;
-		a2 += w2;
-		b2 += a2;
-		a3 += w3;
-		b3 += a3;
+	st->a0 = a0;
+	st->a1 = a1;
+	st->a2 = a2;
+	st->a3 = a3;
+	st->b0 = b0;
+	st->b1 = b1;
+	st->b2 = b2;
+	st->b3 = b3;
+}
+
+/* The next @n bytes of the message, in any number of pieces. */
+static void sum_add(struct ring_sum *st, const u8 *p, u32 n)
+{
+	u32 k;
+
+	if (st->fill) {
+		k = sizeof(st->part) - st->fill;
+		if (k > n)
+			k = n;
+		memcpy(st->part + st->fill, p, k);
+		st->fill += k;
+		p += k;
+		n -= k;
+		if (st->fill < sizeof(st->part))
+			return;
+		sum_blocks(st, st->part, 1);
+		st->fill = 0;
+	}
+	sum_blocks(st, p, n / 32);
+	p += n & ~31U;
+	n &= 31;
+	if (n) {
+		memcpy(st->part, p, n);
+		st->fill = n;
+	}
+}
+
+static u32 sum_end(struct ring_sum *st)
+{
+	u64 h;
+
+	if (st->fill) {
+		memset(st->part + st->fill, 0, sizeof(st->part) - st->fill);
+		sum_blocks(st, st->part, 1);
 	}
 	/*
 	 * b rotated: a change of bit 63 alone moves both sums of a lane by
 	 * 2^63, which would cancel if they were simply added.
 	 */
-	h = (a0 * RING_MIX3) ^ (b0 << 29 | b0 >> 35);
-	h = (h * RING_MIX2) ^ (a1 * RING_MIX3) ^ (b1 << 31 | b1 >> 33);
-	h = (h * RING_MIX2) ^ (a2 * RING_MIX3) ^ (b2 << 37 | b2 >> 27);
-	h = (h * RING_MIX2) ^ (a3 * RING_MIX3) ^ (b3 << 41 | b3 >> 23);
+	h = (st->a0 * RING_MIX3) ^ (st->b0 << 29 | st->b0 >> 35);
+	h = (h * RING_MIX2) ^ (st->a1 * RING_MIX3) ^ (st->b1 << 31 | st->b1 >> 33);
+	h = (h * RING_MIX2) ^ (st->a2 * RING_MIX3) ^ (st->b2 << 37 | st->b2 >> 27);
+	h = (h * RING_MIX2) ^ (st->a3 * RING_MIX3) ^ (st->b3 << 41 | st->b3 >> 23);
 	h ^= h >> 29;
 	h *= RING_MIX1;
 	h ^= h >> 32;
 	return (u32)h;
+}
+
+static u32 ring_csum(u64 pos, u16 sender, u16 type, u32 msg_seq, u32 len,
+		     const u8 *data)
+{
+	struct ring_sum st;
+
+	sum_init(&st, pos, sender, type, msg_seq, len);
+	sum_add(&st, data, len);
+	return sum_end(&st);
 }
 
 /**
@@ -137,30 +193,43 @@ u32 cohort_ring_msg_csum(const struct cohort_ring_slot *head,
 			 head->len, data);
 }
 
+/*
+ * Where byte @off of the data slots that start at position @pos lies in
+ * the ring, and how many bytes follow it before the ring's end.
+ */
+static u64 ring_at(u32 nslots, u64 pos, u32 off, u64 *room)
+{
+	u64 size = (u64)nslots * COHORT_RING_SLOT_SIZE;
+	u64 at = (pos & (nslots - 1)) * COHORT_RING_SLOT_SIZE + off;
+
+	if (at >= size)		/* off is below the ring's size */
+		at -= size;
+	*room = size - at;
+	return at;
+}
+
 /* Copy @len bytes out of the data slots from position @pos on. */
 static void ring_copy_out(struct cohort_ring_slot *slots, u32 nslots,
 			  u64 pos, u8 *dst, u32 len)
 {
-	u32 idx = pos & (nslots - 1);
-	u64 room = (u64)(nslots - idx) * COHORT_RING_SLOT_SIZE;
+	u64 room, at = ring_at(nslots, pos, 0, &room);
 	u32 n = len < room ? len : (u32)room;
 
-	memcpy(dst, &slots[idx], n);
+	memcpy(dst, (u8 *)slots + at, n);
 	if (n < len)
-		memcpy(dst + n, &slots[0], len - n);
+		memcpy(dst + n, slots, len - n);
 }
 
-/* Copy @len bytes into the data slots from position @pos on. */
+/* Copy @len bytes to byte @off of the data slots from position @pos on. */
 static void ring_copy_in(struct cohort_ring_slot *slots, u32 nslots,
-			 u64 pos, const u8 *src, u32 len)
+			 u64 pos, u32 off, const u8 *src, u32 len)
 {
-	u32 idx = pos & (nslots - 1);
-	u64 room = (u64)(nslots - idx) * COHORT_RING_SLOT_SIZE;
+	u64 room, at = ring_at(nslots, pos, off, &room);
 	u32 n = len < room ? len : (u32)room;
 
-	memcpy(&slots[idx], src, n);
+	memcpy((u8 *)slots + at, src, n);
 	if (n < len)
-		memcpy(&slots[0], src + n, len - n);
+		memcpy(slots, src + n, len - n);
 }
 
 static bool ring_geom_ok(u32 nslots, u32 max_msg, u32 max_senders)
@@ -807,46 +876,71 @@ static int tx_claim(struct cohort_ring_tx *tx, u32 n, u64 *posp)
 	return -EAGAIN;
 }
 
+/* Put message bytes @off.. (@n of them) into the claim at @pos. */
+static void tx_put(struct cohort_ring_tx *tx, struct cohort_ring_slot *s,
+		   u64 pos, u32 off, const u8 *src, u32 n)
+{
+	u32 k;
+
+	if (off < COHORT_RING_HEAD_DATA) {
+		k = COHORT_RING_HEAD_DATA - off;
+		if (k > n)
+			k = n;
+		memcpy(s->data + off, src, k);
+		off += k;
+		src += k;
+		n -= k;
+	}
+	if (n)
+		ring_copy_in(tx->slots, tx->nslots, pos + 1,
+			     off - COHORT_RING_HEAD_DATA, src, n);
+}
+
 /**
- * cohort_ring_send() - send one message
+ * cohort_ring_send2() - send one message given in two parts
  * @tx: sender state; calls on one @tx must be serialised by the caller
  * @type: message type, 1..65535
- * @buf: the message
- * @len: its length, at most the ring's max_msg
+ * @a: the first part of the message (e.g. a header)
+ * @alen: its length
+ * @b: the rest
+ * @blen: its length; @alen + @blen at most the ring's max_msg
  * @need_doorbell: set true if the receiver wants a doorbell (an IPI) now;
  *	may be NULL
  *
- * A message takes cohort_ring_msg_slots(@len) consecutive slots, claimed
- * at once.  The data slots are written first, then the head slot, and the
- * message is published with one cmpxchg of the head slot's state word
- * from the value it held at the claim to COHORT_RING_MARK(), so the ring
- * holds either the whole message or nothing of it.  That cmpxchg fails
- * only if the receiver skipped the claim after its timeout (or a peer
- * scribbled on it); the message is then lost and the receiver counts it
- * as dropped.
+ * The receiver gets one message, @a followed by @b; each part is copied
+ * once, straight into the ring.  A message takes
+ * cohort_ring_msg_slots(@alen + @blen) consecutive slots, claimed at once.
+ * The data slots are written first, then the head slot, and the message
+ * is published with one exchange of the head slot's state word for
+ * COHORT_RING_MARK(), so the ring holds either the whole message or
+ * nothing of it.  If the receiver had skipped the claim after its timeout
+ * (or a peer scribbled a skip mark on it), the message is lost and the
+ * receiver counts it as dropped.
  *
  * Return: 0 when published; -EAGAIN if the ring is full (nothing written,
  * the sequence number is not used, retry later); -ECANCELED if the
- * message was claimed but the receiver dropped it; -EMSGSIZE if @len is
- * too large; -EINVAL for a bad @type.
+ * message was claimed but the receiver dropped it; -EMSGSIZE if the
+ * message is too large; -EINVAL for a bad @type or a missing part.
  */
-int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
-		     const void *buf, size_t len, bool *need_doorbell)
+int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
+		      const void *a, size_t alen, const void *b, size_t blen,
+		      bool *need_doorbell)
 {
-	const u8 *src = buf;
 	struct cohort_ring_slot *s;
-	u32 head_len, nslots;
-	bool cancelled = false, ring;
+	struct ring_sum sum;
+	bool cancelled, ring;
+	u32 len, nslots;
 	u64 pos, old;
 	int ret;
 
 	if (need_doorbell)
 		*need_doorbell = false;
 	if (type == COHORT_RING_TYPE_INVALID || type > 0xffff ||
-	    (len && !buf))
+	    (alen && !a) || (blen && !b))
 		return -EINVAL;
-	if (len > tx->max_msg)
+	if (alen > tx->max_msg || blen > tx->max_msg - alen)
 		return -EMSGSIZE;
+	len = alen + blen;
 	nslots = cohort_ring_msg_slots(len);
 
 	ret = tx_claim(tx, nslots, &pos);
@@ -856,19 +950,21 @@ int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
 	}
 
 	s = ring_slot(tx->slots, tx->mask, pos);
-	head_len = len < COHORT_RING_HEAD_DATA ? len : COHORT_RING_HEAD_DATA;
-	if (len > COHORT_RING_HEAD_DATA)
-		ring_copy_in(tx->slots, tx->nslots, pos + 1,
-			     src + COHORT_RING_HEAD_DATA,
-			     len - COHORT_RING_HEAD_DATA);
-	s->csum = ring_csum(pos, tx->sender, type, tx->next_seq, len, src);
+	memset(s->data, 0, sizeof(s->data));
+	sum_init(&sum, pos, tx->sender, type, tx->next_seq, len);
+	if (alen) {
+		tx_put(tx, s, pos, 0, a, alen);
+		sum_add(&sum, a, alen);
+	}
+	if (blen) {
+		tx_put(tx, s, pos, alen, b, blen);
+		sum_add(&sum, b, blen);
+	}
+	s->csum = sum_end(&sum);
 	s->sender = tx->sender;
 	s->type = type;
 	s->msg_seq = tx->next_seq;
 	s->len = len;
-	if (head_len)
-		memcpy(s->data, src, head_len);
-	memset(s->data + head_len, 0, COHORT_RING_HEAD_DATA - head_len);
 
 	ring_before_publish(tx, pos);
 	/*
@@ -902,6 +998,25 @@ int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
 	}
 	tx->stats.sent++;
 	return 0;
+}
+
+/**
+ * cohort_ring_send() - send one message
+ * @tx: sender state; calls on one @tx must be serialised by the caller
+ * @type: message type, 1..65535
+ * @buf: the message
+ * @len: its length, at most the ring's max_msg
+ * @need_doorbell: set true if the receiver wants a doorbell (an IPI) now;
+ *	may be NULL
+ *
+ * cohort_ring_send2() with one part.
+ *
+ * Return: as cohort_ring_send2().
+ */
+int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
+		     const void *buf, size_t len, bool *need_doorbell)
+{
+	return cohort_ring_send2(tx, type, buf, len, NULL, 0, need_doorbell);
 }
 
 /**

@@ -188,6 +188,9 @@ int cohort_ring_tx_attach(struct cohort_ring_tx *tx, void *mem, size_t size,
 			  unsigned int sender);
 int cohort_ring_send(struct cohort_ring_tx *tx, unsigned int type,
 		     const void *buf, size_t len, bool *need_doorbell);
+int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
+		      const void *a, size_t alen, const void *b, size_t blen,
+		      bool *need_doorbell);
 void cohort_ring_tx_stats(const struct cohort_ring_tx *tx,
 			  struct cohort_ring_stats *st);
 

@@ -247,6 +247,51 @@ static void test_fragmentation(void **state)
 	rt_free(t);
 }
 
+/*
+ * A message in two parts arrives as one, whatever the split: parts that
+ * end inside the head slot, on a checksum block boundary or not, and
+ * across the ring's end.
+ */
+static void test_send2(void **state)
+{
+	static const uint32_t cuts[] = { 0, 1, 7, 31, 32, 33, 39, 40, 41,
+					 63, 64, 65, 100, 200 };
+	static const uint32_t rests[] = { 0, 1, 40, 100, 4096 };
+	struct rt *t = rt_new(256, 5000, TMO);
+	struct cohort_ring_tx tx;
+	unsigned int n = 0;
+	uint8_t buf[4400];
+
+	rt_attach(t, &tx, 2);
+	for (unsigned int i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		for (unsigned int j = 0; j < sizeof(rests) / sizeof(rests[0]);
+		     j++) {
+			uint32_t len = cuts[i] + rests[j];
+
+			rt_fill(buf, len, 2, tx.next_seq);
+			assert_int_equal(cohort_ring_send2(&tx, 3, buf, cuts[i],
+							   buf + cuts[i],
+							   rests[j], NULL), 0);
+			rt_drain(t, 0);
+			assert_int_equal(t->nrec, ++n);
+			assert_int_equal(t->rec[n - 1].len, len);
+			assert_true(t->rec[n - 1].intact);
+		}
+	}
+	assert_true(rt_hdr(t)->tail > 256);	/* went round the ring */
+	assert_int_equal(cohort_ring_send2(&tx, 3, buf, 4000, buf, 1001, NULL),
+			 -EMSGSIZE);
+	assert_int_equal(cohort_ring_send2(&tx, 3, NULL, 1, buf, 1, NULL),
+			 -EINVAL);
+	assert_int_equal(cohort_ring_send2(&tx, 3, buf, 1, NULL, 1, NULL),
+			 -EINVAL);
+	assert_int_equal(cohort_ring_send2(&tx, 3, NULL, 0, NULL, 0, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, n + 1);
+	assert_int_equal(t->rx.stats.errors + t->rx.stats.drops, 0);
+	rt_free(t);
+}
+
 /* Several messages in flight, several slots each, before one poll. */
 static void test_batched_fragments(void **state)
 {
@@ -756,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_attach_validation),
 		cmocka_unit_test(test_send_receive),
 		cmocka_unit_test(test_fragmentation),
+		cmocka_unit_test(test_send2),
 		cmocka_unit_test(test_batched_fragments),
 		cmocka_unit_test(test_full_ring),
 		cmocka_unit_test(test_wraparound),

@@ -187,27 +187,16 @@ static int send_once(u32 dst, unsigned int type, const void *hdr,
 	struct cohort_peer *p = &cm.peers[dst];
 	struct cohort_kernel_view v;
 	bool bell = false;
-	const void *buf = data;
-	void *tmp = NULL;
 	int ret;
 
-	if (hlen) {
-		tmp = kmalloc(hlen + len, GFP_ATOMIC | __GFP_NOWARN);
-		if (!tmp)
-			return -ENOMEM;
-		memcpy(tmp, hdr, hlen);
-		if (len)
-			memcpy(tmp + hlen, data, len);
-		buf = tmp;
-		len += hlen;
-	}
 	spin_lock_bh(&p->tx_lock);
 	ret = tx_ready(dst, &v);
 	if (!ret)
-		ret = cohort_ring_send(&p->tx, type, buf, len, &bell);
+		ret = cohort_ring_send2(&p->tx, type, hdr, hlen, data, len,
+					&bell);
 	if (!ret) {
 		p->sent++;
-		p->bytes_sent += len;
+		p->bytes_sent += hlen + len;
 		if (bell && (v.flags & COHORT_KF_DOORBELL)) {
 			p->doorbells++;
 			cohort_arch_doorbell(v.apic_id);
@@ -220,7 +209,6 @@ static int send_once(u32 dst, unsigned int type, const void *hdr,
 		p->tx_errors++;
 	}
 	spin_unlock_bh(&p->tx_lock);
-	kfree(tmp);
 	return ret;
 }
 
