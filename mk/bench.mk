@@ -11,3 +11,9 @@ STATIC_BINS += $(B)/static/bin/cohort-maptouch
 $(B)/static/bin/cohort-maptouch: bench/maptouch/maptouch.c
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
+
+STATIC_BINS += $(B)/static/bin/cohort-sock-rr
+
+$(B)/static/bin/cohort-sock-rr: bench/sock_rr.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
