@@ -443,7 +443,7 @@ static const char *const command_details[][2] = {
 	  "                      primary's interface, its queue pairs,\n"
 	  "                      carrier, MTU and MAC address\n"
 	  "  add NAME            give the instance a link: coh-NAME in the\n"
-	  "                      primary (coh-ID when longer than 15\n"
+	  "                      primary (coh#ID when longer than 15\n"
 	  "                      characters), eth0 in the instance\n"
 	  "  -q, --queues N      add: queue pairs, 1-" NET_MAX_QUEUES_STR
 	  " (default: one per\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): "cohort net": an instance's network link to the primary
- * (COHORT_IOC_NET).  The primary's end is the interface coh-NAME (coh-ID
+ * (COHORT_IOC_NET).  The primary's end is the interface coh-NAME (coh#ID
  * when that is longer than 15 characters), the instance's its eth0; the
  * link's memory is the region "net:NAME" of the pool.
  *

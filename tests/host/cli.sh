@@ -1248,22 +1248,22 @@ ioctl_log "NET instance=db flags=0 queues=4 reserved=0"
 json_check net add web --pretty -- '
 assert d == {"instance": "web", "interface": "coh-web", "queues": 2}, d'
 ioctl_log "NET instance=web flags=0 queues=0 reserved=0"
-# coh-NAME while it fits in 15 characters, then coh-ID.
+# coh-NAME while it fits in 15 characters, then coh#ID.
 instance elevenchars 4 stopped 1 1 0x140000000 33554432 "" 0 0 0
 instance twelve_chars 5 stopped 6 6 0x142000000 33554432 "" 0 0 0
 expect 0 "elevenchars: eth0 <-> coh-elevenchars (1 queue)" "" net add elevenchars
-expect 0 "twelve_chars: eth0 <-> coh-5 (1 queue)" "" net add twelve_chars --queues=1
+expect 0 "twelve_chars: eth0 <-> coh#5 (1 queue)" "" net add twelve_chars --queues=1
 ioctl_log "NET instance=elevenchars flags=0 queues=0 reserved=0" \
 	"NET instance=twelve_chars flags=0 queues=1 reserved=0"
 expect 0 "INSTANCE      INTERFACE        QUEUES  CARRIER   MTU  MAC
 web           coh-web               2  up       1500  02:c0:48:00:00:01
 db            coh-db                4  down     1500  02:c0:48:00:00:02
 elevenchars   coh-elevenchars       1  down     1500  02:c0:48:00:00:04
-twelve_chars  coh-5                 1  down     1500  02:c0:48:00:00:05" "" net
+twelve_chars  coh#5                 1  down     1500  02:c0:48:00:00:05" "" net
 expect 0 "" "" net del twelve_chars
 expect 0 "" "" net del elevenchars
 rm -f "$LOG"
-gone "$NETS/coh-5" "$NETS/coh-elevenchars" "$S/regions/net:twelve_chars"
+gone "$NETS/coh#5" "$NETS/coh-elevenchars" "$S/regions/net:twelve_chars"
 rm -r "$S/instances/elevenchars" "$S/instances/twelve_chars"
 
 # Usage errors and bad values: exit 2, nothing asked of the kernel.
@@ -1358,12 +1358,12 @@ ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserve
 	"NET instance=new flags=0 queues=3 reserved=0"
 expect 0 "" "" delete new
 rm -f "$LOG"
-expect 0 "a_long_instance: eth0 <-> coh-7 (1 queue)" "" \
+expect 0 "a_long_instance: eth0 <-> coh#7 (1 queue)" "" \
 	create a_long_instance --cpus 4 --memory 64M --net
 rm -f "$LOG"
 expect 0 "" "" delete a_long_instance
 rm -f "$LOG"
-gone "$S/instances/a_long_instance" "$NETS/coh-7"
+gone "$S/instances/a_long_instance" "$NETS/coh#7"
 # Without --net, create prints nothing and makes no link.
 expect 0 "" "" create new --cpus 4 --memory 64M
 ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"

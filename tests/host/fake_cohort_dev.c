@@ -253,7 +253,7 @@ static void net_make(const char *sys, const char *name, unsigned int id,
 
 	if (snprintf(region, sizeof(region), "net:%s", name) >=
 	    COHORT_NAME_MAX)
-		snprintf(region, sizeof(region), "net:%u", id);
+		snprintf(region, sizeof(region), "net:#%u", id);
 	mkdirf(dir, sizeof(dir), "%s/regions", sys);
 	mkdirf(dir, sizeof(dir), "%s/regions/%s", sys, region);
 	put(dir, "base", "0x%llx", 0x120000000ULL + id * 0x1000000ULL);
@@ -351,7 +351,7 @@ static int net(struct cohort_ioc_net *n)
 	}
 	if ((size_t)snprintf(n->ifname, sizeof(n->ifname), "coh-%s",
 			     n->instance) >= sizeof(n->ifname))
-		snprintf(n->ifname, sizeof(n->ifname), "coh-%u", idv);
+		snprintf(n->ifname, sizeof(n->ifname), "coh#%u", idv);
 	if (nsys && *nsys) {
 		snprintf(path, sizeof(path), "%s/%s", nsys, n->ifname);
 		if (!stat(path, &st)) {

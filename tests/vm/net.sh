@@ -177,6 +177,20 @@ cohort region list | grep -q 'net:a' && bad "region net:a still there" || ok "re
 cohort delete a
 cohort delete b
 ip link show coh-b >/dev/null 2>&1 && bad "coh-b outlived its instance" || ok "coh-b went with b"
+
+# A name too long for coh-NAME gets coh#ID; an instance named by that
+# number still gets its own link.
+cohort create a-rather-long-name --cpus 1 --memory 64M >/dev/null || die "create long"
+lid=$(attr a-rather-long-name id)
+cohort create "$lid" --cpus 2 --memory 64M >/dev/null || die "create $lid"
+cohort net add a-rather-long-name >/dev/null && [ "$(attr a-rather-long-name net)" = "coh#$lid" ] &&
+	ok "a long name's link is coh#$lid" || bad "long name's link: $(attr a-rather-long-name net)"
+cohort region list | grep -q "net:#$lid" || cohort region list | grep -q 'net:a-rather-long-name' ||
+	bad "no region for the long name's link"
+out=$(cohort net add "$lid" 2>&1) && [ "$(attr "$lid" net)" = "coh-$lid" ] &&
+	ok "instance '$lid' gets coh-$lid beside it" || bad "instance '$lid': $out"
+cohort delete a-rather-long-name
+cohort delete "$lid"
 free1=$(cohort pool -j | grep -o '"free":[0-9]*')
 [ "$free0" = "$free1" ] && ok "the pool is whole again ($free1)" || bad "pool free $free0 before, $free1 after"
 dmesg | grep -E 'BUG:|WARNING:|Oops:|Call Trace' && bad "kernel warnings" || ok "no kernel warnings"

@@ -42,11 +42,14 @@ struct cohort_net_pkt {
 	u64 next;
 };
 
-/* The region holding instance @id's link: "net:NAME", or "net:ID". */
+/*
+ * The region holding instance @id's link: "net:NAME", or "net:#ID" when
+ * that is too long ('#' is in no instance name, so no clash).
+ */
 static inline void cohort_net_region_name(char *buf, u32 id, const char *name)
 {
 	if (snprintf(buf, COHORT_NAME_MAX, "net:%s", name) >= COHORT_NAME_MAX)
-		snprintf(buf, COHORT_NAME_MAX, "net:%u", id);
+		snprintf(buf, COHORT_NAME_MAX, "net:#%u", id);
 }
 
 /* shmnet.c */

@@ -27,10 +27,15 @@ static struct {
 	u32 queues;
 } made[COHORT_MAX_KERNELS];
 
+/*
+ * "coh-NAME", or "coh#ID" when that is too long: '#' is not allowed in an
+ * instance name, so the short form never names another instance's link
+ * (an instance may well be called "2").
+ */
 static void primary_ifname(char *buf, const struct cohort_inst_info *ii)
 {
 	if (snprintf(buf, IFNAMSIZ, "coh-%s", ii->name) >= IFNAMSIZ)
-		snprintf(buf, IFNAMSIZ, "coh-%u", ii->id);
+		snprintf(buf, IFNAMSIZ, "coh#%u", ii->id);
 }
 
 static int net_add(struct cohort_ioc_net *req,
