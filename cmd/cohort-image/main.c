@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort-image(1): import a container image into a root filesystem
+ * directory, the first step of `cohort run` (docs/image.md).
+ *
+ *	cohort-image inspect [-j] SOURCE
+ *	cohort-image unpack [OPTIONS] SOURCE DIR
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *prog = "cohort-image";
+
+static const char usage[] =
+	"Usage: cohort-image COMMAND ...\n"
+	"\n"
+	"  inspect [-j|--json] SOURCE      print the image's config\n"
+	"  unpack [--max-entries N] [--max-bytes SIZE] [--no-chown] SOURCE DIR\n"
+	"                                  apply its layers into DIR (new or empty)\n"
+	"\n"
+	"SOURCE is oci:DIR[:TAG] (an OCI image layout) or\n"
+	"docker-archive:FILE[:REF] (a `docker save` tar).\n"
+	"Exit status: 0 done, 1 image refused or operation failed, 2 usage error.\n";
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", prog, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* "cohort-image: CMD: MESSAGE" and where the help is; EXIT_USAGE. */
+int cli_usage_err(const char *cmd, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "%s%s", cmd ? cmd : "",
+		 cmd ? ": " : "");
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_err(NULL, "no command given");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "unpack"))
+		return cmd_unpack(argc - 1, argv + 1);
+	return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
+}
