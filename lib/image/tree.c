@@ -36,8 +36,9 @@ static int open_one(int dirfd, const char *name, int flags)
  * A component that is a symbolic link or not a directory is an error:
  * nothing in the image is ever followed.
  *
- * Return: the fd, or -1 (errno ENOENT when @create is false and a
- * component is missing).
+ * Return: the fd, or -1: errno ENOENT when @create is false and a
+ * component is missing, ENOTDIR when one is not a directory, ELOOP when
+ * one is a symbolic link.
  */
 int img_open_dir(int rootfd, const char *path, bool create, char *err,
 		 size_t errlen)
@@ -69,10 +70,11 @@ int img_open_dir(int rootfd, const char *path, bool create, char *err,
 
 			if (e == ELOOP || (e == ENOTDIR &&
 			    !fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) &&
-			    S_ISLNK(st.st_mode)))
+			    S_ISLNK(st.st_mode))) {
 				img_err(err, errlen, "%.200s: '%.*s' is a symbolic link: an image may not write through its own links",
 					path, (int)(end - path), path);
-			else if (e == ENOTDIR)
+				e = ELOOP;
+			} else if (e == ENOTDIR)
 				img_err(err, errlen, "%.200s: '%.*s' is not a directory",
 					path, (int)(end - path), path);
 			else if (e != ENOENT || create)

@@ -425,9 +425,14 @@ static int whiteout(struct img_unpack *u, int rootfd, const char *parent,
 	snprintf(full, sizeof(full), "%s%s%s", parent, *parent ? "/" : "", name);
 	if (seen(u, full))	/* made by this layer: not for its whiteouts */
 		return 0;
+	/*
+	 * No such directory, or a file in its place (a later layer's file
+	 * replaced a lower directory and whites out what was in it): nothing
+	 * to delete.  Through a symbolic link: refused, as for any member.
+	 */
 	pfd = img_open_dir(rootfd, parent, false, err, errlen);
 	if (pfd < 0)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	ret = image_remove_tree(pfd, name, err, errlen);
 	close(pfd);
 	u->stats->whiteouts += !ret;
