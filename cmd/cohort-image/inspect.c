@@ -78,7 +78,7 @@ static void print_strv(const char *name, char **v)
 	json_object *a = strv_json(v);
 
 	printf("%-12s %s\n", name, a ? json_object_to_json_string_ext(a,
-		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE) :
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) :
 		"(not set)");
 	json_object_put(a);
 }

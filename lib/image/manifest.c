@@ -392,26 +392,44 @@ char **img_json_strv(struct json_object *arr)
 	return v;
 }
 
+/* Is @tag @ref, or @ref with Docker Hub's implied prefix? */
+static bool same_ref(const char *tag, const char *ref)
+{
+	static const char *const prefixes[] = { "", "docker.io/",
+						"docker.io/library/" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		n = strlen(prefixes[i]);
+		if (!strncmp(tag, prefixes[i], n) && !strcmp(tag + n, ref))
+			return true;
+	}
+	return false;
+}
+
 /* Does the RepoTags of @img hold @ref? */
 static bool has_tag(json_object *img, const char *ref)
 {
-	json_object *tags;
+	json_object *tags, *t;
 	size_t i;
 
 	if (!json_object_object_get_ex(img, "RepoTags", &tags) ||
 	    !json_object_is_type(tags, json_type_array))
 		return false;
-	for (i = 0; i < json_object_array_length(tags); i++)
-		if (!strcmp(json_object_get_string(
-				json_object_array_get_idx(tags, i)), ref))
+	for (i = 0; i < json_object_array_length(tags); i++) {
+		t = json_object_array_get_idx(tags, i);
+		if (json_object_is_type(t, json_type_string) &&
+		    same_ref(json_object_get_string(t), ref))
 			return true;
+	}
 	return false;
 }
 
 /**
  * img_docker_manifest_parse() - a docker-archive's manifest.json
- * @ref: one of the image's RepoTags, or NULL when the archive holds one
- *	 image
+ * @ref: one of the image's RepoTags ("busybox:latest" also matches
+ *	 "docker.io/library/busybox:latest"), or NULL when the archive holds
+ *	 one image
  * @config: the name of its config member
  * @layers: the names of its layer members, in order
  */

@@ -35,7 +35,7 @@ int img_source_parse(const char *source, char **kind, char **path,
 		    !strncmp(source, kinds[i], klen))
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
-		img_err(err, errlen, "unknown image source '%.200s': use oci:DIR[:TAG] or docker-archive:FILE",
+		img_err(err, errlen, "unknown image source '%.200s': use oci:DIR[:TAG] or docker-archive:FILE[:REF]",
 			source);
 		return -1;
 	}

@@ -188,7 +188,7 @@ static void test_docker_manifest_json(void **state)
 	const char *one = "[{\"Config\":\"" HEX_A ".json\",\"RepoTags\":[\"x:1\"],"
 			  "\"Layers\":[\"" HEX_B ".tar\",\"" HEX_C "/layer.tar\"]}]";
 	const char *two = "[{\"Config\":\"a.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]},"
-			  "{\"Config\":\"b.json\",\"RepoTags\":[\"y:2\"],\"Layers\":[]}]";
+			  "{\"Config\":\"b.json\",\"RepoTags\":[\"docker.io/library/y:2\"],\"Layers\":[]}]";
 	char *cfg, **layers;
 	size_t n;
 
@@ -209,6 +209,12 @@ static void test_docker_manifest_json(void **state)
 	assert_string_equal(cfg, "b.json");
 	free(cfg);
 	img_strv_free(layers);
+	assert_int_equal(img_docker_manifest_parse(two, strlen(two), "library/y:2", &cfg,
+						   &layers, &n, err, sizeof(err)), 0);
+	free(cfg);
+	img_strv_free(layers);
+	assert_int_equal(img_docker_manifest_parse(two, strlen(two), ":2", &cfg,
+						   &layers, &n, err, sizeof(err)), -1);
 	assert_int_equal(img_docker_manifest_parse(two, strlen(two), "z:3", &cfg,
 						   &layers, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no image tagged 'z:3'"));
