@@ -14,6 +14,7 @@ pkgs=(
 	libcmocka-dev libjson-c-dev libfuse3-dev fuse3 libarchive-dev
 	clang libclang-rt-14-dev
 	tmux socat iperf3 iputils-ping iproute2
+	umoci skopeo
 )
 
 missing=()
