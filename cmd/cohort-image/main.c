@@ -6,6 +6,8 @@
  *	cohort-image inspect [-j] SOURCE
  *	cohort-image unpack [OPTIONS] SOURCE DIR
  */
+#include <errno.h>
+#include <error.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,49 +28,24 @@ static const char usage[] =
 	"docker-archive:FILE[:REF] (a `docker save` tar).\n"
 	"Exit status: 0 done, 1 image refused or operation failed, 2 usage error.\n";
 
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fprintf(stderr, "%s: %s", prog, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
-}
-
-void cli_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
-}
-
 /* "cohort-image: CMD: MESSAGE" and where the help is; EXIT_USAGE. */
 int cli_usage_err(const char *cmd, const char *fmt, ...)
 {
-	char prefix[64];
+	char msg[1024];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "%s%s", cmd ? cmd : "",
-		 cmd ? ": " : "");
 	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	error(0, 0, "%s%s%s", cmd ? cmd : "", cmd ? ": " : "", msg);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+	/* error(3) prefixes every message with it. */
+	program_invocation_name = (char *)prog;
 	if (argc < 2)
 		return cli_usage_err(NULL, "no command given");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

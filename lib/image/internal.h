@@ -6,6 +6,7 @@
 #ifndef _COHORT_IMAGE_INTERNAL_H
 #define _COHORT_IMAGE_INTERNAL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +140,7 @@ void img_path_split(char *path, const char **parent, const char **base);
 /* tree.c: directories below the target, never through a symlink. */
 int img_open_dir(int rootfd, const char *path, bool create, char *err,
 		 size_t errlen);
+DIR *img_dir_stream(int dirfd, const char *name);
 
 /* unpack.c */
 struct img_unpack;

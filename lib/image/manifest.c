@@ -137,6 +137,23 @@ static int check_schema(json_object *o, const char *what, char *err,
 	return 0;
 }
 
+/*
+ * An index or manifest document: a JSON object of schemaVersion 2, and
+ * its own mediaType (NULL when it has none).
+ */
+static json_object *open_doc(const char *json, size_t len, const char *what,
+			     const char **mt, char *err, size_t errlen)
+{
+	json_object *o = parse_object(json, len, what, err, errlen);
+
+	if (o && (check_schema(o, what, err, errlen) ||
+		  get_str(o, "mediaType", mt, what, err, errlen))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
 /* A descriptor: mediaType, digest (checked), size. */
 static int get_desc(json_object *o, struct img_desc *d, const char *what,
 		    char *err, size_t errlen)
@@ -260,12 +277,9 @@ int img_index_choose(const char *json, size_t len, const char *tag,
 	const char *mt;
 	int i, ret = -1;
 
-	o = parse_object(json, len, "index", err, errlen);
+	o = open_doc(json, len, "index", &mt, err, errlen);
 	if (!o)
 		return -1;
-	if (check_schema(o, "index", err, errlen) ||
-	    get_str(o, "mediaType", &mt, "index", err, errlen))
-		goto out;
 	if (mt && img_media_kind(mt, NULL) != IMG_MEDIA_INDEX) {
 		img_err(err, errlen, "index: unsupported media type '%.100s'", mt);
 		goto out;
@@ -311,12 +325,9 @@ int img_manifest_parse(const char *json, size_t len, const char *media_type,
 
 	*layers = NULL;
 	*nr = 0;
-	o = parse_object(json, len, "manifest", err, errlen);
+	o = open_doc(json, len, "manifest", &mt, err, errlen);
 	if (!o)
 		return -1;
-	if (check_schema(o, "manifest", err, errlen) ||
-	    get_str(o, "mediaType", &mt, "manifest", err, errlen))
-		goto out;
 	if (mt && media_type && strcmp(mt, media_type)) {
 		img_err(err, errlen, "manifest: media type '%.100s' differs from its descriptor's '%.100s'",
 			mt, media_type);

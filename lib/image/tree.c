@@ -106,7 +106,7 @@ static void make_writable(int dirfd, const char *name)
 }
 
 /* Open directory @name of @dirfd for reading, never through a link. */
-static DIR *open_dir_stream(int dirfd, const char *name)
+DIR *img_dir_stream(int dirfd, const char *name)
 {
 	int fd = open_one(dirfd, name, O_RDONLY);
 	DIR *d;
@@ -133,7 +133,7 @@ static int clear_fd(int fd, char *err, size_t errlen)
 	int next;
 
 	for (;;) {
-		d = open_dir_stream(fd, ".");
+		d = img_dir_stream(fd, ".");
 		if (!d)
 			goto fail;
 		sub[0] = '\0';

@@ -449,15 +449,11 @@ static int prune(struct img_unpack *u, int fd, const char *path, char *err,
 	char child[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
-	int dfd, sub, ret = 0;
-	DIR *d;
+	DIR *d = img_dir_stream(fd, ".");
+	int sub, ret = 0;
 
-	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = dfd < 0 ? NULL : fdopendir(dfd);
 	if (!d) {
 		img_err(err, errlen, "%.200s: %s", path, strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
 		return -1;
 	}
 	while (!ret && (de = readdir(d))) {
