@@ -320,7 +320,8 @@ int cohort_ring_rx_init(struct cohort_ring_rx *rx, void *mem, size_t size,
 
 	memset(rx, 0, sizeof(*rx));
 	if (!mem || ((unsigned long)mem & (COHORT_RING_CACHELINE - 1)) ||
-	    !cfg || !ops || !ops->deliver || !!ops->alloc != !!ops->free)
+	    !cfg || !ops || !ops->deliver || !!ops->alloc != !!ops->free ||
+	    !!ops->rx_buf != !!ops->rx_buf_drop)
 		return -EINVAL;
 	if (size < COHORT_RING_BYTES(COHORT_RING_MIN_SLOTS))
 		return -EINVAL;
@@ -408,62 +409,34 @@ static u32 rx_msg_slots(const struct cohort_ring_rx *rx,
 }
 
 /*
- * Validate the published message whose head slot @h (a private snapshot)
- * is at @pos, and deliver it.  Its data slots are copied into the private
- * receive buffer first and checked there, so a peer writing them from now
- * on changes nothing.
+ * Check a message whose bytes are in private memory: checksum, sender,
+ * type, sequence.  Counts what fails.  Return: true to deliver it.
  */
-static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
-		   u64 pos)
+static bool rx_check(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
+		     u64 pos, const u8 *data)
 {
 	struct cohort_ring_peer *peer;
-	const u8 *data = h->data;
-	struct cohort_ring_msg msg;
-	u32 len = h->len;
 	s32 gap;
 
-	if (len > rx->max_msg) {
-		/*
-		 * Nothing in it can be checked, not even how many slots it
-		 * spans: only the head slot is taken.  Slots after it that
-		 * never get published are skipped after the claim timeout.
-		 */
-		rx_error(rx, -1, -EMSGSIZE);
-		return;
-	}
-	if (len > COHORT_RING_HEAD_DATA) {
-		if (!rx->buf && rx->ops->alloc)
-			rx->buf = rx->ops->alloc(rx->ctx, rx->max_msg);
-		if (!rx->buf) {
-			/* Unchecked, so not attributed to anyone. */
-			rx->stats.drops++;
-			return;
-		}
-		memcpy(rx->buf, h->data, COHORT_RING_HEAD_DATA);
-		ring_copy_out(rx->slots, rx->nslots, pos + 1,
-			      rx->buf + COHORT_RING_HEAD_DATA,
-			      len - COHORT_RING_HEAD_DATA);
-		data = rx->buf;
-	}
-	if (ring_csum(pos, h->sender, h->type, h->msg_seq, len, data) !=
+	if (ring_csum(pos, h->sender, h->type, h->msg_seq, h->len, data) !=
 	    h->csum) {
 		/* Torn, late or garbage: nothing in it can be believed. */
 		rx_error(rx, -1, -EBADMSG);
-		return;
+		return false;
 	}
 	if (h->sender >= rx->max_senders) {
 		rx_error(rx, -1, -ENXIO);
-		return;
+		return false;
 	}
 	peer = &rx->peers[h->sender];
 	if (peer->quarantined) {
 		rx_drop(rx, peer, 1);
-		return;
+		return false;
 	}
 	if (h->type == COHORT_RING_TYPE_INVALID ||
 	    (rx->ntypes && h->type >= rx->ntypes)) {
 		rx_error(rx, h->sender, -EPROTO);
-		return;
+		return false;
 	}
 	if (peer->synced) {
 		gap = (s32)(h->msg_seq - peer->next_seq);
@@ -477,21 +450,78 @@ static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
 			 */
 			rx->stats.stale++;
 			peer->stats.stale++;
-			return;
+			return false;
 		}
 		if (gap > 0)
 			rx_drop(rx, peer, (u32)gap);
 	}
 	peer->synced = true;
 	peer->next_seq = h->msg_seq + 1;
+	return true;
+}
 
+/*
+ * Validate the published message whose head slot @h (a private snapshot)
+ * is at @pos, and deliver it.  Its bytes are copied into private memory
+ * first (the caller's buffer from @rx_buf, or the ring's receive buffer)
+ * and checked there, so a peer writing the ring from now on changes
+ * nothing.
+ */
+static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
+		   u64 pos)
+{
+	const u8 *data = h->data;
+	struct cohort_ring_msg msg;
+	void *cookie = NULL;
+	bool caller_buf;
+	u32 len = h->len;
+	u8 *dst = NULL;
+
+	if (len > rx->max_msg) {
+		/*
+		 * Nothing in it can be checked, not even how many slots it
+		 * spans: only the head slot is taken.  Slots after it that
+		 * never get published are skipped after the claim timeout.
+		 */
+		rx_error(rx, -1, -EMSGSIZE);
+		return;
+	}
+	if (rx->ops->rx_buf && len)
+		dst = rx->ops->rx_buf(rx->ctx, h->sender, h->type, len,
+				      &cookie);
+	caller_buf = dst;
+	if (!dst && len > COHORT_RING_HEAD_DATA) {
+		if (!rx->buf && rx->ops->alloc)
+			rx->buf = rx->ops->alloc(rx->ctx, rx->max_msg);
+		dst = rx->buf;
+		if (!dst) {
+			/* Unchecked, so not attributed to anyone. */
+			rx->stats.drops++;
+			return;
+		}
+	}
+	if (dst) {
+		memcpy(dst, h->data, len < COHORT_RING_HEAD_DATA ? len :
+		       COHORT_RING_HEAD_DATA);
+		if (len > COHORT_RING_HEAD_DATA)
+			ring_copy_out(rx->slots, rx->nslots, pos + 1,
+				      dst + COHORT_RING_HEAD_DATA,
+				      len - COHORT_RING_HEAD_DATA);
+		data = dst;
+	}
+	if (!rx_check(rx, h, pos, data)) {
+		if (caller_buf)
+			rx->ops->rx_buf_drop(rx->ctx, cookie);
+		return;
+	}
 	msg.sender = h->sender;
 	msg.type = h->type;
 	msg.seq = h->msg_seq;
 	msg.len = len;
 	msg.data = data;
+	msg.cookie = caller_buf ? cookie : NULL;
 	rx->stats.received++;
-	peer->stats.received++;
+	rx->peers[h->sender].stats.received++;
 	rx->ops->deliver(rx->ctx, &msg);
 }
 

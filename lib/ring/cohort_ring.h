@@ -45,7 +45,11 @@ struct cohort_ring_stats {
  * @type: message type
  * @seq: the sender's sequence number of the message
  * @len: length of @data
- * @data: the message; valid only during the call
+ * @data: the message; valid only during the call, unless it is in a
+ *	buffer the caller's @rx_buf hook gave
+ * @cookie: NULL when @data is the ring's; else what @rx_buf returned with
+ *	the buffer @data is in (which must then not be NULL): the deliver
+ *	hook now owns that buffer
  */
 struct cohort_ring_msg {
 	u16 sender;
@@ -53,6 +57,7 @@ struct cohort_ring_msg {
 	u32 seq;
 	u32 len;
 	const void *data;
+	void *cookie;
 };
 
 /**
@@ -66,12 +71,22 @@ struct cohort_ring_msg {
  *	message of more than one slot, again after a failure.  Without a
  *	buffer such messages are dropped.
  * @free: releases what @alloc returned
+ * @rx_buf: optional; a buffer of the caller's, of @len bytes, to receive
+ *	the message about to be copied out of the ring straight into it (the
+ *	one copy on this side), with a @cookie that comes back in the
+ *	message; or NULL to receive it into the ring's own buffer.  @sender,
+ *	@type and @len are not checked yet (@len is at most max_msg).
+ * @rx_buf_drop: required with @rx_buf: takes back an @rx_buf buffer whose
+ *	message turned out invalid, stale or dropped
  */
 struct cohort_ring_rx_ops {
 	void (*deliver)(void *ctx, const struct cohort_ring_msg *msg);
 	void (*error)(void *ctx, int sender, int err);
 	void *(*alloc)(void *ctx, size_t size);
 	void (*free)(void *ctx, void *ptr, size_t size);
+	void *(*rx_buf)(void *ctx, u16 sender, u16 type, u32 len,
+			void **cookie);
+	void (*rx_buf_drop)(void *ctx, void *cookie);
 };
 
 /**

@@ -292,6 +292,115 @@ static void test_send2(void **state)
 	rt_free(t);
 }
 
+/* The caller's receive buffers (@rx_buf): handed out, owned, taken back. */
+static struct {
+	uint8_t buf[4][5000];
+	int out[4];		/* 1 while handed out */
+	int asked, dropped, delivered, mine;
+} rb;
+
+static void *rb_get(void *ctx, u16 sender, u16 type, u32 len, void **cookie)
+{
+	rb.asked++;
+	assert_true(len <= 5000);
+	for (int i = 0; i < 4; i++) {
+		if (!rb.out[i]) {
+			rb.out[i] = 1;
+			*cookie = &rb.out[i];
+			return rb.buf[i];
+		}
+	}
+	return NULL;			/* none left: the ring's own buffer */
+}
+
+static void rb_drop(void *ctx, void *cookie)
+{
+	rb.dropped++;
+	*(int *)cookie = 0;
+}
+
+static void rb_deliver(void *ctx, const struct cohort_ring_msg *m)
+{
+	rt_deliver(ctx, m);
+	rb.delivered++;
+	if (m->cookie) {
+		int i = (int *)m->cookie - rb.out;
+
+		assert_true(i >= 0 && i < 4);
+		assert_ptr_equal(m->data, rb.buf[i]);
+		rb.mine++;
+		rb.out[i] = 0;		/* the deliver hook owns it: give back */
+	}
+}
+
+static void test_rx_buf(void **state)
+{
+	struct rt *t = rt_new(256, 5000, TMO);
+	struct cohort_ring_rx_config cfg = {
+		.max_msg = 5000, .max_senders = 8, .ntypes = 100,
+		.claim_timeout = TMO,
+	};
+	static const uint32_t lens[] = { 0, 1, 40, 41, 100, 4096, 5000 };
+	struct cohort_ring_tx tx;
+	struct cohort_ring_slot s;
+	uint64_t pos;
+
+	memset(&rb, 0, sizeof(rb));
+	cohort_ring_rx_fini(&t->rx);
+	t->ops.deliver = rb_deliver;
+	t->ops.rx_buf = rb_get;
+	assert_int_equal(cohort_ring_rx_init(&t->rx, t->mem, t->size, &cfg,
+					     &t->ops, t), -EINVAL);
+	t->ops.rx_buf_drop = rb_drop;
+	assert_int_equal(cohort_ring_rx_init(&t->rx, t->mem, t->size, &cfg,
+					     &t->ops, t), 0);
+	rt_attach(t, &tx, 1);
+	for (unsigned int i = 0; i < 7; i++)
+		assert_int_equal(rt_send(&tx, 1, lens[i], NULL), 0);
+	rt_drain(t, 0);
+	/* Every message but the empty one went straight into a buffer. */
+	assert_int_equal(t->nrec, 7);
+	for (unsigned int i = 0; i < 7; i++)
+		assert_true(t->rec[i].intact);
+	assert_int_equal(rb.asked, 6);
+	assert_int_equal(rb.mine, 6);
+	assert_int_equal(rb.dropped, 0);
+	assert_int_equal(t->allocs, 0);	/* the ring's buffer never needed */
+
+	/* Damaged, stale, badly typed, quarantined: handed back, not kept. */
+	pos = rt_hdr(t)->tail;
+	assert_int_equal(rt_send(&tx, 1, 300, NULL), 0);
+	((uint8_t *)rt_slot(t, pos + 2))[20] ^= 1;	/* a data byte */
+	s.sender = 1;
+	s.type = 1;
+	s.msg_seq = 3;				/* stale */
+	s.len = 200;
+	rt_forge(t, &s, 0);
+	s.msg_seq = 100;
+	s.type = 0;				/* bad type */
+	rt_forge(t, &s, 0);
+	assert_int_equal(cohort_ring_rx_quarantine(&t->rx, 2, true), 0);
+	s.sender = 2;
+	s.type = 1;
+	s.msg_seq = 0;
+	rt_forge(t, &s, 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 7);
+	assert_int_equal(rb.dropped, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rb.out[i], 0);
+
+	/* No buffer left: the ring's own takes the message. */
+	rb.out[0] = rb.out[1] = rb.out[2] = rb.out[3] = 1;
+	assert_int_equal(rt_send(&tx, 1, 1000, NULL), 0);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 8);
+	assert_true(t->rec[7].intact);
+	assert_int_equal(rb.mine, 6);
+	assert_int_equal(t->allocs, 1);
+	rt_free(t);
+}
+
 /* Several messages in flight, several slots each, before one poll. */
 static void test_batched_fragments(void **state)
 {
@@ -802,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_send_receive),
 		cmocka_unit_test(test_fragmentation),
 		cmocka_unit_test(test_send2),
+		cmocka_unit_test(test_rx_buf),
 		cmocka_unit_test(test_batched_fragments),
 		cmocka_unit_test(test_full_ring),
 		cmocka_unit_test(test_wraparound),
