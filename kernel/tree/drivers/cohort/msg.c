@@ -47,8 +47,15 @@ struct cohort_msg_state cm;
 static DEFINE_SPINLOCK(handlers_lock);
 static struct {
 	cohort_msg_handler_t fn;
+	const struct cohort_msg_buf_ops *bops;
 	void *ctx;
 } handlers[COHORT_MSG_NTYPES];
+
+/* The handler buffer of the message being received (rx_lock held). */
+static struct {
+	const struct cohort_msg_buf_ops *bops;
+	void *ctx;
+} rx_cur;
 
 /* Reassembly buffers for the ring, allocated in process context. */
 static DEFINE_SPINLOCK(bufs_lock);
@@ -107,15 +114,37 @@ u64 cohort_msg_epoch(void)
  */
 int cohort_msg_register(unsigned int type, cohort_msg_handler_t fn, void *ctx)
 {
+	return cohort_msg_register_buf(type, fn, NULL, ctx);
+}
+
+/**
+ * cohort_msg_register_buf() - handle one message type, into own buffers
+ * @type: as for cohort_msg_register()
+ * @fn: as for cohort_msg_register(); a message with a cookie is in a
+ *	buffer @bops gave, which @fn then owns
+ * @bops: where messages of @type are received (NULL: the ring's buffer)
+ * @ctx: passed to @fn and @bops
+ *
+ * A handler that keeps what it receives (as an skb, say) gets it in its
+ * own memory this way, in the one copy out of the ring, instead of a
+ * second copy from the ring's buffer.
+ *
+ * Return: as cohort_msg_register().
+ */
+int cohort_msg_register_buf(unsigned int type, cohort_msg_handler_t fn,
+			    const struct cohort_msg_buf_ops *bops, void *ctx)
+{
 	int ret = 0;
 
-	if (type <= COHORT_MSG_T_RPC_RESP || type >= COHORT_MSG_NTYPES || !fn)
+	if (type <= COHORT_MSG_T_RPC_RESP || type >= COHORT_MSG_NTYPES || !fn ||
+	    (bops && (!bops->get || !bops->put)))
 		return -EINVAL;
 	spin_lock_bh(&handlers_lock);
 	if (handlers[type].fn) {
 		ret = -EBUSY;
 	} else {
 		handlers[type].ctx = ctx;
+		handlers[type].bops = bops;
 		handlers[type].fn = fn;
 	}
 	spin_unlock_bh(&handlers_lock);
@@ -134,6 +163,7 @@ void cohort_msg_unregister(unsigned int type)
 		return;
 	spin_lock_bh(&handlers_lock);
 	handlers[type].fn = NULL;
+	handlers[type].bops = NULL;
 	handlers[type].ctx = NULL;
 	spin_unlock_bh(&handlers_lock);
 	/* Deliveries run under rx_lock. */
@@ -429,17 +459,59 @@ static void rpc_response(const struct cohort_ring_msg *m)
 		cm.rpc_late++;
 }
 
+/*
+ * The ring is about to copy a message out: into its handler's own buffer
+ * if it keeps one.  Remembered for rx_buf_drop() and rx_deliver(), which
+ * the ring calls next for this message, under the same rx_lock.
+ */
+static void *rx_buf(void *ctx, u16 sender, u16 type, u32 len, void **cookie)
+{
+	void *buf = NULL;
+
+	rx_cur.bops = NULL;
+	if (type <= COHORT_MSG_T_RPC_RESP || type >= COHORT_MSG_NTYPES)
+		return NULL;
+	spin_lock(&handlers_lock);
+	rx_cur.bops = handlers[type].bops;
+	rx_cur.ctx = handlers[type].ctx;
+	spin_unlock(&handlers_lock);
+	if (rx_cur.bops)
+		buf = rx_cur.bops->get(rx_cur.ctx, sender, len, cookie);
+	return buf;
+}
+
+static void rx_buf_drop(void *ctx, void *cookie)
+{
+	rx_cur.bops->put(rx_cur.ctx, cookie);
+}
+
 static void rx_deliver(void *ctx, const struct cohort_ring_msg *m)
 {
 	struct cohort_msg msg = {
 		.sender = m->sender, .type = m->type,
-		.len = m->len, .data = m->data,
+		.len = m->len, .data = m->data, .cookie = m->cookie,
 	};
 	const struct cohort_msg_rpc *h = m->data;
 	cohort_msg_handler_t fn;
 	void *hctx;
 
 	cm.peers[m->sender].bytes_received += m->len;
+	if (m->cookie) {
+		/* In a handler's own buffer: only that handler may have it. */
+		spin_lock(&handlers_lock);
+		fn = handlers[m->type].fn;
+		hctx = handlers[m->type].ctx;
+		if (handlers[m->type].bops != rx_cur.bops)
+			fn = NULL;
+		spin_unlock(&handlers_lock);
+		if (!fn) {
+			rx_cur.bops->put(rx_cur.ctx, m->cookie);
+			cm.unhandled++;
+			return;
+		}
+		fn(&msg, hctx);
+		return;
+	}
 	if (m->type == COHORT_MSG_T_RPC_REQ || m->type == COHORT_MSG_T_RPC_RESP) {
 		if (m->len < sizeof(*h) || !h->type ||
 		    h->type >= COHORT_MSG_NTYPES) {
@@ -512,6 +584,8 @@ static const struct cohort_ring_rx_ops rx_ops = {
 	.error = rx_error,
 	.alloc = rx_alloc,
 	.free = rx_free,
+	.rx_buf = rx_buf,
+	.rx_buf_drop = rx_buf_drop,
 };
 
 /**

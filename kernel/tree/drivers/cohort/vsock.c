@@ -285,11 +285,70 @@ static void cv_rx_fn(struct work_struct *w)
 	}
 }
 
-/* Softirq: check the packet, copy it into a private skb, queue it. */
+/*
+ * An skb for a packet of @len payload bytes: preallocated in process
+ * context, atomic only when they ran out.  Up to CHUNK bytes it is linear,
+ * so its header (the headroom) and payload are contiguous, as a message
+ * carries them; larger ones may have their payload in page fragments.
+ */
+static struct sk_buff *rx_skb(u32 len)
+{
+	struct sk_buff *skb = len <= CHUNK ? skb_dequeue(&cv.spare) : NULL;
+
+	if (!skb)
+		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
+					     GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		atomic64_inc(&cv.rx_nomem);
+	return skb;
+}
+
+/*
+ * Softirq, before the ring copies a packet out: give it the skb it will
+ * end in, so that the copy out of the ring is the only one.  @len is the
+ * message's, unchecked; cv_rx() checks the packet once it is in.
+ */
+static void *cv_rx_get(void *ctx, u32 sender, u32 len, void **cookie)
+{
+	struct sk_buff *skb;
+
+	/*
+	 * Only packets of our own chunk size (all this transport sends):
+	 * their skbs are linear.  Anything else goes to the ring's buffer
+	 * and cv_rx() copies or refuses it.
+	 */
+	if (len < sizeof(struct virtio_vsock_hdr) ||
+	    len - sizeof(struct virtio_vsock_hdr) > CHUNK)
+		return NULL;
+	skb = rx_skb(len - sizeof(struct virtio_vsock_hdr));
+	if (!skb)
+		return NULL;
+	if (WARN_ON_ONCE(skb_is_nonlinear(skb))) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	*cookie = skb;
+	return virtio_vsock_hdr(skb);
+}
+
+static void cv_rx_put(void *ctx, void *cookie)
+{
+	kfree_skb(cookie);
+}
+
+static const struct cohort_msg_buf_ops cv_rx_bops = {
+	.get = cv_rx_get,
+	.put = cv_rx_put,
+};
+
+/*
+ * Softirq: check the packet (a private copy: in its skb already, or in
+ * the ring's buffer, then copied into one), queue it.
+ */
 static void cv_rx(const struct cohort_msg *msg, void *ctx)
 {
 	struct virtio_vsock_hdr hdr;
-	struct sk_buff *skb;
+	struct sk_buff *skb = msg->cookie;
 	u32 len;
 
 	if (msg->len < sizeof(hdr))
@@ -301,26 +360,24 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	    le64_to_cpu(hdr.src_cid) != COHORT_VSOCK_CID(msg->sender) ||
 	    le64_to_cpu(hdr.dst_cid) != cv.cid)
 		goto bad;
-	/* Preallocated in process context; atomic only when they ran out. */
-	skb = len <= CHUNK ? skb_dequeue(&cv.spare) : NULL;
-	if (!skb)
-		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
-					     GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		atomic64_inc(&cv.rx_nomem);
-		return;
-	}
-	memcpy(virtio_vsock_hdr(skb), &hdr, sizeof(hdr));
-	virtio_vsock_skb_put(skb, len);
-	if (len && skb_store_bits(skb, 0, (const u8 *)msg->data + sizeof(hdr),
-				  len)) {
-		kfree_skb(skb);
-		goto bad;
+	if (skb) {
+		virtio_vsock_skb_put(skb, len);
+	} else {
+		skb = rx_skb(len);
+		if (!skb)
+			return;
+		memcpy(virtio_vsock_hdr(skb), &hdr, sizeof(hdr));
+		virtio_vsock_skb_put(skb, len);
+		if (len && skb_store_bits(skb, 0,
+					  (const u8 *)msg->data + sizeof(hdr),
+					  len))
+			goto bad;
 	}
 	virtio_vsock_skb_queue_tail(&cv.rxq, skb);
 	queue_work(cv.wq, &cv.rx_work);
 	return;
 bad:
+	kfree_skb(skb);
 	atomic64_inc(&cv.rx_bad);
 }
 
@@ -519,7 +576,8 @@ static int __init cohort_vsock_init(void)
 	cv.wq = alloc_workqueue("cohort-vsock", WQ_UNBOUND, 0);
 	if (!cv.wq)
 		return -ENOMEM;
-	ret = cohort_msg_register(COHORT_MSG_T_VSOCK, cv_rx, NULL);
+	ret = cohort_msg_register_buf(COHORT_MSG_T_VSOCK, cv_rx, &cv_rx_bops,
+				      NULL);
 	if (ret)
 		goto err;
 	ret = vsock_core_register(&cv_transport.transport,

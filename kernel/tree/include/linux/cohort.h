@@ -130,7 +130,9 @@ static inline bool cohort_forbids_ipi_broadcast(void)
  * Inter-kernel messaging (drivers/cohort/msg.c, docs/abi.md).
  *
  * Handlers run in softirq context (a BH workqueue), one message at a
- * time, and must not sleep.  @data is valid only during the call.
+ * time, and must not sleep.  @data is valid only during the call, unless
+ * it is in a buffer of the handler's own (@cookie, see
+ * cohort_msg_register_buf()).
  */
 
 /**
@@ -141,6 +143,8 @@ static inline bool cohort_forbids_ipi_broadcast(void)
  * @data: the message
  * @rpc_id: request id when @is_request (for cohort_msg_reply())
  * @is_request: sent with cohort_msg_request(); answer with cohort_msg_reply()
+ * @cookie: NULL, or the cookie of the handler's own buffer that @data is
+ *	in: the handler owns that buffer now
  */
 struct cohort_msg {
 	u32 sender;
@@ -149,9 +153,24 @@ struct cohort_msg {
 	const void *data;
 	u32 rpc_id;
 	bool is_request;
+	void *cookie;
 };
 
 typedef void (*cohort_msg_handler_t)(const struct cohort_msg *msg, void *ctx);
+
+/**
+ * struct cohort_msg_buf_ops - a handler's own receive buffers
+ * @get: a buffer of @len bytes for a message from @sender, or NULL; the
+ *	message is copied out of the ring straight into it and checked
+ *	there (the sender and length are not checked yet when this is
+ *	called).  Sets *@cookie, not NULL.  Softirq context.
+ * @put: takes back a buffer whose message turned out invalid or was not
+ *	delivered
+ */
+struct cohort_msg_buf_ops {
+	void *(*get)(void *ctx, u32 sender, u32 len, void **cookie);
+	void (*put)(void *ctx, void *cookie);
+};
 
 /* cohort_msg_send() flags */
 #define COHORT_MSG_WAIT		BIT(0)	/* sleep while the ring is full */
@@ -164,6 +183,8 @@ bool cohort_msg_heartbeat_lost(u32 id);
 unsigned int cohort_msg_watch_ms(unsigned int max);
 
 int cohort_msg_register(unsigned int type, cohort_msg_handler_t fn, void *ctx);
+int cohort_msg_register_buf(unsigned int type, cohort_msg_handler_t fn,
+			    const struct cohort_msg_buf_ops *bops, void *ctx);
 void cohort_msg_unregister(unsigned int type);
 u32 cohort_msg_self(void);
 u64 cohort_msg_members(void);
