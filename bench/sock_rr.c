@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <linux/vm_sockets.h>
 
+#include "cohort/fdio.h"
+
 #define PROG		"cohort-sock-rr"
 #define MAX_SIZE	(1U << 20)
 #define MAX_ROUNDS	10000000UL
@@ -109,40 +111,6 @@ static void nodelay(int fd, enum family fam)
 		fprintf(stderr, PROG ": TCP_NODELAY: %s\n", strerror(errno));
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Bytes read before EOF (fewer than LEN) or LEN; -1 on an error. */
-static ssize_t read_all(int fd, unsigned char *p, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 static void echo(int fd)
 {
 	static unsigned char buf[ECHO_BUF];
@@ -152,7 +120,7 @@ static void echo(int fd)
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || write_all(fd, buf, (size_t)n))
+		if (n <= 0 || cohort_write_all(fd, buf, (size_t)n))
 			break;
 	}
 }
@@ -216,12 +184,12 @@ static int round_trips(int fd, unsigned long rounds, size_t size,
 		for (i = 0; i < size; i++)
 			out[i] = (unsigned char)(r * 131 + i * 7 + (i >> 8));
 		t0 = now_ns();
-		if (write_all(fd, out, size)) {
+		if (cohort_write_all(fd, out, size)) {
 			fprintf(stderr, PROG ": round %lu: write: %s\n", r,
 				strerror(errno));
 			return 1;
 		}
-		got = read_all(fd, in, size);
+		got = cohort_read_full(fd, in, size);
 		ns[r] = now_ns() - t0;
 		if (got < 0) {
 			fprintf(stderr, PROG ": round %lu: read: %s\n", r,

@@ -14,6 +14,8 @@ $(B)/static/bin/cohort-maptouch: bench/maptouch/maptouch.c
 
 STATIC_BINS += $(B)/static/bin/cohort-sock-rr
 
-$(B)/static/bin/cohort-sock-rr: bench/sock_rr.c
+$(B)/static/bin/cohort-sock-rr: bench/sock_rr.c lib/cohort/fdio.c \
+		lib/cohort/fdio.h
 	@mkdir -p $(@D)
-	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
+	$(CC) $(STATIC_CFLAGS) -o $@ bench/sock_rr.c lib/cohort/fdio.c \
+		$(STATIC_LDFLAGS)

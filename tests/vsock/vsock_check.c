@@ -26,6 +26,8 @@
 #include <unistd.h>
 #include <linux/vm_sockets.h>
 
+#include "cohort/fdio.h"
+
 #define BUF_SIZE	(64 * 1024)
 #define BACKLOG		2
 
@@ -95,21 +97,6 @@ static int connect_to(int type, unsigned int cid, unsigned int port)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void serve_seqpacket(int fd)
 {
 	static char buf[BUF_SIZE * 2];
@@ -130,7 +117,7 @@ static void serve_count(int fd)
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		total += (unsigned long long)n;
 	snprintf(reply, sizeof(reply), "%llu\n", total);
-	write_all(fd, reply, strlen(reply));
+	cohort_write_all(fd, reply, strlen(reply));
 }
 
 static void serve_idle(int fd)
@@ -253,7 +240,7 @@ static void check_half_close(unsigned int cid, unsigned int port)
 		size_t c = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
 
 		fill(buf, c, (unsigned int)sent);
-		if (write_all(fd, buf, c))
+		if (cohort_write_all(fd, buf, c))
 			break;
 		sent += c;
 	}
