@@ -59,8 +59,8 @@ struct ring_sum {
 	u32 fill;
 };
 
-static void sum_init(struct ring_sum *st, u64 pos, u16 sender, u16 type,
-		     u32 msg_seq, u32 len)
+static inline void sum_init(struct ring_sum *st, u64 pos, u16 sender,
+			    u16 type, u32 msg_seq, u32 len)
 {
 	st->a0 = (pos + 1) * RING_MIX1;
 	st->a1 = RING_MIX2;
@@ -74,7 +74,8 @@ static void sum_init(struct ring_sum *st, u64 pos, u16 sender, u16 type,
 }
 
 /* Whole 32-byte blocks; locals, so that the sums stay in registers. */
-static void sum_blocks(struct ring_sum *st, const u8 *p, u32 nblocks)
+static inline void sum_blocks(struct ring_sum *st, const u8 *p,
+			      u32 nblocks)
 {
 	u64 a0 = st->a0, a1 = st->a1, a2 = st->a2, a3 = st->a3;
 	u64 b0 = st->b0, b1 = st->b1, b2 = st->b2, b3 = st->b3;
@@ -105,7 +106,7 @@ static void sum_blocks(struct ring_sum *st, const u8 *p, u32 nblocks)
 }
 
 /* The next @n bytes of the message, in any number of pieces. */
-static void sum_add(struct ring_sum *st, const u8 *p, u32 n)
+static inline void sum_add(struct ring_sum *st, const u8 *p, u32 n)
 {
 	u32 k;
 
@@ -131,7 +132,7 @@ static void sum_add(struct ring_sum *st, const u8 *p, u32 n)
 	}
 }
 
-static u32 sum_end(struct ring_sum *st)
+static inline u32 sum_end(struct ring_sum *st)
 {
 	u64 h;
 
@@ -980,7 +981,8 @@ int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
 	}
 
 	s = ring_slot(tx->slots, tx->mask, pos);
-	memset(s->data, 0, sizeof(s->data));
+	if (len < COHORT_RING_HEAD_DATA)
+		memset(s->data + len, 0, COHORT_RING_HEAD_DATA - len);
 	sum_init(&sum, pos, tx->sender, type, tx->next_seq, len);
 	if (alen) {
 		tx_put(tx, s, pos, 0, a, alen);
