@@ -641,7 +641,7 @@ int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 		u32 used;
 
 		/*
-		 * Acquire pairs with the sender's publishing cmpxchg: the
+		 * Acquire pairs with the sender's publishing exchange: the
 		 * message is read only after this load.
 		 */
 		seq = smp_load_acquire(&s->seq);
@@ -662,10 +662,10 @@ int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 		}
 		if (rx->skipping && (s64)(rx->skip_until - head) > 0) {
 			/*
-			 * A sender that is only late publishes with a
-			 * cmpxchg from the value it saw at its claim, which
-			 * now fails, or sees the skip mark first: either way
-			 * it learns its message was dropped.
+			 * A sender that is only late publishes with an
+			 * exchange that returns this skip mark, so it learns
+			 * its message was dropped; if it publishes first, this
+			 * compare-and-swap fails and we look again.
 			 */
 			if (try_cmpxchg(&s->seq, &seq,
 					COHORT_RING_SKIP(rx->key, head))) {
