@@ -441,7 +441,19 @@ static bool rx_check(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h
 	}
 	if (peer->synced) {
 		gap = (s32)(h->msg_seq - peer->next_seq);
-		if (gap < 0) {
+		if (gap < -(s32)rx->nslots) {
+			/*
+			 * Further back than holes in the ring reorder an
+			 * honest sender's messages: this message or the one
+			 * we synced to was forged under the id, and which
+			 * one cannot be told, so nobody is blamed.  Start
+			 * again from this one: a forged number far ahead
+			 * holds up the honest sender for a ring's worth of
+			 * its messages at most, not for 2^31 of them, and
+			 * not after the forger is gone.
+			 */
+			rx_error(rx, -1, -EILSEQ);
+		} else if (gap < 0) {
 			/*
 			 * Older than a message already delivered or counted
 			 * as dropped: never delivered twice nor out of order.
@@ -452,9 +464,9 @@ static bool rx_check(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h
 			rx->stats.stale++;
 			peer->stats.stale++;
 			return false;
-		}
-		if (gap > 0)
+		} else if (gap > 0) {
 			rx_drop(rx, peer, (u32)gap);
+		}
 	}
 	peer->synced = true;
 	peer->next_seq = h->msg_seq + 1;

@@ -544,12 +544,16 @@ static void rx_deliver(void *ctx, const struct cohort_ring_msg *m)
 }
 
 /*
- * An invalid slot.  The ring dropped and counted it; the sender id in it
- * may be forged, so nobody is quarantined for it (member.c).
+ * An invalid slot (the ring dropped and counted it), or a sequence jump
+ * (-EILSEQ: counted, the message delivered).  The sender id may be
+ * forged, so nobody is quarantined for it (member.c).
  */
 static void rx_error(void *ctx, int sender, int err)
 {
-	if (sender >= 0 && sender < COHORT_MAX_KERNELS)
+	if (err == -EILSEQ)
+		pr_warn_ratelimited("sequence of kernel %d's messages jumped (forged under its id?); resynchronised\n",
+				    sender);
+	else if (sender >= 0 && sender < COHORT_MAX_KERNELS)
 		pr_warn_ratelimited("dropped an invalid slot claiming to come from kernel %d (%d)\n",
 				    sender, err);
 	else
