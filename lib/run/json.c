@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A run spec as JSON, the file the primary's tool writes into the
+ * instance's initramfs and cohort-init reads.  Modelled on the OCI
+ * runtime-spec config.json (docs/image.md, "Running an image"):
+ *
+ *	{
+ *	  "process": {
+ *	    "terminal": false,
+ *	    "user": { "uid": 1000, "gid": 1000, "additionalGids": [1000, 50] },
+ *	    "args": ["/bin/sh", "-c", "echo hi"],
+ *	    "env": ["PATH=/usr/bin:/bin", "HOME=/home/u"],
+ *	    "cwd": "/srv"
+ *	  },
+ *	  "hostname": "web",
+ *	  "cohort": { "rootfs": "img-web" }
+ *	}
+ *
+ * "hostname" and "cohort" (and "rootfs" in it) may be absent, as may
+ * "terminal", "env" and "additionalGids"; everything else is required.
+ * Reading treats the text as hostile: at most RUN_JSON_MAX bytes, no NUL
+ * anywhere, no unknown key, every type checked, then run_spec_check().
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+#define JSON_DEPTH	8
+
+static json_object *strv_json(char *const *v)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a && v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+/**
+ * run_spec_to_json() - write a spec as JSON
+ * @spec: the spec, checked with run_spec_check() first
+ * @json: the text, malloc()ed, NUL-terminated, ending with a newline
+ * @err: message on failure
+ * @errlen: bytes at @err
+ *
+ * Return: 0, or -1 (also when the text would exceed RUN_JSON_MAX).
+ */
+int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
+		     size_t errlen)
+{
+	json_object *o, *p, *u, *g, *c;
+	const char *s;
+	size_t i, len;
+	int ret = -1;
+
+	*json = NULL;
+	if (run_spec_check(spec, err, errlen))
+		return -1;
+	o = json_object_new_object();
+	p = json_object_new_object();
+	u = json_object_new_object();
+	g = json_object_new_array();
+	json_object_object_add(o, "process", p);
+	json_object_object_add(p, "terminal", json_object_new_boolean(spec->terminal));
+	json_object_object_add(p, "user", u);
+	json_object_object_add(u, "uid", json_object_new_int64(spec->uid));
+	json_object_object_add(u, "gid", json_object_new_int64(spec->gid));
+	for (i = 0; i < spec->nr_groups; i++)
+		json_object_array_add(g, json_object_new_int64(spec->groups[i]));
+	json_object_object_add(u, "additionalGids", g);
+	json_object_object_add(p, "args", strv_json(spec->args));
+	json_object_object_add(p, "env", strv_json(spec->env));
+	json_object_object_add(p, "cwd", json_object_new_string(spec->cwd));
+	if (spec->hostname)
+		json_object_object_add(o, "hostname",
+				       json_object_new_string(spec->hostname));
+	if (spec->rootfs) {
+		c = json_object_new_object();
+		json_object_object_add(c, "rootfs", json_object_new_string(spec->rootfs));
+		json_object_object_add(o, "cohort", c);
+	}
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (!s) {
+		run_err(err, errlen, "out of memory");
+	} else if (len + 1 > RUN_JSON_MAX) {
+		run_err(err, errlen, "the run spec is %zu bytes of JSON: at most %d are allowed",
+			len + 1, RUN_JSON_MAX);
+	} else if (!(*json = malloc(len + 2))) {
+		run_err(err, errlen, "out of memory");
+	} else {
+		memcpy(*json, s, len);
+		(*json)[len] = '\n';
+		(*json)[len + 1] = '\0';
+		ret = 0;
+	}
+	json_object_put(o);
+	return ret;
+}
+
+/* Every key of @obj is one of @known (NULL-terminated). */
+static int keys_known(json_object *obj, const char *where,
+		      const char *const *known, char *err, size_t errlen)
+{
+	json_object_object_foreach(obj, key, val) {
+		const char *const *k;
+
+		(void)val;
+		for (k = known; *k && strcmp(*k, key); k++)
+			;
+		if (!*k) {
+			run_err(err, errlen, "run spec: unknown key '%.64s' in %s",
+				key, where);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A string without NUL; @what names it. */
+static int get_string(json_object *v, const char *what, char **out,
+		      char *err, size_t errlen)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string)) {
+		run_err(err, errlen, "run spec: %s is not a string", what);
+		return -1;
+	}
+	s = json_object_get_string(v);
+	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
+		run_err(err, errlen, "run spec: %s holds a NUL character", what);
+		return -1;
+	}
+	*out = strdup(s);
+	if (!*out) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int get_strv(json_object *v, const char *what, char ***out,
+		    char *err, size_t errlen)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		run_err(err, errlen, "run spec: %s is not an array of strings", what);
+		return -1;
+	}
+	n = json_object_array_length(v);
+	if (n > RUN_MAX_ENTRIES) {
+		run_err(err, errlen, "run spec: %s has %zu entries: at most %d are allowed",
+			what, n, RUN_MAX_ENTRIES);
+		return -1;
+	}
+	*out = calloc(n + 1, sizeof(**out));
+	if (!*out) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string)) {
+			run_err(err, errlen, "run spec: %s is not an array of strings",
+				what);
+			return -1;
+		}
+		if (get_string(e, what, &(*out)[i], err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+static int get_id(json_object *v, const char *what, uint32_t *out,
+		  char *err, size_t errlen)
+{
+	int64_t n;
+
+	if (!json_object_is_type(v, json_type_int)) {
+		run_err(err, errlen, "run spec: %s is not an integer", what);
+		return -1;
+	}
+	n = json_object_get_int64(v);
+	if (n < 0 || n > RUN_ID_MAX) {
+		run_err(err, errlen, "run spec: %s is out of range (0 to %u)",
+			what, RUN_ID_MAX);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int get_user(json_object *u, struct run_spec *spec, char *err,
+		    size_t errlen)
+{
+	static const char *const known[] = { "uid", "gid", "additionalGids", NULL };
+	json_object *uid, *gid, *g;
+	size_t i, n;
+
+	if (!json_object_is_type(u, json_type_object)) {
+		run_err(err, errlen, "run spec: process.user is not an object");
+		return -1;
+	}
+	if (keys_known(u, "process.user", known, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(u, "uid", &uid) ||
+	    !json_object_object_get_ex(u, "gid", &gid)) {
+		run_err(err, errlen, "run spec: process.user needs uid and gid");
+		return -1;
+	}
+	if (get_id(uid, "process.user.uid", &spec->uid, err, errlen) ||
+	    get_id(gid, "process.user.gid", &spec->gid, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(u, "additionalGids", &g))
+		return 0;
+	if (!json_object_is_type(g, json_type_array)) {
+		run_err(err, errlen, "run spec: process.user.additionalGids is not an array");
+		return -1;
+	}
+	n = json_object_array_length(g);
+	if (n > RUN_MAX_ENTRIES) {
+		run_err(err, errlen, "run spec: %zu additionalGids: at most %d are allowed",
+			n, RUN_MAX_ENTRIES);
+		return -1;
+	}
+	spec->groups = calloc(n ? n : 1, sizeof(*spec->groups));
+	if (!spec->groups) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	spec->nr_groups = n;
+	for (i = 0; i < n; i++)
+		if (get_id(json_object_array_get_idx(g, i),
+			   "process.user.additionalGids entry", &spec->groups[i],
+			   err, errlen))
+			return -1;
+	return 0;
+}
+
+static int get_process(json_object *p, struct run_spec *spec, char *err,
+		       size_t errlen)
+{
+	static const char *const known[] = {
+		"terminal", "user", "args", "env", "cwd", NULL
+	};
+	json_object *v;
+
+	if (!json_object_is_type(p, json_type_object)) {
+		run_err(err, errlen, "run spec: process is not an object");
+		return -1;
+	}
+	if (keys_known(p, "process", known, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(p, "terminal", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			run_err(err, errlen, "run spec: process.terminal is not true or false");
+			return -1;
+		}
+		spec->terminal = json_object_get_boolean(v);
+	}
+	if (!json_object_object_get_ex(p, "user", &v)) {
+		run_err(err, errlen, "run spec: process.user is missing");
+		return -1;
+	}
+	if (get_user(v, spec, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(p, "args", &v)) {
+		run_err(err, errlen, "run spec: process.args is missing");
+		return -1;
+	}
+	if (get_strv(v, "process.args", &spec->args, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(p, "env", &v)) {
+		if (get_strv(v, "process.env", &spec->env, err, errlen))
+			return -1;
+	} else if (!(spec->env = calloc(1, sizeof(*spec->env)))) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	if (!json_object_object_get_ex(p, "cwd", &v)) {
+		run_err(err, errlen, "run spec: process.cwd is missing");
+		return -1;
+	}
+	return get_string(v, "process.cwd", &spec->cwd, err, errlen);
+}
+
+static int get_top(json_object *o, struct run_spec *spec, char *err,
+		   size_t errlen)
+{
+	static const char *const known[] = { "process", "hostname", "cohort", NULL };
+	static const char *const cknown[] = { "rootfs", NULL };
+	json_object *v, *r;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		run_err(err, errlen, "run spec: not a JSON object");
+		return -1;
+	}
+	if (keys_known(o, "the top object", known, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(o, "process", &v)) {
+		run_err(err, errlen, "run spec: process is missing");
+		return -1;
+	}
+	if (get_process(v, spec, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(o, "hostname", &v) &&
+	    get_string(v, "hostname", &spec->hostname, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(o, "cohort", &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_object)) {
+		run_err(err, errlen, "run spec: cohort is not an object");
+		return -1;
+	}
+	if (keys_known(v, "cohort", cknown, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(v, "rootfs", &r) &&
+	    get_string(r, "cohort.rootfs", &spec->rootfs, err, errlen))
+		return -1;
+	return 0;
+}
+
+/**
+ * run_spec_from_json() - read a spec written by run_spec_to_json()
+ * @buf: the text (need not be NUL-terminated)
+ * @len: its length
+ * @spec: the result, to free with run_spec_free()
+ * @err: message on failure
+ * @errlen: bytes at @err
+ *
+ * Safe on any input: refuses more than RUN_JSON_MAX bytes, NULs, nesting
+ * deeper than the format, trailing text, unknown keys, wrong types and
+ * anything run_spec_check() refuses.
+ *
+ * Return: 0, or -1 (@spec is left empty).
+ */
+int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
+		       char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	json_object *o = NULL;
+	enum json_tokener_error jerr;
+	char cerr[RUN_ERR_MAX];
+	size_t end;
+	int ret = -1;
+
+	memset(spec, 0, sizeof(*spec));
+	if (len > RUN_JSON_MAX) {
+		run_err(err, errlen, "run spec: %zu bytes: at most %d are allowed",
+			len, RUN_JSON_MAX);
+		return -1;
+	}
+	if (memchr(buf, '\0', len)) {
+		run_err(err, errlen, "run spec: holds a NUL byte");
+		return -1;
+	}
+	tok = json_tokener_new_ex(JSON_DEPTH);
+	if (!tok) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, buf, len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* A bare number or literal ends only at a terminator. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	}
+	if (jerr != json_tokener_success) {
+		run_err(err, errlen, "run spec: not valid JSON: %s",
+			json_tokener_error_desc(jerr));
+		goto out;
+	}
+	for (; end < len; end++) {
+		if (!strchr(" \t\r\n", buf[end])) {
+			run_err(err, errlen, "run spec: text after the JSON object");
+			goto out;
+		}
+	}
+	if (get_top(o, spec, err, errlen))
+		goto out;
+	if (run_spec_check(spec, cerr, sizeof(cerr))) {
+		run_err(err, errlen, "run spec: %s", cerr);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret)
+		run_spec_free(spec);
+	json_object_put(o);
+	json_tokener_free(tok);
+	return ret;
+}

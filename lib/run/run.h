@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The run specification of `cohort run` (issue 11): which process an
+ * instance runs for an image, decided by the primary's tool from the
+ * image config and the user's options exactly as docker run / runc would,
+ * carried to the instance as a small JSON file and read there by
+ * cohort-init.  See docs/image.md, "Running an image".
+ *
+ *	struct run_overrides o = { .cmd = argv + optind, .user = "app" };
+ *	struct run_spec spec;
+ *	char err[RUN_ERR_MAX], *json;
+ *
+ *	if (run_spec_make(image_config(img), rootfd, &o, &spec, err, sizeof(err)) ||
+ *	    run_spec_to_json(&spec, &json, err, sizeof(err)))
+ *		fail(err);
+ *	...
+ *	run_spec_free(&spec);
+ *
+ * Every function returns 0 on success and -1 with a one-line message in
+ * @err on failure, leaving its outputs empty.
+ */
+#ifndef _COHORT_RUN_H
+#define _COHORT_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+
+#define RUN_ERR_MAX		512
+
+/* What a spec may hold: the instance refuses more (and so does the primary). */
+#define RUN_JSON_MAX		(64 * 1024)	/* bytes of JSON */
+#define RUN_MAX_ENTRIES		4096		/* args, env entries, groups */
+#define RUN_HOSTNAME_MAX	64		/* HOST_NAME_MAX */
+#define RUN_ID_MAX		4294967294u	/* 2^32 - 2: (uid_t)-1 is no id */
+
+/* PATH when neither the image nor the user sets one (docker's). */
+#define RUN_DEFAULT_PATH \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The process to run; every pointer is owned by the struct. */
+struct run_spec {
+	char **args;		/* NULL-terminated, at least one element */
+	char **env;		/* NULL-terminated, "NAME=value", no duplicate NAMEs */
+	char *cwd;		/* absolute path */
+	uint32_t uid, gid;
+	uint32_t *groups;	/* supplementary gids, the primary gid first */
+	size_t nr_groups;
+	char *hostname;		/* NULL: leave the instance's */
+	char *rootfs;		/* cohortfs region holding the image tree;
+				 * NULL: run in the initramfs root as it is */
+	bool terminal;		/* the console is the controlling terminal */
+};
+
+/* What the user gave on the command line; NULL / false: not given. */
+struct run_overrides {
+	char **entrypoint;	/* --entrypoint; an empty array: none */
+	bool entrypoint_set;
+	char **cmd;		/* COMMAND ARG...; NULL or empty: the image's Cmd */
+	char **env;		/* -e NAME=value or -e NAME (from the caller's
+				 * environment, dropped if unset), in order,
+				 * --env-file entries first; later wins */
+	const char *workdir;	/* -w, absolute */
+	const char *user;	/* -u USER[:GROUP] */
+	const char *hostname;	/* -h */
+	const char *rootfs;	/* the region the image tree was imported into */
+	bool terminal;		/* -t */
+};
+
+int run_spec_make(const struct image_config *cfg, int rootfd,
+		  const struct run_overrides *o, struct run_spec *spec,
+		  char *err, size_t errlen);
+int run_spec_check(const struct run_spec *spec, char *err, size_t errlen);
+int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
+		     size_t errlen);
+int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
+		       char *err, size_t errlen);
+void run_spec_free(struct run_spec *spec);
+int run_env_file(const char *path, char ***env, char *err, size_t errlen);
+
+#endif /* _COHORT_RUN_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lib/run/'s JSON: a spec written and read back is the same
+ * spec; the text has the documented shape; and a list of hostile or
+ * broken inputs is refused, each with its own message, leaving the spec
+ * empty.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "run/internal.h"
+
+static char err[RUN_ERR_MAX];
+
+#define V(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static void assert_same(const struct run_spec *a, const struct run_spec *b)
+{
+	size_t i;
+
+	assert_int_equal(run_strv_len(a->args), run_strv_len(b->args));
+	for (i = 0; a->args[i]; i++)
+		assert_string_equal(a->args[i], b->args[i]);
+	assert_int_equal(run_strv_len(a->env), run_strv_len(b->env));
+	for (i = 0; a->env[i]; i++)
+		assert_string_equal(a->env[i], b->env[i]);
+	assert_string_equal(a->cwd, b->cwd);
+	assert_int_equal(a->uid, b->uid);
+	assert_int_equal(a->gid, b->gid);
+	assert_int_equal(a->nr_groups, b->nr_groups);
+	for (i = 0; i < a->nr_groups; i++)
+		assert_int_equal(a->groups[i], b->groups[i]);
+	if (a->hostname)
+		assert_string_equal(a->hostname, b->hostname);
+	else
+		assert_null(b->hostname);
+	if (a->rootfs)
+		assert_string_equal(a->rootfs, b->rootfs);
+	else
+		assert_null(b->rootfs);
+	assert_int_equal(a->terminal, b->terminal);
+}
+
+static void round_trip(const struct run_spec *s)
+{
+	struct run_spec back;
+	char *json;
+
+	if (run_spec_to_json(s, &json, err, sizeof(err)))
+		fail_msg("to_json: %s", err);
+	if (run_spec_from_json(json, strlen(json), &back, err, sizeof(err)))
+		fail_msg("from_json: %s\n%s", err, json);
+	assert_same(s, &back);
+	run_spec_free(&back);
+	free(json);
+}
+
+static void test_round_trip(void **state)
+{
+	uint32_t groups[] = { 1000, 50, 4294967294u };
+	struct run_spec full = {
+		.args = V("/bin/sh", "-c", "echo \"hi\" \\ /x\n", "", "\xc3\xa9\x01"),
+		.env = V("PATH=/bin", "WEIRD=a=b\tc\n\"'\\", "EMPTY="),
+		.cwd = "/srv/app",
+		.uid = 1000, .gid = 4294967294u,
+		.groups = groups, .nr_groups = 3,
+		.hostname = "web", .rootfs = "img-web", .terminal = true,
+	};
+	struct run_spec min = { .args = V("x"), .env = V(NULL), .cwd = "/" };
+
+	round_trip(&full);
+	round_trip(&min);
+}
+
+static void test_shape(void **state)
+{
+	uint32_t groups[] = { 7 };
+	struct run_spec s = {
+		.args = V("/bin/true"), .env = V("A=1"), .cwd = "/",
+		.uid = 5, .gid = 7, .groups = groups, .nr_groups = 1,
+		.rootfs = "r",
+	};
+	char *json;
+
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "\"process\""));
+	assert_non_null(strstr(json, "\"additionalGids\""));
+	assert_non_null(strstr(json, "\"cohort\""));
+	assert_non_null(strstr(json, "\"/bin/true\""));	/* no "\/" */
+	assert_null(strstr(json, "\"hostname\""));
+	assert_int_equal(json[strlen(json) - 1], '\n');
+	free(json);
+	/* What run_spec_check() refuses is not written either. */
+	s.cwd = "relative";
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
+	assert_null(json);
+	assert_non_null(strstr(err, "cwd 'relative' is not an absolute path"));
+}
+
+static void test_accepts(void **state)
+{
+	static const char *good[] = {
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"}}",
+		"  {\"process\":{\"user\":{\"uid\":1,\"gid\":2,\"additionalGids\":[]},"
+		"\"args\":[\"a\"],\"cwd\":\"/\",\"env\":[],\"terminal\":false},"
+		"\"cohort\":{}} \n\t",
+	};
+	struct run_spec s;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (run_spec_from_json(good[i], strlen(good[i]), &s, err, sizeof(err)))
+			fail_msg("%s: %s", good[i], err);
+		assert_non_null(s.env);
+		run_spec_free(&s);
+	}
+}
+
+#define P(x) "{\"process\":{" x "}}"
+#define U "\"user\":{\"uid\":0,\"gid\":0}"
+#define A "\"args\":[\"a\"]"
+#define C "\"cwd\":\"/\""
+#define OKP U "," A "," C
+
+static void test_refusals(void **state)
+{
+	static const struct { const char *json, *msg; } bad[] = {
+		{ "", "not valid JSON: unexpected end of data" },
+		{ "{\"process\":", "not valid JSON: unexpected end of data" },
+		{ "{", "not valid JSON" },
+		{ "[]", "not a JSON object" },
+		{ "null", "not a JSON object" },
+		{ "{} {}", "not valid JSON" },
+		{ "{}x", "not valid JSON" },
+		{ "{}", "process is missing" },
+		{ "{\"process\":[]}", "process is not an object" },
+		{ "{\"process\":{" OKP "},\"extra\":1}", "unknown key 'extra' in the top object" },
+		{ P(OKP ",\"rlimits\":[]"), "unknown key 'rlimits' in process" },
+		{ P(A "," C), "process.user is missing" },
+		{ P("\"user\":0," A "," C), "process.user is not an object" },
+		{ P("\"user\":{\"uid\":0}," A "," C), "process.user needs uid and gid" },
+		{ P("\"user\":{\"uid\":0,\"gid\":0,\"name\":\"x\"}," A "," C),
+		  "unknown key 'name' in process.user" },
+		{ P("\"user\":{\"uid\":-1,\"gid\":0}," A "," C), "process.user.uid is out of range" },
+		{ P("\"user\":{\"uid\":4294967295,\"gid\":0}," A "," C), "process.user.uid is out of range" },
+		{ P("\"user\":{\"uid\":99999999999999999999999,\"gid\":0}," A "," C),
+		  "process.user.uid is out of range" },
+		{ P("\"user\":{\"uid\":0,\"gid\":1.5}," A "," C), "process.user.gid is not an integer" },
+		{ P("\"user\":{\"uid\":\"0\",\"gid\":0}," A "," C), "process.user.uid is not an integer" },
+		{ P("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":{}}," A "," C),
+		  "additionalGids is not an array" },
+		{ P("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[true]}," A "," C),
+		  "additionalGids entry is not an integer" },
+		{ P(U "," C), "process.args is missing" },
+		{ P(U ",\"args\":[]," C), "no command" },
+		{ P(U ",\"args\":[\"\"]," C), "no command" },
+		{ P(U ",\"args\":\"a\"," C), "process.args is not an array of strings" },
+		{ P(U ",\"args\":[\"a\",1]," C), "process.args is not an array of strings" },
+		{ P(U ",\"args\":[\"a\\u0000b\"]," C), "process.args holds a NUL character" },
+		{ P(U "," A), "process.cwd is missing" },
+		{ P(U "," A ",\"cwd\":\"rel\""), "cwd 'rel' is not an absolute path" },
+		{ P(U "," A ",\"cwd\":\"\""), "is not an absolute path" },
+		{ P(U "," A ",\"cwd\":7"), "process.cwd is not a string" },
+		{ P(U "," A ",\"cwd\":\"/\\u0000/etc\""), "process.cwd holds a NUL character" },
+		{ P(OKP ",\"env\":[\"NOEQ\"]"), "env: 'NOEQ' is not NAME=value" },
+		{ P(OKP ",\"env\":[\"=v\"]"), "env: '=v' has an empty variable name" },
+		{ P(OKP ",\"env\":[\"A=1\",\"A=2\"]"), "env: A is set twice" },
+		{ P(OKP ",\"env\":{}"), "process.env is not an array of strings" },
+		{ P(OKP ",\"env\":[\"A=\\u0000\"]"), "process.env holds a NUL character" },
+		{ P(OKP ",\"terminal\":1"), "process.terminal is not true or false" },
+		{ "{\"process\":{" OKP "},\"hostname\":\"\"}", "hostname: 1 to 64 characters" },
+		{ "{\"process\":{" OKP "},\"hostname\":5}", "hostname is not a string" },
+		{ "{\"process\":{" OKP "},\"hostname\":"
+		  "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+		  "hostname: 1 to 64 characters, not 65" },
+		{ "{\"process\":{" OKP "},\"cohort\":[]}", "cohort is not an object" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"rootfs\":\"../x\"}}",
+		  "rootfs: invalid region name" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"rootfs\":\"\"}}",
+		  "rootfs: the region name is empty" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"phys\":1}}", "unknown key 'phys' in cohort" },
+		{ "{\"process\":{" OKP "},\"hostname\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{}}}}}}}}}",
+		  "not valid JSON" },
+	};
+	struct run_spec s;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (run_spec_from_json(bad[i].json, strlen(bad[i].json), &s, err,
+				       sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i].json);
+		if (!strstr(err, bad[i].msg))
+			fail_msg("%s: got '%s', want '%s'", bad[i].json, err, bad[i].msg);
+		if (strncmp(err, "run spec: ", 10))
+			fail_msg("%s: '%s' lacks the prefix", bad[i].json, err);
+		assert_null(s.args);
+		assert_null(s.env);
+		assert_null(s.cwd);
+	}
+}
+
+static void test_limits(void **state)
+{
+	const char head[] = "{\"process\":{" U "," C ",\"args\":[";
+	size_t i, len = RUN_JSON_MAX + 1;
+	char *buf = malloc(len + 100), *p;
+	struct run_spec s;
+
+	/* A NUL byte in the text itself. */
+	assert_int_equal(run_spec_from_json("{}\0", 3, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "run spec: holds a NUL byte"));
+	/* Too long, whatever it holds. */
+	memset(buf, ' ', len);
+	assert_int_equal(run_spec_from_json(buf, len, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "65537 bytes: at most 65536"));
+	/* 4097 arguments fit in 64 KiB but are too many. */
+	p = buf + sprintf(buf, "%s", head);
+	for (i = 0; i <= RUN_MAX_ENTRIES; i++)
+		p += sprintf(p, "%s\"a\"", i ? "," : "");
+	p += sprintf(p, "]}}");
+	assert_int_equal(run_spec_from_json(buf, p - buf, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "process.args has 4097 entries: at most 4096"));
+	free(buf);
+}
+
+static void test_to_json_limit(void **state)
+{
+	char **args = calloc(3, sizeof(*args)), *json;
+	struct run_spec s = { .args = args, .env = V(NULL), .cwd = "/" };
+
+	args[0] = "/bin/x";
+	args[1] = malloc(RUN_JSON_MAX);
+	memset(args[1], 'a', RUN_JSON_MAX - 1);
+	args[1][RUN_JSON_MAX - 1] = '\0';
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bytes of JSON: at most 65536 are allowed"));
+	assert_null(json);
+	free(args[1]);
+	free(args);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_accepts),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_to_json_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
