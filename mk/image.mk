@@ -44,11 +44,13 @@ $(LIBIMAGE_HOST): $(IMAGE_HOST_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# cohort-image spec links the run specification (mk/run.mk, read after
+# this file: named by path).
 $(B)/host/bin/cohort-image: $(IMAGE_HOST_CLI_OBJS) $(LIBIMAGE_HOST) \
-		$(LIBCOHORT_HOST)
+		$(B)/host/lib/librun.a $(LIBCOHORT_HOST)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) -o $@ $(IMAGE_HOST_CLI_OBJS) $(LIBIMAGE_HOST) \
-		$(LIBCOHORT_HOST) $(IMAGE_LIBS)
+		$(B)/host/lib/librun.a $(LIBCOHORT_HOST) $(IMAGE_LIBS)
 
 $(B)/host/tests/test_image_%: $(B)/host/obj/tests/unit/test_image_%.o \
 		$(LIBIMAGE_HOST)

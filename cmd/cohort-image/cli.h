@@ -21,5 +21,6 @@ int cli_usage_err(const char *cmd, const char *fmt, ...)
 
 int cmd_inspect(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_spec(int argc, char **argv);
 
 #endif /* _COHORT_IMAGE_CLI_H */

@@ -5,6 +5,7 @@
  *
  *	cohort-image inspect [-j] SOURCE
  *	cohort-image unpack [OPTIONS] SOURCE DIR
+ *	cohort-image spec [OPTIONS] SOURCE [COMMAND [ARG...]]
  */
 #include <errno.h>
 #include <error.h>
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  inspect [-j|--json] SOURCE      print the image's config\n"
 	"  unpack [--max-entries N] [--max-bytes SIZE] [--no-chown] SOURCE DIR\n"
 	"                                  apply its layers into DIR (new or empty)\n"
+	"  spec [-e ..] [-u ..] [-w ..] [--entrypoint ..] SOURCE [COMMAND [ARG...]]\n"
+	"                                  the run spec `cohort run` would use (JSON)\n"
 	"\n"
 	"SOURCE is oci:DIR[:TAG] (an OCI image layout) or\n"
 	"docker-archive:FILE[:REF] (a `docker save` tar).\n"
@@ -57,5 +60,7 @@ int main(int argc, char **argv)
 		return cmd_inspect(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "unpack"))
 		return cmd_unpack(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "spec"))
+		return cmd_spec(argc - 1, argv + 1);
 	return cli_usage_err(NULL, "unknown command '%s'", argv[1]);
 }
