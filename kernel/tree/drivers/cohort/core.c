@@ -5,6 +5,7 @@
 #define pr_fmt(fmt) "cohort: " fmt
 
 #include <linux/cohort.h>
+#include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
@@ -58,6 +59,33 @@ static const struct attribute_group cohort_group = {
 	.attrs = cohort_attrs,
 };
 
+/*
+ * In an instance: the exit status of its workload, written by its init
+ * (cohort-init) before it powers off, read by the primary (`cohort wait`).
+ */
+static ssize_t exit_status_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	int v = cohort_mbox_get_exit();
+
+	return v < 0 ? sysfs_emit(buf, "\n") : sysfs_emit(buf, "%d\n", v);
+}
+
+static ssize_t exit_status_store(struct kobject *kobj,
+				 struct kobj_attribute *attr, const char *buf,
+				 size_t len)
+{
+	u32 v;
+	int ret;
+
+	ret = kstrtou32(buf, 10, &v);
+	if (!ret)
+		ret = cohort_mbox_set_exit(v);
+	return ret ?: len;
+}
+
+static struct kobj_attribute exit_status_attr = __ATTR_RW_MODE(exit_status, 0644);
+
 static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -104,7 +132,11 @@ static int __init cohort_init(void)
 	ret = sysfs_create_group(cohort_kobj, &cohort_group);
 	if (ret)
 		goto err;
-	if (!cohort_is_instance()) {
+	if (cohort_is_instance()) {
+		ret = sysfs_create_file(cohort_kobj, &exit_status_attr.attr);
+		if (ret)
+			goto err;
+	} else {
 		ret = sysfs_create_group(cohort_kobj, &pool_group);
 		if (ret)
 			goto err;

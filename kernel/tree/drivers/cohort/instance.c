@@ -82,6 +82,7 @@ struct cohort_inst {
 	size_t initrd_len;
 	char *cmdline;
 	unsigned int starts;
+	int exit_status;	/* of its workload, once off; -1: none said */
 	unsigned long start_jiffies;
 	struct delayed_work watch;
 };
@@ -314,6 +315,8 @@ static void set_state(struct cohort_inst *ci, enum cohort_state st)
 	 * a joined entry naming CPUs it no longer has would look forged.
 	 */
 	if (st == ST_STOPPED || st == ST_FAILED) {
+		/* Read once, here; what it says is only a number 0-255. */
+		ci->exit_status = cohort_mbox_exit(ci->mem_base);
 		cohort_msg_peer_gone(ci->id, st == ST_FAILED);
 		if (!ci->cpus_out)
 			cohort_ctrl_grant_cpus(ci->id, NULL, 0);
@@ -467,6 +470,18 @@ static ssize_t starts_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%u\n", READ_ONCE(to_inst(k)->starts));
 }
 
+static ssize_t exit_status_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	enum cohort_state st = READ_ONCE(ci->state);
+	int v = READ_ONCE(ci->exit_status);
+
+	if ((st != ST_STOPPED && st != ST_FAILED) || v < 0)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%d\n", v);
+}
+
 static ssize_t console_head_show(struct kobject *k, struct kobj_attribute *a,
 				 char *buf)
 {
@@ -515,6 +530,7 @@ static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
+	__ATTR_RO(exit_status),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),
 	__ATTR_RO(console_writer), __ATTR_RO(net),
 };
@@ -671,6 +687,7 @@ static int do_create(struct cohort_ioc_create *req)
 	ci->mem_size = req->mem_size;
 	ci->low_slot = slot;
 	ci->state = ST_EMPTY;
+	ci->exit_status = -1;
 	INIT_DELAYED_WORK(&ci->watch, watch_fn);
 	memset(__va(base), 0, COHORT_RESERVED_HEAD);
 	cohort_grants_format(base);
@@ -871,6 +888,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	/* No trace of an earlier run in the membership. */
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_mbox_reset(ci->mem_base);
+	ci->exit_status = -1;
 	cohort_conin_reset(ci->id);
 	cohort_net_instance_start(ci->id);
 	/* Whatever an earlier run mapped, it maps nothing now. */

@@ -626,6 +626,21 @@ u32 cohort_mbox_status(phys_addr_t mem)
 }
 
 /**
+ * cohort_mbox_exit() - the exit status an instance reported for its workload
+ * @mem: base of the instance's memory
+ *
+ * Read once; the instance may have written anything there.
+ *
+ * Return: 0-255, or -1 if it reported none (or nonsense).
+ */
+int cohort_mbox_exit(phys_addr_t mem)
+{
+	u32 v = READ_ONCE(mbox_of(mem)->exit);
+
+	return (v & ~0xffU) == COHORT_EXIT_SET ? (int)(v & 0xff) : -1;
+}
+
+/**
  * cohort_mbox_request() - ask an instance to do something
  * @mem: base of the instance's memory
  * @request: COHORT_REQ_*
@@ -763,6 +778,40 @@ void cohort_mbox_set_status(u32 status)
 		return;
 	/* What was written before goes first: the primary acts on status. */
 	smp_store_release(&self_mbox->status, status);
+}
+
+/**
+ * cohort_mbox_set_exit() - report the exit status of this instance's workload
+ * @code: 0-255 (128 + N for a workload killed by signal N)
+ *
+ * The primary reads it once the instance is off (`cohort wait`).
+ *
+ * Return: 0, or -ERANGE for a value out of range, -ENODEV outside an
+ * instance.
+ */
+int cohort_mbox_set_exit(u32 code)
+{
+	if (!self_mbox)
+		return -ENODEV;
+	if (code > 0xff)
+		return -ERANGE;
+	WRITE_ONCE(self_mbox->exit, COHORT_EXIT_SET | code);
+	return 0;
+}
+
+/**
+ * cohort_mbox_get_exit() - the exit status this instance reported so far
+ *
+ * Return: 0-255, or -1 if none.
+ */
+int cohort_mbox_get_exit(void)
+{
+	u32 v;
+
+	if (!self_mbox)
+		return -1;
+	v = READ_ONCE(self_mbox->exit);
+	return v & COHORT_EXIT_SET ? (int)(v & 0xff) : -1;
 }
 
 /**

@@ -179,6 +179,9 @@ struct cohort_ctrl_cpus {
  * @console_head: bytes ever written to the console buffer (instance)
  * @console_in_head: bytes ever put into the console input buffer (primary)
  * @console_in_tail: bytes of console input consumed so far (instance)
+ * @exit: %COHORT_EXIT_SET | the exit status (0-255) of the instance's
+ *	workload, written by the instance before it powers off; 0 until then
+ * @reserved32: 0
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -189,8 +192,13 @@ struct cohort_mailbox {
 	__u64 console_head;
 	__u64 console_in_head;
 	__u64 console_in_tail;
-	__u64 reserved[58];
+	__u32 exit;
+	__u32 reserved32;
+	__u64 reserved[57];
 };
+
+/* mailbox.exit: the low byte holds the status once this bit is set */
+#define COHORT_EXIT_SET		0x100
 
 /* ---- grant page: regions an instance may map ---- */
 
@@ -425,6 +433,7 @@ void cohort_ctrl_test_set_version(u32 version);
 /* Mailbox and console, primary side (the instance's memory at @mem). */
 void cohort_mbox_reset(phys_addr_t mem);
 u32 cohort_mbox_status(phys_addr_t mem);
+int cohort_mbox_exit(phys_addr_t mem);
 void cohort_mbox_request(phys_addr_t mem, u32 request);
 u64 cohort_console_head(phys_addr_t mem);
 size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
@@ -434,6 +443,8 @@ int cohort_conin_room(phys_addr_t mem, u64 head);
 /* Mailbox and console, instance side. */
 void __init cohort_mbox_attach(struct cohort_mailbox *mb);
 void cohort_mbox_set_status(u32 status);
+int cohort_mbox_set_exit(u32 code);
+int cohort_mbox_get_exit(void);
 void cohort_mbox_beat(void);
 bool cohort_mbox_stop_requested(void);
 void cohort_mbox_console_publish(u64 head);
