@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cohort-init: what its files share.  See main.c for what it does.
+ */
+#ifndef _COHORT_INIT_H
+#define _COHORT_INIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "run/run.h"
+
+/* Exit status when nothing could be run (a bad spec, a failed mount). */
+#define INIT_EXIT_SETUP		127
+
+struct init_opts {
+	const char *spec_path;
+	bool dry_run;		/* check the spec, print the plan, run nothing */
+	bool no_mounts;		/* run in --root DIR, or "/" as it is */
+	bool no_poweroff;	/* not PID 1: reap our own, exit with the status */
+	bool no_console;	/* the workload inherits stdout/stderr */
+	const char *root;	/* --root: chroot here instead of a new root */
+	const char *lower;	/* --lower: bind DIR instead of the region */
+	const char *run_dir;	/* where the mounts go (/run/cohort) */
+	const char *console;	/* /dev/console */
+	const char *tty;	/* /dev/ttyCH0 */
+	unsigned int stop_timeout;	/* seconds from SIGTERM to SIGKILL */
+};
+
+/* main.c: "cohort-init: MESSAGE" on stderr (the console). */
+void init_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* config.c */
+int init_load_spec(const char *path, struct run_spec *spec);
+
+/* rootfs.c: the image's tree under a tmpfs upper layer, with /proc... */
+int rootfs_setup(const struct init_opts *o, const struct run_spec *spec,
+		 char *root, size_t rootlen);
+void rootfs_teardown(void);
+
+/* child.c: never returns. */
+void child_exec(const struct run_spec *spec, const struct init_opts *o,
+		const char *root) __attribute__((noreturn));
+
+/* supervise.c */
+int supervise_setup(void);
+int supervise(int sfd, pid_t workload, const struct init_opts *o);
+void supervise_end(int sfd, pid_t workload, const struct init_opts *o);
+
+/* report.c */
+void report_status(int status, const struct init_opts *o);
+void power_off(void) __attribute__((noreturn));
+
+#endif /* _COHORT_INIT_H */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort-init: PID 1 of an instance started by `cohort run` (issue 11).
+ *
+ *	cohort-init [OPTIONS] SPEC.json
+ *
+ * The instance's shell init execs it (`exec /sbin/cohort-init
+ * /cohort/run.json`).  It reads the run spec the primary's tool wrote
+ * (lib/run: args, env, cwd, user, groups, hostname, the region holding
+ * the image tree), builds the root filesystem (rootfs.c: the image's tree
+ * read-only under a tmpfs upper layer with overlayfs, /proc, /sys, /dev,
+ * /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), starts the process
+ * (child.c), reaps every child and forwards signals while it runs
+ * (supervise.c), then reports its status (report.c: the exit code, or
+ * 128 + the signal that killed it) and powers the instance off.  Any
+ * failure before the process runs prints "cohort-init: WHY" on the
+ * console and reports 127.
+ *
+ * Options (the last four are for testing on a host, not as PID 1):
+ *	--dry-run        check the spec and print what would be done
+ *	--stop-timeout S seconds between SIGTERM and SIGKILL (10)
+ *	--no-mounts      build no root: run in --root DIR, or in "/" as it is
+ *	--root DIR       with --no-mounts: chroot into DIR
+ *	--lower DIR      bind DIR as the image tree instead of the region
+ *	--run-dir DIR    where the image, rw and root mounts go (/run/cohort)
+ *	--no-poweroff    be a subreaper, not PID 1: exit with the status,
+ *	                 signal only the workload's process group at the end,
+ *	                 leave /sys/kernel/cohort/exit_status alone
+ *	--no-console     the process inherits stdout and stderr (and no
+ *	                 controlling terminal)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "init.h"
+
+/**
+ * init_msg() - one line on stderr (the console), prefixed "cohort-init: "
+ * @fmt: printf(3) format
+ */
+void init_msg(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "cohort-init: %s\n", line);
+}
+
+static int parse(int argc, char **argv, struct init_opts *o)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "no-mounts", no_argument, NULL, 'm' },
+		{ "no-poweroff", no_argument, NULL, 'p' },
+		{ "no-console", no_argument, NULL, 'c' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "lower", required_argument, NULL, 'l' },
+		{ "run-dir", required_argument, NULL, 'R' },
+		{ "stop-timeout", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+	long v;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': o->dry_run = true; break;
+		case 'm': o->no_mounts = true; break;
+		case 'p': o->no_poweroff = true; break;
+		case 'c': o->no_console = true; break;
+		case 'r': o->root = optarg; break;
+		case 'l': o->lower = optarg; break;
+		case 'R': o->run_dir = optarg; break;
+		case 's':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 || v > 3600) {
+				init_msg("--stop-timeout '%s': want 0 to 3600 seconds", optarg);
+				return -1;
+			}
+			o->stop_timeout = v;
+			break;
+		case 'h':
+			printf("Usage: cohort-init [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
+			exit(0);
+		default:
+			init_msg("unknown option '%s' or missing argument", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		init_msg("usage: cohort-init [OPTIONS] SPEC.json");
+		return -1;
+	}
+	if (o->root && !o->no_mounts) {
+		init_msg("--root needs --no-mounts");
+		return -1;
+	}
+	o->spec_path = argv[optind];
+	return 0;
+}
+
+static void dry_run(const struct run_spec *s, const struct init_opts *o)
+{
+	size_t i;
+
+	if (s->rootfs && !o->no_mounts)
+		printf("root %s/root: overlay of %s (read-only) and tmpfs %s/rw\n",
+		       o->run_dir, o->lower ? o->lower : s->rootfs, o->run_dir);
+	else
+		printf("root %s\n", o->root ? o->root : "/ (as it is)");
+	if (s->hostname)
+		printf("hostname %s\n", s->hostname);
+	printf("user %u:%u groups", s->uid, s->gid);
+	for (i = 0; i < s->nr_groups; i++)
+		printf("%s%u", i ? "," : " ", s->groups[i]);
+	printf("\ncwd %s\nterminal %s\n", s->cwd, s->terminal ? "yes" : "no");
+	for (i = 0; s->args[i]; i++)
+		printf("arg %s\n", s->args[i]);
+	for (i = 0; s->env[i]; i++)
+		printf("env %s\n", s->env[i]);
+}
+
+/* Everything up to the workload's end; its status, or 127. */
+static int run(const struct init_opts *o, const struct run_spec *spec)
+{
+	char rootbuf[4096];
+	const char *root = o->root;
+	int sfd, status;
+	pid_t pid;
+
+	if (o->no_poweroff && prctl(PR_SET_CHILD_SUBREAPER, 1))
+		init_msg("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname))) {
+		init_msg("sethostname %s: %s", spec->hostname, strerror(errno));
+		return INIT_EXIT_SETUP;
+	}
+	if (spec->rootfs && !o->no_mounts) {
+		if (rootfs_setup(o, spec, rootbuf, sizeof(rootbuf)))
+			return INIT_EXIT_SETUP;
+		root = rootbuf;
+	}
+	sfd = supervise_setup();
+	if (sfd < 0)
+		return INIT_EXIT_SETUP;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		init_msg("fork: %s", strerror(errno));
+		return INIT_EXIT_SETUP;
+	}
+	if (!pid)
+		child_exec(spec, o, root);
+	status = supervise(sfd, pid, o);
+	supervise_end(sfd, pid, o);
+	close(sfd);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct init_opts o = {
+		.run_dir = "/run/cohort",
+		.console = "/dev/console",
+		.tty = "/dev/ttyCH0",
+		.stop_timeout = 10,
+	};
+	struct run_spec spec;
+	int status;
+
+	if (parse(argc, argv, &o)) {
+		status = INIT_EXIT_SETUP;
+		goto report;
+	}
+	if (init_load_spec(o.spec_path, &spec)) {
+		status = INIT_EXIT_SETUP;
+		goto report;
+	}
+	if (o.dry_run) {
+		dry_run(&spec, &o);
+		run_spec_free(&spec);
+		return 0;
+	}
+	status = run(&o, &spec);
+	run_spec_free(&spec);
+	if (!o.no_poweroff)
+		rootfs_teardown();
+report:
+	report_status(status, &o);
+	if (o.no_poweroff || o.dry_run)
+		return status;
+	power_off();
+}
