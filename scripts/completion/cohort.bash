@@ -38,6 +38,36 @@ _cohort_sub()
 	esac
 }
 
+# _cohort_images: the ids (first 12 hex digits) of the images cohort run
+# imported, from the names of their records.
+_cohort_images()
+{
+	local f
+	for f in "${COHORT_STATE_DIR:-/var/lib/cohort}"/images/*.json; do
+		[ -f "$f" ] || continue
+		f=${f##*/}
+		printf '%s\n' "${f:0:12}"
+	done
+}
+
+# _cohort_argopt COMMAND WORD: true when WORD is an option of COMMAND that
+# takes an argument.  Per command: -i is load's --initrd but run's
+# --interactive, -t is stop's --timeout but run's --tty, -a is load's
+# --cmdline but peers' --all.
+_cohort_argopt()
+{
+	case $1 in
+	create) [[ $2 == @(--cpus|-c|--memory|-m|--base|-b|--net-queues) ]] ;;
+	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
+	stop) [[ $2 == @(--timeout|-t) ]] ;;
+	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart) ]] ;;
+	region) [[ $2 == @(--size|-s) ]] ;;
+	net) [[ $2 == @(--queues|-q) ]] ;;
+	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
+	*) false ;;
+	esac
+}
+
 _cohort()
 {
 	local cur prev words cword
@@ -50,23 +80,27 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait logs images rmi pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
-	local i cmd="" nargs=0
-	for ((i = 1; i < cword; i++)); do
+	local i cmd="" nargs=0 start=$cword
+	# The word being completed starts before any ':' or '=' bash split
+	# it at: count the words before that start only.
+	while ((start > 1)) &&
+	      [[ ${words[start]} == [:=] || ${words[start - 1]} == [:=] ]]; do
+		start=$((start - 1))
+	done
+	for ((i = 1; i < start; i++)); do
 		case ${words[i]} in
 		-*) ;;
 		*)
 			if [ -z "$cmd" ]; then
 				cmd=${words[i]}
-			else
-				case ${words[i - 1]} in
-				--cpus|-c|--memory|-m|--base|-b|--kernel|-k|\
-				--initrd|-i|--cmdline|-a|--timeout|-t|\
-				--period|--misses|--size|-s|\
-				--queues|-q|--net-queues) ;;
-				*) nargs=$((nargs + 1)) ;;
-				esac
+			elif [[ ${words[i]} == [:=] || ${words[i - 1]} == [:=] ]]; then
+				# the rest of a word bash split at ':' or '='
+				# (oci:DIR, --name=web, -e A=1)
+				:
+			elif ! _cohort_argopt "$cmd" "${words[i - 1]}"; then
+				nargs=$((nargs + 1))
 			fi
 			;;
 		esac
@@ -81,11 +115,11 @@ _cohort()
 		return
 	fi
 
-	# "-a" takes an argument for load (--cmdline), not for peers (--all).
+	# The argument of an option of this command (see _cohort_argopt).
 	local popt=$prev
-	[ "$cmd" = peers ] && popt=
+	_cohort_argopt "$cmd" "$prev" || popt=
 	case $popt in
-	--kernel|-k|--initrd|-i)
+	--kernel|-k|--initrd|-i|--env-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
@@ -109,7 +143,18 @@ _cohort()
 	--queues|-q|--net-queues)
 		COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
 		return ;;
-	--base|-b|--cmdline|-a|--timeout|-t)
+	--cpu-count)
+		COMPREPLY=($(compgen -W "1 2 4" -- "$cur"))
+		return ;;
+	--env|-e)
+		# -e NAME takes NAME's value from the caller's environment
+		COMPREPLY=($(compgen -e -- "$cur"))
+		return ;;
+	--restart)
+		COMPREPLY=($(compgen -W "no" -- "$cur"))
+		return ;;
+	--base|-b|--cmdline|-a|--timeout|-t|--name|-n|--workdir|-w|\
+	--user|-u|--entrypoint)
 		return ;;
 	esac
 
@@ -118,7 +163,13 @@ _cohort()
 	create) opts="--cpus --memory --base --net --net-queues --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
-	log) opts="--follow --help" ;;
+	log|logs) opts="--follow --help" ;;
+	run)
+		# after IMAGE, every word is the COMMAND's, run in the image
+		[ $nargs -gt 0 ] && return
+		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --detach --rm --interactive --tty --restart --help" ;;
+	images) opts="--json --pretty --help" ;;
+	wait|rmi) opts="--help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
@@ -169,10 +220,28 @@ _cohort()
 		return
 	fi
 	case $cmd in
-	load|start|stop|delete|show|log|console)
+	load|start|stop|delete|show|log|console|wait|logs)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;
+	rmi)
+		COMPREPLY=($(compgen -W "$(_cohort_images)" -- "$cur")) ;;
+	run)
+		# IMAGE: oci:DIR[:TAG] or docker-archive:FILE[:REF].  bash splits
+		# the word at ':', so the path is a word of its own after ":".
+		local p=${words[cword - 1]} c=$cur
+		if [ "$cur" = : ]; then
+			p=${words[cword - 1]}:
+			c=
+		fi
+		if [[ $p == : && ${words[cword - 2]} == @(oci|docker-archive) ]] ||
+		   [[ $p == @(oci|docker-archive): ]]; then
+			COMPREPLY=($(compgen -f -- "$c"))
+			compopt -o filenames 2>/dev/null
+		elif [[ $cur != *:* ]]; then
+			COMPREPLY=($(compgen -W "oci: docker-archive:" -- "$cur"))
+			compopt -o nospace 2>/dev/null
+		fi ;;
 	esac
 } &&
 complete -F _cohort cohort
