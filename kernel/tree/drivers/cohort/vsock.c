@@ -290,15 +290,16 @@ static void cv_rx_fn(struct work_struct *w)
  * context, atomic only when they ran out.  Up to CHUNK bytes it is linear,
  * so its header (the headroom) and payload are contiguous, as a message
  * carries them; larger ones may have their payload in page fragments.
+ * @last: no other try follows, so a failure loses the packet (counted).
  */
-static struct sk_buff *rx_skb(u32 len)
+static struct sk_buff *rx_skb(u32 len, bool last)
 {
 	struct sk_buff *skb = len <= CHUNK ? skb_dequeue(&cv.spare) : NULL;
 
 	if (!skb)
 		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
 					     GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb)
+	if (!skb && last)
 		atomic64_inc(&cv.rx_nomem);
 	return skb;
 }
@@ -320,7 +321,8 @@ static void *cv_rx_get(void *ctx, u32 sender, u32 len, void **cookie)
 	if (len < sizeof(struct virtio_vsock_hdr) ||
 	    len - sizeof(struct virtio_vsock_hdr) > CHUNK)
 		return NULL;
-	skb = rx_skb(len - sizeof(struct virtio_vsock_hdr));
+	/* Not the last try: without it, cv_rx() tries again. */
+	skb = rx_skb(len - sizeof(struct virtio_vsock_hdr), false);
 	if (!skb)
 		return NULL;
 	if (WARN_ON_ONCE(skb_is_nonlinear(skb))) {
@@ -363,7 +365,7 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	if (skb) {
 		virtio_vsock_skb_put(skb, len);
 	} else {
-		skb = rx_skb(len);
+		skb = rx_skb(len, true);
 		if (!skb)
 			return;
 		memcpy(virtio_vsock_hdr(skb), &hdr, sizeof(hdr));
