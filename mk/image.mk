@@ -5,6 +5,8 @@
 # cohort-image, its command line tool; their unit tests.
 #
 #   build/host/lib/libimage.a        lib/image/, sanitizers
+#   build/static/lib/libimage.a      lib/image/, for static programs
+#                                    (link $(IMAGE_STATIC_LIBS) after it)
 #   build/host/bin/cohort-image      inspect / unpack
 #   build/host/tests/test_image_*    cmocka unit tests
 #
@@ -20,7 +22,9 @@ IMAGE_LIBS := $(or $(shell pkg-config --libs $(IMAGE_PKGS) 2>/dev/null),\
 	-larchive -ljson-c -lcrypto)
 
 LIBIMAGE_HOST := $(B)/host/lib/libimage.a
+LIBIMAGE_STATIC := $(B)/static/lib/libimage.a
 IMAGE_HOST_LIB_OBJS := $(IMAGE_LIB_SRCS:%.c=$(B)/host/obj/%.o)
+IMAGE_STATIC_LIB_OBJS := $(IMAGE_LIB_SRCS:%.c=$(B)/static/obj/%.o)
 IMAGE_HOST_CLI_OBJS := $(IMAGE_CLI_SRCS:%.c=$(B)/host/obj/%.o)
 IMAGE_UNIT_BINS := $(IMAGE_UNIT_SRCS:tests/unit/%.c=$(B)/host/tests/%)
 
@@ -31,6 +35,10 @@ $(B)/host/obj/lib/image/%.o: lib/image/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(IMAGE_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(B)/static/obj/lib/image/%.o: lib/image/%.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) $(IMAGE_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(B)/host/obj/cmd/cohort-image/%.o: cmd/cohort-image/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(IMAGE_CFLAGS) -MMD -MP -c -o $@ $<
@@ -40,6 +48,11 @@ $(B)/host/obj/tests/unit/test_image_%.o: tests/unit/test_image_%.c
 	$(CC) $(HOST_CFLAGS) $(IMAGE_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBIMAGE_HOST): $(IMAGE_HOST_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBIMAGE_STATIC): $(IMAGE_STATIC_LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -59,4 +72,5 @@ $(B)/host/tests/test_image_%: $(B)/host/obj/tests/unit/test_image_%.o \
 		$(COHORT_CMOCKA_LIBS)
 
 -include $(IMAGE_HOST_LIB_OBJS:.o=.d) $(IMAGE_HOST_CLI_OBJS:.o=.d) \
+	$(IMAGE_STATIC_LIB_OBJS:.o=.d) \
 	$(IMAGE_UNIT_SRCS:tests/unit/%.c=$(B)/host/obj/tests/unit/%.d)

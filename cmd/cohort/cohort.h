@@ -117,6 +117,9 @@ int follower_poll(struct follower *f);
 void follower_drain(struct follower *f);
 void follower_close(struct follower *f);
 
+/* log.c */
+int cli_follow_log(struct cli *c, const char *name);
+
 /* sysfs.c */
 int sysfs_read(const char *path, char *buf, size_t len);
 int sysfs_available(struct cli *c);
@@ -211,6 +214,10 @@ int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_heartbeat(struct cli *c, int argc, char **argv);
 int cmd_region(struct cli *c, int argc, char **argv);
 int cmd_net(struct cli *c, int argc, char **argv);
+int cmd_run(struct cli *c, int argc, char **argv);
+int cmd_wait(struct cli *c, int argc, char **argv);
+int cmd_images(struct cli *c, int argc, char **argv);
+int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

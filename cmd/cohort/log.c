@@ -83,6 +83,38 @@ static int follow(struct follower *f)
 }
 
 /**
+ * cli_follow_log() - copy an instance's console to stdout until it stops
+ * @c: the invocation
+ * @name: the instance
+ *
+ * As "cohort log -f" (the whole stream of this start first).
+ *
+ * Return: an exit status, or -1 when Ctrl-C ended it first.
+ */
+int cli_follow_log(struct cli *c, const char *name)
+{
+	struct follower f;
+	int ret;
+
+	ret = follower_open(&f, c, name, STDOUT_FILENO, true);
+	if (ret)
+		return ret;
+	switch (follower_poll(&f)) {
+	case FOLLOW_OK:
+		ret = follow(&f);
+		break;
+	case FOLLOW_ERR:
+		ret = EXIT_FAIL;
+		break;
+	default:
+		ret = EXIT_OK;
+		break;
+	}
+	follower_close(&f);
+	return interrupted ? -1 : ret;
+}
+
+/**
  * cmd_log() - "cohort log NAME [-f]"
  * @c: the invocation
  * @argc: arguments of the command

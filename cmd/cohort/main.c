@@ -34,6 +34,20 @@ static const struct command commands[] = {
 	{ "console", cmd_console,
 	  "NAME [-r|--read-only] [--force] [--no-history]",
 	  "attach to an instance's console: watch it and type into it" },
+	{ "run", cmd_run,
+	  "[--name NAME] [--cpus LIST | --cpu-count N] [--memory SIZE]\n"
+	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR]\n"
+	  "                      [-e NAME[=VALUE]]... [--env-file FILE]... [-w DIR]\n"
+	  "                      [-u USER[:GROUP]] [--entrypoint CMD] [-d [-i] [-t]]\n"
+	  "                      [--rm] IMAGE [COMMAND [ARG...]]",
+	  "boot a container image in an instance of its own" },
+	{ "wait", cmd_wait, "NAME",
+	  "wait until an instance stops; print its workload's exit status" },
+	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
+	{ "images", cmd_images, "[-j]",
+	  "list the images cohort run imported" },
+	{ "rmi", cmd_rmi, "IMAGE...",
+	  "remove imported images no instance uses" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
@@ -131,7 +145,8 @@ static void opt_text(const char *arg, char *buf, size_t len)
  * @c: the invocation
  * @argc: arguments of the command, argv[0] being its name
  * @argv: the arguments
- * @optstring: short options, without the leading ':'
+ * @optstring: short options, without the leading ':'; a leading '+'
+ *	stops at the first operand (for commands that take a command line)
  * @longopts: long options; each .val must be below 256 (it indexes @seen)
  * @seen: 256 counters, or NULL: an option given twice is refused
  *
@@ -148,7 +163,11 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *optstring,
 	const struct option *o;
 	int opt;
 
-	snprintf(shortopts, sizeof(shortopts), ":%sh", optstring);
+	/* A leading '+' (stop at the first operand) must come first. */
+	if (optstring[0] == '+')
+		snprintf(shortopts, sizeof(shortopts), "+:%sh", optstring + 1);
+	else
+		snprintf(shortopts, sizeof(shortopts), ":%sh", optstring);
 	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
 	switch (opt) {
 	case -1:

@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohort(8): "cohort run": boot a container image in an instance of its
+ * own.
+ *
+ *	cohort run [OPTIONS] IMAGE [COMMAND [ARG...]]
+ *
+ * The image is imported once (imgstore.c: a read-only cohortfs in a
+ * region, shared by every instance that runs it).  What to run is decided
+ * here, as docker run would from the image's config and the options
+ * (lib/run), and travels to the instance as /cohort/run.json in a cpio
+ * archive appended to the instance initramfs; there cohort-init mounts
+ * the image's tree under a writable layer, runs the process and reports
+ * its exit status, which "cohort wait" prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "cohort.h"
+#include "cohort/parse.h"
+#include "image/image.h"
+#include "imgstore.h"
+#include "run/run.h"
+
+/* cohort run's own failures, as docker run's (docs/man/cohort.8) */
+#define EXIT_RUN_FAIL	125
+
+#define RUN_MEMORY_DEFAULT	"256M"
+#define RUN_SPEC_PATH		"cohort/run.json"
+
+static const char *const kernel_defaults[] = {
+	"/boot/vmlinuz-%s",	/* the running primary's, by release */
+	"/boot/bzImage",
+};
+
+static const char *const initrd_defaults[] = {
+	"/usr/lib/cohort/instance-initrd.cpio.gz",
+	"/boot/instance-initrd.cpio.gz",
+};
+
+struct run_opts {
+	const char *name;
+	const char *cpus;
+	const char *cpu_count;
+	const char *memory;
+	const char *kernel;
+	const char *initrd;
+	const char *cmdline;
+	const char *restart;
+	bool detach;
+	bool rm;
+	bool interactive;
+	struct run_overrides ov;
+	const char **envs;	/* -e, in order */
+	size_t nenvs;
+	const char **env_files;	/* --env-file, in order */
+	size_t nenv_files;
+	char *entrypoint[2];
+};
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+/*
+ * The environment overrides, as docker orders them: every --env-file's
+ * entries, then every -e; a later one wins.
+ */
+static int build_env(struct cli *c, struct run_opts *o)
+{
+	char err[RUN_ERR_MAX], **n;
+	size_t i, cnt = 0;
+
+	for (i = 0; i < o->nenv_files; i++) {
+		if (run_env_file(o->env_files[i], &o->ov.env, err,
+				 sizeof(err))) {
+			cli_err("%s: --env-file: %s", c->cmd, err);
+			return EXIT_USAGE;
+		}
+	}
+	while (o->ov.env && o->ov.env[cnt])
+		cnt++;
+	for (i = 0; i < o->nenvs; i++) {
+		n = realloc(o->ov.env, (cnt + 2) * sizeof(*n));
+		if (!n)
+			return EXIT_FAIL;
+		o->ov.env = n;
+		n[cnt] = strdup(o->envs[i]);
+		if (!n[cnt])
+			return EXIT_FAIL;
+		n[++cnt] = NULL;
+	}
+	return EXIT_OK;
+}
+
+static void free_opts(struct run_opts *o)
+{
+	for (size_t i = 0; o->ov.env && o->ov.env[i]; i++)
+		free(o->ov.env[i]);
+	free(o->ov.env);
+	free(o->envs);
+	free(o->env_files);
+}
+
+/* The first existing file of @list; "%s" is the running kernel's release. */
+static const char *first_file(const char *const *list, size_t n, char *buf,
+			      size_t len)
+{
+	struct utsname u;
+	size_t i;
+
+	if (uname(&u) < 0)
+		u.release[0] = '\0';
+	for (i = 0; i < n; i++) {
+		snprintf(buf, len, list[i], u.release);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	return NULL;
+}
+
+/* CPUs held by no instance, CPU 0 left out. */
+static int free_cpus(struct cli *c, __u64 *out)
+{
+	char path[4096], buf[8192], err[COHORT_ERR_MAX];
+	__u64 held[COHORT_CPU_WORDS];
+	struct dirent *de;
+	DIR *d;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/present", c->cpu_sysfs);
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret < 0 || cohort_parse_cpulist(buf, out, COHORT_MAX_CPUS,
+					    COHORT_CPULIST_LENIENT, err,
+					    sizeof(err))) {
+		cli_err("%s: cannot read the CPUs present from %s", c->cmd,
+			path);
+		return EXIT_FAIL;
+	}
+	out[0] &= ~1ULL;
+	ret = sysfs_instances_open(c, &d);
+	if (ret)
+		return ret;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (sysfs_inst_read(c, de->d_name, "cpus", buf, sizeof(buf)) < 0 ||
+		    cohort_parse_cpulist(buf, held, COHORT_MAX_CPUS,
+					 COHORT_CPULIST_LENIENT, err,
+					 sizeof(err)))
+			continue;
+		for (unsigned int i = 0; i < COHORT_CPU_WORDS; i++)
+			out[i] &= ~held[i];
+	}
+	closedir(d);
+	return EXIT_OK;
+}
+
+/* --cpu-count N: the N highest-numbered free CPUs, as a list in @buf. */
+static int pick_cpus(struct cli *c, const char *count, char *buf, size_t len)
+{
+	__u64 avail[COHORT_CPU_WORDS], pick[COHORT_CPU_WORDS] = { 0 };
+	char err[COHORT_ERR_MAX], a[1024];
+	__u32 n;
+	int ret, cpu;
+
+	if (cohort_parse_uint(count, "CPU count", NULL, 1,
+			      COHORT_SETUP_MAX_CPUS, &n, err, sizeof(err))) {
+		cli_err("%s: --cpu-count: %s", c->cmd, err);
+		return EXIT_USAGE;
+	}
+	ret = free_cpus(c, avail);
+	if (ret)
+		return ret;
+	for (cpu = COHORT_MAX_CPUS - 1; cpu > 0 && n; cpu--) {
+		if (!(avail[cpu / 64] & (1ULL << (cpu % 64))))
+			continue;
+		pick[cpu / 64] |= 1ULL << (cpu % 64);
+		n--;
+	}
+	if (n) {
+		cohort_format_cpulist(avail, COHORT_MAX_CPUS, a, sizeof(a));
+		cli_err("%s: --cpu-count %s: only %s free (CPU 0 stays with the primary)",
+			c->cmd, count, a[0] ? a : "no CPU is");
+		return EXIT_FAIL;
+	}
+	cohort_format_cpulist(pick, COHORT_MAX_CPUS, buf, len);
+	return EXIT_OK;
+}
+
+/* A name for an unnamed instance: "run-" and six random hex digits. */
+static void make_name(struct cli *c, char *buf, size_t len)
+{
+	char path[4096];
+	unsigned int r;
+	struct stat st;
+	int i;
+
+	srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	for (i = 0; i < 100; i++) {
+		r = (unsigned int)rand() & 0xffffff;
+		snprintf(buf, len, "run-%06x", r);
+		if (sysfs_inst_path(c, buf, "", path, sizeof(path)) ||
+		    stat(path, &st) < 0)
+			return;
+	}
+}
+
+/*
+ * The instance's initramfs: the base one, padded to 4 bytes, then a cpio
+ * archive holding the spec, in a memory file.  Returns its fd or -1.
+ */
+static int make_initrd(struct cli *c, const char *base, const char *json)
+{
+	static const char zeros[512];
+	size_t used = 0, cap = 1 << 16, jlen = strlen(json);
+	struct archive_entry *e;
+	struct archive *a;
+	char *cpio = NULL;
+	int in, fd = -1;
+	off_t size;
+	ssize_t n;
+	char buf[65536];
+
+	cpio = malloc(cap + jlen);
+	if (!cpio)
+		return -1;
+	a = archive_write_new();
+	e = archive_entry_new();
+	if (!a || !e || archive_write_set_format_cpio_newc(a) ||
+	    archive_write_add_filter_none(a) ||
+	    archive_write_set_bytes_per_block(a, 0) ||
+	    archive_write_open_memory(a, cpio, cap + jlen, &used))
+		goto cpio_err;
+	archive_entry_set_pathname(e, "cohort");
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0755);
+	archive_entry_set_size(e, 0);
+	if (archive_write_header(a, e))
+		goto cpio_err;
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, RUN_SPEC_PATH);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)jlen);
+	if (archive_write_header(a, e) ||
+	    archive_write_data(a, json, jlen) != (la_ssize_t)jlen ||
+	    archive_write_close(a))
+		goto cpio_err;
+	archive_entry_free(e);
+	archive_write_free(a);
+	a = NULL;
+
+	in = open(base, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		cli_err("%s: cannot open initrd '%s': %s", c->cmd, base,
+			strerror(errno));
+		goto out;
+	}
+	fd = memfd_create("cohort-run-initrd", MFD_CLOEXEC);
+	if (fd < 0) {
+		cli_err("%s: memfd_create: %s", c->cmd, strerror(errno));
+		close(in);
+		goto out;
+	}
+	size = 0;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(fd, buf, (size_t)n) != n)
+			break;
+		size += n;
+	}
+	close(in);
+	if (n != 0 ||
+	    write(fd, zeros, (size_t)((512 - size % 512) % 512)) < 0 ||
+	    write(fd, cpio, used) != (ssize_t)used) {
+		cli_err("%s: cannot write the instance's initramfs: %s", c->cmd,
+			strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+out:
+	free(cpio);
+	return fd;
+cpio_err:
+	cli_err("%s: cannot make the spec archive: %s", c->cmd,
+		a ? archive_error_string(a) : "out of memory");
+	if (e)
+		archive_entry_free(e);
+	if (a)
+		archive_write_free(a);
+	free(cpio);
+	return -1;
+}
+
+/* The spec of what to run, as JSON (malloc'd), or NULL after an error. */
+static char *make_spec(struct cli *c, struct image *img,
+		       const struct img_rec *r, struct run_opts *o,
+		       const char *name)
+{
+	char mnt[4096], err[RUN_ERR_MAX];
+	struct run_spec spec;
+	char *json = NULL;
+	int fd, ret;
+
+	ret = imgstore_mount(r, NULL, true, mnt, sizeof(mnt));
+	if (ret) {
+		cli_err("%s: cannot mount image region %s: %s", c->cmd,
+			r->region, strerror(-ret));
+		return NULL;
+	}
+	fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_err("%s: %s: %s", c->cmd, mnt, strerror(errno));
+		imgstore_umount(mnt);
+		return NULL;
+	}
+	o->ov.hostname = name;
+	o->ov.rootfs = r->region;
+	memset(&spec, 0, sizeof(spec));
+	ret = run_spec_make(image_config(img), fd, &o->ov, &spec, err,
+			    sizeof(err));
+	close(fd);
+	imgstore_umount(mnt);
+	if (ret) {
+		cli_err("%s: %s", c->cmd, err);
+		return NULL;
+	}
+	if (run_spec_to_json(&spec, &json, err, sizeof(err))) {
+		cli_err("%s: %s", c->cmd, err);
+		json = NULL;
+	}
+	run_spec_free(&spec);
+	return json;
+}
+
+/* Runs another cohort command with @argv, as if typed. */
+static int sub(struct cli *c, int (*fn)(struct cli *, int, char **),
+	       const char *cmd, char **argv)
+{
+	const char *saved = c->cmd;
+	bool json = c->json;
+	int argc = 0, ret;
+
+	while (argv[argc])
+		argc++;
+	c->cmd = cmd;
+	c->json = false;
+	optind = 0;
+	ret = fn(c, argc, argv);
+	c->cmd = saved;
+	c->json = json;
+	return ret;
+}
+
+static int grant(struct cli *c, const char *region, const char *name)
+{
+	struct cohort_ioc_grant req;
+	const char *saved = c->cmd;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.region, sizeof(req.region), "%s", region);
+	snprintf(req.instance, sizeof(req.instance), "%s", name);
+	c->cmd = "region grant";
+	ret = cli_dev_ioctl(c, region, COHORT_IOC_REGION_GRANT, &req, req.msg);
+	c->cmd = saved;
+	return ret;
+}
+
+/* Undo a half-made run: the instance goes, the imported image stays. */
+static void undo(struct cli *c, const char *name)
+{
+	char *del[] = { "delete", (char *)name, NULL };
+
+	sub(c, cmd_delete, "delete", del);
+}
+
+/* Waits for @name to stop; its exit status, or -1 (printed why). */
+static int wait_exit(struct cli *c, const char *name, bool quiet)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	char state[32], st[16];
+	__u64 v;
+	int ret;
+
+	for (;;) {
+		ret = sysfs_inst_read(c, name, "state", state, sizeof(state));
+		if (ret < 0) {
+			if (!quiet)
+				cli_err("%s %s: %s", c->cmd, name,
+					ret == -ENOENT ? "no such instance" :
+					strerror(-ret));
+			return ret == -ENOENT ? -2 : -1;
+		}
+		if (!strcmp(state, COHORT_STATE_STOPPED) ||
+		    !strcmp(state, COHORT_STATE_FAILED) ||
+		    !strcmp(state, COHORT_STATE_LOADED) ||
+		    !strcmp(state, COHORT_STATE_EMPTY))
+			break;
+		nanosleep(&ts, NULL);
+	}
+	ret = sysfs_inst_read(c, name, "exit_status", st, sizeof(st));
+	if (ret >= 0 && st[0] && !sysfs_parse_u64(st, &v) && v <= 255)
+		return (int)v;
+	if (!quiet)
+		cli_err("%s %s: the instance is %s and reported no exit status (stopped by force, crashed, or never ran a workload)",
+			c->cmd, name, state);
+	return -1;
+}
+
+static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
+{
+	static const struct option lo[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "cpu-count", required_argument, NULL, 'C' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "env-file", required_argument, NULL, 'E' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "entrypoint", required_argument, NULL, 'P' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "rm", no_argument, NULL, 'R' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "restart", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned int seen[256] = { 0 };
+	char err[RUN_ERR_MAX];
+	int opt;
+
+	seen['e'] = seen['E'] = 0;
+	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:dit", lo,
+				 seen)) != -1) {
+		/* -e and --env-file may be given many times */
+		seen['e'] = seen['E'] = 0;
+		switch (opt) {
+		case 'n': o->name = optarg; break;
+		case 'c': o->cpus = optarg; break;
+		case 'C': o->cpu_count = optarg; break;
+		case 'm': o->memory = optarg; break;
+		case 'k': o->kernel = optarg; break;
+		case 'I': o->initrd = optarg; break;
+		case 'a': o->cmdline = optarg; break;
+		case 'w': o->ov.workdir = optarg; break;
+		case 'u': o->ov.user = optarg; break;
+		case 'd': o->detach = true; break;
+		case 'R': o->rm = true; break;
+		case 'i': o->interactive = true; break;
+		case 't': o->ov.terminal = true; break;
+		case 'r': o->restart = optarg; break;
+		case 'e':
+			if (push(&o->envs, &o->nenvs, optarg))
+				return EXIT_FAIL;
+			break;
+		case 'E':
+			if (push(&o->env_files, &o->nenv_files, optarg))
+				return EXIT_FAIL;
+			break;
+		case 'P':
+			o->entrypoint[0] = optarg;
+			o->entrypoint[1] = NULL;
+			/* --entrypoint '': none at all */
+			o->ov.entrypoint = optarg[0] ? o->entrypoint :
+					   o->entrypoint + 1;
+			o->ov.entrypoint_set = true;
+			break;
+		default:
+			return opt == -2 ? -1 : EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_err(c, "an IMAGE is required (oci:DIR[:TAG] or docker-archive:FILE)");
+	if (o->cpus && o->cpu_count)
+		return cli_usage_err(c, "--cpus and --cpu-count cannot be used together");
+	if (o->restart && strcmp(o->restart, "no"))
+		return cli_usage_err(c, "--restart %s needs cohortd, which does not exist yet; only --restart no is accepted",
+				     o->restart);
+	if (o->detach && o->rm)
+		return cli_usage_err(c, "--rm with --detach needs cohortd, which does not exist yet; use 'cohort wait' and 'cohort delete'");
+	if (o->interactive || o->ov.terminal) {
+		if (!o->detach)
+			return cli_usage_err(c, "-i/-t: run with -d, then 'cohort console NAME' attaches to the process's terminal");
+	}
+	if (o->name && cohort_check_name(o->name, err, sizeof(err))) {
+		cli_err("%s: %s", c->cmd, err);
+		return EXIT_USAGE;
+	}
+	return build_env(c, o);
+}
+
+static int run_main(struct cli *c, int argc, char **argv)
+{
+	char namebuf[COHORT_NAME_MAX], cpubuf[1024], kbuf[4096], ibuf[4096];
+	char fdpath[64], *json = NULL;
+	struct run_opts o;
+	struct image *img = NULL;
+	struct img_rec r;
+	bool imported;
+	const char *name, *kernel, *initrd, *cpus;
+	int ret, fd = -1, status;
+
+	memset(&o, 0, sizeof(o));
+	ret = run_parse(c, argc, argv, &o);
+	if (ret)
+		goto out_opts;
+	if (optind + 1 < argc)
+		o.ov.cmd = argv + optind + 1;
+
+	ret = sysfs_available(c);
+	if (ret)
+		goto out_opts;
+	kernel = o.kernel ? o.kernel :
+		 first_file(kernel_defaults, ARRAY_SIZE(kernel_defaults), kbuf,
+			    sizeof(kbuf));
+	if (!kernel) {
+		ret = cli_usage_err(c, "no kernel: --kernel FILE (none of /boot/vmlinuz-$(uname -r), /boot/bzImage is readable)");
+		goto out_opts;
+	}
+	initrd = o.initrd ? o.initrd :
+		 first_file(initrd_defaults, ARRAY_SIZE(initrd_defaults), ibuf,
+			    sizeof(ibuf));
+	if (!initrd) {
+		ret = cli_usage_err(c, "no instance initramfs: --initrd FILE (none of %s, %s is readable)",
+				    initrd_defaults[0], initrd_defaults[1]);
+		goto out_opts;
+	}
+	if (o.name) {
+		name = o.name;
+	} else {
+		make_name(c, namebuf, sizeof(namebuf));
+		name = namebuf;
+	}
+	cpus = o.cpus;
+	if (!cpus) {
+		ret = pick_cpus(c, o.cpu_count ? o.cpu_count : "1", cpubuf,
+				sizeof(cpubuf));
+		if (ret)
+			goto out_opts;
+		cpus = cpubuf;
+	}
+
+	ret = imgstore_get(c, argv[optind], &img, &r, &imported);
+	if (ret)
+		goto out_opts;
+	if (imported && !c->json)
+		fprintf(stderr, "%s: imported %s as image %.12s (region %s)\n",
+			prog, r.source, r.id, r.region);
+	json = make_spec(c, img, &r, &o, name);
+	if (!json) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	fd = make_initrd(c, initrd, json);
+	if (fd < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+
+	{
+		char *create[] = { "create", (char *)name, "--cpus",
+				   (char *)cpus, "--memory",
+				   (char *)(o.memory ? o.memory :
+					    RUN_MEMORY_DEFAULT), NULL };
+		char *load[] = { "load", (char *)name, "--kernel",
+				 (char *)kernel, "--initrd", fdpath,
+				 "--cmdline",
+				 (char *)(o.cmdline ? o.cmdline : "quiet"),
+				 NULL };
+		char *start[] = { "start", (char *)name, NULL };
+
+		ret = sub(c, cmd_create, "create", create);
+		if (ret)
+			goto out;
+		ret = grant(c, r.region, name);
+		if (!ret)
+			ret = sub(c, cmd_load, "load", load);
+		if (!ret)
+			ret = sub(c, cmd_start, "start", start);
+		if (ret) {
+			undo(c, name);
+			goto out;
+		}
+	}
+
+	if (o.detach) {
+		printf("%s\n", name);
+		ret = EXIT_OK;
+		goto out;
+	}
+	if (cli_follow_log(c, name) < 0) {
+		fprintf(stderr, "%s: detached; instance %s keeps running ('cohort wait %s', 'cohort stop %s')\n",
+			prog, name, name, name);
+		ret = EXIT_OK;
+		goto done;
+	}
+	status = wait_exit(c, name, false);
+	if (o.rm) {
+		char *del[] = { "delete", (char *)name, NULL };
+
+		if (sub(c, cmd_delete, "delete", del))
+			cli_warn("instance %s was not deleted (--rm)", name);
+	}
+	ret = status >= 0 ? status : EXIT_RUN_FAIL;
+	goto done;
+out:
+	if (ret)
+		ret = EXIT_RUN_FAIL;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(json);
+	if (img)
+		image_close(img);
+	free_opts(&o);
+	return ret;
+out_opts:
+	free_opts(&o);
+	if (ret == -1)		/* --help */
+		return EXIT_OK;
+	return ret ? EXIT_RUN_FAIL : EXIT_OK;
+}
+
+/**
+ * cmd_run() - "cohort run [OPTIONS] IMAGE [COMMAND [ARG...]]"
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: the workload's exit status when it ran attached; 0 with -d once
+ * it started; 125 when cohort run itself failed (usage errors included,
+ * as docker run), or the workload reported no status.
+ */
+int cmd_run(struct cli *c, int argc, char **argv)
+{
+	return run_main(c, argc, argv);
+}
+
+/**
+ * cmd_wait() - "cohort wait NAME": wait until it stops, print its status
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments
+ *
+ * Return: 0 when it printed the status, 1 when the instance reported
+ * none, 3 when there is no such instance.
+ */
+int cmd_wait(struct cli *c, int argc, char **argv)
+{
+	const char *name;
+	int ret;
+
+	ret = cli_plain_name(c, argc, argv, &name);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = sysfs_instance_check(c, name);
+	if (ret)
+		return ret;
+	ret = wait_exit(c, name, false);
+	if (ret == -2)
+		return EXIT_NOTFOUND;
+	if (ret < 0)
+		return EXIT_FAIL;
+	printf("%d\n", ret);
+	return EXIT_OK;
+}
