@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -40,6 +41,20 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * Without -t the output is a log, as a pipe would carry it: the console
+ * tty must not turn each newline into CR LF.
+ */
+static void no_crlf(int fd)
+{
+	struct termios t;
+
+	if (fd >= 0 && isatty(fd) && !tcgetattr(fd, &t) && (t.c_oflag & ONLCR)) {
+		t.c_oflag &= ~ONLCR;
+		tcsetattr(fd, TCSANOW, &t);
+	}
+}
+
 static void set_stdio(const struct run_spec *spec, const struct init_opts *o)
 {
 	int in, out;
@@ -59,6 +74,7 @@ static void set_stdio(const struct run_spec *spec, const struct init_opts *o)
 		      open(o->console, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 		if (!o->no_console && out < 0)
 			fail(INIT_EXIT_SETUP, o->console);
+		no_crlf(out);
 	}
 	if (dup2(in, 0) < 0 || (out >= 0 && (dup2(out, 1) < 0 || dup2(out, 2) < 0)))
 		fail(INIT_EXIT_SETUP, "dup2");
