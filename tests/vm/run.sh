@@ -1,0 +1,125 @@
+# cohort run: an OCI image (built here with tar, gzip and sha256sum) boots
+# in an instance of its own and runs its process as a container runtime
+# would: Entrypoint + Cmd, Env, WorkingDir, User with its groups from the
+# image's /etc/group; -e, -w, -u, --entrypoint and a COMMAND override
+# them.  The exit status comes back (attached run, cohort wait, 127 for a
+# missing program, 143 for a stop's SIGTERM).  Two instances of one image
+# share one read-only copy (one region) and each writes only its own
+# layer; cohort images counts them; rmi is refused while one uses it.
+# Bad images and options are refused with a message and leave nothing.
+# vm: --smp 4 --mem 2G --append cohort_pool=768M
+# timeout: 500
+set -u
+. /tests/vm/lib/common.sh
+. /tests/vm/lib/oci.sh
+
+oci_busybox_root /tmp/root
+oci_image /tmp/root '{"Env":["FOO=from-image","PATH=/bin"],"Entrypoint":["/bin/sh","-c"],"Cmd":["echo default-cmd"],"WorkingDir":"/srv/app","User":"app"}' \
+	/tmp/img t || die "building the image"
+IMG=oci:/tmp/img:t
+R="--memory 128M"
+
+# 1. The image's own process, attached: its output and exit status.
+out=$(cohort run --name r1 $R --rm $IMG 2>&1); st=$?
+echo "$out" | tail -n 5
+[ $st = 0 ] && echo "$out" | grep -q '^default-cmd' &&
+	ok "Entrypoint + Cmd ran, exit status 0" || bad "default run: status $st"
+[ ! -e /sys/kernel/cohort/instances/r1 ] && ok "--rm deleted the instance" ||
+	bad "r1 still there after --rm"
+cohort images | grep -q 'oci:/tmp/img:t' && ok "the image is listed" ||
+	bad "cohort images: $(cohort images)"
+
+# 2. What the process sees: user, groups (the kernel sorts them),
+# directory, environment.
+out=$(cohort run --name r2 $R --rm $IMG 'id; pwd; echo FOO=$FOO HOME=$HOME HOSTNAME=$HOSTNAME; echo host=$(hostname); echo args "$0"' 2>&1)
+echo "$out" | tail -n 6
+echo "$out" | grep -q '^uid=1000(app) gid=1000(app) groups=10(wheel),1000(app)' &&
+	ok "User app: uid, gid and the groups /etc/group gives it" ||
+	bad "id: $(echo "$out" | grep uid=)"
+echo "$out" | grep -qx '/srv/app' && ok "WorkingDir" || bad "pwd"
+echo "$out" | grep -qx 'FOO=from-image HOME=/home/app HOSTNAME=r2' &&
+	ok "Env, HOME from passwd, HOSTNAME" || bad "env: $(echo "$out" | grep FOO=)"
+echo "$out" | grep -qx 'host=r2' && ok "hostname is the instance name" || bad "hostname"
+
+# 3. Overrides.
+out=$(cohort run --name r3 $R --rm -e FOO=over -e BAR=new -w /tmp -u 65534:10 \
+	$IMG 'id -u; id -g; pwd; echo $FOO $BAR' 2>&1)
+echo "$out" | tail -n 4
+echo "$out" | tr '\n' ' ' | grep -q '65534 10 /tmp over new' &&
+	ok "-e, -w and -u uid:gid override the image" || bad "overrides: $out"
+out=$(cohort run --name r4 $R --rm --entrypoint /bin/echo $IMG one two 2>&1)
+echo "$out" | grep -qx 'one two' && ok "--entrypoint drops the image's Cmd; COMMAND follows" ||
+	bad "--entrypoint: $out"
+
+# 4. Exit statuses: a code, a missing program, cohort wait.
+cohort run --name r5 $R --rm $IMG 'exit 7' >/dev/null 2>&1; st=$?
+[ $st = 7 ] && ok "exit 7 comes back as cohort run's status" || bad "exit 7 gave $st"
+cohort run --name r6 $R --rm --entrypoint /no/such $IMG >/tmp/r6 2>&1; st=$?
+[ $st = 127 ] && grep -q 'no/such' /tmp/r6 && ok "a missing program: 127 and a message" ||
+	{ tail -n 5 /tmp/r6; bad "missing program gave $st"; }
+n=$(cohort run -d --name w1 $R $IMG 'sleep 1; exit 3') || bad "run -d"
+[ "$n" = w1 ] && ok "run -d prints the name" || bad "run -d printed '$n'"
+[ "$(cohort wait w1)" = 3 ] && ok "cohort wait prints 3" || bad "cohort wait w1"
+[ "$(cat /sys/kernel/cohort/instances/w1/exit_status)" = 3 ] && ok "exit_status in sysfs" ||
+	bad "exit_status: $(cat /sys/kernel/cohort/instances/w1/exit_status)"
+cohort delete w1
+
+# 5. Two instances of one image: one shared copy, private writes.
+cohort run -d --name a $R $IMG 'echo mine-a >/srv/app/data; echo new >/srv/app/new; sleep 600' >/dev/null || bad "run a"
+cohort run -d --name b $R $IMG 'sleep 3; cat /srv/app/data; ls /srv/app; sleep 600' >/dev/null || bad "run b"
+wait_for 120 console_has b 'shipped' && ok "b sees the image's file, not a's write" ||
+	{ cohort log b | tail; bad "b: $(cohort log b | tail -n 3)"; }
+console_has b '^new$' && bad "a's new file showed in b"
+regions=$(ls /sys/kernel/cohort/regions | grep -c '^img-')
+[ "$regions" = 1 ] && ok "one region for the image" || bad "$regions image regions"
+[ "$(cohort -j images | grep -o '"instances": *\[[^]]*\]' | grep -o '"[ab]"' | wc -l)" = 2 ] &&
+	ok "cohort images: used by a and b" || bad "images -j: $(cohort -j images)"
+cohort rmi t 2>/dev/null && bad "rmi of an unknown name worked"
+cohort rmi "$IMG" 2>/tmp/rmi; st=$?
+[ $st != 0 ] && grep -q 'used by' /tmp/rmi && ok "rmi refused while instances use it" ||
+	bad "rmi while used: status $st $(cat /tmp/rmi)"
+# The shared copy is untouched.
+reg=$(ls /sys/kernel/cohort/regions | grep '^img-')
+mkdir -p /mnt/img && mount -t cohortfs -o region=$reg,ro none /mnt/img &&
+	[ "$(cat /mnt/img/srv/app/data)" = shipped ] && [ ! -e /mnt/img/srv/app/new ] &&
+	ok "the image's region is unchanged" || bad "the region changed"
+umount /mnt/img
+
+# 6. A stop reaches the process as SIGTERM: 128 + 15.
+cohort stop a || bad "stop a"
+[ "$(cat /sys/kernel/cohort/instances/a/exit_status)" = 143 ] &&
+	ok "stop: the process got SIGTERM, status 143" ||
+	bad "a's status after stop: '$(cat /sys/kernel/cohort/instances/a/exit_status)'"
+cohort stop --force b
+[ -z "$(cat /sys/kernel/cohort/instances/b/exit_status)" ] &&
+	ok "a forced stop reports no status" || bad "b's status after a forced stop"
+cohort wait b >/dev/null 2>&1 && bad "cohort wait after a forced stop succeeded"
+cohort delete a; cohort delete b
+cohort rmi "$IMG" >/dev/null && ok "rmi once nobody uses it" || bad "rmi"
+[ -z "$(ls /sys/kernel/cohort/regions | grep '^img-')" ] && ok "its region is gone" ||
+	bad "region left"
+
+# 7. Refusals: nothing is left behind.
+before=$(cat /sys/kernel/cohort/pool/free)
+cohort run --name x1 $R oci:/tmp/nothing 2>/tmp/x1; st=$?
+[ $st = 125 ] && grep -q nothing /tmp/x1 && ok "a missing image: 125 and a message" ||
+	bad "missing image: $st $(cat /tmp/x1)"
+cp -r /tmp/img /tmp/bad
+for f in /tmp/bad/blobs/sha256/*; do
+	[ "$(wc -c <"$f")" -gt 1000 ] && printf 'x' | dd of="$f" bs=1 seek=500 conv=notrunc 2>/dev/null
+done
+cohort run --name x2 $R oci:/tmp/bad:t 2>/tmp/x2; st=$?
+[ $st = 125 ] && ok "a damaged layer: 125 ($(head -n 1 /tmp/x2))" || bad "damaged layer: $st"
+cohort run --name x3 --cpus 0 $R $IMG 2>/tmp/x3; st=$?
+[ $st = 125 ] && grep -q 'CPU 0' /tmp/x3 && ok "CPU 0 refused" || bad "cpus 0: $st $(cat /tmp/x3)"
+cohort run --name x4 $R -u nosuchuser $IMG true 2>/tmp/x4; st=$?
+[ $st = 125 ] && grep -q nosuchuser /tmp/x4 && ok "an unknown user: $(cat /tmp/x4)" ||
+	bad "unknown user: $st $(cat /tmp/x4)"
+cohort run --name x5 --restart always $R $IMG 2>/dev/null && bad "--restart always accepted"
+[ -z "$(ls /sys/kernel/cohort/instances)" ] && ok "no instance left by the refusals" ||
+	bad "left: $(ls /sys/kernel/cohort/instances)"
+cohort rmi "$IMG" >/dev/null 2>&1
+[ "$(cat /sys/kernel/cohort/pool/free)" = "$before" ] || [ -z "$(ls /sys/kernel/cohort/regions)" ] &&
+	ok "the pool is as before" || bad "pool free $(cat /sys/kernel/cohort/pool/free), was $before"
+exit_if_failed run
+echo "run: images boot and run their process as a container runtime would"
