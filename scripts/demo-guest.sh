@@ -134,6 +134,23 @@ cohort delete web
 cohort delete db
 umount /mnt/shared
 cohort region delete shared
+
+step "cohort run: a container image (OCI layout) boots in a kernel of its own"
+. /tests/vm/lib/oci.sh
+oci_busybox_root /tmp/demo-root
+oci_image /tmp/demo-root '{"Env":["GREETING=hello from the image"],"Entrypoint":["/bin/sh","-c"],"Cmd":["echo $GREETING; id; pwd"],"WorkingDir":"/srv/app","User":"app"}' \
+	/tmp/demo-img demo
+echo "+ cohort run --rm --memory 128M oci:/tmp/demo-img:demo"
+cohort run --rm --memory 128M oci:/tmp/demo-img:demo >/tmp/demo-out
+st=$?
+grep -v '^\[' /tmp/demo-out	# the instance kernel's first lines
+echo "exit status: $st"
+echo "+ cohort run -d --name job --memory 128M oci:/tmp/demo-img:demo 'sleep 1; exit 3'; cohort wait job"
+cohort run -d --name job --memory 128M oci:/tmp/demo-img:demo 'sleep 1; exit 3'
+echo "cohort wait job: $(cohort wait job)"
+cohort delete job
+cohort images
+cohort rmi oci:/tmp/demo-img:demo >/dev/null
 cohort pool
 echo
 echo "demo: done"

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,6 +38,23 @@ static unsigned int users(struct cli *c, const struct img_rec *r, char *names,
 	for (p = names; *p; p++)
 		n += *p == ',';
 	return names[0] ? n + 1 : 0;
+}
+
+/* Bytes for a table: "512B", "9.8K", "1.9M", "2.0G". */
+static void human(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	double d = (double)v;
+	int u = -1;
+
+	while (d >= 1024 && u < 3) {
+		d /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%lluB", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%.1f%c", d, units[u]);
 }
 
 /**
@@ -112,7 +130,7 @@ int cmd_images(struct cli *c, int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			char sz[COHORT_SIZE_STR_MAX];
 
-			cohort_format_size(v[i].bytes, true, sz, sizeof(sz));
+			human(v[i].bytes, sz, sizeof(sz));
 			snprintf(cells[i][0], sizeof(cells[i][0]), "%.12s",
 				 v[i].id);
 			snprintf(cells[i][1], sizeof(cells[i][1]), "%s",
