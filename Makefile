@@ -38,7 +38,7 @@ BENCH_NATIVE :=
 FUZZ_TARGETS :=
 
 .PHONY: all deps kernel kernel-export kernel-reset initramfs tools check \
-	check-debug unit demo bench fuzz clean distclean
+	check-debug unit demo bench fuzz clean distclean test-images
 all: tools initramfs
 
 include $(sort $(wildcard mk/*.mk))
@@ -64,16 +64,21 @@ initramfs: deps kernel $(STATIC_BINS)
 unit: deps $(HOST_TESTS)
 	@scripts/check.sh --unit-only $(HOST_TESTS)
 
-check: deps kernel tools initramfs
+check: deps kernel tools initramfs test-images
 	@scripts/check.sh $(HOST_TESTS)
+
+# Container images for cohort run in the VM tests and the demo, built
+# with umoci and skopeo (tests/images/build.sh; quick when up to date).
+test-images: deps
+	@tests/images/build.sh $(B)/test-images
 
 # The VM scenarios on a lockdep/KASAN kernel; too long for CI (run by hand,
 # reported on the issue).
-check-debug: deps tools initramfs
+check-debug: deps tools initramfs test-images
 	@COHORT_KERNEL_VARIANT=debug scripts/kernel-build.sh
 	@scripts/check-debug.sh
 
-demo: deps kernel tools initramfs
+demo: deps kernel tools initramfs test-images
 	@scripts/demo.sh
 
 bench: deps kernel tools initramfs $(BENCH_NATIVE)

@@ -1,22 +1,22 @@
-# cohort run: an OCI image (built here with tar, gzip and sha256sum) boots
-# in an instance of its own and runs its process as a container runtime
-# would: Entrypoint + Cmd, Env, WorkingDir, User with its groups from the
-# image's /etc/group; -e, -w, -u, --entrypoint and a COMMAND override
-# them.  The exit status comes back (attached run, cohort wait, 127 for a
-# missing program, 143 for a stop's SIGTERM).  Two instances of one image
-# share one read-only copy (one region) and each writes only its own
-# layer; cohort images counts them; rmi is refused while one uses it.
-# Bad images and options are refused with a message and leave nothing.
-# vm: --smp 4 --mem 2G --append cohort_pool=768M
-# timeout: 500
+# cohort run: container images built with umoci and skopeo
+# (tests/images/build.sh) boot in an instance of their own and run their
+# process as a container runtime would: Entrypoint + Cmd, Env, WorkingDir,
+# User (named, with its groups from the image's /etc/group, and numeric);
+# -e, -w, -u, --entrypoint and a COMMAND override them.  A multi-layer
+# zstd image shows its whiteouts, replacements and opaque directory; the
+# same image as a docker-archive runs too.  The exit status comes back
+# (attached run, cohort wait, 127 for a missing program, 143 for a stop's
+# SIGTERM).  Two instances of one image share one read-only copy (one
+# region) and each writes only its own layer; cohort images counts them;
+# rmi is refused while one uses it.  Bad images and options are refused
+# with a message and leave nothing.
+# vm: --smp 4 --mem 2G --append cohort_pool=768M --add build/test-images:/images
+# timeout: 600
 set -u
 . /tests/vm/lib/common.sh
-. /tests/vm/lib/oci.sh
 
-oci_busybox_root /tmp/root
-oci_image /tmp/root '{"Env":["FOO=from-image","PATH=/bin"],"Entrypoint":["/bin/sh","-c"],"Cmd":["echo default-cmd"],"WorkingDir":"/srv/app","User":"app"}' \
-	/tmp/img t || die "building the image"
-IMG=oci:/tmp/img:t
+[ -d /images/run ] || die "no /images/run: make test-images"
+IMG=oci:/images/run:t
 R="--memory 128M"
 
 # 1. The image's own process, attached: its output and exit status.
@@ -26,7 +26,7 @@ echo "$out" | tail -n 5
 	ok "Entrypoint + Cmd ran, exit status 0" || bad "default run: status $st"
 [ ! -e /sys/kernel/cohort/instances/r1 ] && ok "--rm deleted the instance" ||
 	bad "r1 still there after --rm"
-cohort images | grep -q 'oci:/tmp/img:t' && ok "the image is listed" ||
+cohort images | grep -q 'oci:/images/run:t' && ok "the image is listed" ||
 	bad "cohort images: $(cohort images)"
 
 # 2. What the process sees: user, groups (the kernel sorts them),
@@ -51,6 +51,23 @@ out=$(cohort run --name r4 $R --rm --entrypoint /bin/echo $IMG one two 2>&1)
 echo "$out" | grep -qx 'one two' && ok "--entrypoint drops the image's Cmd; COMMAND follows" ||
 	bad "--entrypoint: $out"
 
+# 3b. A multi-layer zstd image: what its later layers deleted is gone.
+out=$(cohort run --name l1 $R --rm oci:/images/layers:t 2>&1); st=$?
+echo "$out" | grep -q '^uid=1000(app) gid=10(wheel)' && [ $st = 0 ] &&
+	ok "numeric User 1000:10 from a zstd image" || bad "layers: $st $out"
+# (no Entrypoint: COMMAND replaces all of Cmd)
+out=$(cohort run --name l2 $R --rm oci:/images/layers:t /bin/sh -c \
+	'for p in etc/gone old srv/app/data f2d/x d2f opq/lower opq/upper srv/added; do
+		if [ -e /$p ]; then echo "$p present"; else echo "$p absent"; fi; done
+	 [ -d /f2d ] && [ -f /d2f ] && echo replaced' 2>&1)
+want='etc/gone absent old absent srv/app/data absent f2d/x present d2f present opq/lower absent opq/upper present srv/added present replaced'
+got=$(echo "$out" | grep -E ' (present|absent)$|^replaced$' | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "$want" ] && ok "whiteouts, an opaque directory, file<->directory replacements" ||
+	{ echo "$out" | tail -n 12; bad "layers: got '$got'"; }
+out=$(cohort run --name da $R --rm docker-archive:/images/run.tar 'echo via-archive $FOO' 2>&1)
+echo "$out" | grep -qx 'via-archive from-image' && ok "a docker-archive runs" ||
+	bad "docker-archive: $out"
+
 # 4. Exit statuses: a code, a missing program, cohort wait.
 cohort run --name r5 $R --rm $IMG 'exit 7' >/dev/null 2>&1; st=$?
 [ $st = 7 ] && ok "exit 7 comes back as cohort run's status" || bad "exit 7 gave $st"
@@ -70,8 +87,10 @@ cohort run -d --name b $R $IMG 'sleep 3; cat /srv/app/data; ls /srv/app; sleep 6
 wait_for 120 console_has b 'shipped' && ok "b sees the image's file, not a's write" ||
 	{ cohort log b | tail; bad "b: $(cohort log b | tail -n 3)"; }
 console_has b '^new$' && bad "a's new file showed in b"
-regions=$(ls /sys/kernel/cohort/regions | grep -c '^img-')
-[ "$regions" = 1 ] && ok "one region for the image" || bad "$regions image regions"
+reg=$(grep -l '^a,b$' /sys/kernel/cohort/regions/img-*/grants | cut -d/ -f6)
+[ -n "$reg" ] && [ "$(echo "$reg" | wc -l)" = 1 ] &&
+	ok "one region for the image, granted to both: $reg" ||
+	bad "regions: $(grep . /sys/kernel/cohort/regions/*/grants)"
 [ "$(cohort -j images | grep -o '"instances": *\[[^]]*\]' | grep -o '"[ab]"' | wc -l)" = 2 ] &&
 	ok "cohort images: used by a and b" || bad "images -j: $(cohort -j images)"
 cohort rmi t 2>/dev/null && bad "rmi of an unknown name worked"
@@ -79,7 +98,6 @@ cohort rmi "$IMG" 2>/tmp/rmi; st=$?
 [ $st != 0 ] && grep -q 'used by' /tmp/rmi && ok "rmi refused while instances use it" ||
 	bad "rmi while used: status $st $(cat /tmp/rmi)"
 # The shared copy is untouched.
-reg=$(ls /sys/kernel/cohort/regions | grep '^img-')
 mkdir -p /mnt/img && mount -t cohortfs -o region=$reg,ro none /mnt/img &&
 	[ "$(cat /mnt/img/srv/app/data)" = shipped ] && [ ! -e /mnt/img/srv/app/new ] &&
 	ok "the image's region is unchanged" || bad "the region changed"
@@ -96,15 +114,15 @@ cohort stop --force b
 cohort wait b >/dev/null 2>&1 && bad "cohort wait after a forced stop succeeded"
 cohort delete a; cohort delete b
 cohort rmi "$IMG" >/dev/null && ok "rmi once nobody uses it" || bad "rmi"
-[ -z "$(ls /sys/kernel/cohort/regions | grep '^img-')" ] && ok "its region is gone" ||
-	bad "region left"
+[ ! -e /sys/kernel/cohort/regions/$reg ] && ok "its region is gone" ||
+	bad "region $reg left"
 
 # 7. Refusals: nothing is left behind.
 before=$(cat /sys/kernel/cohort/pool/free)
 cohort run --name x1 $R oci:/tmp/nothing 2>/tmp/x1; st=$?
 [ $st = 125 ] && grep -q nothing /tmp/x1 && ok "a missing image: 125 and a message" ||
 	bad "missing image: $st $(cat /tmp/x1)"
-cp -r /tmp/img /tmp/bad
+cp -r /images/run /tmp/bad
 for f in /tmp/bad/blobs/sha256/*; do
 	[ "$(wc -c <"$f")" -gt 1000 ] && printf 'x' | dd of="$f" bs=1 seek=500 conv=notrunc 2>/dev/null
 done
@@ -119,7 +137,13 @@ cohort run --name x5 --restart always $R $IMG 2>/dev/null && bad "--restart alwa
 [ -z "$(ls /sys/kernel/cohort/instances)" ] && ok "no instance left by the refusals" ||
 	bad "left: $(ls /sys/kernel/cohort/instances)"
 cohort rmi "$IMG" >/dev/null 2>&1
-[ "$(cat /sys/kernel/cohort/pool/free)" = "$before" ] || [ -z "$(ls /sys/kernel/cohort/regions)" ] &&
+[ "$(cat /sys/kernel/cohort/pool/free)" = "$before" ] &&
 	ok "the pool is as before" || bad "pool free $(cat /sys/kernel/cohort/pool/free), was $before"
+for id in $(cohort -j images | grep -o 'sha256:[0-9a-f]*'); do
+	cohort rmi "$id" >/dev/null || bad "rmi $id"
+done
+[ -z "$(ls /sys/kernel/cohort/regions)" ] && [ -z "$(cohort images | sed 1d)" ] &&
+	ok "rmi of every image leaves no region and no record" ||
+	bad "left: $(ls /sys/kernel/cohort/regions)"
 exit_if_failed run
 echo "run: images boot and run their process as a container runtime would"
