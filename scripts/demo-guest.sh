@@ -135,22 +135,19 @@ cohort delete db
 umount /mnt/shared
 cohort region delete shared
 
-step "cohort run: a container image (OCI layout) boots in a kernel of its own"
-. /tests/vm/lib/oci.sh
-oci_busybox_root /tmp/demo-root
-oci_image /tmp/demo-root '{"Env":["GREETING=hello from the image"],"Entrypoint":["/bin/sh","-c"],"Cmd":["echo $GREETING; id; pwd"],"WorkingDir":"/srv/app","User":"app"}' \
-	/tmp/demo-img demo
-echo "+ cohort run --rm --memory 128M oci:/tmp/demo-img:demo"
-cohort run --rm --memory 128M oci:/tmp/demo-img:demo >/tmp/demo-out
+step "cohort run: a container image (built with umoci) boots in a kernel of its own"
+echo "+ cohort run --rm --memory 128M oci:/images/run:t 'echo \$FOO; id; pwd'"
+cohort run --rm --memory 128M oci:/images/run:t 'echo $FOO; id; pwd' >/tmp/demo-out
 st=$?
 grep -v '^\[' /tmp/demo-out	# the instance kernel's first lines
 echo "exit status: $st"
-echo "+ cohort run -d --name job --memory 128M oci:/tmp/demo-img:demo 'sleep 1; exit 3'; cohort wait job"
-cohort run -d --name job --memory 128M oci:/tmp/demo-img:demo 'sleep 1; exit 3'
+echo "+ cohort run -d --name job --memory 128M docker-archive:/images/run.tar 'sleep 1; exit 3'; cohort wait job"
+cohort run -d --name job --memory 128M docker-archive:/images/run.tar 'sleep 1; exit 3'
 echo "cohort wait job: $(cohort wait job)"
 cohort delete job
 cohort images
-cohort rmi oci:/tmp/demo-img:demo >/dev/null
+cohort rmi oci:/images/run:t >/dev/null || true
+cohort rmi docker-archive:/images/run.tar >/dev/null 2>&1 || true
 cohort pool
 echo
 echo "demo: done"

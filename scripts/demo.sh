@@ -8,4 +8,5 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 echo "== Booting the Cohort primary under QEMU (TCG): 4 CPUs, 2 NUMA nodes, 2 GiB"
 exec "$top/scripts/cohort-vm" --smp 4 --numa --mem 2G --timeout 600 \
 	--append cohort_pool=768M \
+	--add "$top/build/test-images:/images" \
 	--add "$top/scripts/demo-guest.sh:/cohort/demo.sh" -- sh /cohort/demo.sh
