@@ -160,6 +160,38 @@ struct cohort_ioc_grant {
 	__u64 reserved[4];
 };
 
+/*
+ * The signal an instance's PID 1 receives for COHORT_IOC_SIGNAL, with
+ * si_int holding the signal asked for (cohort-init sends that one to the
+ * workload).  A real-time signal, so that it can carry a value and no
+ * program mistakes it for an ordinary one: glibc's SIGRTMIN + 6.
+ */
+#define COHORT_SIGNAL_CARRIER	40
+/* Highest signal number COHORT_IOC_SIGNAL accepts */
+#define COHORT_SIGNAL_MAX	64
+
+/**
+ * struct cohort_ioc_signal - COHORT_IOC_SIGNAL: send a signal to the
+ *	workload of a running instance (`cohort kill`)
+ * @name: instance name
+ * @signo: the signal, 1..%COHORT_SIGNAL_MAX
+ * @flags: must be 0
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * The signal waits in the instance's mailbox until its kernel looks (at
+ * its next 100 ms heartbeat tick) and passes it to its PID 1 as
+ * %COHORT_SIGNAL_CARRIER.  Like pending signals, the same signal sent
+ * twice before then arrives once.
+ */
+struct cohort_ioc_signal {
+	char name[COHORT_NAME_MAX];
+	__u32 signo;
+	__u32 flags;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 /* struct cohort_ioc_console flags */
 #define COHORT_CONSOLE_FORCE	(1U << 0)	/* take the input from its writer */
 
@@ -236,6 +268,7 @@ struct cohort_ioc_net {
 #define COHORT_IOC_REGION_GRANT	_IOWR(COHORT_IOC_MAGIC, 8, struct cohort_ioc_grant)
 #define COHORT_IOC_CONSOLE	_IOWR(COHORT_IOC_MAGIC, 9, struct cohort_ioc_console)
 #define COHORT_IOC_NET		_IOWR(COHORT_IOC_MAGIC, 10, struct cohort_ioc_net)
+#define COHORT_IOC_SIGNAL	_IOWR(COHORT_IOC_MAGIC, 11, struct cohort_ioc_signal)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;

@@ -1032,6 +1032,27 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	return 0;
 }
 
+static int do_signal(struct cohort_ioc_signal *req)
+{
+	char *msg = req->msg;
+	struct cohort_inst *ci;
+	int ret;
+
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (!req->signo || req->signo > COHORT_SIGNAL_MAX)
+		return fail(msg, "signal %u is not from 1 to %u", req->signo,
+			    COHORT_SIGNAL_MAX), -EINVAL;
+	if (ci->state != ST_RUNNING)
+		return fail(msg, "instance '%s' is %s, not running", ci->name,
+			    state_names[ci->state]), -ESRCH;
+	cohort_mbox_signal(ci->mem_base, req->signo);
+	return 0;
+}
+
 static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -1044,6 +1065,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_region r;
 		struct cohort_ioc_grant g;
 		struct cohort_ioc_net n;
+		struct cohort_ioc_signal s;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -1063,6 +1085,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_REGION_DELETE:
 	case COHORT_IOC_REGION_GRANT:
 	case COHORT_IOC_NET:
+	case COHORT_IOC_SIGNAL:
 		break;
 	default:
 		return -ENOTTY;
@@ -1091,6 +1114,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_NET:
 		msg = req->n.msg;
+		break;
+	case COHORT_IOC_SIGNAL:
+		msg = req->s.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1123,6 +1149,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_NET:
 		ret = cohort_net_ctl(&req->n, &gone_region);
+		break;
+	case COHORT_IOC_SIGNAL:
+		ret = do_signal(&req->s);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, &gone_region);

@@ -641,6 +641,20 @@ int cohort_mbox_exit(phys_addr_t mem)
 }
 
 /**
+ * cohort_mbox_signal() - leave a signal for an instance's PID 1
+ * @mem: base of the instance's memory
+ * @signo: 1..%COHORT_SIGNAL_MAX, checked by the caller
+ *
+ * Only sets a bit: what the instance wrote there is never read.
+ */
+void cohort_mbox_signal(phys_addr_t mem, unsigned int signo)
+{
+	atomic64_t *p = (atomic64_t *)&mbox_of(mem)->signals;
+
+	atomic64_or(1ULL << (signo - 1), p);
+}
+
+/**
  * cohort_mbox_request() - ask an instance to do something
  * @mem: base of the instance's memory
  * @request: COHORT_REQ_*
@@ -812,6 +826,18 @@ int cohort_mbox_get_exit(void)
 		return -1;
 	v = READ_ONCE(self_mbox->exit);
 	return v & COHORT_EXIT_SET ? (int)(v & 0xff) : -1;
+}
+
+/**
+ * cohort_mbox_take_signals() - the signals the primary left for PID 1
+ *
+ * Return: bit N - 1 set for each signal N; they are cleared.
+ */
+u64 cohort_mbox_take_signals(void)
+{
+	if (!self_mbox || !READ_ONCE(self_mbox->signals))
+		return 0;
+	return xchg(&self_mbox->signals, 0);
 }
 
 /**

@@ -182,6 +182,9 @@ struct cohort_ctrl_cpus {
  * @exit: %COHORT_EXIT_SET | the exit status (0-255) of the instance's
  *	workload, written by the instance before it powers off; 0 until then
  * @reserved32: 0
+ * @signals: signals waiting for the instance's PID 1 (bit N - 1 for signal
+ *	N): the primary sets bits atomically, the instance takes them all
+ *	with an exchange
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -194,7 +197,8 @@ struct cohort_mailbox {
 	__u64 console_in_tail;
 	__u32 exit;
 	__u32 reserved32;
-	__u64 reserved[57];
+	__u64 signals;
+	__u64 reserved[56];
 };
 
 /* mailbox.exit: the low byte holds the status once this bit is set */
@@ -434,6 +438,7 @@ void cohort_ctrl_test_set_version(u32 version);
 void cohort_mbox_reset(phys_addr_t mem);
 u32 cohort_mbox_status(phys_addr_t mem);
 int cohort_mbox_exit(phys_addr_t mem);
+void cohort_mbox_signal(phys_addr_t mem, unsigned int signo);
 void cohort_mbox_request(phys_addr_t mem, u32 request);
 u64 cohort_console_head(phys_addr_t mem);
 size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
@@ -445,6 +450,7 @@ void __init cohort_mbox_attach(struct cohort_mailbox *mb);
 void cohort_mbox_set_status(u32 status);
 int cohort_mbox_set_exit(u32 code);
 int cohort_mbox_get_exit(void);
+u64 cohort_mbox_take_signals(void);
 void cohort_mbox_beat(void);
 bool cohort_mbox_stop_requested(void);
 void cohort_mbox_console_publish(u64 head);

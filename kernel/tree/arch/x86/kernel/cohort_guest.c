@@ -20,6 +20,7 @@
 #include <linux/notifier.h>
 #include <linux/panic_notifier.h>
 #include <linux/reboot.h>
+#include <linux/sched/signal.h>
 #include <linux/serial_8250.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -333,14 +334,49 @@ static void cohort_stop_fn(struct work_struct *w)
 
 static DECLARE_WORK(cohort_stop_work, cohort_stop_fn);
 
+/* Signals the primary left for PID 1 (cohort kill), not yet delivered. */
+static atomic64_t cohort_signals;
+
+static void cohort_signal_fn(struct work_struct *w)
+{
+	u64 pending = atomic64_xchg(&cohort_signals, 0);
+	struct kernel_siginfo info;
+	struct pid *pid;
+	int sig;
+
+	pid = find_get_pid(1);
+	if (!pid)
+		return;
+	for (sig = 1; sig <= COHORT_SIGNAL_MAX; sig++) {
+		if (!(pending & BIT_ULL(sig - 1)))
+			continue;
+		clear_siginfo(&info);
+		info.si_signo = COHORT_SIGNAL_CARRIER;
+		/* SI_QUEUE: the value reaches signalfd readers too. */
+		info.si_code = SI_QUEUE;
+		info.si_int = sig;
+		kill_pid_info(COHORT_SIGNAL_CARRIER, &info, pid);
+	}
+	put_pid(pid);
+}
+
+static DECLARE_WORK(cohort_signal_work, cohort_signal_fn);
+
 static struct timer_list cohort_hb_timer;
 
 static void cohort_hb_fn(struct timer_list *t)
 {
 	static bool stopping;
 
+	u64 sigs;
+
 	cohort_mbox_beat();
 	cohort_console_poll();
+	sigs = cohort_mbox_take_signals();
+	if (sigs) {
+		atomic64_or(sigs, &cohort_signals);
+		schedule_work(&cohort_signal_work);
+	}
 	if (!stopping && cohort_mbox_stop_requested()) {
 		stopping = true;
 		schedule_work(&cohort_stop_work);
