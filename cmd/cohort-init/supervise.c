@@ -9,6 +9,9 @@
  *   SIGTERM, SIGUSR2               the instance is asked to stop: SIGTERM
  *                                  to the workload, SIGKILL after
  *                                  stop_timeout seconds (10)
+ *   COHORT_SIGNAL_CARRIER          cohort kill: the signal in its value
+ *                                  (1..64, SIGKILL included) to the
+ *                                  workload
  *
  * The workload's status is its exit code, or 128 + the signal that
  * killed it (docker's convention).
@@ -22,10 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+#include <uapi/linux/cohort.h>
+
 #include "init.h"
 
 static const int handled[] = {
 	SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+	COHORT_SIGNAL_CARRIER,
 };
 
 static void nothing(int sig)
@@ -124,6 +131,12 @@ int supervise(int sfd, pid_t workload, const struct init_opts *o)
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			switch (si.ssi_signo) {
 			case SIGCHLD:
+				break;
+			case COHORT_SIGNAL_CARRIER:
+				/* The instance kernel's, from the primary. */
+				if (si.ssi_code == SI_QUEUE && si.ssi_int >= 1 &&
+				    si.ssi_int <= COHORT_SIGNAL_MAX)
+					kill(workload, si.ssi_int);
 				break;
 			case SIGTERM:
 			case SIGUSR2:

@@ -216,6 +216,7 @@ int cmd_region(struct cli *c, int argc, char **argv);
 int cmd_net(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_wait(struct cli *c, int argc, char **argv);
+int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_images(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);

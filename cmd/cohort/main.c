@@ -43,6 +43,8 @@ static const struct command commands[] = {
 	  "boot a container image in an instance of its own" },
 	{ "wait", cmd_wait, "NAME",
 	  "wait until an instance stops; print its workload's exit status" },
+	{ "kill", cmd_kill, "[-s SIGNAL] NAME",
+	  "send a signal to an instance's workload (default KILL)" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
 	{ "images", cmd_images, "[-j]",
 	  "list the images cohort run imported" },

@@ -60,6 +60,7 @@ _cohort_argopt()
 	create) [[ $2 == @(--cpus|-c|--memory|-m|--base|-b|--net-queues) ]] ;;
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
+	kill) [[ $2 == @(--signal|-s) ]] ;;
 	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart) ]] ;;
 	region) [[ $2 == @(--size|-s) ]] ;;
 	net) [[ $2 == @(--queues|-q) ]] ;;
@@ -80,7 +81,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait logs images rmi pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill logs images rmi pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -118,6 +119,10 @@ _cohort()
 	# The argument of an option of this command (see _cohort_argopt).
 	local popt=$prev
 	_cohort_argopt "$cmd" "$prev" || popt=
+	if [ "$cmd" = kill ] && [ -n "$popt" ]; then
+		COMPREPLY=($(compgen -W "TERM KILL INT HUP QUIT USR1 USR2 STOP CONT" -- "${cur^^}"))
+		return
+	fi
 	case $popt in
 	--kernel|-k|--initrd|-i|--env-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -170,6 +175,7 @@ _cohort()
 		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
 	wait|rmi) opts="--help" ;;
+	kill) opts="--signal --help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
@@ -220,7 +226,7 @@ _cohort()
 		return
 	fi
 	case $cmd in
-	load|start|stop|delete|show|log|console|wait|logs)
+	load|start|stop|delete|show|log|console|wait|logs|kill)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;
