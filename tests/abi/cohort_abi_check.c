@@ -28,6 +28,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,32 +77,10 @@ static void die(int status, const char *fmt, ...)
 static const char *errname(int e)
 {
 	static char buf[32];
+	const char *n = e ? strerrorname_np(e) : "success";
 
-	switch (e) {
-	case 0: return "success";
-	case EINVAL: return "EINVAL";
-	case EEXIST: return "EEXIST";
-	case ENOENT: return "ENOENT";
-	case EBUSY: return "EBUSY";
-	case ENOSPC: return "ENOSPC";
-	case ENODEV: return "ENODEV";
-	case ENOEXEC: return "ENOEXEC";
-	case E2BIG: return "E2BIG";
-	case ENOTCONN: return "ENOTCONN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EALREADY: return "EALREADY";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case ENOTTY: return "ENOTTY";
-	case EPERM: return "EPERM";
-	case ENOMEM: return "ENOMEM";
-	case EIO: return "EIO";
-	case ETXTBSY: return "ETXTBSY";
-	case EFBIG: return "EFBIG";
-	case ENXIO: return "ENXIO";
-	case EPIPE: return "EPIPE";
-	case EAGAIN: return "EAGAIN";
-	}
+	if (n)
+		return n;
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
 }
@@ -924,6 +903,58 @@ static void load_checks(void)
 	close(ifd);
 }
 
+static struct cohort_ioc_signal mk_signal(const char *name, uint32_t signo)
+{
+	struct cohort_ioc_signal r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.signo = signo;
+	return r;
+}
+
+/*
+ * COHORT_IOC_SIGNAL: malformed requests refused; @running: A is running
+ * (a good one is taken) or not (ESRCH).
+ */
+static void signal_checks(bool running)
+{
+	struct cohort_ioc_signal r;
+
+	printf("# COHORT_IOC_SIGNAL on '%s' (%s)\n", A,
+	       running ? "running" : "not running");
+	r = mk_signal("abi-nope", 15);
+	check("signal: unknown name", COHORT_IOC_SIGNAL, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_signal(A, 15);
+	memset(r.name, 'n', sizeof(r.name));
+	check("signal: 32-character name without NUL", COHORT_IOC_SIGNAL, &r,
+	      r.msg, EINVAL, NULL);
+	r = mk_signal(A, 0);
+	check("signal: signal 0", COHORT_IOC_SIGNAL, &r, r.msg, EINVAL,
+	      "signal");
+	r = mk_signal(A, COHORT_SIGNAL_MAX + 1);
+	check("signal: signal 65", COHORT_IOC_SIGNAL, &r, r.msg, EINVAL,
+	      "signal");
+	r = mk_signal(A, 0xffffffffu);
+	check("signal: signal 2^32-1", COHORT_IOC_SIGNAL, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_signal(A, 15);
+	r.flags = 1;
+	check("signal: flags 0x1", COHORT_IOC_SIGNAL, &r, r.msg, EINVAL, NULL);
+	r = mk_signal(A, 15);
+	r.reserved[3] = 1;
+	check("signal: reserved[3] non-zero", COHORT_IOC_SIGNAL, &r, r.msg,
+	      EINVAL, NULL);
+	check("signal: NULL argument", COHORT_IOC_SIGNAL, NULL, NULL, EFAULT,
+	      NULL);
+	/* SIGCONT: nothing the instance's init does anything with. */
+	r = mk_signal(A, SIGCONT);
+	check(running ? "signal: CONT to a running instance" :
+	      "signal: an instance that is not running", COHORT_IOC_SIGNAL, &r,
+	      r.msg, running ? 0 : ESRCH, running ? NULL : "not running");
+}
+
 static struct cohort_ioc_console mk_console(const char *name, uint32_t flags)
 {
 	struct cohort_ioc_console r;
@@ -1282,6 +1313,7 @@ int main(int argc, char **argv)
 	create_checks(a_base);
 	region_checks();
 	console_checks(false);
+	signal_checks(false);
 	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);
@@ -1387,6 +1419,7 @@ int main(int argc, char **argv)
 		check("create: CPU 1, running in " A, COHORT_IOC_CREATE, &cr,
 		      cr.msg, EBUSY, "'" A "'");
 		console_checks(true);
+		signal_checks(true);
 		net_checks_running();
 	}
 

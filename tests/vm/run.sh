@@ -6,7 +6,7 @@
 # zstd image shows its whiteouts, replacements and opaque directory; the
 # same image as a docker-archive runs too.  The exit status comes back
 # (attached run, cohort wait, 127 for a missing program, 143 for a stop's
-# SIGTERM).  Two instances of one image share one read-only copy (one
+# SIGTERM, 137 after cohort kill; kill -s USR1 reaches the process).  Two instances of one image share one read-only copy (one
 # region) and each writes only its own layer; cohort images counts them;
 # rmi is refused while one uses it.  Bad images and options are refused
 # with a message and leave nothing.
@@ -80,6 +80,21 @@ n=$(cohort run -d --name w1 $R $IMG 'sleep 1; exit 3') || bad "run -d"
 [ "$(cat /sys/kernel/cohort/instances/w1/exit_status)" = 3 ] && ok "exit_status in sysfs" ||
 	bad "exit_status: $(cat /sys/kernel/cohort/instances/w1/exit_status)"
 cohort delete w1
+
+# 4b. cohort kill: a signal to the workload (the default is KILL).
+cohort run -d --name k1 $R $IMG 'trap "echo got-usr1" USR1; echo ready; while :; do sleep 1; done' >/dev/null ||
+	bad "run k1"
+wait_for 120 console_has k1 '^ready' || bad "k1 did not start"
+cohort kill -s USR1 k1 || bad "kill -s USR1"
+wait_for 30 console_has k1 '^got-usr1' && ok "kill -s USR1 reached the workload's trap" ||
+	bad "no USR1: $(cohort log k1 | tail -n 3)"
+cohort kill -s NOSUCH k1 2>/tmp/k1; [ $? = 2 ] && grep -q 'unknown signal' /tmp/k1 &&
+	ok "kill: an unknown signal refused" || bad "kill -s NOSUCH: $(cat /tmp/k1)"
+cohort kill k1 || bad "kill"
+[ "$(cohort wait k1)" = 137 ] && ok "kill: KILL, status 137" || bad "k1 status after kill"
+cohort kill k1 2>/tmp/k1; [ $? = 1 ] && grep -q 'not running' /tmp/k1 &&
+	ok "kill: an instance that stopped is refused" || bad "kill after stop: $(cat /tmp/k1)"
+cohort delete k1
 
 # 5. Two instances of one image: one shared copy, private writes.
 cohort run -d --name a $R $IMG 'echo mine-a >/srv/app/data; echo new >/srv/app/new; sleep 600' >/dev/null || bad "run a"
