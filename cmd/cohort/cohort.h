@@ -117,6 +117,9 @@ int follower_poll(struct follower *f);
 void follower_drain(struct follower *f);
 void follower_close(struct follower *f);
 
+/* console.c */
+int cli_console_attach(struct cli *c, const char *name, bool *stopped);
+
 /* log.c */
 int cli_follow_log(struct cli *c, const char *name);
 

@@ -67,6 +67,8 @@ struct session {
 	bool eof;		/* stdin ended */
 	bool detach;		/* Ctrl-] was typed */
 	bool said_nxio;		/* "not running" shown, no input went since */
+	bool until_stop;	/* end when the instance stops (cohort run -t) */
+	bool stopped;		/* ... which it did */
 	struct termios saved;	/* the terminal as it was */
 	size_t len;		/* bytes waiting in buf */
 	unsigned char buf[INPUT_MAX];
@@ -174,6 +176,18 @@ static bool instance_gone(struct session *s)
 	if (sysfs_inst_path(s->c, s->name, "", path, sizeof(path)))
 		return false;
 	return stat(path, &st) < 0 && errno == ENOENT;
+}
+
+/* Starting, running or stopping: the instance may still print. */
+static bool instance_active(struct session *s)
+{
+	char state[32];
+
+	if (sysfs_inst_read(s->c, s->name, "state", state, sizeof(state)) < 0)
+		return false;
+	return !strcmp(state, COHORT_STATE_STARTING) ||
+	       !strcmp(state, COHORT_STATE_RUNNING) ||
+	       !strcmp(state, COHORT_STATE_STOPPING);
 }
 
 static int deleted(struct session *s)
@@ -374,6 +388,11 @@ static int run(struct session *s)
 		ret = check_console(s, &active);
 		if (ret >= 0)
 			return ret;
+		if (s->until_stop && !active && !instance_active(s)) {
+			follower_drain(&s->f);
+			s->stopped = true;
+			return EXIT_OK;
+		}
 		tick = active ? TICK_MIN_MS :
 		       tick * 2 < TICK_MAX_MS ? tick * 2 : TICK_MAX_MS;
 		next = now_ms() + tick;
@@ -445,6 +464,44 @@ static int session(struct session *s, bool read_only, __u32 flags,
 	}
 	ret = run(s);
 	raw_off(s);
+	return ret;
+}
+
+/**
+ * cli_console_attach() - the console of an instance until it stops
+ * @c: the invocation
+ * @name: the instance
+ * @stopped: out: true when it ended because the instance stopped, false
+ *	after Ctrl-], a signal or an error
+ *
+ * As "cohort console NAME" (the writer taken, history shown), for
+ * "cohort run -t".
+ *
+ * Return: an exit status.
+ */
+int cli_console_attach(struct cli *c, const char *name, bool *stopped)
+{
+	struct session *s;
+	int ret;
+
+	*stopped = false;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli_err("out of memory");
+		return EXIT_FAIL;
+	}
+	s->c = c;
+	s->name = name;
+	s->wfd = -1;
+	s->f.fd = -1;
+	s->until_stop = true;
+	ret = session(s, false, 0, true);
+	raw_off(s);
+	follower_close(&s->f);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	*stopped = s->stopped;
+	free(s);
 	return ret;
 }
 

@@ -502,10 +502,12 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 				     o->restart);
 	if (o->detach && o->rm)
 		return cli_usage_err(c, "--rm with --detach needs cohortd, which does not exist yet; use 'cohort wait' and 'cohort delete'");
-	if (o->interactive || o->ov.terminal) {
-		if (!o->detach)
-			return cli_usage_err(c, "-i/-t: run with -d, then 'cohort console NAME' attaches to the process's terminal");
-	}
+	/*
+	 * The console is the one way in: -i and -t both make it the
+	 * process's terminal (there is no pipe to an instance's stdin).
+	 */
+	if (o->interactive)
+		o->ov.terminal = true;
 	if (o->name && cohort_check_name(o->name, err, sizeof(err))) {
 		cli_err("%s: %s", c->cmd, err);
 		return EXIT_USAGE;
@@ -613,7 +615,17 @@ static int run_main(struct cli *c, int argc, char **argv)
 		ret = EXIT_OK;
 		goto out;
 	}
-	if (cli_follow_log(c, name) < 0) {
+	if (o.ov.terminal) {
+		bool stopped;
+
+		cli_console_attach(c, name, &stopped);
+		if (!stopped) {
+			fprintf(stderr, "%s: instance %s keeps running ('cohort console %s' attaches again)\n",
+				prog, name, name);
+			ret = EXIT_OK;
+			goto done;
+		}
+	} else if (cli_follow_log(c, name) < 0) {
 		fprintf(stderr, "%s: detached; instance %s keeps running ('cohort wait %s', 'cohort stop %s')\n",
 			prog, name, name, name);
 		ret = EXIT_OK;
