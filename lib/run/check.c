@@ -3,7 +3,8 @@
  * What every run spec must satisfy, checked where it is made (the
  * primary) and where it is read (the instance): bounded counts and sizes,
  * a program, an absolute working directory, well-formed and unique
- * environment entries, ids that are ids, names that are names.
+ * environment entries, ids that are ids, names that are names, volumes
+ * (mount.c).
  */
 #include <limits.h>
 #include <string.h>
@@ -97,5 +98,5 @@ int run_spec_check(const struct run_spec *spec, char *err, size_t errlen)
 		run_err(err, errlen, "rootfs: %s", cerr);
 		return -1;
 	}
-	return 0;
+	return run_mounts_check(spec->mounts, spec->nr_mounts, err, errlen);
 }

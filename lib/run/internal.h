@@ -37,6 +37,13 @@ int run_env_set(char ***env, const char *entry);
 /* path.c */
 char *run_path_clean(const char *path);
 
+/* mount.c: volumes. */
+int run_mounts_check(const struct run_mount *m, size_t n, char *err,
+		     size_t errlen);
+int run_mounts_copy(const struct run_mount *src, size_t n,
+		    struct run_spec *spec, char *err, size_t errlen);
+void run_mounts_free(struct run_mount *m, size_t n);
+
 /* user.c: USER[:GROUP] against the image's /etc/passwd and /etc/group. */
 struct run_user {
 	uint32_t uid, gid;

@@ -13,18 +13,26 @@
  *	    "cwd": "/srv"
  *	  },
  *	  "hostname": "web",
+ *	  "mounts": [
+ *	    { "destination": "/data", "type": "cohortfs", "source": "www/data",
+ *	      "options": [ "region=shared", "ro" ] }
+ *	  ],
  *	  "cohort": { "rootfs": "img-web" }
  *	}
  *
- * "hostname" and "cohort" (and "rootfs" in it) may be absent, as may
- * "terminal", "env" and "additionalGids"; everything else is required.
+ * "hostname", "mounts" and "cohort" (and "rootfs" in it) may be absent, as
+ * may "terminal", "env" and "additionalGids"; everything else is required.
+ * A mount has exactly those four keys, type "cohortfs", and among its
+ * options exactly one "region=NAME" and one of "ro" and "rw".
  * Reading treats the text as hostile: at most RUN_JSON_MAX bytes, no NUL
  * anywhere, no unknown key, every type checked, then run_spec_check().
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "cohort/parse.h"
 #include "internal.h"
 
 #define JSON_DEPTH	8
@@ -36,6 +44,29 @@ static json_object *strv_json(char *const *v)
 
 	for (i = 0; a && v && v[i]; i++)
 		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static json_object *mounts_json(const struct run_mount *m, size_t n)
+{
+	json_object *a = json_object_new_array(), *e, *opts;
+	char opt[COHORT_NAME_MAX + 8];
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		e = json_object_new_object();
+		opts = json_object_new_array();
+		json_object_object_add(e, "destination",
+				       json_object_new_string(m[i].target));
+		json_object_object_add(e, "type", json_object_new_string("cohortfs"));
+		json_object_object_add(e, "source", json_object_new_string(m[i].source));
+		snprintf(opt, sizeof(opt), "region=%s", m[i].region);
+		json_object_array_add(opts, json_object_new_string(opt));
+		json_object_array_add(opts, json_object_new_string(m[i].readonly ?
+								   "ro" : "rw"));
+		json_object_object_add(e, "options", opts);
+		json_object_array_add(a, e);
+	}
 	return a;
 }
 
@@ -77,6 +108,9 @@ int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
 	if (spec->hostname)
 		json_object_object_add(o, "hostname",
 				       json_object_new_string(spec->hostname));
+	if (spec->nr_mounts)
+		json_object_object_add(o, "mounts",
+				       mounts_json(spec->mounts, spec->nr_mounts));
 	if (spec->rootfs) {
 		c = json_object_new_object();
 		json_object_object_add(c, "rootfs", json_object_new_string(spec->rootfs));
@@ -291,10 +325,144 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 	return get_string(v, "process.cwd", &spec->cwd, err, errlen);
 }
 
+/* The options of mounts[i]: "region=NAME" and "ro" or "rw", once each. */
+static int get_mount_options(json_object *v, const char *what,
+			     struct run_mount *m, char *err, size_t errlen)
+{
+	bool mode = false;
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		run_err(err, errlen, "run spec: %s.options is not an array of strings",
+			what);
+		return -1;
+	}
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+		const char *s;
+
+		if (!json_object_is_type(e, json_type_string)) {
+			run_err(err, errlen, "run spec: %s.options is not an array of strings",
+				what);
+			return -1;
+		}
+		s = json_object_get_string(e);
+		if (strlen(s) != (size_t)json_object_get_string_len(e)) {
+			run_err(err, errlen, "run spec: %s.options holds a NUL character",
+				what);
+			return -1;
+		}
+		if (!strncmp(s, "region=", 7)) {
+			if (m->region) {
+				run_err(err, errlen, "run spec: %s.options: region= given twice",
+					what);
+				return -1;
+			}
+			m->region = strdup(s + 7);
+			if (!m->region) {
+				run_err(err, errlen, "out of memory");
+				return -1;
+			}
+		} else if (!strcmp(s, "ro") || !strcmp(s, "rw")) {
+			if (mode) {
+				run_err(err, errlen, "run spec: %s.options: ro or rw given twice",
+					what);
+				return -1;
+			}
+			mode = true;
+			m->readonly = s[1] == 'o';
+		} else {
+			run_err(err, errlen,
+				"run spec: %s.options: unknown option '%.64s' (want region=NAME, ro or rw)",
+				what, s);
+			return -1;
+		}
+	}
+	if (!m->region || !mode) {
+		run_err(err, errlen, "run spec: %s.options: %s is missing", what,
+			m->region ? "ro or rw" : "region=NAME");
+		return -1;
+	}
+	return 0;
+}
+
+static int get_mount(json_object *v, size_t i, struct run_mount *m,
+		     char *err, size_t errlen)
+{
+	static const char *const known[] = {
+		"destination", "type", "source", "options", NULL
+	};
+	json_object *dst, *type, *src, *opts;
+	char what[32];
+
+	snprintf(what, sizeof(what), "mounts[%zu]", i);
+	if (!json_object_is_type(v, json_type_object)) {
+		run_err(err, errlen, "run spec: %s is not an object", what);
+		return -1;
+	}
+	if (keys_known(v, what, known, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(v, "destination", &dst) ||
+	    !json_object_object_get_ex(v, "type", &type) ||
+	    !json_object_object_get_ex(v, "source", &src) ||
+	    !json_object_object_get_ex(v, "options", &opts)) {
+		run_err(err, errlen,
+			"run spec: %s needs destination, type, source and options", what);
+		return -1;
+	}
+	if (!json_object_is_type(type, json_type_string) ||
+	    strcmp(json_object_get_string(type), "cohortfs") ||
+	    json_object_get_string_len(type) != 8) {
+		run_err(err, errlen, "run spec: %s.type is not \"cohortfs\"", what);
+		return -1;
+	}
+	snprintf(what, sizeof(what), "mounts[%zu].destination", i);
+	if (get_string(dst, what, &m->target, err, errlen))
+		return -1;
+	snprintf(what, sizeof(what), "mounts[%zu].source", i);
+	if (get_string(src, what, &m->source, err, errlen))
+		return -1;
+	snprintf(what, sizeof(what), "mounts[%zu]", i);
+	return get_mount_options(opts, what, m, err, errlen);
+}
+
+static int get_mounts(json_object *v, struct run_spec *spec, char *err,
+		      size_t errlen)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		run_err(err, errlen, "run spec: mounts is not an array");
+		return -1;
+	}
+	n = json_object_array_length(v);
+	if (n > RUN_MAX_MOUNTS) {
+		run_err(err, errlen, "run spec: %zu mounts: at most %d are allowed",
+			n, RUN_MAX_MOUNTS);
+		return -1;
+	}
+	if (!n)
+		return 0;
+	spec->mounts = calloc(n, sizeof(*spec->mounts));
+	if (!spec->mounts) {
+		run_err(err, errlen, "out of memory");
+		return -1;
+	}
+	spec->nr_mounts = n;
+	for (i = 0; i < n; i++)
+		if (get_mount(json_object_array_get_idx(v, i), i,
+			      &spec->mounts[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 static int get_top(json_object *o, struct run_spec *spec, char *err,
 		   size_t errlen)
 {
-	static const char *const known[] = { "process", "hostname", "cohort", NULL };
+	static const char *const known[] = {
+		"process", "hostname", "mounts", "cohort", NULL
+	};
 	static const char *const cknown[] = { "rootfs", NULL };
 	json_object *v, *r;
 
@@ -312,6 +480,9 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 		return -1;
 	if (json_object_object_get_ex(o, "hostname", &v) &&
 	    get_string(v, "hostname", &spec->hostname, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(o, "mounts", &v) &&
+	    get_mounts(v, spec, err, errlen))
 		return -1;
 	if (!json_object_object_get_ex(o, "cohort", &v))
 		return 0;

@@ -35,10 +35,25 @@
 #define RUN_MAX_ENTRIES		4096		/* args, env entries, groups */
 #define RUN_HOSTNAME_MAX	64		/* HOST_NAME_MAX */
 #define RUN_ID_MAX		4294967294u	/* 2^32 - 2: (uid_t)-1 is no id */
+#define RUN_MAX_MOUNTS		32		/* volumes (-v) */
 
 /* PATH when neither the image nor the user sets one (docker's). */
 #define RUN_DEFAULT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * A volume (-v SRC:DST[:ro]): a directory of a cohortfs region granted to
+ * the instance, bound onto a path of the container.
+ */
+struct run_mount {
+	char *region;	/* the cohortfs region to mount (a region name) */
+	char *source;	/* directory inside that filesystem, relative, "" for
+			 * its root: no "." or ".." component, no leading
+			 * or trailing '/', no "//" */
+	char *target;	/* absolute path in the container, normalised (as
+			 * cwd), not "/" */
+	bool readonly;
+};
 
 /* The process to run; every pointer is owned by the struct. */
 struct run_spec {
@@ -52,6 +67,9 @@ struct run_spec {
 	char *rootfs;		/* cohortfs region holding the image tree;
 				 * NULL: run in the initramfs root as it is */
 	bool terminal;		/* the console is the controlling terminal */
+	struct run_mount *mounts;	/* volumes, mounted in this order;
+					 * no two with the same target */
+	size_t nr_mounts;
 };
 
 /* What the user gave on the command line; NULL / false: not given. */
@@ -67,6 +85,9 @@ struct run_overrides {
 	const char *hostname;	/* -h */
 	const char *rootfs;	/* the region the image tree was imported into */
 	bool terminal;		/* -t */
+	const struct run_mount *mounts;	/* -v, in order; copied; targets
+					 * are normalised (must be absolute) */
+	size_t nr_mounts;
 };
 
 int run_spec_make(const struct image_config *cfg, int rootfd,

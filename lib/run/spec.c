@@ -10,6 +10,7 @@
  *         when missing.
  *   cwd   -w (absolute), else WorkingDir (relative to "/"), else "/".
  *   user  -u, else the image's User, else root (user.c).
+ *   mounts  -v, in order, targets normalised (mount.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +202,8 @@ int run_spec_make(const struct image_config *cfg, int rootfd,
 		run_err(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (run_spec_check(spec, err, errlen))
+	if (run_mounts_copy(o->mounts, o->nr_mounts, spec, err, errlen) ||
+	    run_spec_check(spec, err, errlen))
 		goto fail;
 	return 0;
 fail:
@@ -221,5 +223,6 @@ void run_spec_free(struct run_spec *spec)
 	free(spec->groups);
 	free(spec->hostname);
 	free(spec->rootfs);
+	run_mounts_free(spec->mounts, spec->nr_mounts);
 	memset(spec, 0, sizeof(*spec));
 }

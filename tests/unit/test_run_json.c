@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of lib/run/'s JSON: a spec written and read back is the same
- * spec; the text has the documented shape; and a list of hostile or
+ * spec (volumes included); the text has the documented shape; and a list of hostile or
  * broken inputs is refused, each with its own message, leaving the spec
  * empty.
  */
@@ -45,6 +45,13 @@ static void assert_same(const struct run_spec *a, const struct run_spec *b)
 	else
 		assert_null(b->rootfs);
 	assert_int_equal(a->terminal, b->terminal);
+	assert_int_equal(a->nr_mounts, b->nr_mounts);
+	for (i = 0; i < a->nr_mounts; i++) {
+		assert_string_equal(a->mounts[i].region, b->mounts[i].region);
+		assert_string_equal(a->mounts[i].source, b->mounts[i].source);
+		assert_string_equal(a->mounts[i].target, b->mounts[i].target);
+		assert_int_equal(a->mounts[i].readonly, b->mounts[i].readonly);
+	}
 }
 
 static void round_trip(const struct run_spec *s)
@@ -64,6 +71,11 @@ static void round_trip(const struct run_spec *s)
 static void test_round_trip(void **state)
 {
 	uint32_t groups[] = { 1000, 50, 4294967294u };
+	struct run_mount mounts[] = {
+		{ "shared", "www/data \"x\"", "/data", true },
+		{ "shared", "", "/srv/\xc3\xa9 \\", false },
+		{ "b-2", "a/b/c", "/b", false },
+	};
 	struct run_spec full = {
 		.args = V("/bin/sh", "-c", "echo \"hi\" \\ /x\n", "", "\xc3\xa9\x01"),
 		.env = V("PATH=/bin", "WEIRD=a=b\tc\n\"'\\", "EMPTY="),
@@ -71,6 +83,7 @@ static void test_round_trip(void **state)
 		.uid = 1000, .gid = 4294967294u,
 		.groups = groups, .nr_groups = 3,
 		.hostname = "web", .rootfs = "img-web", .terminal = true,
+		.mounts = mounts, .nr_mounts = 3,
 	};
 	struct run_spec min = { .args = V("x"), .env = V(NULL), .cwd = "/" };
 
@@ -94,8 +107,21 @@ static void test_shape(void **state)
 	assert_non_null(strstr(json, "\"cohort\""));
 	assert_non_null(strstr(json, "\"/bin/true\""));	/* no "\/" */
 	assert_null(strstr(json, "\"hostname\""));
+	assert_null(strstr(json, "\"mounts\""));
 	assert_int_equal(json[strlen(json) - 1], '\n');
 	free(json);
+	s.mounts = &(struct run_mount){ "shared", "www/data", "/data", true };
+	s.nr_mounts = 1;
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "\"mounts\": [\n    {\n      \"destination\": \"/data\",\n"
+			       "      \"type\": \"cohortfs\",\n      \"source\": \"www/data\",\n"
+			       "      \"options\": [\n        \"region=shared\",\n        \"ro\"\n"));
+	free(json);
+	s.mounts->target = "data";
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mount 1: target 'data' is not an absolute path"));
+	s.mounts = NULL;
+	s.nr_mounts = 0;
 	/* What run_spec_check() refuses is not written either. */
 	s.cwd = "relative";
 	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
@@ -110,6 +136,11 @@ static void test_accepts(void **state)
 		"  {\"process\":{\"user\":{\"uid\":1,\"gid\":2,\"additionalGids\":[]},"
 		"\"args\":[\"a\"],\"cwd\":\"/\",\"env\":[],\"terminal\":false},"
 		"\"cohort\":{}} \n\t",
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"},"
+		"\"mounts\":[]}",
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"},"
+		"\"mounts\":[{\"options\":[\"rw\",\"region=r\"],\"source\":\"\","
+		"\"type\":\"cohortfs\",\"destination\":\"/d\"}]}",
 	};
 	struct run_spec s;
 	size_t i;
@@ -127,6 +158,13 @@ static void test_accepts(void **state)
 #define A "\"args\":[\"a\"]"
 #define C "\"cwd\":\"/\""
 #define OKP U "," A "," C
+/* A spec whose mounts array holds x. */
+#define MNT(x) "{\"process\":{" OKP "},\"mounts\":[" x "]}"
+#define MD "\"destination\":\"/d\""
+#define MT "\"type\":\"cohortfs\""
+#define MS "\"source\":\"s\""
+#define MO "\"options\":[\"region=r\",\"rw\"]"
+#define M1 "{" MD "," MT "," MS "," MO "}"
 
 static void test_refusals(void **state)
 {
@@ -185,6 +223,51 @@ static void test_refusals(void **state)
 		{ "{\"process\":{" OKP "},\"cohort\":{\"rootfs\":\"\"}}",
 		  "rootfs: the region name is empty" },
 		{ "{\"process\":{" OKP "},\"cohort\":{\"phys\":1}}", "unknown key 'phys' in cohort" },
+		{ "{\"process\":{" OKP "},\"mounts\":{}}", "mounts is not an array" },
+		{ MNT("1"), "mounts[0] is not an object" },
+		{ MNT(M1 ",[]"), "mounts[1] is not an object" },
+		{ MNT("{" MD "," MT "," MS "," MO ",\"uid\":0}"), "unknown key 'uid' in mounts[0]" },
+		{ MNT("{" MD "," MT "," MS "}"), "mounts[0] needs destination, type, source and options" },
+		{ MNT("{" MT "," MS "," MO "}"), "mounts[0] needs destination" },
+		{ MNT("{" MD "," MS "," MO "}"), "mounts[0] needs destination" },
+		{ MNT("{" MD "," MT "," MO "}"), "mounts[0] needs destination" },
+		{ MNT("{" MD ",\"type\":\"bind\"," MS "," MO "}"), "mounts[0].type is not \"cohortfs\"" },
+		{ MNT("{" MD ",\"type\":\"cohortfs\\u0000\"," MS "," MO "}"), "mounts[0].type is not \"cohortfs\"" },
+		{ MNT("{" MD ",\"type\":1," MS "," MO "}"), "mounts[0].type is not \"cohortfs\"" },
+		{ MNT("{\"destination\":5," MT "," MS "," MO "}"), "mounts[0].destination is not a string" },
+		{ MNT("{" MD "," MT ",\"source\":null," MO "}"), "mounts[0].source is not a string" },
+		{ MNT("{" MD "," MT ",\"source\":\"a\\u0000\"," MO "}"), "mounts[0].source holds a NUL character" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":\"ro\"}"), "mounts[0].options is not an array of strings" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\",true]}"), "mounts[0].options is not an array of strings" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"rw\"]}"), "mounts[0].options: region=NAME is missing" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\"]}"), "mounts[0].options: ro or rw is missing" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[]}"), "region=NAME is missing" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\",\"region=r\",\"rw\"]}"),
+		  "mounts[0].options: region= given twice" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\",\"ro\",\"rw\"]}"),
+		  "mounts[0].options: ro or rw given twice" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\",\"rw\",\"nosuid\"]}"),
+		  "mounts[0].options: unknown option 'nosuid'" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=r\\u0000x\",\"rw\"]}"),
+		  "mounts[0].options holds a NUL character" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=../x\",\"rw\"]}"),
+		  "mount 1: invalid region name '../x'" },
+		{ MNT("{" MD "," MT "," MS ",\"options\":[\"region=\",\"rw\"]}"),
+		  "mount 1: the region name is empty" },
+		{ MNT("{" MD "," MT ",\"source\":\"../x\"," MO "}"),
+		  "mount 1: source '../x': '.' and '..' are not allowed" },
+		{ MNT("{" MD "," MT ",\"source\":\"a/../../x\"," MO "}"), "'.' and '..' are not allowed" },
+		{ MNT("{" MD "," MT ",\"source\":\"/etc\"," MO "}"),
+		  "mount 1: source '/etc' must be relative to the region's root" },
+		{ MNT("{" MD "," MT ",\"source\":\"a//b\"," MO "}"), "has an empty component" },
+		{ MNT("{\"destination\":\"d\"," MT "," MS "," MO "}"),
+		  "mount 1: target 'd' is not an absolute path" },
+		{ MNT("{\"destination\":\"/\"," MT "," MS "," MO "}"),
+		  "mount 1: target '/': a volume cannot replace the root" },
+		{ MNT("{\"destination\":\"/d/../..\"," MT "," MS "," MO "}"),
+		  "mount 1: target '/d/../..' is not normalised" },
+		{ MNT("{\"destination\":\"/d/\"," MT "," MS "," MO "}"), "is not normalised" },
+		{ MNT(M1 "," M1), "mount 2: target '/d' is already the target of mount 1" },
 		{ "{\"process\":{" OKP "},\"hostname\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{}}}}}}}}}",
 		  "not valid JSON" },
 	};
@@ -203,6 +286,7 @@ static void test_refusals(void **state)
 		assert_null(s.args);
 		assert_null(s.env);
 		assert_null(s.cwd);
+		assert_null(s.mounts);
 	}
 }
 
@@ -227,6 +311,22 @@ static void test_limits(void **state)
 	p += sprintf(p, "]}}");
 	assert_int_equal(run_spec_from_json(buf, p - buf, &s, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "process.args has 4097 entries: at most 4096"));
+	/* 33 mounts. */
+	p = buf + sprintf(buf, "{\"process\":{" OKP "},\"mounts\":[");
+	for (i = 0; i <= RUN_MAX_MOUNTS; i++)
+		p += sprintf(p, "%s{" MT "," MS "," MO ",\"destination\":\"/m%zu\"}",
+			     i ? "," : "", i);
+	p += sprintf(p, "]}");
+	assert_int_equal(run_spec_from_json(buf, p - buf, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "run spec: 33 mounts: at most 32 are allowed"));
+	/* 32 are fine. */
+	p = strrchr(buf, '{');
+	p[-1] = ']';
+	p[0] = '}';
+	assert_int_equal(run_spec_from_json(buf, p + 1 - buf, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nr_mounts, RUN_MAX_MOUNTS);
+	assert_string_equal(s.mounts[31].target, "/m31");
+	run_spec_free(&s);
 	free(buf);
 }
 

@@ -2,7 +2,8 @@
 /*
  * Unit tests of lib/run/'s decisions: args from Entrypoint, Cmd,
  * --entrypoint and COMMAND; the environment merge and its defaults; the
- * working directory; -u through run_spec_make(); --env-file parsing.
+ * working directory; -u through run_spec_make(); --env-file parsing;
+ * volumes (-v): copied, targets normalised, the bad ones refused.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -91,6 +92,8 @@ static void make_bad(const struct image_config *c,
 		fail_msg("got '%s', want '%s'", err, msg);
 	assert_null(spec.args);
 	assert_null(spec.env);
+	assert_null(spec.mounts);
+	assert_int_equal(spec.nr_mounts, 0);
 }
 
 static void args_are(const struct image_config *c,
@@ -271,6 +274,85 @@ static void test_limits(void **state)
 	free(c.cmd);
 }
 
+#define M(r, s, t, ro) ((struct run_mount){ (char *)(r), (char *)(s), (char *)(t), ro })
+
+static void test_mounts(void **state)
+{
+	struct image_config c = { .cmd = V("x") };
+	struct run_mount good[] = {
+		M("shared", "www/data", "/data/", true),
+		M("shared", "", "//srv/./a/../b", false),
+		M("other.1", "x", "/srv/b/c", false),
+	};
+	static const struct { struct run_mount m; const char *msg; } bad[] = {
+		{ M("shared", "../x", "/x", false), "mount 1: source '../x': '.' and '..' are not allowed" },
+		{ M("shared", "a/../../x", "/x", false), "'.' and '..' are not allowed" },
+		{ M("shared", "a/./x", "/x", false), "'.' and '..' are not allowed" },
+		{ M("shared", ".", "/x", false), "'.' and '..' are not allowed" },
+		{ M("shared", "/etc", "/x", false), "source '/etc' must be relative to the region's root" },
+		{ M("shared", "a//b", "/x", false), "source 'a//b' has an empty component" },
+		{ M("shared", "a/", "/x", false), "source 'a/' has an empty component" },
+		{ M("shared", NULL, "/x", false), "mount 1: no source" },
+		{ M("shared", "a", "rel", false), "mount 1: target 'rel' is not an absolute path" },
+		{ M("shared", "a", "", false), "target '' is not an absolute path" },
+		{ M("shared", "a", NULL, false), "target '' is not an absolute path" },
+		{ M("shared", "a", "/", false), "target '/': a volume cannot replace the root" },
+		{ M("shared", "a", "/x/..", false), "target '/': a volume cannot replace the root" },
+		{ M("../x", "a", "/x", false), "mount 1: invalid region name '../x'" },
+		{ M("a,phys=0", "a", "/x", false), "invalid region name" },
+		{ M("", "a", "/x", false), "mount 1: the region name is empty" },
+		{ M(NULL, "a", "/x", false), "the region name is empty" },
+	};
+	struct run_overrides o = { .mounts = good, .nr_mounts = 3 };
+	struct run_mount many[RUN_MAX_MOUNTS + 1];
+	char targets[RUN_MAX_MOUNTS + 1][16];
+	size_t i;
+
+	make(&c, &o);
+	assert_int_equal(spec.nr_mounts, 3);
+	assert_string_equal(spec.mounts[0].region, "shared");
+	assert_string_equal(spec.mounts[0].source, "www/data");
+	assert_string_equal(spec.mounts[0].target, "/data");
+	assert_true(spec.mounts[0].readonly);
+	assert_string_equal(spec.mounts[1].source, "");
+	assert_string_equal(spec.mounts[1].target, "/srv/b");
+	assert_false(spec.mounts[1].readonly);
+	assert_string_equal(spec.mounts[2].region, "other.1");
+	assert_string_equal(spec.mounts[2].target, "/srv/b/c");
+	/* A deep copy: the caller's strings may go. */
+	assert_ptr_not_equal(spec.mounts[0].region, good[0].region);
+	assert_int_equal(run_spec_check(&spec, err, sizeof(err)), 0);
+	/* run_spec_check() wants targets already normalised. */
+	free(spec.mounts[2].target);
+	spec.mounts[2].target = strdup("/srv/b/c/");
+	assert_int_equal(run_spec_check(&spec, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mount 3: target '/srv/b/c/' is not normalised"));
+	run_spec_free(&spec);
+	assert_null(spec.mounts);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.mounts = &bad[i].m;
+		o.nr_mounts = 1;
+		make_bad(&c, &o, bad[i].msg);
+	}
+	/* The same target twice, once after normalisation. */
+	good[2].target = "/data//";
+	o.mounts = good;
+	o.nr_mounts = 3;
+	make_bad(&c, &o, "mount 3: target '/data' is already the target of mount 1");
+	for (i = 0; i <= RUN_MAX_MOUNTS; i++) {
+		snprintf(targets[i], sizeof(targets[i]), "/m%zu", i);
+		many[i] = M("r", "", targets[i], false);
+	}
+	o.mounts = many;
+	o.nr_mounts = RUN_MAX_MOUNTS;
+	make(&c, &o);
+	assert_int_equal(spec.nr_mounts, RUN_MAX_MOUNTS);
+	run_spec_free(&spec);
+	o.nr_mounts = RUN_MAX_MOUNTS + 1;
+	make_bad(&c, &o, "33 mounts: at most 32 are allowed");
+}
+
 static int env_file(const char *text, char ***env)
 {
 	char path[300];
@@ -313,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_hostname_rootfs),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_mounts),
 		cmocka_unit_test(test_env_file),
 	};
 
