@@ -21,6 +21,8 @@ struct init_opts {
 	bool no_console;	/* the workload inherits stdout/stderr */
 	const char *root;	/* --root: chroot here instead of a new root */
 	const char *lower;	/* --lower: bind DIR instead of the region */
+	const char *volume_root;	/* --volume-root: DIR/REGION stands
+					 * for each volume's region */
 	const char *run_dir;	/* where the mounts go (/run/cohort) */
 	const char *console;	/* /dev/console */
 	const char *tty;	/* /dev/ttyCH0 */
@@ -33,10 +35,19 @@ void init_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* config.c */
 int init_load_spec(const char *path, struct run_spec *spec);
 
+/* dirs.c: mount points. */
+int init_open_dir(int rootfd, const char *path, char *why, size_t whylen);
+int init_mkdir_p(const char *path);
+
 /* rootfs.c: the image's tree under a tmpfs upper layer, with /proc... */
 int rootfs_setup(const struct init_opts *o, const struct run_spec *spec,
 		 char *root, size_t rootlen);
 void rootfs_teardown(void);
+
+/* volumes.c: the spec's mounts (-v), bound into the workload's root. */
+int volumes_setup(const struct init_opts *o, const struct run_spec *spec,
+		  const char *root);
+void volumes_teardown(void);
 
 /* child.c: never returns. */
 void child_exec(const struct run_spec *spec, const struct init_opts *o,

@@ -7,21 +7,24 @@
  * The instance's shell init execs it (`exec /sbin/cohort-init
  * /cohort/run.json`).  It reads the run spec the primary's tool wrote
  * (lib/run: args, env, cwd, user, groups, hostname, the region holding
- * the image tree), builds the root filesystem (rootfs.c: the image's tree
- * read-only under a tmpfs upper layer with overlayfs, /proc, /sys, /dev,
- * /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), starts the process
+ * the image tree, volumes), builds the root filesystem (rootfs.c: the
+ * image's tree read-only under a tmpfs upper layer with overlayfs, /proc,
+ * /sys, /dev, /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), binds the
+ * volumes into it (volumes.c), starts the process
  * (child.c), reaps every child and forwards signals while it runs
  * (supervise.c), then reports its status (report.c: the exit code, or
  * 128 + the signal that killed it) and powers the instance off.  Any
  * failure before the process runs prints "cohort-init: WHY" on the
  * console and reports 127.
  *
- * Options (the last four are for testing on a host, not as PID 1):
+ * Options (from --no-mounts on, for testing on a host, not as PID 1):
  *	--dry-run        check the spec and print what would be done
  *	--stop-timeout S seconds between SIGTERM and SIGKILL (10)
  *	--no-mounts      build no root: run in --root DIR, or in "/" as it is
  *	--root DIR       with --no-mounts: chroot into DIR
  *	--lower DIR      bind DIR as the image tree instead of the region
+ *	--volume-root DIR  DIR/REGION stands for each volume's region
+ *	                 instead of mounting its cohortfs
  *	--run-dir DIR    where the image, rw and root mounts go (/run/cohort)
  *	--no-poweroff    be a subreaper, not PID 1: exit with the status,
  *	                 signal only the workload's process group at the end,
@@ -64,6 +67,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 		{ "no-console", no_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "lower", required_argument, NULL, 'l' },
+		{ "volume-root", required_argument, NULL, 'V' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -82,6 +86,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 		case 'c': o->no_console = true; break;
 		case 'r': o->root = optarg; break;
 		case 'l': o->lower = optarg; break;
+		case 'V': o->volume_root = optarg; break;
 		case 'R': o->run_dir = optarg; break;
 		case 's':
 			errno = 0;
@@ -93,7 +98,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 			o->stop_timeout = v;
 			break;
 		case 'h':
-			printf("Usage: cohort-init [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
+			printf("Usage: cohort-init [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
 			exit(0);
 		default:
 			init_msg("unknown option '%s' or missing argument", argv[optind - 1]);
@@ -131,6 +136,10 @@ static void dry_run(const struct run_spec *s, const struct init_opts *o)
 		printf("arg %s\n", s->args[i]);
 	for (i = 0; s->env[i]; i++)
 		printf("env %s\n", s->env[i]);
+	for (i = 0; i < s->nr_mounts; i++)
+		printf("volume %s/%s -> %s %s\n", s->mounts[i].region,
+		       s->mounts[i].source, s->mounts[i].target,
+		       s->mounts[i].readonly ? "ro" : "rw");
 }
 
 /* Everything up to the workload's end; its status, or 127. */
@@ -152,6 +161,8 @@ static int run(const struct init_opts *o, const struct run_spec *spec)
 			return INIT_EXIT_SETUP;
 		root = rootbuf;
 	}
+	if (volumes_setup(o, spec, root ? root : "/"))
+		return INIT_EXIT_SETUP;
 	sfd = supervise_setup();
 	if (sfd < 0)
 		return INIT_EXIT_SETUP;
@@ -195,8 +206,10 @@ int main(int argc, char **argv)
 	}
 	status = run(&o, &spec);
 	run_spec_free(&spec);
-	if (!o.no_poweroff)
+	if (!o.no_poweroff) {
+		volumes_teardown();
 		rootfs_teardown();
+	}
 report:
 	report_status(status, &o);
 	if (o.no_poweroff || o.dry_run)

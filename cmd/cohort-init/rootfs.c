@@ -14,8 +14,8 @@
  * Every path inside the new root is reached one component at a time with
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), missing directories are
  * made (in the upper layer), and the mount goes onto the opened
- * directory itself (/proc/self/fd/N): an image shipping /proc as a link
- * to / is refused instead of mounting over the instance's own /.
+ * directory itself (/proc/self/fd/N; dirs.c): an image shipping /proc as
+ * a link to / is refused instead of mounting over the instance's own /.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,78 +49,18 @@ static int do_mount(const char *src, const char *target, const char *what,
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; ; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(buf, 0755) && errno != EEXIST) {
-				init_msg("mkdir %s: %s", buf, strerror(errno));
-				return -1;
-			}
-			*p = c;
-			if (!c)
-				return 0;
-		}
-	}
-}
-
-/*
- * The directory @path (relative, "dev/pts") below @rootfd, made if
- * missing, never through a symbolic link; an O_PATH fd, or -1.
- */
-static int open_dir_in(int rootfd, const char *path)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	char buf[256], *comp, *save = NULL;
-	int fd = dup(rootfd), next;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (comp = strtok_r(buf, "/", &save); fd >= 0 && comp;
-	     comp = strtok_r(NULL, "/", &save)) {
-		next = syscall(SYS_openat2, fd, comp, &how, sizeof(how));
-		if (next < 0 && errno == ENOENT) {
-			if (mkdirat(fd, comp, 0755) && errno != EEXIST) {
-				init_msg("the image's /%s: mkdir %s: %s", path, comp,
-					 strerror(errno));
-				close(fd);
-				return -1;
-			}
-			next = syscall(SYS_openat2, fd, comp, &how, sizeof(how));
-		}
-		if (next < 0) {
-			if (errno == ELOOP || errno == ENOTDIR)
-				init_msg("the image's /%s: '%s' is a symbolic link or not a directory: refusing to mount over it",
-					 path, comp);
-			else
-				init_msg("the image's /%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		close(fd);
-		fd = next;
-	}
-	return fd;
-}
-
 /* Mounts onto @path inside the new root, whatever links the image has. */
 static int mount_in(int rootfd, const char *path, const char *src,
 		    const char *fstype, unsigned long flags, const char *data)
 {
-	char target[64], what[300];
-	int fd = open_dir_in(rootfd, path), ret;
+	char target[64], what[300], why[256];
+	int fd = init_open_dir(rootfd, path, why, sizeof(why)), ret;
 
-	if (fd < 0)
+	if (fd < 0) {
+		init_msg("the image's /%s: %s%s", path, why,
+			 strstr(why, "symbolic link") ? ": refusing to mount over it" : "");
 		return -1;
+	}
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	snprintf(what, sizeof(what), "/%s", path);
 	ret = mount(src, target, fstype, flags, data);
@@ -236,7 +176,7 @@ int rootfs_setup(const struct init_opts *o, const struct run_spec *spec,
 	snprintf(upper, sizeof(upper), "%s/rw/upper", o->run_dir);
 	snprintf(work, sizeof(work), "%s/rw/work", o->run_dir);
 	snprintf(root, rootlen, "%s/root", o->run_dir);
-	if (mkdir_p(image) || mkdir_p(rw) || mkdir_p(root))
+	if (init_mkdir_p(image) || init_mkdir_p(rw) || init_mkdir_p(root))
 		return -1;
 	if (o->lower) {
 		if (do_mount(o->lower, image, image, NULL, MS_BIND, NULL) ||
@@ -250,7 +190,7 @@ int rootfs_setup(const struct init_opts *o, const struct run_spec *spec,
 			return -1;
 	}
 	if (do_mount("tmpfs", rw, rw, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") ||
-	    mkdir_p(upper) || mkdir_p(work))
+	    init_mkdir_p(upper) || init_mkdir_p(work))
 		return -1;
 	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s",
 		 image, upper, work);

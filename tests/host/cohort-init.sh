@@ -17,7 +17,16 @@
 #     --lower DIR standing in for the cohortfs region): overlay over a
 #     read-only lower tree, /proc, read-only /sys, /dev, /dev/pts,
 #     /dev/shm, /etc/hostname and /etc/hosts in the upper layer, the
-#     lower tree untouched; an image whose /proc is a link to / refused.
+#     lower tree untouched; an image whose /proc is a link to / refused;
+#   - volumes (--volume-root DIR standing in for the cohortfs regions,
+#     DIR/REGION being a region's root), in the new root: a rw bind (the
+#     process writes, the file is in the source), ro binds (EROFS, the
+#     source untouched), a region's root as source, a source that is a
+#     link inside the region, a missing target made in the upper layer;
+#     refused: a target that is a link out of the root (or goes through
+#     one), a missing source, a source linking out of its region, a
+#     source "../x" (by the spec check), cohortfs without --volume-root
+#     under --no-mounts.
 #
 # Run from the top of the tree, as root.  Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
@@ -206,9 +215,112 @@ W
 	rc=$?
 	[ $rc = 127 ] && grep -q "the image's /proc: 'proc' is a symbolic link or not a directory: refusing to mount over it" evil.out &&
 		ok "/proc -> / in the image refused" || bad "evil /proc: status $rc: $(cat evil.out)"
+
+	# --- volumes ------------------------------------------------------------
+	rm -rf "$T/mnt"
+	mkdir -p vlower/bin vlower/etc outside vols/reg1/data vols/reg1/ro vols/reg2
+	cp probe vlower/bin/probe
+	ln -s "$T/outside" vlower/escape
+	echo "rw volume" >vols/reg1/data/in
+	echo "ro volume" >vols/reg1/ro/in
+	echo "region root" >vols/reg2/in
+	ln -s data vols/reg1/link
+	ln -s /etc vols/reg1/out
+	# vspec FILE ARGS-JSON MOUNT-JSON...
+	vspec() {
+		local f=$1 a=$2 m
+		shift 2
+		m=$(IFS=,; echo "$*")
+		printf '{"process":{"user":{"uid":0,"gid":0},"args":%s,"env":["PATH=/bin"],"cwd":"/"},"cohort":{"rootfs":"test-region"},"mounts":[%s]}\n' \
+			"$a" "$m" >"$f"
+	}
+	# vm REGION SOURCE TARGET ro|rw: one entry of "mounts"
+	vm() {
+		printf '{"destination":"%s","type":"cohortfs","source":"%s","options":["region=%s","%s"]}' \
+			"$3" "$2" "$1" "$4"
+	}
+	# vrun NAME WANT-STATUS SPEC: in private namespaces, output in NAME.out
+	vrun() {
+		local name=$1 want=$2 rc
+		unshare -m -u --propagation private "$init" --no-poweroff --no-console \
+			--lower "$T/vlower" --volume-root "$T/vols" --run-dir "$T/mnt" \
+			"$3" >"$name.out" 2>&1 </dev/null
+		rc=$?
+		if [ $rc = "$want" ]; then
+			ok "$name: status $rc"
+		else
+			bad "$name: status $rc, want $want: $(cat "$name.out")"
+		fi
+	}
+	vspec vol.json '["probe","volumes","/data","/ro","/srv/new/deep","/linked"]' \
+		"$(vm reg1 data /data rw)" "$(vm reg1 ro /ro ro)" \
+		"$(vm reg2 "" /srv/new/deep rw)" "$(vm reg1 link /linked ro)"
+	vrun volumes 0 vol.json
+	cat >vol.want <<'W'
+/data/in=rw volume
+/data: write ok
+/ro/in=ro volume
+/ro: write: Read-only file system
+/srv/new/deep/in=region root
+/srv/new/deep: write ok
+/linked/in=rw volume
+/linked: write: Read-only file system
+cohort-init: exited with status 0
+W
+	diff -u vol.want volumes.out >vol.diff &&
+		ok "volumes: rw written through, ro refused with EROFS, a region's root, a link inside the region" ||
+		{ bad "volumes: differ"; cat vol.diff; }
+	[ "$(cat vols/reg1/data/out 2>&1)" = "from the container" ] &&
+		ok "rw volume: the file is in the source directory" ||
+		bad "rw volume: vols/reg1/data/out: $(cat vols/reg1/data/out 2>&1)"
+	[ "$(cat vols/reg2/out 2>&1)" = "from the container" ] && [ ! -e vols/reg1/ro/out ] &&
+		ok "region root written; ro source untouched" ||
+		bad "vols: $(ls -R vols)"
+	[ ! -e vlower/srv ] && [ ! -e vlower/data ] &&
+		ok "missing targets made in the upper layer, not the image" ||
+		bad "targets made in the lower tree: $(ls vlower)"
+	grep -q " $T/" /proc/mounts && bad "volume mounts leaked out of the namespace" ||
+		ok "no volume mount left outside the namespace"
+
+	vspec vescape.json '["probe","volumes","/escape"]' "$(vm reg1 data /escape rw)"
+	vrun "target -> outside the root" 127 vescape.json
+	grep -qx "cohort-init: volume reg1/data -> /escape: the target: 'escape' is a symbolic link or not a directory: refusing to mount over it" \
+		"target -> outside the root.out" && [ -z "$(ls -A outside)" ] &&
+		ok "a target that is a link out of the root refused, nothing written there" ||
+		bad "target link: $(cat "target -> outside the root.out"; ls -A outside)"
+	vspec vescape2.json '["probe","volumes","/escape/sub"]' "$(vm reg1 data /escape/sub rw)"
+	vrun "target through a link" 127 vescape2.json
+	grep -q "volume reg1/data -> /escape/sub: the target: 'escape' is a symbolic link" \
+		"target through a link.out" && [ -z "$(ls -A outside)" ] &&
+		ok "a target through a link refused, nothing made outside" ||
+		bad "target through a link: $(cat "target through a link.out"; ls -A outside)"
+	vspec vmissing.json '["probe","volumes","/x"]' "$(vm reg1 data /d rw)" "$(vm reg1 nope /x rw)"
+	vrun "missing source" 127 vmissing.json
+	grep -qx "cohort-init: volume reg1/nope -> /x: the source is not in the region: no such directory (it is not made)" \
+		"missing source.out" && [ ! -e vols/reg1/nope ] &&
+		ok "missing source refused, not made" || bad "missing source: $(cat "missing source.out")"
+	vspec vout.json '["probe","volumes","/x"]' "$(vm reg1 out /x ro)"
+	vrun "source link out" 127 vout.json
+	grep -q "cohort-init: volume reg1/out -> /x: the source leads out of the region's filesystem" \
+		"source link out.out" && ok "a source linking out of its region refused" ||
+		bad "source link: $(cat "source link out.out")"
 else
-	echo "skip: no mount namespaces or overlayfs here: root filesystem not tested"
+	echo "skip: no mount namespaces or overlayfs here: root filesystem and volumes not tested"
 fi
+
+# --- volumes refused without any mount ----------------------------------------
+printf '{"process":{"user":{"uid":0,"gid":0},"args":["probe"],"cwd":"/"},"mounts":[%s]}\n' \
+	'{"destination":"/x","type":"cohortfs","source":"../x","options":["region=reg1","rw"]}' >vdotdot.json
+run "source dotdot" 127 vdotdot.json --no-mounts --root "$T/root"
+grep -qx "cohort-init: vdotdot.json: run spec: mount 1: source '../x': '.' and '..' are not allowed" \
+	"source dotdot.out" && ok "source ../x refused by the spec check" ||
+	bad "source ../x: $(cat "source dotdot.out")"
+printf '{"process":{"user":{"uid":0,"gid":0},"args":["probe"],"cwd":"/"},"mounts":[%s]}\n' \
+	'{"destination":"/x","type":"cohortfs","source":"data","options":["region=reg1","rw"]}' >vnomount.json
+run "volume with --no-mounts" 127 vnomount.json --no-mounts --root "$T/root"
+grep -q "cohort-init: volume reg1/data -> /x: --no-mounts: the region's cohortfs cannot be mounted" \
+	"volume with --no-mounts.out" && ok "--no-mounts without --volume-root: volumes refused" ||
+	bad "--no-mounts volume: $(cat "volume with --no-mounts.out")"
 
 echo "$checks checks, $failures failed"
 [ $failures = 0 ]

@@ -12,7 +12,10 @@
  *	                         exit 40 on TERM
  *	run_probe ignore         ignore TERM, sleep
  *	run_probe mounts         what the new root looks like
+ *	run_probe volumes DIR... for each DIR: DIR/in, then whether DIR/out
+ *	                         can be written ("write ok" or the error)
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -119,6 +122,25 @@ int main(int argc, char **argv)
 		cat("/etc/hostname");
 		cat("/etc/hosts");
 		printf("write=%s\n", creat("/written", 0644) >= 0 ? "yes" : "no");
+		return 0;
+	}
+	if (!strcmp(mode, "volumes")) {
+		for (i = 2; i < argc; i++) {
+			char p[4096];
+			int fd;
+
+			snprintf(p, sizeof(p), "%s/in", argv[i]);
+			cat(p);
+			snprintf(p, sizeof(p), "%s/out", argv[i]);
+			fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || write(fd, "from the container\n", 19) != 19) {
+				printf("%s: write: %s\n", argv[i], strerror(errno));
+			} else {
+				printf("%s: write ok\n", argv[i]);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
 		return 0;
 	}
 	fprintf(stderr, "run_probe: unknown mode %s\n", mode);
