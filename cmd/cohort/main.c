@@ -38,7 +38,8 @@ static const struct command commands[] = {
 	  "[--name NAME] [--cpus LIST | --cpu-count N] [--memory SIZE]\n"
 	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR]\n"
 	  "                      [-e NAME[=VALUE]]... [--env-file FILE]... [-w DIR]\n"
-	  "                      [-u USER[:GROUP]] [--entrypoint CMD] [-d [-i] [-t]]\n"
+	  "                      [-u USER[:GROUP]] [--entrypoint CMD]\n"
+	  "                      [-v SRC:DST[:ro]]... [-d] [-i] [-t]\n"
 	  "                      [--rm] IMAGE [COMMAND [ARG...]]",
 	  "boot a container image in an instance of its own" },
 	{ "wait", cmd_wait, "NAME",

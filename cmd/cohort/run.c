@@ -32,6 +32,7 @@
 #include "image/image.h"
 #include "imgstore.h"
 #include "run/run.h"
+#include "volume.h"
 
 /* cohort run's own failures, as docker run's (docs/man/cohort.8) */
 #define EXIT_RUN_FAIL	125
@@ -66,6 +67,9 @@ struct run_opts {
 	size_t nenvs;
 	const char **env_files;	/* --env-file, in order */
 	size_t nenv_files;
+	const char **volumes;	/* -v, as given */
+	size_t nvolumes;
+	struct run_mount *mounts;	/* ... resolved */
 	char *entrypoint[2];
 };
 
@@ -111,8 +115,43 @@ static int build_env(struct cli *c, struct run_opts *o)
 	return EXIT_OK;
 }
 
+/* Resolves every -v; each region must exist. */
+static int build_mounts(struct cli *c, struct run_opts *o)
+{
+	size_t i;
+	int ret;
+
+	if (!o->nvolumes)
+		return EXIT_OK;
+	if (o->nvolumes > RUN_MAX_MOUNTS) {
+		cli_err("%s: %zu volumes; at most %d", c->cmd, o->nvolumes,
+			RUN_MAX_MOUNTS);
+		return EXIT_USAGE;
+	}
+	o->mounts = calloc(o->nvolumes, sizeof(*o->mounts));
+	if (!o->mounts)
+		return EXIT_FAIL;
+	for (i = 0; i < o->nvolumes; i++) {
+		ret = volume_parse(c, o->volumes[i], &o->mounts[i]);
+		if (ret)
+			return ret;
+		if (!imgstore_region_exists(c, o->mounts[i].region)) {
+			cli_err("%s: -v %s: no region '%s' (cohort region list)",
+				c->cmd, o->volumes[i], o->mounts[i].region);
+			return EXIT_USAGE;
+		}
+	}
+	o->ov.mounts = o->mounts;
+	o->ov.nr_mounts = o->nvolumes;
+	return EXIT_OK;
+}
+
 static void free_opts(struct run_opts *o)
 {
+	for (size_t i = 0; o->mounts && i < o->nvolumes; i++)
+		volume_free(&o->mounts[i]);
+	free(o->mounts);
+	free(o->volumes);
 	for (size_t i = 0; o->ov.env && o->ov.env[i]; i++)
 		free(o->ov.env[i]);
 	free(o->ov.env);
@@ -446,18 +485,18 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tty", no_argument, NULL, 't' },
 		{ "restart", required_argument, NULL, 'r' },
+		{ "volume", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned int seen[256] = { 0 };
 	char err[RUN_ERR_MAX];
-	int opt;
+	int opt, ret;
 
-	seen['e'] = seen['E'] = 0;
-	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:dit", lo,
+	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:v:dit", lo,
 				 seen)) != -1) {
-		/* -e and --env-file may be given many times */
-		seen['e'] = seen['E'] = 0;
+		/* -e, --env-file and -v may be given many times */
+		seen['e'] = seen['E'] = seen['v'] = 0;
 		switch (opt) {
 		case 'n': o->name = optarg; break;
 		case 'c': o->cpus = optarg; break;
@@ -479,6 +518,10 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 			break;
 		case 'E':
 			if (push(&o->env_files, &o->nenv_files, optarg))
+				return EXIT_FAIL;
+			break;
+		case 'v':
+			if (push(&o->volumes, &o->nvolumes, optarg))
 				return EXIT_FAIL;
 			break;
 		case 'P':
@@ -512,7 +555,8 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		cli_err("%s: %s", c->cmd, err);
 		return EXIT_USAGE;
 	}
-	return build_env(c, o);
+	ret = build_env(c, o);
+	return ret ? ret : build_mounts(c, o);
 }
 
 static int run_main(struct cli *c, int argc, char **argv)
@@ -600,6 +644,16 @@ static int run_main(struct cli *c, int argc, char **argv)
 		if (ret)
 			goto out;
 		ret = grant(c, r.region, name);
+		/* Each volume's region once (the kernel refuses a second grant). */
+		for (size_t i = 0; !ret && i < o.nvolumes; i++) {
+			size_t j;
+
+			for (j = 0; j < i; j++)
+				if (!strcmp(o.mounts[j].region, o.mounts[i].region))
+					break;
+			if (j == i && strcmp(o.mounts[i].region, r.region))
+				ret = grant(c, o.mounts[i].region, name);
+		}
 		if (!ret)
 			ret = sub(c, cmd_load, "load", load);
 		if (!ret)

@@ -61,7 +61,7 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
-	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart) ]] ;;
+	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v) ]] ;;
 	region) [[ $2 == @(--size|-s) ]] ;;
 	net) [[ $2 == @(--queues|-q) ]] ;;
 	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
@@ -172,7 +172,7 @@ _cohort()
 	run)
 		# after IMAGE, every word is the COMMAND's, run in the image
 		[ $nargs -gt 0 ] && return
-		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --detach --rm --interactive --tty --restart --help" ;;
+		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;

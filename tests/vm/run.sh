@@ -8,7 +8,8 @@
 # (attached run, cohort wait, 127 for a missing program, 143 for a stop's
 # SIGTERM, 137 after cohort kill; kill -s USR1 reaches the process).  Two instances of one image share one read-only copy (one
 # region) and each writes only its own layer; cohort images counts them;
-# rmi is refused while one uses it.  Bad images and options are refused
+# rmi is refused while one uses it.  Volumes (-v) share a directory of
+# the primary's cohortfs, or a whole region read-only.  Bad images and options are refused
 # with a message and leave nothing.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M --add build/test-images:/images
 # timeout: 600
@@ -97,8 +98,15 @@ cohort kill k1 2>/tmp/k1; [ $? = 1 ] && grep -q 'not running' /tmp/k1 &&
 cohort delete k1
 
 # 5. Two instances of one image: one shared copy, private writes.
+f0=$(cat /sys/kernel/cohort/pool/free)
 cohort run -d --name a $R $IMG 'echo mine-a >/srv/app/data; echo new >/srv/app/new; sleep 600' >/dev/null || bad "run a"
+f1=$(cat /sys/kernel/cohort/pool/free)
 cohort run -d --name b $R $IMG 'sleep 3; cat /srv/app/data; ls /srv/app; sleep 600' >/dev/null || bad "run b"
+f2=$(cat /sys/kernel/cohort/pool/free)
+# The image was imported above: each instance costs its own memory only.
+[ $((f0 - f1)) = $((128 << 20)) ] && [ $((f1 - f2)) = $((128 << 20)) ] &&
+	ok "each instance of the image takes 128 MiB of the pool, no copy of the image" ||
+	bad "pool: $f0 -> $f1 -> $f2"
 wait_for 120 console_has b 'shipped' && ok "b sees the image's file, not a's write" ||
 	{ cohort log b | tail; bad "b: $(cohort log b | tail -n 3)"; }
 console_has b '^new$' && bad "a's new file showed in b"
@@ -117,6 +125,34 @@ mkdir -p /mnt/img && mount -t cohortfs -o region=$reg,ro none /mnt/img &&
 	[ "$(cat /mnt/img/srv/app/data)" = shipped ] && [ ! -e /mnt/img/srv/app/new ] &&
 	ok "the image's region is unchanged" || bad "the region changed"
 umount /mnt/img
+
+# 5b. Volumes: a directory of the primary on a cohortfs, a region by name.
+cohort region create vol --size 16M || bad "region create vol"
+mkdir -p /mnt/vol && mount -t cohortfs -o region=vol,format none /mnt/vol || bad "mount vol"
+mkdir -p /mnt/vol/sub && echo from-primary >/mnt/vol/sub/in
+out=$(cohort run --name v1 $R --rm -u 0 -v /mnt/vol/sub:/data -v vol:/whole:ro $IMG \
+	'cat /data/in; echo from-instance >/data/out; ls /whole/sub | tr "\n" " "; echo;
+	 if echo x >/whole/try; then echo ro-written; else echo ro-refused; fi' 2>&1); st=$?
+echo "$out" | tail -n 5
+[ $st = 0 ] && echo "$out" | grep -qx 'from-primary' && ok "-v DIR:DST: the primary's file in the instance" ||
+	bad "volume read: $st"
+[ "$(cat /mnt/vol/sub/out 2>/dev/null)" = from-instance ] &&
+	ok "the instance's write is in the primary's cohortfs" || bad "volume write"
+echo "$out" | grep -q '^in ' && echo "$out" | grep -qx 'ro-refused' &&
+	ok "-v REGION:DST:ro: the whole region, read-only" || bad "read-only volume"
+[ ! -e /mnt/vol/try ] || bad "a read-only volume was written"
+cohort run --name v2 $R -v /tmp:/x $IMG true 2>/tmp/v2; st=$?
+[ $st = 125 ] && grep -q 'not on a cohortfs' /tmp/v2 && ok "-v of a directory not on a cohortfs refused" ||
+	bad "-v /tmp: $st $(cat /tmp/v2)"
+cohort run --name v3 $R -v nosuch:/x $IMG true 2>/tmp/v3; st=$?
+[ $st = 125 ] && grep -q "no region 'nosuch'" /tmp/v3 && ok "-v of an unknown region refused" ||
+	bad "-v nosuch: $st $(cat /tmp/v3)"
+for v in vol:relative vol:/x:bogus vol /mnt/vol/../../etc:/x; do
+	cohort run --name v4 $R -v "$v" $IMG true 2>/tmp/v4 && bad "-v $v accepted"
+done
+[ ! -e /sys/kernel/cohort/instances/v2 ] && [ ! -e /sys/kernel/cohort/instances/v4 ] &&
+	ok "refused volumes leave no instance" || bad "an instance was left by a refused volume"
+umount /mnt/vol && cohort region delete vol || bad "region vol cleanup"
 
 # 6. A stop reaches the process as SIGTERM: 128 + 15.
 cohort stop a || bad "stop a"
