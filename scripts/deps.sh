@@ -14,7 +14,7 @@ pkgs=(
 	libcmocka-dev libjson-c-dev libfuse3-dev fuse3 libarchive-dev
 	clang libclang-rt-14-dev
 	tmux socat iperf3 iputils-ping iproute2
-	umoci skopeo
+	umoci skopeo crun
 	# static libarchive for the initramfs cohort (cohort run)
 	libzstd-dev liblz4-dev libacl1-dev liblzma-dev libbz2-dev zlib1g-dev
 )

@@ -8,6 +8,8 @@
 #   OUT/run       OCI layout, tag t: Entrypoint [/bin/sh -c], Cmd, Env,
 #                 WorkingDir /srv/app, User app (1000, also in wheel 10)
 #   OUT/run.tar   the same as a `docker save` archive (skopeo), run:t
+#   OUT/run-bundle  the same unpacked by umoci as an OCI runtime bundle,
+#                 for crun (the reference runtime)
 #   OUT/layers    OCI layout, tag t: four layers; later ones delete a file
 #                 and a directory, replace a file with a directory and a
 #                 directory with a file, make a directory opaque; User
@@ -95,6 +97,27 @@ umoci config --image l:t --config.user 1000:10 --config.cmd /bin/sh \
 umoci gc --layout l
 skopeo copy -q --dest-compress-format zstd oci:l:t oci:layers:t
 
-mv run run.tar layers "$out/"
+# The reference: run:t as a runtime bundle (config.json + rootfs) for
+# crun, which the VM tests and the benchmark run beside cohort run.
+umoci unpack --image run:t run-bundle >/dev/null
+# No terminal (the tests read its output), a probe of what the process
+# gets instead of the image's Cmd (the same probe cohort run is given),
+# and no mounts the bench kernel cannot make.
+python3 - run-bundle/config.json <<'PYEOF'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    c = json.load(f)
+c["process"]["terminal"] = False
+# The bench kernel has no POSIX message queues nor cgroup controllers to
+# mount inside; the probe uses neither.
+c["mounts"] = [m for m in c["mounts"] if m["type"] not in ("mqueue", "cgroup")]
+c["process"]["args"] = ["/bin/sh", "-c",
+                        'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"']
+with open(path, "w") as f:
+    json.dump(c, f, indent=1)
+PYEOF
+
+mv run run.tar run-bundle layers "$out/"
 sha256sum <"$self" >"$stamp"
 echo "build.sh: images in $out: run (oci), run.tar (docker-archive), layers (oci, zstd)"

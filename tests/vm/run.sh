@@ -1,6 +1,7 @@
 # cohort run: container images built with umoci and skopeo
 # (tests/images/build.sh) boot in an instance of their own and run their
-# process as a container runtime would: Entrypoint + Cmd, Env, WorkingDir,
+# process as a container runtime (crun, run beside it on the same image)
+# would: Entrypoint + Cmd, Env, WorkingDir,
 # User (named, with its groups from the image's /etc/group, and numeric);
 # -e, -w, -u, --entrypoint and a COMMAND override them.  A multi-layer
 # zstd image shows its whiteouts, replacements and opaque directory; the
@@ -41,6 +42,25 @@ echo "$out" | grep -qx '/srv/app' && ok "WorkingDir" || bad "pwd"
 echo "$out" | grep -qx 'FOO=from-image HOME=/home/app HOSTNAME=r2' &&
 	ok "Env, HOME from passwd, HOSTNAME" || bad "env: $(echo "$out" | grep FOO=)"
 echo "$out" | grep -qx 'host=r2' && ok "hostname is the instance name" || bad "hostname"
+
+# 2b. The reference: Debian's crun runs the same image in the primary,
+# from the runtime bundle umoci made of it, with the same probe.  The
+# user, directory and environment must agree.  (umoci's bundle leaves the
+# primary gid out of additionalGids where runc and cohort put it first,
+# so the supplementary group list is not compared.)
+mkdir -p /sys/fs/cgroup
+mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
+# (--no-pivot: the primary's root is its initramfs, which cannot be
+# pivoted away from; crun then moves the container root over it.)
+cp -a /images/run-bundle /tmp/bundle
+ref=$(crun --cgroup-manager=disabled run --no-pivot -b /tmp/bundle ref1 2>&1) || bad "crun: $ref"
+mine=$(cohort run --name rc $R --rm $IMG 'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"' 2>&1 |
+	grep -v '^\[\|^cohort-init:')
+echo "crun:   $(echo "$ref" | tr '\n' '|')"
+echo "cohort: $(echo "$mine" | tr '\n' '|')"
+[ -n "$ref" ] && [ "$(echo "$ref" | sed -n 1p | cut -d' ' -f1,2)" = "$(echo "$mine" | sed -n 1p | cut -d' ' -f1,2)" ] &&
+	[ "$(echo "$ref" | sed -n 2,3p)" = "$(echo "$mine" | sed -n 2,3p)" ] &&
+	ok "the same user, directory and environment as crun" || bad "cohort run and crun differ"
 
 # 3. Overrides.
 out=$(cohort run --name r3 $R --rm -e FOO=over -e BAR=new -w /tmp -u 65534:10 \
