@@ -19,3 +19,9 @@ $(B)/static/bin/cohort-sock-rr: bench/sock_rr.c lib/cohort/fdio.c \
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -o $@ bench/sock_rr.c lib/cohort/fdio.c \
 		$(STATIC_LDFLAGS)
+
+STATIC_BINS += $(B)/static/bin/cohort-first-output
+
+$(B)/static/bin/cohort-first-output: bench/run/first_output.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
