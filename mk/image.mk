@@ -66,9 +66,9 @@ $(B)/host/bin/cohort-image: $(IMAGE_HOST_CLI_OBJS) $(LIBIMAGE_HOST) \
 		$(B)/host/lib/librun.a $(LIBCOHORT_HOST) $(IMAGE_LIBS)
 
 $(B)/host/tests/test_image_%: $(B)/host/obj/tests/unit/test_image_%.o \
-		$(LIBIMAGE_HOST)
+		$(LIBIMAGE_HOST) $(LIBCOHORT_HOST)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_LDFLAGS) -o $@ $< $(LIBIMAGE_HOST) $(IMAGE_LIBS) \
+	$(CC) $(HOST_LDFLAGS) -o $@ $< $(LIBIMAGE_HOST) $(LIBCOHORT_HOST) $(IMAGE_LIBS) \
 		$(COHORT_CMOCKA_LIBS)
 
 -include $(IMAGE_HOST_LIB_OBJS:.o=.d) $(IMAGE_HOST_CLI_OBJS:.o=.d) \

@@ -10,21 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "bzimage.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The header is little-endian whatever the host is. */
 static unsigned int le16(const unsigned char *p)
@@ -62,42 +49,42 @@ int cohort_bzimage_check(const void *hdr, size_t len, __u64 file_size,
 	__u64 need;
 
 	if (len < COHORT_BZIMAGE_HDR_LEN || file_size < COHORT_BZIMAGE_HDR_LEN) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "%llu bytes are too few for a kernel image header",
 		       (unsigned long long)(file_size < len ? file_size : len));
 		return -ENOEXEC;
 	}
 	if (le16(h + BZ_BOOT_FLAG) != BZ_BOOT_FLAG_MAGIC) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "no boot sector signature 0xAA55 at offset 0x1fe");
 		return -ENOEXEC;
 	}
 	if (le32(h + BZ_HEADER) != BZ_HEADER_MAGIC) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "no \"HdrS\" signature at offset 0x202 (boot protocol 2.00 or later)");
 		return -ENOEXEC;
 	}
 	version = le16(h + BZ_VERSION);
 	if (version < BZ_MIN_VERSION) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "boot protocol %u.%02u is too old, 2.12 or later is needed",
 		       version >> 8, version & 0xff);
 		return -ENOEXEC;
 	}
 	if (!(h[BZ_LOADFLAGS] & BZ_LOADED_HIGH)) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "LOADED_HIGH is not set in loadflags (a zImage, not a bzImage)");
 		return -ENOEXEC;
 	}
 	if (!(le16(h + BZ_XLOADFLAGS) & BZ_XLF_KERNEL_64)) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "XLF_KERNEL_64 is not set in xloadflags (no 64-bit entry point)");
 		return -ENOEXEC;
 	}
 	setup_sects = h[BZ_SETUP_SECTS] ? h[BZ_SETUP_SECTS] : 4;
 	need = (__u64)(setup_sects + 1) * 512 + (__u64)le32(h + BZ_SYSSIZE) * 16;
 	if (file_size < need) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "truncated: the header describes %llu bytes, the file has %llu",
 		       (unsigned long long)need,
 		       (unsigned long long)file_size);
@@ -124,7 +111,7 @@ int cohort_bzimage_check_fd(int fd, char *err, size_t errlen)
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
-		seterr(err, errlen, "%s", strerror(e));
+		cohort_seterr(err, errlen, "%s", strerror(e));
 		return -e;
 	}
 	while (got < sizeof(hdr)) {
@@ -136,7 +123,7 @@ int cohort_bzimage_check_fd(int fd, char *err, size_t errlen)
 		if (n < 0) {
 			int e = errno;
 
-			seterr(err, errlen, "%s", strerror(e));
+			cohort_seterr(err, errlen, "%s", strerror(e));
 			return -e;
 		}
 		if (!n)

@@ -9,22 +9,9 @@
 #include <string.h>
 
 #include "parse.h"
+#include "err.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool is_digit(char c)
 {
@@ -114,12 +101,12 @@ static void bad_list(char *err, size_t errlen, const char *s,
 
 	cohort_quote(s, q, sizeof(q));
 	if (!*at) {
-		seterr(err, errlen, "invalid CPU list '%s': %s at the end", q,
+		cohort_seterr(err, errlen, "invalid CPU list '%s': %s at the end", q,
 		       what);
 		return;
 	}
 	cohort_quote(at, r, sizeof(r));
-	seterr(err, errlen, "invalid CPU list '%s': %s at '%s'", q, what, r);
+	cohort_seterr(err, errlen, "invalid CPU list '%s': %s at '%s'", q, what, r);
 }
 
 /**
@@ -147,7 +134,7 @@ int cohort_parse_cpulist(const char *s, __u64 *mask, unsigned int nbits,
 
 	memset(mask, 0, (nbits + 63) / 64 * sizeof(__u64));
 	if (!s) {
-		seterr(err, errlen, "no CPU list");
+		cohort_seterr(err, errlen, "no CPU list");
 		return -EINVAL;
 	}
 	end = s + strlen(s);
@@ -159,7 +146,7 @@ int cohort_parse_cpulist(const char *s, __u64 *mask, unsigned int nbits,
 		if (p == end)
 			return 0;
 	} else if (!*s) {
-		seterr(err, errlen, "the CPU list is empty");
+		cohort_seterr(err, errlen, "the CPU list is empty");
 		return -EINVAL;
 	}
 
@@ -192,7 +179,7 @@ int cohort_parse_cpulist(const char *s, __u64 *mask, unsigned int nbits,
 				}
 				if (!ret && stride == 0) {
 					cohort_quote(s, q, sizeof(q));
-					seterr(err, errlen,
+					cohort_seterr(err, errlen,
 					       "invalid CPU list '%s': a stride must be at least 1",
 					       q);
 					return -EINVAL;
@@ -205,24 +192,24 @@ int cohort_parse_cpulist(const char *s, __u64 *mask, unsigned int nbits,
 			int n = (int)(p - item);
 
 			if (ret == -ERANGE)
-				seterr(err, errlen,
+				cohort_seterr(err, errlen,
 				       "CPU number in '%.*s' is too large (Cohort supports CPUs 0-%u)",
 				       n > 40 ? 40 : n, item, nbits - 1);
 			else
-				seterr(err, errlen,
+				cohort_seterr(err, errlen,
 				       "CPU %u is too large (Cohort supports CPUs 0-%u)",
 				       bad, nbits - 1);
 			return -ERANGE;
 		}
 		if (b < a) {
-			seterr(err, errlen,
+			cohort_seterr(err, errlen,
 			       "invalid CPU list: the range %u-%u is reversed (write %u-%u)",
 			       a, b, b, a);
 			return -EINVAL;
 		}
 		for (cpu = a; cpu <= b && cpu < nbits; cpu += stride) {
 			if (cohort_cpu_isset(mask, cpu) && !lenient) {
-				seterr(err, errlen,
+				cohort_seterr(err, errlen,
 				       "invalid CPU list: CPU %u is named twice",
 				       cpu);
 				return -EINVAL;
@@ -369,18 +356,18 @@ int cohort_parse_size(const char *s, __u64 *out, char *err, size_t errlen)
 
 	cohort_quote(s ? s : "", q, sizeof(q));
 	if (!s || !*s) {
-		seterr(err, errlen, "the size is empty");
+		cohort_seterr(err, errlen, "the size is empty");
 		return -EINVAL;
 	}
 	ret = u64_number(&p, 10, &v);
 	if (ret == -EINVAL) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid size '%s': expected a number of bytes, optionally followed by K, M, G or T",
 		       q);
 		return -EINVAL;
 	}
 	if (*p == '.') {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid size '%s': fractions are not accepted; use a smaller unit",
 		       q);
 		return -EINVAL;
@@ -391,7 +378,7 @@ int cohort_parse_size(const char *s, __u64 *out, char *err, size_t errlen)
 		if (strcasecmp(p, size_suffixes[i].suffix))
 			continue;
 		if (ret == -ERANGE || (shift && v > (UINT64_MAX >> shift))) {
-			seterr(err, errlen, "size '%s' is too large", q);
+			cohort_seterr(err, errlen, "size '%s' is too large", q);
 			return -ERANGE;
 		}
 		*out = v << shift;
@@ -401,7 +388,7 @@ int cohort_parse_size(const char *s, __u64 *out, char *err, size_t errlen)
 		char unit[48];
 
 		cohort_quote(p, unit, sizeof(unit));
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid size '%s': unknown unit '%s' (use K, M, G, T or KiB, MiB, GiB, TiB; powers of 1024)",
 		       q, unit);
 	}
@@ -451,18 +438,18 @@ int cohort_check_mem_size(__u64 size, char *err, size_t errlen)
 
 	cohort_format_size(size, false, a, sizeof(a));
 	if (!size) {
-		seterr(err, errlen, "the memory size must not be 0");
+		cohort_seterr(err, errlen, "the memory size must not be 0");
 		return -EINVAL;
 	}
 	if (size < COHORT_MEM_MIN) {
 		cohort_format_size(COHORT_MEM_MIN, false, b, sizeof(b));
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "the memory size %s is below the minimum of %s", a, b);
 		return -EINVAL;
 	}
 	if (size % COHORT_MEM_ALIGN) {
 		cohort_format_size(COHORT_MEM_ALIGN, false, b, sizeof(b));
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "the memory size %s is not a multiple of %s", a, b);
 		return -EINVAL;
 	}
@@ -488,7 +475,7 @@ int cohort_parse_addr(const char *s, __u64 *out, char *err, size_t errlen)
 
 	cohort_quote(s ? s : "", q, sizeof(q));
 	if (!s || !*s) {
-		seterr(err, errlen, "the address is empty");
+		cohort_seterr(err, errlen, "the address is empty");
 		return -EINVAL;
 	}
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -497,13 +484,13 @@ int cohort_parse_addr(const char *s, __u64 *out, char *err, size_t errlen)
 	}
 	ret = u64_number(&p, base, &v);
 	if (ret == -EINVAL || *p) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid address '%s': expected hexadecimal 0x... or decimal",
 		       q);
 		return -EINVAL;
 	}
 	if (ret == -ERANGE) {
-		seterr(err, errlen, "address '%s' does not fit in 64 bits", q);
+		cohort_seterr(err, errlen, "address '%s' does not fit in 64 bits", q);
 		return -ERANGE;
 	}
 	*out = v;
@@ -531,13 +518,13 @@ int cohort_check_name_of(const char *name, const char *what, char *err,
 	size_t len, i;
 
 	if (!name || !*name) {
-		seterr(err, errlen, "the %s name is empty", what);
+		cohort_seterr(err, errlen, "the %s name is empty", what);
 		return -EINVAL;
 	}
 	cohort_quote(name, q, sizeof(q));
 	len = strlen(name);
 	if (len > COHORT_NAME_MAX - 1) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid %s name '%s': %zu characters, at most %d are allowed",
 		       what, q, len, COHORT_NAME_MAX - 1);
 		return -EINVAL;
@@ -552,13 +539,13 @@ int cohort_check_name_of(const char *name, const char *what, char *err,
 		cq[0] = c;
 		cq[1] = '\0';
 		cohort_quote(cq, cqq, sizeof(cqq));
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid %s name '%s': '%s' is not allowed (use letters, digits, '_', '.' and '-')",
 		       what, q, cqq);
 		return -EINVAL;
 	}
 	if (name[0] == '.' || name[0] == '-') {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid %s name '%s': it must not start with '.' or '-'",
 		       what, q);
 		return -EINVAL;
@@ -613,19 +600,19 @@ int cohort_parse_timeout(const char *s, __u32 *ms, char *err, size_t errlen)
 		goto bad;
 	if (ret == -ERANGE || sec > UINT32_MAX / 1000 ||
 	    sec * 1000 + frac > UINT32_MAX) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "timeout '%s' is too long (at most %u seconds)", q,
 		       UINT32_MAX / 1000);
 		return -ERANGE;
 	}
 	if (!sec && !frac) {
-		seterr(err, errlen, "the timeout must be more than 0 seconds");
+		cohort_seterr(err, errlen, "the timeout must be more than 0 seconds");
 		return -EINVAL;
 	}
 	*ms = (__u32)(sec * 1000 + frac);
 	return 0;
 bad:
-	seterr(err, errlen,
+	cohort_seterr(err, errlen,
 	       "invalid timeout '%s': expected seconds, such as 10 or 2.5 (at most 3 decimals)",
 	       q);
 	return -EINVAL;
@@ -645,7 +632,7 @@ int cohort_check_cmdline(const char *cmdline, char *err, size_t errlen)
 	size_t len = strlen(cmdline);
 
 	if (len > COHORT_CMDLINE_MAX - 1) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "the command line is %zu bytes long, at most %d are allowed",
 		       len, COHORT_CMDLINE_MAX - 1);
 		return -E2BIG;
@@ -681,13 +668,13 @@ int cohort_parse_uint(const char *s, const char *what, const char *unit,
 	cohort_quote(s ? s : "", q, sizeof(q));
 	ret = s ? u64_number(&p, 10, &v) : -EINVAL;
 	if (ret == -EINVAL || *p) {
-		seterr(err, errlen,
+		cohort_seterr(err, errlen,
 		       "invalid %s '%s': expected a whole number%s%s from %u to %u",
 		       what, q, unit ? " of " : "", unit ? unit : "", min, max);
 		return -EINVAL;
 	}
 	if (ret == -ERANGE || v < min || v > max) {
-		seterr(err, errlen, "the %s must be from %u to %u%s%s, not %s",
+		cohort_seterr(err, errlen, "the %s must be from %u to %u%s%s, not %s",
 		       what, min, max, unit ? " " : "", unit ? unit : "", q);
 		return -ERANGE;
 	}

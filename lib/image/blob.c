@@ -39,13 +39,13 @@ static ssize_t raw_read(struct img_blob *b, void *buf, size_t len)
 			n = read(b->fd, buf, len);
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
-			img_err(b->err, sizeof(b->err), "%s: read: %s",
+			cohort_seterr(b->err, sizeof(b->err), "%s: read: %s",
 				b->what, strerror(errno));
 		return n;
 	}
 	n = archive_read_data(b->outer, buf, len);
 	if (n < 0)
-		img_err(b->err, sizeof(b->err), "%s: %s", b->what,
+		cohort_seterr(b->err, sizeof(b->err), "%s: %s", b->what,
 			archive_error_string(b->outer));
 	return n;
 }
@@ -71,7 +71,7 @@ ssize_t img_blob_read(struct img_blob *b, void *buf, size_t len)
 		return 0;
 	}
 	if (b->size >= 0 && b->hash.bytes + (uint64_t)n > (uint64_t)b->size) {
-		img_err(b->err, sizeof(b->err),
+		cohort_seterr(b->err, sizeof(b->err),
 			"%s: blob is larger than its declared size %lld",
 			b->what, (long long)b->size);
 		return -1;
@@ -93,11 +93,11 @@ int img_blob_finish(struct img_blob *b, char *err, size_t errlen)
 	while ((n = img_blob_read(b, b->buf, sizeof(b->buf))) > 0)
 		;
 	if (n < 0) {
-		img_err(err, errlen, "%s", b->err);
+		cohort_seterr(err, errlen, "%s", b->err);
 		return -1;
 	}
 	if (b->size >= 0 && b->hash.bytes != (uint64_t)b->size) {
-		img_err(err, errlen, "%s: blob is %llu bytes, its descriptor says %lld",
+		cohort_seterr(err, errlen, "%s: blob is %llu bytes, its descriptor says %lld",
 			b->what, (unsigned long long)b->hash.bytes,
 			(long long)b->size);
 		return -1;
@@ -108,7 +108,7 @@ int img_blob_finish(struct img_blob *b, char *err, size_t errlen)
 		return -1;
 	img_hash_hex(&b->hash, hex);
 	if (strcmp(hex, b->digest + 7)) {
-		img_err(err, errlen, "%s: digest mismatch: content is sha256:%s, expected %s",
+		cohort_seterr(err, errlen, "%s: digest mismatch: content is sha256:%s, expected %s",
 			b->what, hex, b->digest);
 		return -1;
 	}
@@ -139,27 +139,27 @@ int img_blob_slurp(struct img_blob *b, size_t max, char **data, size_t *len,
 	ssize_t r;
 
 	if (!buf) {
-		img_err(err, errlen, "%s: out of memory", b->what);
+		cohort_seterr(err, errlen, "%s: out of memory", b->what);
 		return -1;
 	}
 	for (;;) {
 		if (n == cap) {
 			if (cap >= max) {
-				img_err(err, errlen, "%s: larger than %zu bytes",
+				cohort_seterr(err, errlen, "%s: larger than %zu bytes",
 					b->what, max);
 				goto fail;
 			}
 			cap = cap * 2 > max ? max : cap * 2;
 			p = realloc(buf, cap + 1);
 			if (!p) {
-				img_err(err, errlen, "%s: out of memory", b->what);
+				cohort_seterr(err, errlen, "%s: out of memory", b->what);
 				goto fail;
 			}
 			buf = p;
 		}
 		r = img_blob_read(b, buf + n, cap - n);
 		if (r < 0) {
-			img_err(err, errlen, "%s", b->err);
+			cohort_seterr(err, errlen, "%s", b->err);
 			goto fail;
 		}
 		if (r == 0)
@@ -200,7 +200,7 @@ int img_blob_archive_open(struct img_blob *b, struct archive *a,
 			  char *err, size_t errlen)
 {
 	if (archive_read_open(a, b, NULL, blob_cb, NULL) != ARCHIVE_OK) {
-		img_err(err, errlen, "%s: %s", b->what,
+		cohort_seterr(err, errlen, "%s: %s", b->what,
 			b->err[0] ? b->err : archive_error_string(a));
 		return -1;
 	}

@@ -22,7 +22,7 @@ static json_object *parse(const char *json, size_t len, char *err,
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != len ||
 	    !json_object_is_type(o, json_type_object)) {
-		img_err(err, errlen, "image config: not a JSON object");
+		cohort_seterr(err, errlen, "image config: not a JSON object");
 		json_object_put(o);
 		o = NULL;
 	}
@@ -41,14 +41,14 @@ static int opt_str(json_object *o, const char *key, char **out, char *err,
 	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_string)) {
-		img_err(err, errlen, "image config: %s is not a string", key);
+		cohort_seterr(err, errlen, "image config: %s is not a string", key);
 		return -1;
 	}
 	if (!json_object_get_string_len(v))
 		return 0;
 	*out = strdup(json_object_get_string(v));
 	if (!*out) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -65,7 +65,7 @@ static int opt_strv(json_object *o, const char *key, char ***out, char *err,
 		return 0;
 	if (!json_object_is_type(v, json_type_array) ||
 	    !(*out = img_json_strv(v))) {
-		img_err(err, errlen, "image config: %s is not an array of strings", key);
+		cohort_seterr(err, errlen, "image config: %s is not an array of strings", key);
 		return -1;
 	}
 	return 0;
@@ -80,7 +80,7 @@ static int labels(json_object *o, struct image_config *cfg, char *err,
 	if (!o || !json_object_object_get_ex(o, "Labels", &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_object)) {
-		img_err(err, errlen, "image config: Labels is not an object");
+		cohort_seterr(err, errlen, "image config: Labels is not an object");
 		return -1;
 	}
 	cfg->labels = calloc(json_object_object_length(v) + 1,
@@ -89,7 +89,7 @@ static int labels(json_object *o, struct image_config *cfg, char *err,
 		goto oom;
 	json_object_object_foreach(v, key, val) {
 		if (!json_object_is_type(val, json_type_string)) {
-			img_err(err, errlen, "image config: label '%.100s' is not a string", key);
+			cohort_seterr(err, errlen, "image config: label '%.100s' is not a string", key);
 			return -1;
 		}
 		cfg->labels[n].key = strdup(key);
@@ -100,7 +100,7 @@ static int labels(json_object *o, struct image_config *cfg, char *err,
 	}
 	return 0;
 oom:
-	img_err(err, errlen, "out of memory");
+	cohort_seterr(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -121,7 +121,7 @@ int image_config_parse(const char *json, size_t len, struct image_config *cfg,
 		return -1;
 	if (json_object_object_get_ex(o, "config", &c) && c &&
 	    !json_object_is_type(c, json_type_object)) {
-		img_err(err, errlen, "image config: \"config\" is not an object");
+		cohort_seterr(err, errlen, "image config: \"config\" is not an object");
 		goto out;
 	}
 	if (opt_str(o, "os", &cfg->os, err, errlen) ||
@@ -179,7 +179,7 @@ int img_config_diff_ids(const char *json, size_t len, char ***ids,
 	    !json_object_object_get_ex(rootfs, "diff_ids", &list) ||
 	    !json_object_is_type(list, json_type_array) ||
 	    !(*ids = img_json_strv(list))) {
-		img_err(err, errlen, "image config: no rootfs.diff_ids array of strings");
+		cohort_seterr(err, errlen, "image config: no rootfs.diff_ids array of strings");
 		goto out;
 	}
 	*nr = json_object_array_length(list);
@@ -202,7 +202,7 @@ int img_config_platform_check(const struct image_config *cfg, char *err,
 {
 	if ((cfg->os && strcmp(cfg->os, "linux")) ||
 	    (cfg->architecture && strcmp(cfg->architecture, "amd64"))) {
-		img_err(err, errlen, "the image is for %.40s/%.40s; Cohort runs linux/amd64 images",
+		cohort_seterr(err, errlen, "the image is for %.40s/%.40s; Cohort runs linux/amd64 images",
 			cfg->os ? cfg->os : "?",
 			cfg->architecture ? cfg->architecture : "?");
 		return -1;

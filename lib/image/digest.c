@@ -22,7 +22,7 @@ int img_digest_check(const char *digest, char *err, size_t errlen)
 	size_t i;
 
 	if (!digest || strncmp(digest, "sha256:", 7)) {
-		img_err(err, errlen, "unsupported digest '%.80s': only sha256 is supported",
+		cohort_seterr(err, errlen, "unsupported digest '%.80s': only sha256 is supported",
 			digest ? digest : "");
 		return -1;
 	}
@@ -32,7 +32,7 @@ int img_digest_check(const char *digest, char *err, size_t errlen)
 		      (hex[i] >= 'a' && hex[i] <= 'f')))
 			break;
 	if (i != 64 || hex[i]) {
-		img_err(err, errlen, "invalid digest '%.80s': want sha256: and 64 lowercase hex digits",
+		cohort_seterr(err, errlen, "invalid digest '%.80s': want sha256: and 64 lowercase hex digits",
 			digest);
 		return -1;
 	}
@@ -47,7 +47,7 @@ int img_hash_init(struct img_hash *h, char *err, size_t errlen)
 	h->ctx = ctx;
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
 		img_hash_free(h);
-		img_err(err, errlen, "cannot start a sha256 digest (OpenSSL)");
+		cohort_seterr(err, errlen, "cannot start a sha256 digest (OpenSSL)");
 		return -1;
 	}
 	return 0;

@@ -37,13 +37,13 @@ int img_docker_member_open(const char *file, const char *name,
 	int r;
 
 	if (!a) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
 	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
-		img_err(err, errlen, "%s: %s", file, archive_error_string(a));
+		cohort_seterr(err, errlen, "%s: %s", file, archive_error_string(a));
 		archive_read_free(a);
 		return -1;
 	}
@@ -53,7 +53,7 @@ int img_docker_member_open(const char *file, const char *name,
 				 archive_entry_pathname(e) : "", name))
 			continue;
 		if (archive_entry_filetype(e) != AE_IFREG) {
-			img_err(err, errlen, "%s: member %.200s is not a regular file",
+			cohort_seterr(err, errlen, "%s: member %.200s is not a regular file",
 				b->what, name);
 			break;
 		}
@@ -63,10 +63,10 @@ int img_docker_member_open(const char *file, const char *name,
 		return 0;
 	}
 	if (r == ARCHIVE_EOF)
-		img_err(err, errlen, "%s: no member %.200s in %s", b->what,
+		cohort_seterr(err, errlen, "%s: no member %.200s in %s", b->what,
 			name, file);
 	else if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		img_err(err, errlen, "%s: %s", file, archive_error_string(a));
+		cohort_seterr(err, errlen, "%s: %s", file, archive_error_string(a));
 	archive_read_free(a);
 	return -1;
 }
@@ -79,7 +79,7 @@ static int read_member(const char *file, const char *name, const char *what,
 	int ret;
 
 	if (!b) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	img_blob_init(b, what, digest, -1);
@@ -107,7 +107,7 @@ static int config_digest(const char *name, char *digest, char *err,
 	snprintf(digest, IMG_DIGEST_LEN + 1, "sha256:%.*s",
 		 (int)(hex == name ? n : strlen(hex)), hex);
 	if (!n || img_digest_check(digest, NULL, 0)) {
-		img_err(err, errlen, "manifest.json: config member '%.200s' does not carry its sha256 in its name",
+		cohort_seterr(err, errlen, "manifest.json: config member '%.200s' does not carry its sha256 in its name",
 			name);
 		return -1;
 	}
@@ -128,7 +128,7 @@ int img_docker_open(struct image *img, const char *file, const char *ref,
 	img->kind = "docker-archive";
 	img->archive_path = strdup(file);
 	if (!img->archive_path) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	if (read_member(file, "manifest.json", "manifest.json", "", &data,
@@ -145,13 +145,13 @@ int img_docker_open(struct image *img, const char *file, const char *ref,
 	    img_config_diff_ids(data, len, &ids, &nr_ids, err, errlen))
 		goto out;
 	if (nr_ids != nr) {
-		img_err(err, errlen, "manifest.json lists %zu layers, the config's rootfs.diff_ids %zu",
+		cohort_seterr(err, errlen, "manifest.json lists %zu layers, the config's rootfs.diff_ids %zu",
 			nr, nr_ids);
 		goto out;
 	}
 	img->layers = calloc(nr ? nr : 1, sizeof(*img->layers));
 	if (!img->layers) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	img->nr_layers = nr;

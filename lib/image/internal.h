@@ -23,9 +23,8 @@ struct json_object;
 #define IMG_INDEX_DEPTH_MAX	4
 #define IMG_DIGEST_LEN		71	/* "sha256:" + 64 */
 
-/* err.c */
-void img_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* One-line messages for the caller: cohort_seterr() (lib/cohort). */
+#include "cohort/err.h"
 
 /* digest.c: sha256 over a stream, checked against a digest and a size. */
 struct img_hash {

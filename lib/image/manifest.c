@@ -81,24 +81,24 @@ static json_object *parse_object(const char *json, size_t len,
 	json_object *o;
 
 	if (!tok) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return NULL;
 	}
 	o = json_tokener_parse_ex(tok, json, len);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_success &&
 	    json_tokener_get_parse_end(tok) < len) {
-		img_err(err, errlen, "%s: not valid JSON: data after the object", what);
+		cohort_seterr(err, errlen, "%s: not valid JSON: data after the object", what);
 		json_object_put(o);
 		o = NULL;
 	} else if (!o || jerr != json_tokener_success) {
-		img_err(err, errlen, "%s: not valid JSON: %s", what,
+		cohort_seterr(err, errlen, "%s: not valid JSON: %s", what,
 			jerr == json_tokener_continue ? "unexpected end" :
 			json_tokener_error_desc(jerr));
 		json_object_put(o);
 		o = NULL;
 	} else if (!json_object_is_type(o, json_type_object)) {
-		img_err(err, errlen, "%s: not a JSON object", what);
+		cohort_seterr(err, errlen, "%s: not a JSON object", what);
 		json_object_put(o);
 		o = NULL;
 	}
@@ -116,7 +116,7 @@ static int get_str(json_object *o, const char *key, const char **val,
 	if (!json_object_object_get_ex(o, key, &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_string)) {
-		img_err(err, errlen, "%s: \"%s\" is not a string", what, key);
+		cohort_seterr(err, errlen, "%s: \"%s\" is not a string", what, key);
 		return -1;
 	}
 	*val = json_object_get_string(v);
@@ -131,7 +131,7 @@ static int check_schema(json_object *o, const char *what, char *err,
 	if (!json_object_object_get_ex(o, "schemaVersion", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) != 2) {
-		img_err(err, errlen, "%s: schemaVersion is not 2", what);
+		cohort_seterr(err, errlen, "%s: schemaVersion is not 2", what);
 		return -1;
 	}
 	return 0;
@@ -162,14 +162,14 @@ static int get_desc(json_object *o, struct img_desc *d, const char *what,
 	json_object *v;
 
 	if (!json_object_is_type(o, json_type_object)) {
-		img_err(err, errlen, "%s: descriptor is not an object", what);
+		cohort_seterr(err, errlen, "%s: descriptor is not an object", what);
 		return -1;
 	}
 	if (get_str(o, "mediaType", &mt, what, err, errlen) ||
 	    get_str(o, "digest", &dg, what, err, errlen))
 		return -1;
 	if (!mt || !dg) {
-		img_err(err, errlen, "%s: descriptor without %s", what,
+		cohort_seterr(err, errlen, "%s: descriptor without %s", what,
 			mt ? "digest" : "mediaType");
 		return -1;
 	}
@@ -177,13 +177,13 @@ static int get_desc(json_object *o, struct img_desc *d, const char *what,
 		char tmp[IMAGE_ERR_MAX];
 
 		snprintf(tmp, sizeof(tmp), "%s", err);
-		img_err(err, errlen, "%s: %s", what, tmp);
+		cohort_seterr(err, errlen, "%s: %s", what, tmp);
 		return -1;
 	}
 	if (!json_object_object_get_ex(o, "size", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) < 0) {
-		img_err(err, errlen, "%s: descriptor without a valid size", what);
+		cohort_seterr(err, errlen, "%s: descriptor without a valid size", what);
 		return -1;
 	}
 	snprintf(d->media_type, sizeof(d->media_type), "%s", mt);
@@ -224,7 +224,7 @@ static int choose(json_object *list, const char *tag, char *err,
 	const char *name;
 
 	if (!n) {
-		img_err(err, errlen, "the index lists no manifests");
+		cohort_seterr(err, errlen, "the index lists no manifests");
 		return -1;
 	}
 	if (tag) {
@@ -233,7 +233,7 @@ static int choose(json_object *list, const char *tag, char *err,
 			if (name && !strcmp(name, tag))
 				return i;
 		}
-		img_err(err, errlen, "no manifest tagged '%.200s' in the index", tag);
+		cohort_seterr(err, errlen, "no manifest tagged '%.200s' in the index", tag);
 		return -1;
 	}
 	if (n == 1)
@@ -259,9 +259,9 @@ static int choose(json_object *list, const char *tag, char *err,
 			platforms++;
 	}
 	if (platforms)
-		img_err(err, errlen, "no linux/amd64 manifest among the index's %zu", n);
+		cohort_seterr(err, errlen, "no linux/amd64 manifest among the index's %zu", n);
 	else
-		img_err(err, errlen, "the index lists %zu manifests and none is tagged 'latest': name one (oci:DIR:TAG)", n);
+		cohort_seterr(err, errlen, "the index lists %zu manifests and none is tagged 'latest': name one (oci:DIR:TAG)", n);
 	return -1;
 }
 
@@ -281,12 +281,12 @@ int img_index_choose(const char *json, size_t len, const char *tag,
 	if (!o)
 		return -1;
 	if (mt && img_media_kind(mt, NULL) != IMG_MEDIA_INDEX) {
-		img_err(err, errlen, "index: unsupported media type '%.100s'", mt);
+		cohort_seterr(err, errlen, "index: unsupported media type '%.100s'", mt);
 		goto out;
 	}
 	if (!json_object_object_get_ex(o, "manifests", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
-		img_err(err, errlen, "index: no \"manifests\" array");
+		cohort_seterr(err, errlen, "index: no \"manifests\" array");
 		goto out;
 	}
 	i = choose(list, tag, err, errlen);
@@ -299,7 +299,7 @@ int img_index_choose(const char *json, size_t len, const char *tag,
 		ret = 0;
 		break;
 	default:
-		img_err(err, errlen, "index: unsupported manifest media type '%.100s'",
+		cohort_seterr(err, errlen, "index: unsupported manifest media type '%.100s'",
 			out->media_type);
 	}
 out:
@@ -329,7 +329,7 @@ int img_manifest_parse(const char *json, size_t len, const char *media_type,
 	if (!o)
 		return -1;
 	if (mt && media_type && strcmp(mt, media_type)) {
-		img_err(err, errlen, "manifest: media type '%.100s' differs from its descriptor's '%.100s'",
+		cohort_seterr(err, errlen, "manifest: media type '%.100s' differs from its descriptor's '%.100s'",
 			mt, media_type);
 		goto out;
 	}
@@ -337,19 +337,19 @@ int img_manifest_parse(const char *json, size_t len, const char *media_type,
 	    get_desc(cfg, config, "manifest config", err, errlen))
 		goto out;
 	if (img_media_kind(config->media_type, NULL) != IMG_MEDIA_CONFIG) {
-		img_err(err, errlen, "manifest: unsupported config media type '%.100s'",
+		cohort_seterr(err, errlen, "manifest: unsupported config media type '%.100s'",
 			config->media_type);
 		goto out;
 	}
 	if (!json_object_object_get_ex(o, "layers", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
-		img_err(err, errlen, "manifest: no \"layers\" array");
+		cohort_seterr(err, errlen, "manifest: no \"layers\" array");
 		goto out;
 	}
 	n = json_object_array_length(list);
 	l = calloc(n ? n : 1, sizeof(*l));
 	if (!l) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -359,7 +359,7 @@ int img_manifest_parse(const char *json, size_t len, const char *media_type,
 			goto out;
 		if (img_media_kind(d.media_type, &l[i].compression) !=
 		    IMG_MEDIA_LAYER) {
-			img_err(err, errlen, "%s: unsupported media type '%.100s'",
+			cohort_seterr(err, errlen, "%s: unsupported media type '%.100s'",
 				what, d.media_type);
 			goto out;
 		}
@@ -367,7 +367,7 @@ int img_manifest_parse(const char *json, size_t len, const char *media_type,
 		l[i].size = d.size;
 		l[i].media_type = strdup(d.media_type);
 		if (!l[i].media_type) {
-			img_err(err, errlen, "out of memory");
+			cohort_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 	}
@@ -459,14 +459,14 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *ref,
 		o = json_tokener_parse_ex(tok, json, len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(o, json_type_array)) {
-		img_err(err, errlen, "manifest.json: not a JSON array");
+		cohort_seterr(err, errlen, "manifest.json: not a JSON array");
 		goto out;
 	}
 	n = json_object_array_length(o);
 	for (i = 0; i < n; i++) {
 		v = json_object_array_get_idx(o, i);
 		if (!json_object_is_type(v, json_type_object)) {
-			img_err(err, errlen, "manifest.json: entry %zu is not an object", i + 1);
+			cohort_seterr(err, errlen, "manifest.json: entry %zu is not an object", i + 1);
 			goto out;
 		}
 		if (ref ? has_tag(v, ref) : n == 1)
@@ -474,22 +474,22 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *ref,
 	}
 	if (!img) {
 		if (ref)
-			img_err(err, errlen, "manifest.json: no image tagged '%.200s'", ref);
+			cohort_seterr(err, errlen, "manifest.json: no image tagged '%.200s'", ref);
 		else
-			img_err(err, errlen, "manifest.json lists %zu images: name one (docker-archive:FILE:REF)", n);
+			cohort_seterr(err, errlen, "manifest.json lists %zu images: name one (docker-archive:FILE:REF)", n);
 		goto out;
 	}
 	if (!json_object_object_get_ex(img, "Config", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
 	    !json_object_object_get_ex(img, "Layers", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
-		img_err(err, errlen, "manifest.json: image without Config or Layers");
+		cohort_seterr(err, errlen, "manifest.json: image without Config or Layers");
 		goto out;
 	}
 	*config = strdup(json_object_get_string(v));
 	*layers = img_json_strv(list);
 	if (!*config || !*layers) {
-		img_err(err, errlen, "manifest.json: Layers is not an array of names");
+		cohort_seterr(err, errlen, "manifest.json: Layers is not an array of names");
 		free(*config);
 		img_strv_free(*layers);
 		*config = NULL;

@@ -31,15 +31,15 @@ static int open_beneath(int dirfd, const char *name, const char *what,
 	fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 	if (fd < 0) {
 		if (errno == ENOENT)
-			img_err(err, errlen, "%s: missing (%s)", what, name);
+			cohort_seterr(err, errlen, "%s: missing (%s)", what, name);
 		else if (errno == EXDEV)
-			img_err(err, errlen, "%s: %s leads outside the image layout", what, name);
+			cohort_seterr(err, errlen, "%s: %s leads outside the image layout", what, name);
 		else
-			img_err(err, errlen, "%s: %s: %s", what, name, strerror(errno));
+			cohort_seterr(err, errlen, "%s: %s: %s", what, name, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		img_err(err, errlen, "%s: %s is not a regular file", what, name);
+		cohort_seterr(err, errlen, "%s: %s is not a regular file", what, name);
 		close(fd);
 		return -1;
 	}
@@ -61,7 +61,7 @@ int img_oci_blob_open(int dirfd, struct img_blob *b, char *err, size_t errlen)
 		char tmp[IMAGE_ERR_MAX];
 
 		snprintf(tmp, sizeof(tmp), "%s", err);
-		img_err(err, errlen, "%s: %s", b->what, tmp);
+		cohort_seterr(err, errlen, "%s: %s", b->what, tmp);
 		return -1;
 	}
 	snprintf(name, sizeof(name), "blobs/sha256/%s", b->digest + 7);
@@ -79,7 +79,7 @@ static int read_json_blob(int dirfd, const struct img_desc *d,
 	int ret;
 
 	if (!b) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	snprintf(tmp, sizeof(tmp), "%s (%.19s)", what, d->digest);
@@ -100,7 +100,7 @@ static int read_file(int dirfd, const char *name, char **data, size_t *len,
 	int ret = -1;
 
 	if (!b) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	img_blob_init(b, name, "", -1);
@@ -125,11 +125,11 @@ static int check_layout(int dirfd, char *err, size_t errlen)
 	o = json_tokener_parse(data);
 	if (!o || !json_object_object_get_ex(o, "imageLayoutVersion", &v) ||
 	    !json_object_is_type(v, json_type_string)) {
-		img_err(err, errlen, "oci-layout: no imageLayoutVersion");
+		cohort_seterr(err, errlen, "oci-layout: no imageLayoutVersion");
 	} else {
 		ver = json_object_get_string(v);
 		if (strncmp(ver, "1.", 2))
-			img_err(err, errlen, "oci-layout: unsupported imageLayoutVersion '%.40s'", ver);
+			cohort_seterr(err, errlen, "oci-layout: unsupported imageLayoutVersion '%.40s'", ver);
 		else
 			ret = 0;
 	}
@@ -153,7 +153,7 @@ int img_oci_open(struct image *img, const char *dir, const char *tag,
 	img->kind = "oci";
 	img->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (img->dirfd < 0) {
-		img_err(err, errlen, "%s: %s", dir, strerror(errno));
+		cohort_seterr(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (check_layout(img->dirfd, err, errlen) ||
@@ -164,7 +164,7 @@ int img_oci_open(struct image *img, const char *dir, const char *tag,
 	for (depth = 0; img_media_kind(d.media_type, NULL) == IMG_MEDIA_INDEX;
 	     depth++) {
 		if (depth == IMG_INDEX_DEPTH_MAX) {
-			img_err(err, errlen, "indexes nested more than %d deep",
+			cohort_seterr(err, errlen, "indexes nested more than %d deep",
 				IMG_INDEX_DEPTH_MAX);
 			goto out;
 		}

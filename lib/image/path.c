@@ -30,12 +30,12 @@ int img_path_clean(const char *in, char *out, size_t outlen, char *err,
 		end = strchrnul(p, '/');
 		len = end - p;
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			img_err(err, errlen, "member '%.200s': '..' is not allowed in a path", in);
+			cohort_seterr(err, errlen, "member '%.200s': '..' is not allowed in a path", in);
 			return -1;
 		}
 		if (!(len == 1 && p[0] == '.')) {
 			if (n + !!n + len + 1 > outlen) {
-				img_err(err, errlen, "member '%.200s': name too long", in);
+				cohort_seterr(err, errlen, "member '%.200s': name too long", in);
 				return -1;
 			}
 			if (n)
@@ -46,11 +46,11 @@ int img_path_clean(const char *in, char *out, size_t outlen, char *err,
 		p = end;
 	}
 	if (absolute && n) {
-		img_err(err, errlen, "member '%.200s': absolute paths are not allowed", in);
+		cohort_seterr(err, errlen, "member '%.200s': absolute paths are not allowed", in);
 		return -1;
 	}
 	if (!outlen) {
-		img_err(err, errlen, "member '%.200s': name too long", in);
+		cohort_seterr(err, errlen, "member '%.200s': name too long", in);
 		return -1;
 	}
 	out[n] = '\0';

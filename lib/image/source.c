@@ -35,19 +35,19 @@ int img_source_parse(const char *source, char **kind, char **path,
 		    !strncmp(source, kinds[i], klen))
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
-		img_err(err, errlen, "unknown image source '%.200s': use oci:DIR[:TAG] or docker-archive:FILE[:REF]",
+		cohort_seterr(err, errlen, "unknown image source '%.200s': use oci:DIR[:TAG] or docker-archive:FILE[:REF]",
 			source);
 		return -1;
 	}
 	p = colon + 1;
 	r = strchr(p, ':');
 	if (r == p || !*p) {
-		img_err(err, errlen, "image source '%.200s' names no %s",
+		cohort_seterr(err, errlen, "image source '%.200s' names no %s",
 			source, i ? "file" : "directory");
 		return -1;
 	}
 	if (r && !r[1]) {
-		img_err(err, errlen, "image source '%.200s': empty %s after ':'",
+		cohort_seterr(err, errlen, "image source '%.200s': empty %s after ':'",
 			source, i ? "reference" : "tag");
 		return -1;
 	}
@@ -59,7 +59,7 @@ int img_source_parse(const char *source, char **kind, char **path,
 		free(*path);
 		free(*ref);
 		*kind = *path = *ref = NULL;
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -85,7 +85,7 @@ int image_open(const char *source, struct image **out, char *err,
 		return -1;
 	img = calloc(1, sizeof(*img));
 	if (!img) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		ret = -1;
 		goto out;
 	}

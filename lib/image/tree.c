@@ -54,7 +54,7 @@ int img_open_dir(int rootfd, const char *path, bool create, char *err,
 		end = strchrnul(p, '/');
 		len = end - p;
 		if (len > NAME_MAX) {
-			img_err(err, errlen, "%.200s: name too long", path);
+			cohort_seterr(err, errlen, "%.200s: name too long", path);
 			close(fd);
 			errno = ENAMETOOLONG;
 			return -1;
@@ -71,14 +71,14 @@ int img_open_dir(int rootfd, const char *path, bool create, char *err,
 			if (e == ELOOP || (e == ENOTDIR &&
 			    !fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) &&
 			    S_ISLNK(st.st_mode))) {
-				img_err(err, errlen, "%.200s: '%.*s' is a symbolic link: an image may not write through its own links",
+				cohort_seterr(err, errlen, "%.200s: '%.*s' is a symbolic link: an image may not write through its own links",
 					path, (int)(end - path), path);
 				e = ELOOP;
 			} else if (e == ENOTDIR)
-				img_err(err, errlen, "%.200s: '%.*s' is not a directory",
+				cohort_seterr(err, errlen, "%.200s: '%.*s' is not a directory",
 					path, (int)(end - path), path);
 			else if (e != ENOENT || create)
-				img_err(err, errlen, "%.200s: %s", path, strerror(e));
+				cohort_seterr(err, errlen, "%.200s: %s", path, strerror(e));
 			close(fd);
 			errno = e;
 			return -1;
@@ -88,7 +88,7 @@ int img_open_dir(int rootfd, const char *path, bool create, char *err,
 		p = *end ? end + 1 : end;
 	}
 	if (fd < 0)
-		img_err(err, errlen, "the target directory: %s", strerror(errno));
+		cohort_seterr(err, errlen, "the target directory: %s", strerror(errno));
 	return fd;
 }
 
@@ -184,7 +184,7 @@ static int clear_fd(int fd, char *err, size_t errlen)
 	close(fd);
 	return 0;
 fail:
-	img_err(err, errlen, "removing a tree: %s", strerror(errno));
+	cohort_seterr(err, errlen, "removing a tree: %s", strerror(errno));
 	close(fd);
 	return -1;
 }
@@ -199,7 +199,7 @@ int image_clear_dir(int dirfd, char *err, size_t errlen)
 	int fd = open_one(dirfd, ".", O_PATH);
 
 	if (fd < 0) {
-		img_err(err, errlen, "removing a tree: %s", strerror(errno));
+		cohort_seterr(err, errlen, "removing a tree: %s", strerror(errno));
 		return -1;
 	}
 	return clear_fd(fd, err, errlen);
@@ -230,10 +230,10 @@ int image_remove_tree(int dirfd, const char *name, char *err, size_t errlen)
 	if (!unlinkat(dirfd, name, AT_REMOVEDIR))
 		return 0;
 fail:
-	img_err(err, errlen, "removing %.200s: %s", name, strerror(errno));
+	cohort_seterr(err, errlen, "removing %.200s: %s", name, strerror(errno));
 	return -1;
 fail_fd:
 	if (fd < 0)
-		img_err(err, errlen, "removing %.200s: %s", name, strerror(errno));
+		cohort_seterr(err, errlen, "removing %.200s: %s", name, strerror(errno));
 	return -1;
 }

@@ -96,7 +96,7 @@ struct img_unpack *img_unpack_new(const struct image_unpack_opts *opts,
 
 	if (!u || reset_seen(u)) {
 		free(u);
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (opts)
@@ -158,7 +158,7 @@ static int make_room(int pfd, const char *base, bool keep_dir, char *err,
 	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
 		if (errno == ENOENT)
 			return 0;
-		img_err(err, errlen, "%s", strerror(errno));
+		cohort_seterr(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode) && keep_dir)
@@ -183,7 +183,7 @@ static int set_meta_at(struct img_unpack *u, int pfd, const char *base,
 		goto fail;
 	return 0;
 fail:
-	img_err(err, errlen, "setting owner, mode or time: %s", strerror(errno));
+	cohort_seterr(err, errlen, "setting owner, mode or time: %s", strerror(errno));
 	return -1;
 }
 
@@ -219,7 +219,7 @@ static int make_file(struct img_unpack *u, struct archive *a,
 	fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 	if (fd < 0) {
-		img_err(err, errlen, "cannot create: %s", strerror(errno));
+		cohort_seterr(err, errlen, "cannot create: %s", strerror(errno));
 		return -1;
 	}
 	while ((r = archive_read_data_block(a, &buf, &size, &off)) != ARCHIVE_EOF) {
@@ -235,26 +235,26 @@ static int make_file(struct img_unpack *u, struct archive *a,
 				u->tail_missing = true;
 				break;
 			}
-			img_err(err, errlen, "%s", archive_error_string(a));
+			cohort_seterr(err, errlen, "%s", archive_error_string(a));
 			goto fail;
 		}
 		if (off + (la_int64_t)size > end)
 			end = off + size;
 		u->stats->bytes += size;
 		if (u->opts.max_bytes && u->stats->bytes > u->opts.max_bytes) {
-			img_err(err, errlen, "more than %llu bytes of file data: refusing the image",
+			cohort_seterr(err, errlen, "more than %llu bytes of file data: refusing the image",
 				(unsigned long long)u->opts.max_bytes);
 			goto fail;
 		}
 		if (write_all(fd, buf, size, off)) {
-			img_err(err, errlen, "write: %s", strerror(errno));
+			cohort_seterr(err, errlen, "write: %s", strerror(errno));
 			goto fail;
 		}
 	}
 	/* A sparse file may end in a hole. */
 	if (archive_entry_size_is_set(e) &&
 	    ftruncate(fd, archive_entry_size(e))) {
-		img_err(err, errlen, "truncate: %s", strerror(errno));
+		cohort_seterr(err, errlen, "truncate: %s", strerror(errno));
 		goto fail;
 	}
 	if (want_chown(u) &&
@@ -268,7 +268,7 @@ static int make_file(struct img_unpack *u, struct archive *a,
 	close(fd);
 	return 0;
 fail_meta:
-	img_err(err, errlen, "setting owner, mode or time: %s", strerror(errno));
+	cohort_seterr(err, errlen, "setting owner, mode or time: %s", strerror(errno));
 fail:
 	close(fd);
 	return -1;
@@ -284,13 +284,13 @@ static int make_dir(struct img_unpack *u, struct archive_entry *e, int pfd,
 		return -1;
 	/* Owner-writable until the layer is done; the mode comes then. */
 	if (!kept && mkdirat(pfd, base, 0700)) {
-		img_err(err, errlen, "cannot create: %s", strerror(errno));
+		cohort_seterr(err, errlen, "cannot create: %s", strerror(errno));
 		return -1;
 	}
 	if (want_chown(u) &&
 	    fchownat(pfd, base, archive_entry_uid(e), archive_entry_gid(e),
 		     AT_SYMLINK_NOFOLLOW)) {
-		img_err(err, errlen, "setting the owner: %s", strerror(errno));
+		cohort_seterr(err, errlen, "setting the owner: %s", strerror(errno));
 		return -1;
 	}
 	if (u->nr_dirs == u->cap_dirs) {
@@ -313,7 +313,7 @@ static int make_dir(struct img_unpack *u, struct archive_entry *e, int pfd,
 	u->nr_dirs++;
 	return 0;
 oom:
-	img_err(err, errlen, "out of memory");
+	cohort_seterr(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -324,13 +324,13 @@ static int make_symlink(struct img_unpack *u, struct archive_entry *e,
 	struct timespec ts[2];
 
 	if (!target || !*target) {
-		img_err(err, errlen, "symbolic link without a target");
+		cohort_seterr(err, errlen, "symbolic link without a target");
 		return -1;
 	}
 	if (make_room(pfd, base, false, err, errlen) < 0)
 		return -1;
 	if (symlinkat(target, pfd, base)) {
-		img_err(err, errlen, "cannot create: %s", strerror(errno));
+		cohort_seterr(err, errlen, "cannot create: %s", strerror(errno));
 		return -1;
 	}
 	times_of(e, ts);
@@ -338,7 +338,7 @@ static int make_symlink(struct img_unpack *u, struct archive_entry *e,
 	     fchownat(pfd, base, archive_entry_uid(e), archive_entry_gid(e),
 		      AT_SYMLINK_NOFOLLOW)) ||
 	    utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW)) {
-		img_err(err, errlen, "setting owner or time: %s", strerror(errno));
+		cohort_seterr(err, errlen, "setting owner or time: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -358,7 +358,7 @@ static int make_node(struct img_unpack *u, struct archive_entry *e, int pfd,
 		return -1;
 	if (mknodat(pfd, base, type | 0600,
 		    type == AE_IFIFO ? 0 : archive_entry_rdev(e))) {
-		img_err(err, errlen, "cannot create: %s", strerror(errno));
+		cohort_seterr(err, errlen, "cannot create: %s", strerror(errno));
 		return -1;
 	}
 	return set_meta_at(u, pfd, base, e, err, errlen);
@@ -376,7 +376,7 @@ static int make_hardlink(struct img_unpack *u, const char *linkname, int pfd,
 	if (img_path_clean(linkname, u->target, sizeof(u->target), err, errlen))
 		return -1;
 	if (!u->target[0]) {
-		img_err(err, errlen, "hard link to the root directory");
+		cohort_seterr(err, errlen, "hard link to the root directory");
 		return -1;
 	}
 	if (!strcmp(u->target, u->path))
@@ -384,12 +384,12 @@ static int make_hardlink(struct img_unpack *u, const char *linkname, int pfd,
 	img_path_split(u->target, &tparent, &tbase);
 	tfd = img_open_dir(rootfd, tparent, false, sub, sizeof(sub));
 	if (tfd < 0 || fstatat(tfd, tbase, &tst, AT_SYMLINK_NOFOLLOW)) {
-		img_err(err, errlen, "hard link target '%.200s' %s", linkname,
+		cohort_seterr(err, errlen, "hard link target '%.200s' %s", linkname,
 			tfd < 0 && errno != ENOENT ? sub : "does not exist");
 		goto out;
 	}
 	if (S_ISDIR(tst.st_mode)) {
-		img_err(err, errlen, "hard link target '%.200s' is a directory", linkname);
+		cohort_seterr(err, errlen, "hard link target '%.200s' is a directory", linkname);
 		goto out;
 	}
 	if (!fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) &&
@@ -400,7 +400,7 @@ static int make_hardlink(struct img_unpack *u, const char *linkname, int pfd,
 	if (make_room(pfd, base, false, err, errlen) < 0)
 		goto out;
 	if (linkat(tfd, tbase, pfd, base, 0)) {
-		img_err(err, errlen, "cannot link to '%.200s': %s", linkname,
+		cohort_seterr(err, errlen, "cannot link to '%.200s': %s", linkname,
 			strerror(errno));
 		goto out;
 	}
@@ -419,7 +419,7 @@ static int whiteout(struct img_unpack *u, int rootfd, const char *parent,
 	int pfd, ret;
 
 	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		img_err(err, errlen, "whiteout of an invalid name '%.200s'", name);
+		cohort_seterr(err, errlen, "whiteout of an invalid name '%.200s'", name);
 		return -1;
 	}
 	snprintf(full, sizeof(full), "%s%s%s", parent, *parent ? "/" : "", name);
@@ -453,7 +453,7 @@ static int prune(struct img_unpack *u, int fd, const char *path, char *err,
 	int sub, ret = 0;
 
 	if (!d) {
-		img_err(err, errlen, "%.200s: %s", path, strerror(errno));
+		cohort_seterr(err, errlen, "%.200s: %s", path, strerror(errno));
 		return -1;
 	}
 	while (!ret && (de = readdir(d))) {
@@ -487,7 +487,7 @@ static int opaque(struct img_unpack *u, int rootfd, const char *parent,
 	int pfd, ret;
 
 	if (*parent && mark_seen(u, parent)) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	pfd = img_open_dir(rootfd, parent, true, err, errlen);
@@ -509,7 +509,7 @@ static int apply_entry(struct img_unpack *u, struct archive *a,
 	int pfd, ret;
 
 	if (!raw) {
-		img_err(err, errlen, "a member without a name");
+		cohort_seterr(err, errlen, "a member without a name");
 		return -1;
 	}
 	if (img_path_clean(raw, u->path, sizeof(u->path), err, errlen))
@@ -532,7 +532,7 @@ static int apply_entry(struct img_unpack *u, struct archive *a,
 		break;
 	}
 	if (mark_seen(u, u->path)) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	pfd = img_open_dir(rootfd, parent, true, sub, sizeof(sub));
@@ -559,7 +559,7 @@ static int apply_entry(struct img_unpack *u, struct archive *a,
 			ret = make_node(u, e, pfd, base, sub, sizeof(sub));
 			break;
 		default:
-			img_err(sub, sizeof(sub), "unsupported member type (0%o)",
+			cohort_seterr(sub, sizeof(sub), "unsupported member type (0%o)",
 				archive_entry_filetype(e));
 			ret = -1;
 		}
@@ -567,7 +567,7 @@ static int apply_entry(struct img_unpack *u, struct archive *a,
 	close(pfd);
 done:
 	if (ret)
-		img_err(err, errlen, "member '%.200s': %s", raw, sub);
+		cohort_seterr(err, errlen, "member '%.200s': %s", raw, sub);
 	return ret;
 }
 
@@ -596,7 +596,7 @@ static int finish_dirs(struct img_unpack *u, int rootfd, char *err,
 				d->has_mtime ? d->mtime.tv_nsec : UTIME_OMIT;
 			if (fchmodat(pfd, base, d->mode, 0) ||
 			    utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW)) {
-				img_err(err, errlen, "directory '%.200s': %s",
+				cohort_seterr(err, errlen, "directory '%.200s': %s",
 					d->path, strerror(errno));
 				ret = -1;
 			}
@@ -618,17 +618,17 @@ int img_apply_layer(struct img_unpack *u, struct archive *a, int rootfd,
 
 	u->tail_missing = false;
 	if (reset_seen(u)) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		if (r < ARCHIVE_WARN) {
-			img_err(err, errlen, "%s", archive_error_string(a));
+			cohort_seterr(err, errlen, "%s", archive_error_string(a));
 			ret = -1;
 			break;
 		}
 		if (++u->stats->entries > u->opts.max_entries) {
-			img_err(err, errlen, "more than %llu entries: refusing the image",
+			cohort_seterr(err, errlen, "more than %llu entries: refusing the image",
 				(unsigned long long)u->opts.max_entries);
 			ret = -1;
 			break;
@@ -673,13 +673,13 @@ static int unpack_layer(struct image *img, size_t i, struct img_unpack *u,
 		return -1;
 	a = archive_read_new();
 	if (!a) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		img_blob_close(b);
 		return -1;
 	}
 	archive_read_support_format_tar(a);
 	if (set_filter(a, img->layers[i].compression) < ARCHIVE_WARN) {
-		img_err(err, errlen, "%s: %s", b->what, archive_error_string(a));
+		cohort_seterr(err, errlen, "%s: %s", b->what, archive_error_string(a));
 		ret = -1;
 	} else {
 		ret = img_blob_archive_open(b, a, err, errlen);
@@ -689,7 +689,7 @@ static int unpack_layer(struct image *img, size_t i, struct img_unpack *u,
 
 		ret = img_apply_layer(u, a, rootfd, sub, sizeof(sub));
 		if (ret)
-			img_err(err, errlen, "%s: %s", b->what, sub);
+			cohort_seterr(err, errlen, "%s: %s", b->what, sub);
 	}
 	if (!ret)
 		ret = img_blob_finish(b, err, errlen);
@@ -722,7 +722,7 @@ int image_unpack(struct image *img, int rootfd,
 	u = img_unpack_new(opts, stats, err, errlen);
 	b = malloc(sizeof(*b));
 	if (!u || !b) {
-		img_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		img_unpack_free(u);
 		free(b);
 		return -1;

@@ -17,7 +17,7 @@ static int check_env(char *const *env, char *err, size_t errlen)
 	size_t i, j, n = run_strv_len(env);
 
 	if (n > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "%zu environment entries: at most %d are allowed",
+		cohort_seterr(err, errlen, "%zu environment entries: at most %d are allowed",
 			n, RUN_MAX_ENTRIES);
 		return -1;
 	}
@@ -29,7 +29,7 @@ static int check_env(char *const *env, char *err, size_t errlen)
 		for (j = 0; j < i; j++) {
 			if (run_env_name_len(env[j]) == len &&
 			    !memcmp(env[j], env[i], len)) {
-				run_err(err, errlen, "env: %.*s is set twice",
+				cohort_seterr(err, errlen, "env: %.*s is set twice",
 					(int)(len > 64 ? 64 : len), env[i]);
 				return -1;
 			}
@@ -52,50 +52,50 @@ int run_spec_check(const struct run_spec *spec, char *err, size_t errlen)
 	size_t n = run_strv_len(spec->args), i;
 
 	if (!n || !spec->args[0][0]) {
-		run_err(err, errlen, "no command: args is empty or args[0] is \"\"");
+		cohort_seterr(err, errlen, "no command: args is empty or args[0] is \"\"");
 		return -1;
 	}
 	if (n > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "%zu arguments: at most %d are allowed",
+		cohort_seterr(err, errlen, "%zu arguments: at most %d are allowed",
 			n, RUN_MAX_ENTRIES);
 		return -1;
 	}
 	if (check_env(spec->env, err, errlen))
 		return -1;
 	if (!spec->cwd || spec->cwd[0] != '/') {
-		run_err(err, errlen, "cwd '%.64s' is not an absolute path",
+		cohort_seterr(err, errlen, "cwd '%.64s' is not an absolute path",
 			spec->cwd ? spec->cwd : "");
 		return -1;
 	}
 	if (strlen(spec->cwd) >= PATH_MAX) {
-		run_err(err, errlen, "cwd is longer than %d bytes", PATH_MAX - 1);
+		cohort_seterr(err, errlen, "cwd is longer than %d bytes", PATH_MAX - 1);
 		return -1;
 	}
 	if (spec->uid > RUN_ID_MAX || spec->gid > RUN_ID_MAX) {
-		run_err(err, errlen, "uid or gid out of range (0 to %u)", RUN_ID_MAX);
+		cohort_seterr(err, errlen, "uid or gid out of range (0 to %u)", RUN_ID_MAX);
 		return -1;
 	}
 	if (spec->nr_groups > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "%zu supplementary groups: at most %d are allowed",
+		cohort_seterr(err, errlen, "%zu supplementary groups: at most %d are allowed",
 			spec->nr_groups, RUN_MAX_ENTRIES);
 		return -1;
 	}
 	for (i = 0; i < spec->nr_groups; i++) {
 		if (spec->groups[i] > RUN_ID_MAX) {
-			run_err(err, errlen, "supplementary gid out of range (0 to %u)",
+			cohort_seterr(err, errlen, "supplementary gid out of range (0 to %u)",
 				RUN_ID_MAX);
 			return -1;
 		}
 	}
 	if (spec->hostname &&
 	    (!spec->hostname[0] || strlen(spec->hostname) > RUN_HOSTNAME_MAX)) {
-		run_err(err, errlen, "hostname: 1 to %d characters, not %zu",
+		cohort_seterr(err, errlen, "hostname: 1 to %d characters, not %zu",
 			RUN_HOSTNAME_MAX, strlen(spec->hostname));
 		return -1;
 	}
 	if (spec->rootfs && cohort_check_name_of(spec->rootfs, "region", cerr,
 						 sizeof(cerr))) {
-		run_err(err, errlen, "rootfs: %s", cerr);
+		cohort_seterr(err, errlen, "rootfs: %s", cerr);
 		return -1;
 	}
 	return run_mounts_check(spec->mounts, spec->nr_mounts, err, errlen);

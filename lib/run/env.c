@@ -36,11 +36,11 @@ int run_env_entry_check(const char *entry, const char *what, char *err,
 	size_t n = run_env_name_len(entry);
 
 	if (!entry[n]) {
-		run_err(err, errlen, "%s: '%.64s' is not NAME=value", what, entry);
+		cohort_seterr(err, errlen, "%s: '%.64s' is not NAME=value", what, entry);
 		return -1;
 	}
 	if (!n) {
-		run_err(err, errlen, "%s: '%.64s' has an empty variable name",
+		cohort_seterr(err, errlen, "%s: '%.64s' has an empty variable name",
 			what, entry);
 		return -1;
 	}

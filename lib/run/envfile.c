@@ -26,20 +26,20 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		run_err(err, errlen, "--env-file %s: %s", path, strerror(errno));
+		cohort_seterr(err, errlen, "--env-file %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		run_err(err, errlen, "--env-file %s: not a regular file", path);
+		cohort_seterr(err, errlen, "--env-file %s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size > RUN_ENV_FILE_MAX) {
-		run_err(err, errlen, "--env-file %s: larger than 1 MiB", path);
+		cohort_seterr(err, errlen, "--env-file %s: larger than 1 MiB", path);
 		goto out;
 	}
 	buf = malloc(st.st_size + 1);
 	if (!buf) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	while (got < (size_t)st.st_size &&
@@ -47,7 +47,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			run_err(err, errlen, "--env-file %s: %s", path, strerror(errno));
+			cohort_seterr(err, errlen, "--env-file %s: %s", path, strerror(errno));
 			free(buf);
 			buf = NULL;
 			goto out;
@@ -79,20 +79,20 @@ static int take_line(const char *path, unsigned int lineno, char *line,
 		return 0;
 	n = run_env_name_len(line);
 	if (!n) {
-		run_err(err, errlen, "--env-file %s:%u: no variable name before '='",
+		cohort_seterr(err, errlen, "--env-file %s:%u: no variable name before '='",
 			path, lineno);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (is_space(line[i])) {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"--env-file %s:%u: variable '%.*s' contains white space",
 				path, lineno, (int)(n > 64 ? 64 : n), line);
 			return -1;
 		}
 	}
 	if (run_strv_push(add, strdup(line))) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -118,7 +118,7 @@ int run_env_file(const char *path, char ***env, char *err, size_t errlen)
 	if (!buf)
 		return -1;
 	if (memchr(buf, '\0', len)) {
-		run_err(err, errlen, "--env-file %s: holds a NUL byte", path);
+		cohort_seterr(err, errlen, "--env-file %s: holds a NUL byte", path);
 		goto out;
 	}
 	p = buf;
@@ -141,13 +141,13 @@ int run_env_file(const char *path, char ***env, char *err, size_t errlen)
 	n = run_strv_len(*env);
 	m = run_strv_len(add);
 	if (n + m > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "--env-file %s: more than %d entries", path,
+		cohort_seterr(err, errlen, "--env-file %s: more than %d entries", path,
 			RUN_MAX_ENTRIES);
 		goto out;
 	}
 	nv = realloc(*env, (n + m + 1) * sizeof(*nv));
 	if (!nv) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	memcpy(nv + n, add, m * sizeof(*nv));

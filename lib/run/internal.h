@@ -17,9 +17,8 @@
 /* Largest --env-file. */
 #define RUN_ENV_FILE_MAX	(1u << 20)
 
-/* err.c */
-void run_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* One-line messages for the caller: cohort_seterr() (lib/cohort). */
+#include "cohort/err.h"
 
 /* strv.c: NULL-terminated arrays of malloc()ed strings. */
 size_t run_strv_len(char *const *v);

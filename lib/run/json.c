@@ -120,12 +120,12 @@ int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
 					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	if (!s) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 	} else if (len + 1 > RUN_JSON_MAX) {
-		run_err(err, errlen, "the run spec is %zu bytes of JSON: at most %d are allowed",
+		cohort_seterr(err, errlen, "the run spec is %zu bytes of JSON: at most %d are allowed",
 			len + 1, RUN_JSON_MAX);
 	} else if (!(*json = malloc(len + 2))) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 	} else {
 		memcpy(*json, s, len);
 		(*json)[len] = '\n';
@@ -147,7 +147,7 @@ static int keys_known(json_object *obj, const char *where,
 		for (k = known; *k && strcmp(*k, key); k++)
 			;
 		if (!*k) {
-			run_err(err, errlen, "run spec: unknown key '%.64s' in %s",
+			cohort_seterr(err, errlen, "run spec: unknown key '%.64s' in %s",
 				key, where);
 			return -1;
 		}
@@ -162,17 +162,17 @@ static int get_string(json_object *v, const char *what, char **out,
 	const char *s;
 
 	if (!json_object_is_type(v, json_type_string)) {
-		run_err(err, errlen, "run spec: %s is not a string", what);
+		cohort_seterr(err, errlen, "run spec: %s is not a string", what);
 		return -1;
 	}
 	s = json_object_get_string(v);
 	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
-		run_err(err, errlen, "run spec: %s holds a NUL character", what);
+		cohort_seterr(err, errlen, "run spec: %s holds a NUL character", what);
 		return -1;
 	}
 	*out = strdup(s);
 	if (!*out) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -184,25 +184,25 @@ static int get_strv(json_object *v, const char *what, char ***out,
 	size_t i, n;
 
 	if (!json_object_is_type(v, json_type_array)) {
-		run_err(err, errlen, "run spec: %s is not an array of strings", what);
+		cohort_seterr(err, errlen, "run spec: %s is not an array of strings", what);
 		return -1;
 	}
 	n = json_object_array_length(v);
 	if (n > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "run spec: %s has %zu entries: at most %d are allowed",
+		cohort_seterr(err, errlen, "run spec: %s has %zu entries: at most %d are allowed",
 			what, n, RUN_MAX_ENTRIES);
 		return -1;
 	}
 	*out = calloc(n + 1, sizeof(**out));
 	if (!*out) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(v, i);
 
 		if (!json_object_is_type(e, json_type_string)) {
-			run_err(err, errlen, "run spec: %s is not an array of strings",
+			cohort_seterr(err, errlen, "run spec: %s is not an array of strings",
 				what);
 			return -1;
 		}
@@ -218,12 +218,12 @@ static int get_id(json_object *v, const char *what, uint32_t *out,
 	int64_t n;
 
 	if (!json_object_is_type(v, json_type_int)) {
-		run_err(err, errlen, "run spec: %s is not an integer", what);
+		cohort_seterr(err, errlen, "run spec: %s is not an integer", what);
 		return -1;
 	}
 	n = json_object_get_int64(v);
 	if (n < 0 || n > RUN_ID_MAX) {
-		run_err(err, errlen, "run spec: %s is out of range (0 to %u)",
+		cohort_seterr(err, errlen, "run spec: %s is out of range (0 to %u)",
 			what, RUN_ID_MAX);
 		return -1;
 	}
@@ -239,14 +239,14 @@ static int get_user(json_object *u, struct run_spec *spec, char *err,
 	size_t i, n;
 
 	if (!json_object_is_type(u, json_type_object)) {
-		run_err(err, errlen, "run spec: process.user is not an object");
+		cohort_seterr(err, errlen, "run spec: process.user is not an object");
 		return -1;
 	}
 	if (keys_known(u, "process.user", known, err, errlen))
 		return -1;
 	if (!json_object_object_get_ex(u, "uid", &uid) ||
 	    !json_object_object_get_ex(u, "gid", &gid)) {
-		run_err(err, errlen, "run spec: process.user needs uid and gid");
+		cohort_seterr(err, errlen, "run spec: process.user needs uid and gid");
 		return -1;
 	}
 	if (get_id(uid, "process.user.uid", &spec->uid, err, errlen) ||
@@ -255,18 +255,18 @@ static int get_user(json_object *u, struct run_spec *spec, char *err,
 	if (!json_object_object_get_ex(u, "additionalGids", &g))
 		return 0;
 	if (!json_object_is_type(g, json_type_array)) {
-		run_err(err, errlen, "run spec: process.user.additionalGids is not an array");
+		cohort_seterr(err, errlen, "run spec: process.user.additionalGids is not an array");
 		return -1;
 	}
 	n = json_object_array_length(g);
 	if (n > RUN_MAX_ENTRIES) {
-		run_err(err, errlen, "run spec: %zu additionalGids: at most %d are allowed",
+		cohort_seterr(err, errlen, "run spec: %zu additionalGids: at most %d are allowed",
 			n, RUN_MAX_ENTRIES);
 		return -1;
 	}
 	spec->groups = calloc(n ? n : 1, sizeof(*spec->groups));
 	if (!spec->groups) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	spec->nr_groups = n;
@@ -287,26 +287,26 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 	json_object *v;
 
 	if (!json_object_is_type(p, json_type_object)) {
-		run_err(err, errlen, "run spec: process is not an object");
+		cohort_seterr(err, errlen, "run spec: process is not an object");
 		return -1;
 	}
 	if (keys_known(p, "process", known, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(p, "terminal", &v)) {
 		if (!json_object_is_type(v, json_type_boolean)) {
-			run_err(err, errlen, "run spec: process.terminal is not true or false");
+			cohort_seterr(err, errlen, "run spec: process.terminal is not true or false");
 			return -1;
 		}
 		spec->terminal = json_object_get_boolean(v);
 	}
 	if (!json_object_object_get_ex(p, "user", &v)) {
-		run_err(err, errlen, "run spec: process.user is missing");
+		cohort_seterr(err, errlen, "run spec: process.user is missing");
 		return -1;
 	}
 	if (get_user(v, spec, err, errlen))
 		return -1;
 	if (!json_object_object_get_ex(p, "args", &v)) {
-		run_err(err, errlen, "run spec: process.args is missing");
+		cohort_seterr(err, errlen, "run spec: process.args is missing");
 		return -1;
 	}
 	if (get_strv(v, "process.args", &spec->args, err, errlen))
@@ -315,11 +315,11 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 		if (get_strv(v, "process.env", &spec->env, err, errlen))
 			return -1;
 	} else if (!(spec->env = calloc(1, sizeof(*spec->env)))) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	if (!json_object_object_get_ex(p, "cwd", &v)) {
-		run_err(err, errlen, "run spec: process.cwd is missing");
+		cohort_seterr(err, errlen, "run spec: process.cwd is missing");
 		return -1;
 	}
 	return get_string(v, "process.cwd", &spec->cwd, err, errlen);
@@ -333,7 +333,7 @@ static int get_mount_options(json_object *v, const char *what,
 	size_t i, n;
 
 	if (!json_object_is_type(v, json_type_array)) {
-		run_err(err, errlen, "run spec: %s.options is not an array of strings",
+		cohort_seterr(err, errlen, "run spec: %s.options is not an array of strings",
 			what);
 		return -1;
 	}
@@ -343,44 +343,44 @@ static int get_mount_options(json_object *v, const char *what,
 		const char *s;
 
 		if (!json_object_is_type(e, json_type_string)) {
-			run_err(err, errlen, "run spec: %s.options is not an array of strings",
+			cohort_seterr(err, errlen, "run spec: %s.options is not an array of strings",
 				what);
 			return -1;
 		}
 		s = json_object_get_string(e);
 		if (strlen(s) != (size_t)json_object_get_string_len(e)) {
-			run_err(err, errlen, "run spec: %s.options holds a NUL character",
+			cohort_seterr(err, errlen, "run spec: %s.options holds a NUL character",
 				what);
 			return -1;
 		}
 		if (!strncmp(s, "region=", 7)) {
 			if (m->region) {
-				run_err(err, errlen, "run spec: %s.options: region= given twice",
+				cohort_seterr(err, errlen, "run spec: %s.options: region= given twice",
 					what);
 				return -1;
 			}
 			m->region = strdup(s + 7);
 			if (!m->region) {
-				run_err(err, errlen, "out of memory");
+				cohort_seterr(err, errlen, "out of memory");
 				return -1;
 			}
 		} else if (!strcmp(s, "ro") || !strcmp(s, "rw")) {
 			if (mode) {
-				run_err(err, errlen, "run spec: %s.options: ro or rw given twice",
+				cohort_seterr(err, errlen, "run spec: %s.options: ro or rw given twice",
 					what);
 				return -1;
 			}
 			mode = true;
 			m->readonly = s[1] == 'o';
 		} else {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"run spec: %s.options: unknown option '%.64s' (want region=NAME, ro or rw)",
 				what, s);
 			return -1;
 		}
 	}
 	if (!m->region || !mode) {
-		run_err(err, errlen, "run spec: %s.options: %s is missing", what,
+		cohort_seterr(err, errlen, "run spec: %s.options: %s is missing", what,
 			m->region ? "ro or rw" : "region=NAME");
 		return -1;
 	}
@@ -398,7 +398,7 @@ static int get_mount(json_object *v, size_t i, struct run_mount *m,
 
 	snprintf(what, sizeof(what), "mounts[%zu]", i);
 	if (!json_object_is_type(v, json_type_object)) {
-		run_err(err, errlen, "run spec: %s is not an object", what);
+		cohort_seterr(err, errlen, "run spec: %s is not an object", what);
 		return -1;
 	}
 	if (keys_known(v, what, known, err, errlen))
@@ -407,14 +407,14 @@ static int get_mount(json_object *v, size_t i, struct run_mount *m,
 	    !json_object_object_get_ex(v, "type", &type) ||
 	    !json_object_object_get_ex(v, "source", &src) ||
 	    !json_object_object_get_ex(v, "options", &opts)) {
-		run_err(err, errlen,
+		cohort_seterr(err, errlen,
 			"run spec: %s needs destination, type, source and options", what);
 		return -1;
 	}
 	if (!json_object_is_type(type, json_type_string) ||
 	    strcmp(json_object_get_string(type), "cohortfs") ||
 	    json_object_get_string_len(type) != 8) {
-		run_err(err, errlen, "run spec: %s.type is not \"cohortfs\"", what);
+		cohort_seterr(err, errlen, "run spec: %s.type is not \"cohortfs\"", what);
 		return -1;
 	}
 	snprintf(what, sizeof(what), "mounts[%zu].destination", i);
@@ -433,12 +433,12 @@ static int get_mounts(json_object *v, struct run_spec *spec, char *err,
 	size_t i, n;
 
 	if (!json_object_is_type(v, json_type_array)) {
-		run_err(err, errlen, "run spec: mounts is not an array");
+		cohort_seterr(err, errlen, "run spec: mounts is not an array");
 		return -1;
 	}
 	n = json_object_array_length(v);
 	if (n > RUN_MAX_MOUNTS) {
-		run_err(err, errlen, "run spec: %zu mounts: at most %d are allowed",
+		cohort_seterr(err, errlen, "run spec: %zu mounts: at most %d are allowed",
 			n, RUN_MAX_MOUNTS);
 		return -1;
 	}
@@ -446,7 +446,7 @@ static int get_mounts(json_object *v, struct run_spec *spec, char *err,
 		return 0;
 	spec->mounts = calloc(n, sizeof(*spec->mounts));
 	if (!spec->mounts) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	spec->nr_mounts = n;
@@ -467,13 +467,13 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 	json_object *v, *r;
 
 	if (!json_object_is_type(o, json_type_object)) {
-		run_err(err, errlen, "run spec: not a JSON object");
+		cohort_seterr(err, errlen, "run spec: not a JSON object");
 		return -1;
 	}
 	if (keys_known(o, "the top object", known, err, errlen))
 		return -1;
 	if (!json_object_object_get_ex(o, "process", &v)) {
-		run_err(err, errlen, "run spec: process is missing");
+		cohort_seterr(err, errlen, "run spec: process is missing");
 		return -1;
 	}
 	if (get_process(v, spec, err, errlen))
@@ -487,7 +487,7 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 	if (!json_object_object_get_ex(o, "cohort", &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_object)) {
-		run_err(err, errlen, "run spec: cohort is not an object");
+		cohort_seterr(err, errlen, "run spec: cohort is not an object");
 		return -1;
 	}
 	if (keys_known(v, "cohort", cknown, err, errlen))
@@ -524,17 +524,17 @@ int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 
 	memset(spec, 0, sizeof(*spec));
 	if (len > RUN_JSON_MAX) {
-		run_err(err, errlen, "run spec: %zu bytes: at most %d are allowed",
+		cohort_seterr(err, errlen, "run spec: %zu bytes: at most %d are allowed",
 			len, RUN_JSON_MAX);
 		return -1;
 	}
 	if (memchr(buf, '\0', len)) {
-		run_err(err, errlen, "run spec: holds a NUL byte");
+		cohort_seterr(err, errlen, "run spec: holds a NUL byte");
 		return -1;
 	}
 	tok = json_tokener_new_ex(JSON_DEPTH);
 	if (!tok) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
@@ -548,20 +548,20 @@ int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 		end = len;
 	}
 	if (jerr != json_tokener_success) {
-		run_err(err, errlen, "run spec: not valid JSON: %s",
+		cohort_seterr(err, errlen, "run spec: not valid JSON: %s",
 			json_tokener_error_desc(jerr));
 		goto out;
 	}
 	for (; end < len; end++) {
 		if (!strchr(" \t\r\n", buf[end])) {
-			run_err(err, errlen, "run spec: text after the JSON object");
+			cohort_seterr(err, errlen, "run spec: text after the JSON object");
 			goto out;
 		}
 	}
 	if (get_top(o, spec, err, errlen))
 		goto out;
 	if (run_spec_check(spec, cerr, sizeof(cerr))) {
-		run_err(err, errlen, "run spec: %s", cerr);
+		cohort_seterr(err, errlen, "run spec: %s", cerr);
 		goto out;
 	}
 	ret = 0;

@@ -23,16 +23,16 @@ static int check_source(const char *s, size_t i, char *err, size_t errlen)
 	const char *p = s, *c;
 
 	if (!s) {
-		run_err(err, errlen, "mount %zu: no source", i);
+		cohort_seterr(err, errlen, "mount %zu: no source", i);
 		return -1;
 	}
 	if (strlen(s) >= PATH_MAX) {
-		run_err(err, errlen, "mount %zu: source is longer than %d bytes",
+		cohort_seterr(err, errlen, "mount %zu: source is longer than %d bytes",
 			i, PATH_MAX - 1);
 		return -1;
 	}
 	if (s[0] == '/') {
-		run_err(err, errlen,
+		cohort_seterr(err, errlen,
 			"mount %zu: source '%.64s' must be relative to the region's root",
 			i, s);
 		return -1;
@@ -45,19 +45,19 @@ static int check_source(const char *s, size_t i, char *err, size_t errlen)
 			p++;
 		n = p - c;
 		if (!n) {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"mount %zu: source '%.64s' has an empty component ('//' or a trailing '/')",
 				i, s);
 			return -1;
 		}
 		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"mount %zu: source '%.64s': '.' and '..' are not allowed",
 				i, s);
 			return -1;
 		}
 		if (*p == '/' && !*++p) {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"mount %zu: source '%.64s' has an empty component ('//' or a trailing '/')",
 				i, s);
 			return -1;
@@ -72,30 +72,30 @@ static int check_target(const char *t, size_t i, char *err, size_t errlen)
 	int same;
 
 	if (!t || t[0] != '/') {
-		run_err(err, errlen, "mount %zu: target '%.64s' is not an absolute path",
+		cohort_seterr(err, errlen, "mount %zu: target '%.64s' is not an absolute path",
 			i, t ? t : "");
 		return -1;
 	}
 	if (strlen(t) >= PATH_MAX) {
-		run_err(err, errlen, "mount %zu: target is longer than %d bytes",
+		cohort_seterr(err, errlen, "mount %zu: target is longer than %d bytes",
 			i, PATH_MAX - 1);
 		return -1;
 	}
 	clean = run_path_clean(t);
 	if (!clean) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	same = !strcmp(clean, t);
 	free(clean);
 	if (!same) {
-		run_err(err, errlen,
+		cohort_seterr(err, errlen,
 			"mount %zu: target '%.64s' is not normalised ('.', '..', '//' or a trailing '/')",
 			i, t);
 		return -1;
 	}
 	if (!strcmp(t, "/")) {
-		run_err(err, errlen, "mount %zu: target '/': a volume cannot replace the root",
+		cohort_seterr(err, errlen, "mount %zu: target '/': a volume cannot replace the root",
 			i);
 		return -1;
 	}
@@ -118,17 +118,17 @@ int run_mounts_check(const struct run_mount *m, size_t n, char *err,
 	size_t i, j;
 
 	if (n > RUN_MAX_MOUNTS) {
-		run_err(err, errlen, "%zu mounts: at most %d are allowed",
+		cohort_seterr(err, errlen, "%zu mounts: at most %d are allowed",
 			n, RUN_MAX_MOUNTS);
 		return -1;
 	}
 	if (n && !m) {
-		run_err(err, errlen, "%zu mounts and no list", n);
+		cohort_seterr(err, errlen, "%zu mounts and no list", n);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (cohort_check_name_of(m[i].region, "region", cerr, sizeof(cerr))) {
-			run_err(err, errlen, "mount %zu: %s", i + 1, cerr);
+			cohort_seterr(err, errlen, "mount %zu: %s", i + 1, cerr);
 			return -1;
 		}
 		if (check_source(m[i].source, i + 1, err, errlen) ||
@@ -136,7 +136,7 @@ int run_mounts_check(const struct run_mount *m, size_t n, char *err,
 			return -1;
 		for (j = 0; j < i; j++) {
 			if (!strcmp(m[j].target, m[i].target)) {
-				run_err(err, errlen,
+				cohort_seterr(err, errlen,
 					"mount %zu: target '%.64s' is already the target of mount %zu",
 					i + 1, m[i].target, j + 1);
 				return -1;
@@ -187,7 +187,7 @@ int run_mounts_copy(const struct run_mount *src, size_t n,
 		return run_mounts_check(src, n, err, errlen);
 	spec->mounts = calloc(n, sizeof(*spec->mounts));
 	if (!spec->mounts) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	spec->nr_mounts = n;
@@ -195,7 +195,7 @@ int run_mounts_copy(const struct run_mount *src, size_t n,
 		struct run_mount *d = &spec->mounts[i];
 
 		if (!src[i].target || src[i].target[0] != '/') {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"mount %zu: target '%.64s' is not an absolute path",
 				i + 1, src[i].target ? src[i].target : "");
 			return -1;
@@ -205,7 +205,7 @@ int run_mounts_copy(const struct run_mount *src, size_t n,
 		if (!d->target ||
 		    (src[i].region && !(d->region = strdup(src[i].region))) ||
 		    (src[i].source && !(d->source = strdup(src[i].source)))) {
-			run_err(err, errlen, "out of memory");
+			cohort_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}

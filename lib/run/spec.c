@@ -46,11 +46,11 @@ static int make_args(const struct image_config *cfg,
 	spec->args = calloc(1, sizeof(*spec->args));
 	if (!spec->args || append_all(&spec->args, ep) ||
 	    append_all(&spec->args, cmd)) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	if (!spec->args[0]) {
-		run_err(err, errlen,
+		cohort_seterr(err, errlen,
 			"no command: the image has no Entrypoint or Cmd and none was given");
 		return -1;
 	}
@@ -67,22 +67,22 @@ static int env_override(struct run_spec *spec, const char *e, char *err,
 	int r;
 
 	if (!n) {
-		run_err(err, errlen, "-e '%.64s': the variable name is empty", e);
+		cohort_seterr(err, errlen, "-e '%.64s': the variable name is empty", e);
 		return -1;
 	}
 	if (e[n])
-		return run_env_set(&spec->env, e) ? (run_err(err, errlen, "out of memory"), -1) : 0;
+		return run_env_set(&spec->env, e) ? (cohort_seterr(err, errlen, "out of memory"), -1) : 0;
 	v = getenv(e);
 	if (!v)
 		return 0;	/* docker drops a NAME unset here */
 	if (asprintf(&s, "%s=%s", e, v) < 0) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	r = run_env_set(&spec->env, s);
 	free(s);
 	if (r)
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 	return r;
 }
 
@@ -125,7 +125,7 @@ static int make_env(const struct image_config *cfg,
 		goto oom;
 	return 0;
 oom:
-	run_err(err, errlen, "out of memory");
+	cohort_seterr(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -137,7 +137,7 @@ static int make_cwd(const struct image_config *cfg,
 
 	if (o->workdir && *o->workdir) {
 		if (o->workdir[0] != '/') {
-			run_err(err, errlen,
+			cohort_seterr(err, errlen,
 				"-w %s: the working directory must be an absolute path",
 				o->workdir);
 			return -1;
@@ -148,7 +148,7 @@ static int make_cwd(const struct image_config *cfg,
 	}
 	spec->cwd = run_path_clean(d);
 	if (!spec->cwd) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -199,7 +199,7 @@ int run_spec_make(const struct image_config *cfg, int rootfd,
 	spec->terminal = o->terminal;
 	if ((o->hostname && !(spec->hostname = strdup(o->hostname))) ||
 	    (o->rootfs && !(spec->rootfs = strdup(o->rootfs)))) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (run_mounts_copy(o->mounts, o->nr_mounts, spec, err, errlen) ||

@@ -193,7 +193,7 @@ static int scan_groups(struct etc_file *g, const char *name,
 			continue;
 		}
 		if (n == 4 && listed(f[3], name) && add_group(u, gid)) {
-			run_err(err, errlen, "out of memory");
+			cohort_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}
@@ -222,7 +222,7 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 	memset(u, 0, sizeof(*u));
 	spec = strdup(user ? user : "");
 	if (!spec) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	group = strchr(spec, ':');
@@ -230,13 +230,13 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 		*group++ = '\0';
 	num = *spec ? parse_id(spec, &id) : (id = 0, 1);
 	if (num < 0) {
-		run_err(err, errlen, "user %s: uid out of range (0 to %u)",
+		cohort_seterr(err, errlen, "user %s: uid out of range (0 to %u)",
 			spec, RUN_ID_MAX);
 		goto out;
 	}
 	etc_read(rootfd, &pw);
 	if (!pw.data && !num) {
-		run_err(err, errlen, "user %s: cannot read the image's /etc/passwd: %s",
+		cohort_seterr(err, errlen, "user %s: cannot read the image's /etc/passwd: %s",
 			spec, pw.why);
 		goto out;
 	}
@@ -254,7 +254,7 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 		u->home = strdup(n >= 6 && *f[5] ? f[5] : "/");
 		name = strdup(f[0]);
 		if (!u->home || !name) {
-			run_err(err, errlen, "out of memory");
+			cohort_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 		found = true;
@@ -262,7 +262,7 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 	}
 	if (!found) {
 		if (!num) {
-			run_err(err, errlen, "user %s not found in the image's /etc/passwd",
+			cohort_seterr(err, errlen, "user %s not found in the image's /etc/passwd",
 				spec);
 			goto out;
 		}
@@ -270,14 +270,14 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 		u->gid = 0;
 		u->home = strdup("/");
 		if (!u->home) {
-			run_err(err, errlen, "out of memory");
+			cohort_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 	}
 	if (group && *group) {
 		num = parse_id(group, &id);
 		if (num < 0) {
-			run_err(err, errlen, "group %s: gid out of range (0 to %u)",
+			cohort_seterr(err, errlen, "group %s: gid out of range (0 to %u)",
 				group, RUN_ID_MAX);
 			goto out;
 		}
@@ -286,7 +286,7 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 		} else {
 			etc_read(rootfd, &gr);
 			if (!gr.data) {
-				run_err(err, errlen, "group %s: cannot read the image's /etc/group: %s",
+				cohort_seterr(err, errlen, "group %s: cannot read the image's /etc/group: %s",
 					group, gr.why);
 				goto out;
 			}
@@ -294,14 +294,14 @@ int run_user_resolve(const char *user, int rootfd, struct run_user *u,
 			if (n < 0)
 				goto out;
 			if (!n) {
-				run_err(err, errlen, "group %s not found in the image's /etc/group",
+				cohort_seterr(err, errlen, "group %s not found in the image's /etc/group",
 					group);
 				goto out;
 			}
 		}
 	}
 	if (add_group(u, u->gid)) {
-		run_err(err, errlen, "out of memory");
+		cohort_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	if (!(group && *group) && name) {
