@@ -467,6 +467,38 @@ static int session(struct session *s, bool read_only, __u32 flags,
 	return ret;
 }
 
+/*
+ * One console session, set up and torn down; @until_stop ends it when the
+ * instance stops and sets *@stopped.
+ */
+static int console_session(struct cli *c, const char *name, bool read_only,
+			   __u32 flags, bool history, bool until_stop,
+			   bool *stopped)
+{
+	struct session *s;
+	int ret;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli_err("out of memory");
+		return EXIT_FAIL;
+	}
+	s->c = c;
+	s->name = name;
+	s->wfd = -1;
+	s->f.fd = -1;
+	s->until_stop = until_stop;
+	ret = session(s, read_only, flags, history);
+	raw_off(s);
+	follower_close(&s->f);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (stopped)
+		*stopped = s->stopped;
+	free(s);
+	return ret;
+}
+
 /**
  * cli_console_attach() - the console of an instance until it stops
  * @c: the invocation
@@ -481,28 +513,7 @@ static int session(struct session *s, bool read_only, __u32 flags,
  */
 int cli_console_attach(struct cli *c, const char *name, bool *stopped)
 {
-	struct session *s;
-	int ret;
-
-	*stopped = false;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		cli_err("out of memory");
-		return EXIT_FAIL;
-	}
-	s->c = c;
-	s->name = name;
-	s->wfd = -1;
-	s->f.fd = -1;
-	s->until_stop = true;
-	ret = session(s, false, 0, true);
-	raw_off(s);
-	follower_close(&s->f);
-	if (s->wfd >= 0)
-		close(s->wfd);
-	*stopped = s->stopped;
-	free(s);
-	return ret;
+	return console_session(c, name, false, 0, true, true, stopped);
 }
 
 /**
@@ -525,7 +536,6 @@ int cmd_console(struct cli *c, int argc, char **argv)
 	};
 	bool read_only = false, history = true;
 	unsigned int seen[256] = { 0 };
-	struct session *s;
 	const char *name;
 	__u32 flags = 0;
 	int opt, ret;
@@ -553,20 +563,5 @@ int cmd_console(struct cli *c, int argc, char **argv)
 	if (read_only && flags)
 		return cli_usage_err(c, "--force and --read-only cannot be used together");
 
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		cli_err("out of memory");
-		return EXIT_FAIL;
-	}
-	s->c = c;
-	s->name = name;
-	s->wfd = -1;
-	s->f.fd = -1;
-	ret = session(s, read_only, flags, history);
-	raw_off(s);
-	follower_close(&s->f);
-	if (s->wfd >= 0)
-		close(s->wfd);
-	free(s);
-	return ret;
+	return console_session(c, name, read_only, flags, history, false, NULL);
 }

@@ -82,6 +82,30 @@ static int follow(struct follower *f)
 	return EXIT_OK;
 }
 
+/* The console of @name to stdout; with @follow_on, until it stops. */
+static int show(struct cli *c, const char *name, bool follow_on)
+{
+	struct follower f;
+	int ret;
+
+	ret = follower_open(&f, c, name, STDOUT_FILENO, true);
+	if (ret)
+		return ret;
+	switch (follower_poll(&f)) {
+	case FOLLOW_OK:
+		ret = follow_on ? follow(&f) : EXIT_OK;
+		break;
+	case FOLLOW_ERR:
+		ret = EXIT_FAIL;
+		break;
+	default:
+		ret = EXIT_OK;
+		break;
+	}
+	follower_close(&f);
+	return ret;
+}
+
 /**
  * cli_follow_log() - copy an instance's console to stdout until it stops
  * @c: the invocation
@@ -93,24 +117,8 @@ static int follow(struct follower *f)
  */
 int cli_follow_log(struct cli *c, const char *name)
 {
-	struct follower f;
-	int ret;
+	int ret = show(c, name, true);
 
-	ret = follower_open(&f, c, name, STDOUT_FILENO, true);
-	if (ret)
-		return ret;
-	switch (follower_poll(&f)) {
-	case FOLLOW_OK:
-		ret = follow(&f);
-		break;
-	case FOLLOW_ERR:
-		ret = EXIT_FAIL;
-		break;
-	default:
-		ret = EXIT_OK;
-		break;
-	}
-	follower_close(&f);
 	return interrupted ? -1 : ret;
 }
 
@@ -129,7 +137,6 @@ int cmd_log(struct cli *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct follower f;
 	const char *name;
 	bool follow_on = false;
 	int opt, ret;
@@ -145,20 +152,5 @@ int cmd_log(struct cli *c, int argc, char **argv)
 	ret = sysfs_instance_check(c, name);
 	if (ret)
 		return ret;
-	ret = follower_open(&f, c, name, STDOUT_FILENO, true);
-	if (ret)
-		return ret;
-	switch (follower_poll(&f)) {
-	case FOLLOW_OK:
-		ret = follow_on ? follow(&f) : EXIT_OK;
-		break;
-	case FOLLOW_ERR:
-		ret = EXIT_FAIL;
-		break;
-	default:
-		ret = EXIT_OK;
-		break;
-	}
-	follower_close(&f);
-	return ret;
+	return show(c, name, follow_on);
 }
