@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "cohort.h"
+#include "cohort/fdio.h"
 #include "cohort/parse.h"
 #include "image/image.h"
 #include "imgstore.h"
@@ -194,8 +195,9 @@ static int rec_write(const struct img_rec *r)
 	if (fd < 0) {
 		ret = -errno;
 	} else {
-		if (write(fd, s, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
-			ret = -EIO;
+		if (cohort_write_all(fd, s, len) < 0 ||
+		    cohort_write_all(fd, "\n", 1) < 0)
+			ret = -errno;
 		if (close(fd) < 0 && !ret)
 			ret = -errno;
 		if (!ret && rename(tmp, path) < 0)

@@ -28,6 +28,7 @@
 #include <archive_entry.h>
 
 #include "cohort.h"
+#include "cohort/fdio.h"
 #include "cohort/parse.h"
 #include "image/image.h"
 #include "imgstore.h"
@@ -321,15 +322,18 @@ static int make_initrd(struct cli *c, const char *base, const char *json)
 		goto out;
 	}
 	size = 0;
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(fd, buf, (size_t)n) != n)
+	while ((n = cohort_read_full(in, buf, sizeof(buf))) > 0) {
+		if (cohort_write_all(fd, buf, (size_t)n) < 0) {
+			n = -1;
 			break;
+		}
 		size += n;
 	}
 	close(in);
+	/* The kernel finds the next archive at a 4-byte boundary. */
 	if (n != 0 ||
-	    write(fd, zeros, (size_t)((512 - size % 512) % 512)) < 0 ||
-	    write(fd, cpio, used) != (ssize_t)used) {
+	    cohort_write_all(fd, zeros, (size_t)((512 - size % 512) % 512)) < 0 ||
+	    cohort_write_all(fd, cpio, used) < 0) {
 		cli_err("%s: cannot write the instance's initramfs: %s", c->cmd,
 			strerror(errno));
 		close(fd);
