@@ -136,19 +136,23 @@ struct cohort_ioc_region {
 
 /* struct cohort_ioc_grant flags */
 #define COHORT_GRANT_REVOKE	(1U << 0)	/* take the grant back */
+/* the instance may map it read-only only (an image cohort run shares) */
+#define COHORT_GRANT_READONLY	(1U << 1)
 
 /**
  * struct cohort_ioc_grant - COHORT_IOC_REGION_GRANT: let an instance map a
  *	region, or (%COHORT_GRANT_REVOKE) stop letting it
  * @region: region name, NUL-terminated
  * @instance: instance name, NUL-terminated
- * @flags: 0 or %COHORT_GRANT_REVOKE
+ * @flags: 0, %COHORT_GRANT_READONLY, or %COHORT_GRANT_REVOKE
  * @reserved0: must be 0
  * @msg: out: why the request was refused
  * @reserved: must be 0
  *
  * An instance maps only regions granted to it; a grant lasts until it is
- * revoked or the region or the instance is deleted.  Revoking is refused
+ * revoked or the region or the instance is deleted.  The instance's
+ * kernel mounts a %COHORT_GRANT_READONLY grant read-only only, whatever
+ * its root asks for.  Revoking is refused
  * while the instance maps the region and its CPUs may run.
  */
 struct cohort_ioc_grant {

@@ -65,7 +65,7 @@ int cohort_region_create(struct cohort_ioc_region *req);
 int cohort_region_make(const char *name, u64 size, u64 *out, char *msg);
 int cohort_region_remove(const char *name, char *msg, struct kobject **gone);
 int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
-		       char *msg);
+		       bool readonly, char *msg);
 int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone);
 int cohort_region_grant(struct cohort_ioc_grant *req);
 bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);

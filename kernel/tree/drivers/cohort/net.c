@@ -493,7 +493,8 @@ static void probe(void)
 	int ret;
 
 	cohort_net_region_name(name, s->id, s->name);
-	ret = cohort_grants_get(name, &base, &size, &slot, msg, sizeof(msg));
+	ret = cohort_grants_get(name, &base, &size, &slot, NULL, msg,
+				sizeof(msg));
 	if (ret) {
 		if (ret != -ENOENT)
 			pr_err_once("%s\n", msg);

@@ -76,7 +76,7 @@ static int net_add(struct cohort_ioc_net *req,
 				 mac_primary, mac_instance, msg);
 	if (ret)
 		goto drop_region;
-	ret = cohort_region_give(region, ii, msg);
+	ret = cohort_region_give(region, ii, false, msg);
 	if (ret)
 		goto drop_dev;
 	made[ii->id].base = base;

@@ -40,6 +40,8 @@ struct cohort_region {
 	unsigned int primary_users;
 	/* entry in instance N's grant page, or NO_SLOT: not granted */
 	u8 slot[COHORT_MAX_KERNELS];
+	/* instance N may map it read-only only */
+	DECLARE_BITMAP(ro, COHORT_MAX_KERNELS);
 };
 
 static LIST_HEAD(regions);
@@ -324,7 +326,8 @@ static void regrant(struct cohort_region *r, u32 id, u8 slot)
 	struct cohort_inst_info ii;
 
 	if (cohort_inst_by_id(id, &ii) &&
-	    !cohort_grants_set(ii.mem_base, slot, r->name, r->base, r->size))
+	    !cohort_grants_set(ii.mem_base, slot, r->name, r->base, r->size,
+			       test_bit(id, r->ro) ? COHORT_GRANT_RO : 0))
 		r->slot[id] = slot;
 }
 
@@ -429,7 +432,9 @@ int cohort_region_grant(struct cohort_ioc_grant *req)
 		ret = cohort_check_name(req->instance, msg);
 	if (ret)
 		return ret;
-	if ((req->flags & ~COHORT_GRANT_REVOKE) || req->reserved0 ||
+	if ((req->flags & ~(COHORT_GRANT_REVOKE | COHORT_GRANT_READONLY)) ||
+	    req->flags == (COHORT_GRANT_REVOKE | COHORT_GRANT_READONLY) ||
+	    req->reserved0 ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	r = find_region(req->region);
@@ -449,13 +454,15 @@ int cohort_region_grant(struct cohort_ioc_grant *req)
 		pr_info("region %s: revoked from instance %s\n", r->name, ii.name);
 		return 0;
 	}
-	return cohort_region_give(r->name, &ii, msg);
+	return cohort_region_give(r->name, &ii,
+				  !!(req->flags & COHORT_GRANT_READONLY), msg);
 }
 
 /**
  * cohort_region_give() - grant a region to an instance
  * @name: the region
  * @ii: the instance
+ * @readonly: it may map it read-only only
  * @msg: out: why not (%COHORT_MSG_MAX bytes)
  *
  * Called with cohort_mutex held.  The grant is written into the
@@ -464,7 +471,7 @@ int cohort_region_grant(struct cohort_ioc_grant *req)
  * Return: 0 or a negative errno, with a sentence in @msg.
  */
 int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
-		       char *msg)
+		       bool readonly, char *msg)
 {
 	struct cohort_region *r = find_region(name);
 	u32 slot;
@@ -479,11 +486,14 @@ int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
 	if (slot >= COHORT_MAX_GRANTS)
 		return fail(msg, "instance '%s' has %d regions granted already (the most)",
 			    ii->name, COHORT_MAX_GRANTS), -ENOSPC;
-	ret = cohort_grants_set(ii->mem_base, slot, r->name, r->base, r->size);
+	ret = cohort_grants_set(ii->mem_base, slot, r->name, r->base, r->size,
+				readonly ? COHORT_GRANT_RO : 0);
 	if (ret)
 		return fail(msg, "cannot write the grant"), ret;
 	r->slot[ii->id] = slot;
-	pr_info("region %s: granted to instance %s\n", r->name, ii->name);
+	assign_bit(ii->id, r->ro, readonly);
+	pr_info("region %s: granted to instance %s%s\n", r->name, ii->name,
+		readonly ? " (read-only)" : "");
 	return 0;
 }
 
@@ -525,9 +535,16 @@ int cohort_region_get(const char *name, phys_addr_t *base, u64 *size,
 {
 	struct cohort_region *r;
 
-	if (cohort_is_instance())
-		return cohort_grants_get(name, base, size, &ref->slot, why,
-					 whysz);
+	if (cohort_is_instance()) {
+		u32 flags = 0;
+		int ret;
+
+		ret = cohort_grants_get(name, base, size, &ref->slot, &flags,
+					why, whysz);
+		ref->readonly = flags & COHORT_GRANT_RO;
+		return ret;
+	}
+	ref->readonly = false;
 	cohort_lock();
 	r = find_region(name);
 	if (r) {

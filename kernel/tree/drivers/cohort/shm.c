@@ -968,11 +968,12 @@ void cohort_grants_format(phys_addr_t mem)
  * @name: region name
  * @base: its physical base
  * @size: its size
+ * @flags: %COHORT_GRANT_RO or 0
  *
  * Return: 0 or -EINVAL.
  */
 int cohort_grants_set(phys_addr_t mem, u32 slot, const char *name,
-		      phys_addr_t base, u64 size)
+		      phys_addr_t base, u64 size, u32 flags)
 {
 	struct cohort_grant *g;
 
@@ -983,6 +984,7 @@ int cohort_grants_set(phys_addr_t mem, u32 slot, const char *name,
 	g->base = base;
 	g->size = size;
 	g->in_use = 0;
+	g->flags = flags;
 	memset(g->name, 0, sizeof(g->name));
 	strscpy(g->name, name, sizeof(g->name));
 	gen_end(&g->seq);
@@ -1074,6 +1076,8 @@ static const char *grant_bad(const struct cohort_setup *s, u64 base, u64 size)
  * @base: out: its physical base
  * @size: out: its size
  * @slot: out: for cohort_grants_put()
+ * @flags: out: %COHORT_GRANT_RO when it may only be mapped read-only; may
+ *	be NULL
  * @why: out: a sentence when the region cannot be had
  * @whysz: bytes at @why
  *
@@ -1085,7 +1089,7 @@ static const char *grant_bad(const struct cohort_setup *s, u64 base, u64 size)
  * entry kept changing), -ENODEV (no grant page).
  */
 int cohort_grants_get(const char *name, phys_addr_t *base, u64 *size,
-		      u32 *slot, char *why, size_t whysz)
+		      u32 *slot, u32 *flags, char *why, size_t whysz)
 {
 	const struct cohort_setup *s = cohort_instance_setup();
 	struct cohort_grant_page *p;
@@ -1137,6 +1141,9 @@ int cohort_grants_get(const char *name, phys_addr_t *base, u64 *size,
 			*base = c.base;
 			*size = c.size;
 			*slot = i;
+			/* Unknown bits read as read-only: the safe side. */
+			if (flags)
+				*flags = c.flags ? COHORT_GRANT_RO : 0;
 			ret = 0;
 			goto out;
 		}

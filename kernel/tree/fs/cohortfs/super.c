@@ -241,6 +241,9 @@ static ssize_t cohortfs_image_write(struct file *file,
 {
 	struct cohortfs_sb_info *s = file->private_data;
 
+	/* Test builds only; never into a region granted read-only. */
+	if (s->ref.readonly)
+		return -EROFS;
 	return simple_write_to_buffer(s->base, s->size, ppos, ubuf, count);
 }
 
@@ -353,6 +356,11 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		}
 		s->region = true;
 		strscpy(s->label, c->region, sizeof(s->label));
+		if (s->ref.readonly && !sb_rdonly(sb)) {
+			errorf(fc, "cohortfs: region '%s' is granted read-only: mount it -o ro",
+			       c->region);
+			return -EROFS;
+		}
 	} else {
 		s->phys = c->phys;
 		s->size = c->size & ~(u64)(PAGE_SIZE - 1);
@@ -373,6 +381,10 @@ static int cohortfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (!s->base) {
 		errorf(fc, "cohortfs: cannot map %s", s->label);
 		return -ENOMEM;
+	}
+	if (c->format && sb_rdonly(sb)) {
+		errorf(fc, "cohortfs: format needs a read-write mount");
+		return -EROFS;
 	}
 	if (c->format) {
 		ret = cohortfs_format(fc, s, c);
@@ -428,6 +440,23 @@ static int cohortfs_get_tree(struct fs_context *fc)
 	return get_tree_nodev(fc, cohortfs_fill_super);
 }
 
+/*
+ * mount -o remount: a read-only mount never becomes read-write (it did
+ * not start the eviction work, and its region may be granted read-only),
+ * nor the other way round; nothing else can change.
+ */
+static int cohortfs_reconfigure(struct fs_context *fc)
+{
+	struct super_block *sb = fc->root->d_sb;
+
+	if ((fc->sb_flags_mask & SB_RDONLY) &&
+	    !!(fc->sb_flags & SB_RDONLY) != sb_rdonly(sb)) {
+		errorf(fc, "cohortfs: no remount between ro and rw; mount it again");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void cohortfs_free_fc(struct fs_context *fc)
 {
 	struct cohortfs_ctx *c = fc->fs_private;
@@ -440,6 +469,7 @@ static void cohortfs_free_fc(struct fs_context *fc)
 static const struct fs_context_operations cohortfs_context_ops = {
 	.parse_param	= cohortfs_parse_param,
 	.get_tree	= cohortfs_get_tree,
+	.reconfigure	= cohortfs_reconfigure,
 	.free		= cohortfs_free_fc,
 };
 

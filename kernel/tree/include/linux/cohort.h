@@ -45,6 +45,7 @@ struct boot_params;
 struct cohort_region_ref {
 	void *region;
 	u32 slot;
+	bool readonly;		/* granted read-only (in an instance) */
 };
 
 #ifdef CONFIG_COHORT

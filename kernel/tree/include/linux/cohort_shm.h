@@ -219,7 +219,8 @@ struct cohort_mailbox {
  *	sets it, then checks @seq again after a full barrier; the primary
  *	makes @seq odd, then reads @in_use after a full barrier, so a revoke
  *	and a new mapping always see each other.
- * @reserved: 0
+ * @flags: written by the primary: %COHORT_GRANT_RO when the instance may
+ *	only map it read-only
  * @name: the region's name, NUL-terminated
  */
 struct cohort_grant {
@@ -227,9 +228,12 @@ struct cohort_grant {
 	__u64 base;
 	__u64 size;
 	__u32 in_use;
-	__u32 reserved;
+	__u32 flags;
 	char name[COHORT_NAME_MAX];
 };
+
+/* cohort_grant.flags */
+#define COHORT_GRANT_RO		0x1
 
 /**
  * struct cohort_grant_page - the grant page of an instance
@@ -464,14 +468,14 @@ void cohort_conin_test_set_tail(u64 tail);
 /* Grant pages: primary side. */
 void cohort_grants_format(phys_addr_t mem);
 int cohort_grants_set(phys_addr_t mem, u32 slot, const char *name,
-		      phys_addr_t base, u64 size);
+		      phys_addr_t base, u64 size, u32 flags);
 int cohort_grants_clear(phys_addr_t mem, u32 slot, bool may_run);
 bool cohort_grants_in_use(phys_addr_t mem, u32 slot);
 void cohort_grants_forget_use(phys_addr_t mem);
 
 /* Grant pages: instance side. */
 int cohort_grants_get(const char *name, phys_addr_t *base, u64 *size,
-		      u32 *slot, char *why, size_t whysz);
+		      u32 *slot, u32 *flags, char *why, size_t whysz);
 void cohort_grants_put(u32 slot);
 
 #endif /* CONFIG_COHORT */
