@@ -54,7 +54,8 @@ static const struct command commands[] = {
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
-	  "                      grant NAME INSTANCE | revoke NAME INSTANCE]",
+	  "                      grant NAME INSTANCE [--read-only] |\n"
+	  "                      revoke NAME INSTANCE]",
 	  "manage regions of the pool shared by kernels, and their grants" },
 	{ "net", cmd_net,
 	  "[list [-j] | add NAME [--queues N] [-j] | del NAME]",
@@ -455,6 +456,7 @@ static const char *const command_details[][2] = {
 	  "                      its grants go with it\n"
 	  "  grant NAME INSTANCE let the instance mount the region too (an\n"
 	  "                      instance mounts only regions granted to it)\n"
+	  "  -r, --read-only     grant: its kernel mounts it read-only only\n"
 	  "  revoke NAME INSTANCE\n"
 	  "                      take the grant back (refused while the\n"
 	  "                      instance maps the region and may run)\n"

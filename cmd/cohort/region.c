@@ -7,7 +7,7 @@
  *	cohort region [list] [-j]
  *	cohort region create NAME --size SIZE
  *	cohort region delete NAME
- *	cohort region grant NAME INSTANCE
+ *	cohort region grant NAME INSTANCE [--read-only]
  *	cohort region revoke NAME INSTANCE
  */
 #include <dirent.h>
@@ -289,18 +289,12 @@ static int region_delete(struct cli *c, int argc, char **argv)
 	return cli_dev_ioctl(c, name, COHORT_IOC_REGION_DELETE, &req, req.msg);
 }
 
-/* "region grant NAME INSTANCE", or with COHORT_GRANT_REVOKE "revoke". */
-static int region_grant_flags(struct cli *c, int argc, char **argv,
-			      __u32 flags)
+/* The grant or revoke itself, once the names are known. */
+static int grant_request(struct cli *c, const char *const *names, __u32 flags)
 {
 	char both[2 * COHORT_NAME_MAX];
 	struct cohort_ioc_grant req;
-	const char *names[2];
-	int ret;
 
-	ret = cli_plain_names(c, argc, argv, grant_args, names);
-	if (ret)
-		return ret < 0 ? EXIT_OK : ret;
 	memset(&req, 0, sizeof(req));
 	snprintf(req.region, sizeof(req.region), "%s", names[0]);
 	snprintf(req.instance, sizeof(req.instance), "%s", names[1]);
@@ -310,14 +304,40 @@ static int region_grant_flags(struct cli *c, int argc, char **argv,
 	return cli_dev_ioctl(c, both, COHORT_IOC_REGION_GRANT, &req, req.msg);
 }
 
+/* "region grant NAME INSTANCE [--read-only]" */
 static int region_grant(struct cli *c, int argc, char **argv)
 {
-	return region_grant_flags(c, argc, argv, 0);
+	static const struct option lo[] = {
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned int seen[256] = { 0 };
+	const char *names[2];
+	__u32 flags = 0;
+	int opt, ret;
+
+	while ((opt = cli_getopt(c, argc, argv, "r", lo, seen)) != -1) {
+		if (opt != 'r')
+			return opt == -2 ? EXIT_OK : EXIT_USAGE;
+		flags |= COHORT_GRANT_READONLY;
+	}
+	ret = cli_names_arg(c, argc, argv, grant_args, names);
+	if (ret)
+		return ret;
+	return grant_request(c, names, flags);
 }
 
+/* "region revoke NAME INSTANCE" */
 static int region_revoke(struct cli *c, int argc, char **argv)
 {
-	return region_grant_flags(c, argc, argv, COHORT_GRANT_REVOKE);
+	const char *names[2];
+	int ret;
+
+	ret = cli_plain_names(c, argc, argv, grant_args, names);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	return grant_request(c, names, COHORT_GRANT_REVOKE);
 }
 
 /**

@@ -413,7 +413,12 @@ static int sub(struct cli *c, int (*fn)(struct cli *, int, char **),
 	return ret;
 }
 
-static int grant(struct cli *c, const char *region, const char *name)
+/*
+ * Grants @region to instance @name; @readonly: its kernel mounts it
+ * read-only only, whatever root in it asks.
+ */
+static int grant(struct cli *c, const char *region, const char *name,
+		 bool readonly)
 {
 	struct cohort_ioc_grant req;
 	const char *saved = c->cmd;
@@ -422,6 +427,7 @@ static int grant(struct cli *c, const char *region, const char *name)
 	memset(&req, 0, sizeof(req));
 	snprintf(req.region, sizeof(req.region), "%s", region);
 	snprintf(req.instance, sizeof(req.instance), "%s", name);
+	req.flags = readonly ? COHORT_GRANT_READONLY : 0;
 	c->cmd = "region grant";
 	ret = cli_dev_ioctl(c, region, COHORT_IOC_REGION_GRANT, &req, req.msg);
 	c->cmd = saved;
@@ -647,16 +653,29 @@ static int run_main(struct cli *c, int argc, char **argv)
 		ret = sub(c, cmd_create, "create", create);
 		if (ret)
 			goto out;
-		ret = grant(c, r.region, name);
-		/* Each volume's region once (the kernel refuses a second grant). */
+		/*
+		 * The image's one copy is shared by every instance of it:
+		 * read-only, so that root in one cannot change it for the
+		 * others.
+		 */
+		ret = grant(c, r.region, name, true);
+		/*
+		 * Each volume's region once (the kernel refuses a second
+		 * grant), read-only when every volume of it is :ro.
+		 */
 		for (size_t i = 0; !ret && i < o.nvolumes; i++) {
+			bool ro = true;
 			size_t j;
 
 			for (j = 0; j < i; j++)
 				if (!strcmp(o.mounts[j].region, o.mounts[i].region))
 					break;
-			if (j == i && strcmp(o.mounts[i].region, r.region))
-				ret = grant(c, o.mounts[i].region, name);
+			if (j < i || !strcmp(o.mounts[i].region, r.region))
+				continue;
+			for (j = i; j < o.nvolumes; j++)
+				if (!strcmp(o.mounts[j].region, o.mounts[i].region))
+					ro &= o.mounts[j].readonly;
+			ret = grant(c, o.mounts[i].region, name, ro);
 		}
 		if (!ret)
 			ret = sub(c, cmd_load, "load", load);

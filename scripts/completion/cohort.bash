@@ -187,6 +187,7 @@ _cohort()
 		_cohort_sub "list create delete grant revoke"
 		case $sub in
 		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --help" -- "$cur")) ;;
+		grant) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--read-only --help" -- "$cur")) && return ;;&
 		delete|grant|revoke)
 			# nargs counts the subcommand: 1 is NAME, 2 is INSTANCE.
 			if [[ $cur == -* ]]; then

@@ -447,6 +447,19 @@ static void region_checks(void)
 	r.flags = 1;
 	check("region create: flags 0x1", COHORT_IOC_REGION_CREATE, &r, r.msg,
 	      EINVAL, NULL);
+	{
+		struct cohort_ioc_grant g;
+
+		memset(&g, 0, sizeof(g));
+		snprintf(g.region, sizeof(g.region), "abi-s");
+		snprintf(g.instance, sizeof(g.instance), "abi-a");
+		g.flags = 0x4;
+		check("region grant: flags 0x4", COHORT_IOC_REGION_GRANT, &g,
+		      g.msg, EINVAL, "flags");
+		g.flags = COHORT_GRANT_REVOKE | COHORT_GRANT_READONLY;
+		check("region grant: revoke and read-only at once",
+		      COHORT_IOC_REGION_GRANT, &g, g.msg, EINVAL, "flags");
+	}
 	r = mk_region("abi-s", 2 * MIB);
 	r.reserved0 = 1;
 	check("region create: reserved0 non-zero", COHORT_IOC_REGION_CREATE,

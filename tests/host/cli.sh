@@ -1021,6 +1021,11 @@ assert [r["grants"] for r in d] == [["web"], ["web"]], d'
 expect 0 "" "" region revoke scratch web
 ioctl_log "GRANT region=scratch instance=web flags=1 reserved=0"
 grants_are scratch ""
+expect 0 "" "" region grant --read-only scratch db
+ioctl_log "GRANT region=scratch instance=db flags=2 reserved=0"
+expect 0 "" "" region revoke scratch db
+ioctl_log "GRANT region=scratch instance=db flags=1 reserved=0"
+grants_are scratch ""
 expect 0 "NAME                 BASE               SIZE  USERS  GRANTS
 scratch              0x138000000         32M  -      -
 data                 0x13c000000         64M  0-1    web" "" region list

@@ -103,7 +103,9 @@ static int grant(struct cohort_ioc_grant *g)
 
 	if (!sys)
 		sys = "";
-	if ((g->flags & ~COHORT_GRANT_REVOKE) || g->reserved0 ||
+	if ((g->flags & ~(COHORT_GRANT_REVOKE | COHORT_GRANT_READONLY)) ||
+	    g->flags == (COHORT_GRANT_REVOKE | COHORT_GRANT_READONLY) ||
+	    g->reserved0 ||
 	    reserved_set(g->reserved))
 		return refuse(g->msg, EINVAL,
 			      "unknown flags or non-zero reserved fields");

@@ -140,6 +140,26 @@ cohort rmi t 2>/dev/null && bad "rmi of an unknown name worked"
 cohort rmi "$IMG" 2>/tmp/rmi; st=$?
 [ $st != 0 ] && grep -q 'used by' /tmp/rmi && ok "rmi refused while instances use it" ||
 	bad "rmi while used: status $st $(cat /tmp/rmi)"
+# Root in an instance cannot write the shared copy: its region is granted
+# read-only, so the instance's kernel mounts it read-only only (busybox
+# mount then retries read-only by itself, as util-linux's does).
+cohort run --name ro1 $R --rm -u 0 $IMG "mkdir -p /m
+	busybox mount -t cohortfs -o region=$reg none /m 2>&1
+	grep ' /m cohortfs rw' /proc/mounts >/dev/null && echo rw-mounted
+	busybox umount /m 2>/dev/null
+	busybox mount -t cohortfs -o region=$reg,ro none /m && echo ro-mounted
+	if busybox mount -o remount,rw /m 2>&1; then echo remounted-rw; fi
+	if echo x >/m/srv/app/data 2>/dev/null; then echo wrote; else echo write-refused; fi" >/tmp/ro1 2>&1
+cat /tmp/ro1 | grep -v '^\[' | tail -n 6
+grep -q 'granted read-only' /tmp/ro1 && ! grep -q 'rw-mounted' /tmp/ro1 &&
+	ok "root in the instance: a read-write mount of the image region refused" ||
+	bad "rw mount of the image region"
+grep -qx 'ro-mounted' /tmp/ro1 && ! grep -q 'remounted-rw' /tmp/ro1 &&
+	grep -qx 'write-refused' /tmp/ro1 &&
+	ok "root in the instance: read-only mount allowed, no remount rw, no write" ||
+	bad "ro mount / remount of the image region"
+dmesg | grep -q "granted to instance a (read-only)" && ok "the primary granted it read-only" ||
+	bad "no read-only grant in the primary's log"
 # The shared copy is untouched.
 mkdir -p /mnt/img && mount -t cohortfs -o region=$reg,ro none /mnt/img &&
 	[ "$(cat /mnt/img/srv/app/data)" = shipped ] && [ ! -e /mnt/img/srv/app/new ] &&
