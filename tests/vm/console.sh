@@ -9,24 +9,7 @@
 # timeout: 600
 set -eu
 . /tests/vm/lib/common.sh
-
-export TERM=xterm
-cat >/tmp/tmux.conf <<'EOF'
-set-option -g remain-on-exit on
-set-option -g history-limit 20000
-EOF
-tmux() { command tmux -f /tmp/tmux.conf "$@"; }
-
-# screen_has SESSION REGEX: the pane, its history included, matches.
-screen_has() { tmux -u capture-pane -p -J -S - -t "$1" | grep -q -- "$2"; }
-screen() { tmux -u capture-pane -p -J -S - -t "$1"; }
-keys() { tmux -u send-keys -t "$@"; }
-expect() { # session regex what
-	wait_for "${4:-30}" screen_has "$1" "$2" && ok "$3" ||
-		{ bad "$3: '$2' not on the screen of $1"; screen "$1" | grep -v '^$' | tail -n 25; }
-}
-# pane_dead SESSION: the command in it has exited.
-pane_dead() { [ "$(tmux -u display-message -p -t "$1" '#{pane_dead}')" = 1 ]; }
+. /tests/vm/lib/tmux.sh
 writer() { attr box console_writer; }
 
 cohort create box --cpus 2-3 --memory 256M

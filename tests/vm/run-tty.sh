@@ -7,20 +7,7 @@
 # timeout: 400
 set -u
 . /tests/vm/lib/common.sh
-
-export TERM=xterm
-cat >/tmp/tmux.conf <<'EOF'
-set-option -g remain-on-exit on
-set-option -g history-limit 20000
-EOF
-tmux() { command tmux -f /tmp/tmux.conf "$@"; }
-screen_has() { tmux -u capture-pane -p -J -S - -t "$1" | grep -q -- "$2"; }
-screen() { tmux -u capture-pane -p -J -S - -t "$1"; }
-keys() { tmux -u send-keys -t "$@"; }
-expect() { # session regex what [seconds]
-	wait_for "${4:-30}" screen_has "$1" "$2" && ok "$3" ||
-		{ bad "$3: '$2' not on the screen of $1"; screen "$1" | grep -v '^$' | tail -n 25; }
-}
+. /tests/vm/lib/tmux.sh
 
 IMG=oci:/images/run:t
 tmux -u new-session -d -s a -x 160 -y 50 \
