@@ -62,7 +62,6 @@ struct run_opts {
 	const char *restart;
 	bool detach;
 	bool rm;
-	bool interactive;
 	struct run_overrides ov;
 	const char **envs;	/* -e, in order */
 	size_t nenvs;
@@ -519,7 +518,12 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		case 'u': o->ov.user = optarg; break;
 		case 'd': o->detach = true; break;
 		case 'R': o->rm = true; break;
-		case 'i': o->interactive = true; break;
+		/*
+		 * The console is the one way in: -i and -t both make it
+		 * the process's terminal (there is no pipe to an
+		 * instance's stdin).
+		 */
+		case 'i':
 		case 't': o->ov.terminal = true; break;
 		case 'r': o->restart = optarg; break;
 		case 'e':
@@ -555,12 +559,6 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 				     o->restart);
 	if (o->detach && o->rm)
 		return cli_usage_err(c, "--rm with --detach needs cohortd, which does not exist yet; use 'cohort wait' and 'cohort delete'");
-	/*
-	 * The console is the one way in: -i and -t both make it the
-	 * process's terminal (there is no pipe to an instance's stdin).
-	 */
-	if (o->interactive)
-		o->ov.terminal = true;
 	if (o->name && cohort_check_name(o->name, err, sizeof(err))) {
 		cli_err("%s: %s", c->cmd, err);
 		return EXIT_USAGE;

@@ -83,7 +83,7 @@ static size_t covers(const char *dir, const char *path)
  * mount point in @path, or 0 when mountinfo cannot be read.
  */
 static size_t find_mount(const char *path, char *fstype, size_t flen,
-			 char *region, size_t rlen, char *mnt, size_t mlen)
+			 char *region, size_t rlen)
 {
 	size_t best = 0, cap = 0;
 	char *line = NULL;
@@ -117,7 +117,6 @@ static size_t find_mount(const char *path, char *fstype, size_t flen,
 			continue;
 		best = n;
 		snprintf(fstype, flen, "%s", tail[0]);
-		snprintf(mnt, mlen, "%s", fields[4]);
 		if (!region_opt(tail[2], region, rlen))
 			region[0] = '\0';
 	}
@@ -171,7 +170,7 @@ bad:
  */
 int volume_parse(struct cli *c, const char *arg, struct run_mount *m)
 {
-	char fstype[64], region[COHORT_NAME_MAX], mnt[PATH_MAX], path[PATH_MAX];
+	char fstype[64], region[COHORT_NAME_MAX], path[PATH_MAX];
 	char err[COHORT_ERR_MAX], *src = NULL, *dst = NULL;
 	struct stat st;
 	size_t n;
@@ -199,8 +198,7 @@ int volume_parse(struct cli *c, const char *arg, struct run_mount *m)
 		ret = EXIT_USAGE;
 		goto fail;
 	}
-	n = find_mount(path, fstype, sizeof(fstype), region, sizeof(region),
-		       mnt, sizeof(mnt));
+	n = find_mount(path, fstype, sizeof(fstype), region, sizeof(region));
 	if (!n || strcmp(fstype, "cohortfs") || !region[0]) {
 		cli_err("%s: -v %s: %s is on %s%s, not on a cohortfs mounted from a region: an instance shares only pool memory (mount -t cohortfs -o region=NAME)",
 			c->cmd, arg, path, n ? fstype : "an unknown filesystem",
