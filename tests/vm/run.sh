@@ -225,6 +225,12 @@ cohort run --name x4 $R -u nosuchuser $IMG true 2>/tmp/x4; st=$?
 [ $st = 125 ] && grep -q nosuchuser /tmp/x4 && ok "an unknown user: $(cat /tmp/x4)" ||
 	bad "unknown user: $st $(cat /tmp/x4)"
 cohort run --name x5 --restart always $R $IMG 2>/dev/null && bad "--restart always accepted"
+cohort run --name x6 --cpu-count 0 $R $IMG true 2>/tmp/x6; st=$?
+[ $st = 125 ] && grep -q 'CPU count' /tmp/x6 && ok "--cpu-count 0 refused" || bad "--cpu-count 0: $st $(cat /tmp/x6)"
+cohort run --name x7 --cpu-count 9 $R $IMG true 2>/tmp/x7; st=$?
+[ $st = 125 ] && grep -q 'free' /tmp/x7 && ok "--cpu-count beyond the free CPUs refused" || bad "--cpu-count 9: $st $(cat /tmp/x7)"
+cohort run --name x8 --env-file /nonexistent $R $IMG true 2>/tmp/x8; st=$?
+[ $st = 125 ] && grep -q 'env-file' /tmp/x8 && ok "a missing --env-file refused" || bad "--env-file: $st $(cat /tmp/x8)"
 [ -z "$(ls /sys/kernel/cohort/instances)" ] && ok "no instance left by the refusals" ||
 	bad "left: $(ls /sys/kernel/cohort/instances)"
 cohort rmi "$IMG" >/dev/null 2>&1
