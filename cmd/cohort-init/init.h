@@ -14,7 +14,8 @@
 #define INIT_EXIT_SETUP		127
 
 struct init_opts {
-	const char *spec_path;
+	const char *spec_path;	/* NULL with warm */
+	bool warm;		/* wait for the spec on vsock (warm.c) */
 	bool dry_run;		/* check the spec, print the plan, run nothing */
 	bool no_mounts;		/* run in --root DIR, or "/" as it is */
 	bool no_poweroff;	/* not PID 1: reap our own, exit with the status */
@@ -34,6 +35,9 @@ void init_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* config.c */
 int init_load_spec(const char *path, struct run_spec *spec);
+
+/* warm.c: the spec from the primary, for an instance of a warm pool. */
+int warm_wait(struct run_spec *spec);
 
 /* dirs.c: mount points. */
 int init_open_dir(int rootfd, const char *path, char *why, size_t whylen);

@@ -3,9 +3,12 @@
  * cohort-init: PID 1 of an instance started by `cohort run` (issue 11).
  *
  *	cohort-init [OPTIONS] SPEC.json
+ *	cohort-init --warm
  *
  * The instance's shell init execs it (`exec /sbin/cohort-init
- * /cohort/run.json`).  It reads the run spec the primary's tool wrote
+ * /cohort/run.json`; with "cohort.warm" on the kernel command line
+ * `exec cohort-init --warm`, which first waits for the primary to hand
+ * the spec over: warm.c).  It reads the run spec the primary's tool wrote
  * (lib/run: args, env, cwd, user, groups, hostname, the region holding
  * the image tree, volumes), builds the root filesystem (rootfs.c: the
  * image's tree read-only under a tmpfs upper layer with overlayfs, /proc,
@@ -18,6 +21,7 @@
  * console and reports 127.
  *
  * Options (from --no-mounts on, for testing on a host, not as PID 1):
+ *	--warm           no SPEC.json: wait for one on vsock port 1000
  *	--dry-run        check the spec and print what would be done
  *	--stop-timeout S seconds between SIGTERM and SIGKILL (10)
  *	--no-mounts      build no root: run in --root DIR, or in "/" as it is
@@ -62,6 +66,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'd' },
+		{ "warm", no_argument, NULL, 'W' },
 		{ "no-mounts", no_argument, NULL, 'm' },
 		{ "no-poweroff", no_argument, NULL, 'p' },
 		{ "no-console", no_argument, NULL, 'c' },
@@ -81,6 +86,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': o->dry_run = true; break;
+		case 'W': o->warm = true; break;
 		case 'm': o->no_mounts = true; break;
 		case 'p': o->no_poweroff = true; break;
 		case 'c': o->no_console = true; break;
@@ -98,22 +104,22 @@ static int parse(int argc, char **argv, struct init_opts *o)
 			o->stop_timeout = v;
 			break;
 		case 'h':
-			printf("Usage: cohort-init [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
+			printf("Usage: cohort-init --warm | [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
 			exit(0);
 		default:
 			init_msg("unknown option '%s' or missing argument", argv[optind - 1]);
 			return -1;
 		}
 	}
-	if (argc - optind != 1) {
-		init_msg("usage: cohort-init [OPTIONS] SPEC.json");
+	if (argc - optind != (o->warm ? 0 : 1)) {
+		init_msg("usage: cohort-init [OPTIONS] SPEC.json, or cohort-init --warm");
 		return -1;
 	}
 	if (o->root && !o->no_mounts) {
 		init_msg("--root needs --no-mounts");
 		return -1;
 	}
-	o->spec_path = argv[optind];
+	o->spec_path = o->warm ? NULL : argv[optind];
 	return 0;
 }
 
@@ -195,7 +201,7 @@ int main(int argc, char **argv)
 		status = INIT_EXIT_SETUP;
 		goto report;
 	}
-	if (init_load_spec(o.spec_path, &spec)) {
+	if (o.warm ? warm_wait(&spec) : init_load_spec(o.spec_path, &spec)) {
 		status = INIT_EXIT_SETUP;
 		goto report;
 	}

@@ -149,6 +149,10 @@ int cli_info_begin(struct cli *c, int argc, char **argv);
 bool cli_json_opt(struct cli *c, int opt);
 void cli_json_print(struct cli *c, struct json_object *o);
 
+/* state.c: the tool's own records (images, warm pools) */
+const char *cli_state_dir(void);
+int cli_mkdir_p(const char *path);
+
 /* table.c: columns as wide as their widest cell */
 void table_widen(int *w, const char *const *col, int n);
 void table_row(const int *w, const char *const *col, int n,
@@ -220,6 +224,7 @@ int cmd_net(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_wait(struct cli *c, int argc, char **argv);
 int cmd_kill(struct cli *c, int argc, char **argv);
+int cmd_warm(struct cli *c, int argc, char **argv);
 int cmd_images(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);

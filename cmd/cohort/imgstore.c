@@ -31,44 +31,15 @@
 #include "image/image.h"
 #include "imgstore.h"
 
-#define STATE_DIR_DEFAULT	"/var/lib/cohort"
-
 /* cohortfs geometry the size estimate uses (include/uapi/linux/cohortfs_fs.h) */
 #define CFS_BLOCK		4096ULL
 #define CFS_INLINE		(4096ULL - 64)
 #define CFS_DIRENTS_PER_BLOCK	15ULL
 #define CFS_INODE_BYTES		64ULL
 
-static const char *state_dir(void)
-{
-	const char *d = getenv("COHORT_STATE_DIR");
-
-	return d && *d ? d : STATE_DIR_DEFAULT;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	size_t i;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (i = 1; buf[i]; i++) {
-		if (buf[i] != '/')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		buf[i] = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static void rec_path(const char *id, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/images/%s.json", state_dir(), id);
+	snprintf(buf, len, "%s/images/%s.json", cli_state_dir(), id);
 }
 
 /* --- measuring a tree ------------------------------------------------- */
@@ -157,8 +128,8 @@ static int rec_write(const struct img_rec *r)
 	int fd, ret = 0;
 	size_t len;
 
-	snprintf(path, sizeof(path), "%s/images", state_dir());
-	ret = mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/images", cli_state_dir());
+	ret = cli_mkdir_p(path);
 	if (ret)
 		return ret;
 	rec_path(r->id, path, sizeof(path));
@@ -283,7 +254,7 @@ int imgstore_list(struct img_rec **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	snprintf(path, sizeof(path), "%s/images", state_dir());
+	snprintf(path, sizeof(path), "%s/images", cli_state_dir());
 	d = opendir(path);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -506,7 +477,7 @@ static int import(struct cli *c, struct image *img, struct img_rec *r)
 		ret = rec_write(r);
 		if (ret) {
 			cli_err("%s: cannot write the image record in %s/images: %s",
-				c->cmd, state_dir(), strerror(-ret));
+				c->cmd, cli_state_dir(), strerror(-ret));
 			ret = EXIT_FAIL;
 		}
 	}

@@ -47,6 +47,10 @@ static const struct command commands[] = {
 	{ "kill", cmd_kill, "[-s SIGNAL] NAME",
 	  "send a signal to an instance's workload (default KILL)" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
+	{ "warm", cmd_warm,
+	  "POOL [--count N] [--cpu-count N] [--memory SIZE] [--kernel FILE]\n"
+	  "                      [--initrd FILE] [--cmdline STR] | list [-j]",
+	  "keep instances booted and idle for 'cohort run --warm POOL'" },
 	{ "images", cmd_images, "[-j]",
 	  "list the images cohort run imported" },
 	{ "rmi", cmd_rmi, "IMAGE...",

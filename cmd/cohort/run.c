@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,24 +32,16 @@
 #include "cohort/parse.h"
 #include "image/image.h"
 #include "imgstore.h"
+#include "launch.h"
 #include "run/run.h"
 #include "volume.h"
+#include "warmpool.h"
 
 /* cohort run's own failures, as docker run's (docs/man/cohort.8) */
 #define EXIT_RUN_FAIL	125
 
 #define RUN_MEMORY_DEFAULT	"256M"
 #define RUN_SPEC_PATH		"cohort/run.json"
-
-static const char *const kernel_defaults[] = {
-	"/boot/vmlinuz-%s",	/* the running primary's, by release */
-	"/boot/bzImage",
-};
-
-static const char *const initrd_defaults[] = {
-	"/usr/lib/cohort/instance-initrd.cpio.gz",
-	"/boot/instance-initrd.cpio.gz",
-};
 
 struct run_opts {
 	const char *name;
@@ -60,6 +52,7 @@ struct run_opts {
 	const char *initrd;
 	const char *cmdline;
 	const char *restart;
+	const char *warm;	/* --warm POOL */
 	bool detach;
 	bool rm;
 	struct run_overrides ov;
@@ -157,92 +150,6 @@ static void free_opts(struct run_opts *o)
 	free(o->ov.env);
 	free(o->envs);
 	free(o->env_files);
-}
-
-/* The first existing file of @list; "%s" is the running kernel's release. */
-static const char *first_file(const char *const *list, size_t n, char *buf,
-			      size_t len)
-{
-	struct utsname u;
-	size_t i;
-
-	if (uname(&u) < 0)
-		u.release[0] = '\0';
-	for (i = 0; i < n; i++) {
-		snprintf(buf, len, list[i], u.release);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return NULL;
-}
-
-/* CPUs held by no instance, CPU 0 left out. */
-static int free_cpus(struct cli *c, __u64 *out)
-{
-	char path[4096], buf[8192], err[COHORT_ERR_MAX];
-	__u64 held[COHORT_CPU_WORDS];
-	struct dirent *de;
-	DIR *d;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/present", c->cpu_sysfs);
-	ret = sysfs_read(path, buf, sizeof(buf));
-	if (ret < 0 || cohort_parse_cpulist(buf, out, COHORT_MAX_CPUS,
-					    COHORT_CPULIST_LENIENT, err,
-					    sizeof(err))) {
-		cli_err("%s: cannot read the CPUs present from %s", c->cmd,
-			path);
-		return EXIT_FAIL;
-	}
-	out[0] &= ~1ULL;
-	ret = sysfs_instances_open(c, &d);
-	if (ret)
-		return ret;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (sysfs_inst_read(c, de->d_name, "cpus", buf, sizeof(buf)) < 0 ||
-		    cohort_parse_cpulist(buf, held, COHORT_MAX_CPUS,
-					 COHORT_CPULIST_LENIENT, err,
-					 sizeof(err)))
-			continue;
-		for (unsigned int i = 0; i < COHORT_CPU_WORDS; i++)
-			out[i] &= ~held[i];
-	}
-	closedir(d);
-	return EXIT_OK;
-}
-
-/* --cpu-count N: the N highest-numbered free CPUs, as a list in @buf. */
-static int pick_cpus(struct cli *c, const char *count, char *buf, size_t len)
-{
-	__u64 avail[COHORT_CPU_WORDS], pick[COHORT_CPU_WORDS] = { 0 };
-	char err[COHORT_ERR_MAX], a[1024];
-	__u32 n;
-	int ret, cpu;
-
-	if (cohort_parse_uint(count, "CPU count", NULL, 1,
-			      COHORT_SETUP_MAX_CPUS, &n, err, sizeof(err))) {
-		cli_err("%s: --cpu-count: %s", c->cmd, err);
-		return EXIT_USAGE;
-	}
-	ret = free_cpus(c, avail);
-	if (ret)
-		return ret;
-	for (cpu = COHORT_MAX_CPUS - 1; cpu > 0 && n; cpu--) {
-		if (!(avail[cpu / 64] & (1ULL << (cpu % 64))))
-			continue;
-		pick[cpu / 64] |= 1ULL << (cpu % 64);
-		n--;
-	}
-	if (n) {
-		cohort_format_cpulist(avail, COHORT_MAX_CPUS, a, sizeof(a));
-		cli_err("%s: --cpu-count %s: only %s free (CPU 0 stays with the primary)",
-			c->cmd, count, a[0] ? a : "no CPU is");
-		return EXIT_FAIL;
-	}
-	cohort_format_cpulist(pick, COHORT_MAX_CPUS, buf, len);
-	return EXIT_OK;
 }
 
 /* A name for an unnamed instance: "run-" and six random hex digits. */
@@ -393,54 +300,6 @@ static char *make_spec(struct cli *c, struct image *img,
 	return json;
 }
 
-/* Runs another cohort command with @argv, as if typed. */
-static int sub(struct cli *c, int (*fn)(struct cli *, int, char **),
-	       const char *cmd, char **argv)
-{
-	const char *saved = c->cmd;
-	bool json = c->json;
-	int argc = 0, ret;
-
-	while (argv[argc])
-		argc++;
-	c->cmd = cmd;
-	c->json = false;
-	optind = 0;
-	ret = fn(c, argc, argv);
-	c->cmd = saved;
-	c->json = json;
-	return ret;
-}
-
-/*
- * Grants @region to instance @name; @readonly: its kernel mounts it
- * read-only only, whatever root in it asks.
- */
-static int grant(struct cli *c, const char *region, const char *name,
-		 bool readonly)
-{
-	struct cohort_ioc_grant req;
-	const char *saved = c->cmd;
-	int ret;
-
-	memset(&req, 0, sizeof(req));
-	snprintf(req.region, sizeof(req.region), "%s", region);
-	snprintf(req.instance, sizeof(req.instance), "%s", name);
-	req.flags = readonly ? COHORT_GRANT_READONLY : 0;
-	c->cmd = "region grant";
-	ret = cli_dev_ioctl(c, region, COHORT_IOC_REGION_GRANT, &req, req.msg);
-	c->cmd = saved;
-	return ret;
-}
-
-/* Undo a half-made run: the instance goes, the imported image stays. */
-static void undo(struct cli *c, const char *name)
-{
-	char *del[] = { "delete", (char *)name, NULL };
-
-	sub(c, cmd_delete, "delete", del);
-}
-
 /* Waits for @name to stop; its exit status, or -1 (printed why). */
 static int wait_exit(struct cli *c, const char *name, bool quiet)
 {
@@ -495,6 +354,7 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		{ "tty", no_argument, NULL, 't' },
 		{ "restart", required_argument, NULL, 'r' },
 		{ "volume", required_argument, NULL, 'v' },
+		{ "warm", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -526,6 +386,7 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		case 'i':
 		case 't': o->ov.terminal = true; break;
 		case 'r': o->restart = optarg; break;
+		case 'W': o->warm = optarg; break;
 		case 'e':
 			if (push(&o->envs, &o->nenvs, optarg))
 				return EXIT_FAIL;
@@ -557,8 +418,12 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 	if (o->restart && strcmp(o->restart, "no"))
 		return cli_usage_err(c, "--restart %s needs cohortd, which does not exist yet; only --restart no is accepted",
 				     o->restart);
-	if (o->detach && o->rm)
-		return cli_usage_err(c, "--rm with --detach needs cohortd, which does not exist yet; use 'cohort wait' and 'cohort delete'");
+	/* A warm pool's instances are made as the pool says, and named so. */
+	if (o->warm && (o->name || o->cpus || o->cpu_count || o->memory ||
+			o->kernel || o->initrd || o->cmdline))
+		return cli_usage_err(c, "--warm takes its instance as the pool made it: --name, --cpus, --cpu-count, --memory, --kernel, --initrd and --cmdline cannot be used with it");
+	if (o->warm && warm_check_name(c, o->warm))
+		return EXIT_USAGE;
 	if (o->name && cohort_check_name(o->name, err, sizeof(err))) {
 		cli_err("%s: %s", c->cmd, err);
 		return EXIT_USAGE;
@@ -567,16 +432,162 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 	return ret ? ret : build_mounts(c, o);
 }
 
+/*
+ * Grants the image's region (read-only: its one copy is shared by every
+ * instance of it, so root in one must not change it for the others) and
+ * each volume's region once (the kernel refuses a second grant),
+ * read-only when every volume of it is :ro.
+ */
+static int grant_all(struct cli *c, const struct run_opts *o,
+		     const struct img_rec *r, const char *name)
+{
+	int ret = launch_grant(c, r->region, name, true);
+
+	for (size_t i = 0; !ret && i < o->nvolumes; i++) {
+		bool ro = true;
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(o->mounts[j].region, o->mounts[i].region))
+				break;
+		if (j < i || !strcmp(o->mounts[i].region, r->region))
+			continue;
+		for (j = i; j < o->nvolumes; j++)
+			if (!strcmp(o->mounts[j].region, o->mounts[i].region))
+				ro &= o->mounts[j].readonly;
+		ret = launch_grant(c, o->mounts[i].region, name, ro);
+	}
+	return ret;
+}
+
+/* Boots a new instance @name with the spec in its initramfs. */
+static int boot_cold(struct cli *c, const struct run_opts *o,
+		     struct image *img, const struct img_rec *r,
+		     const char *name)
+{
+	char cpubuf[1024], kbuf[4096], ibuf[4096], fdpath[64];
+	const char *kernel = o->kernel, *initrd = o->initrd, *cpus = o->cpus;
+	char *json;
+	int ret, fd;
+
+	ret = launch_files(c, &kernel, &initrd, kbuf, ibuf);
+	if (ret)
+		return ret;
+	if (!cpus) {
+		ret = launch_pick_cpus(c, o->cpu_count ? o->cpu_count : "1",
+				       cpubuf, sizeof(cpubuf));
+		if (ret)
+			return ret;
+		cpus = cpubuf;
+	}
+	json = make_spec(c, img, r, (struct run_opts *)o, name);
+	if (!json)
+		return EXIT_FAIL;
+	fd = make_initrd(c, initrd, json);
+	free(json);
+	if (fd < 0)
+		return EXIT_FAIL;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	ret = launch_create(c, name, cpus,
+			    o->memory ? o->memory : RUN_MEMORY_DEFAULT);
+	if (!ret) {
+		ret = grant_all(c, o, r, name);
+		if (!ret)
+			ret = launch_start(c, name, kernel, fdpath,
+					   o->cmdline ? o->cmdline : "quiet");
+		if (ret)
+			launch_delete(c, name);
+	}
+	close(fd);
+	return ret;
+}
+
+/*
+ * Hands the workload to an idle instance of warm pool o->warm; its name
+ * goes to @name.  EXIT_NOTFOUND when none is idle: then the pool's
+ * settings are in @pool for a cold boot.
+ */
+static int boot_warm(struct cli *c, struct run_opts *o, struct image *img,
+		     const struct img_rec *r, struct warm_pool *pool,
+		     char *name, size_t len)
+{
+	char *json;
+	int ret, tries;
+
+	ret = warm_read(o->warm, pool);
+	if (ret) {
+		cli_err("%s: --warm %s: %s", c->cmd, o->warm,
+			ret == -ENOENT ? "no such warm pool ('cohort warm POOL --count N' makes one)" :
+			"its record is damaged");
+		return EXIT_FAIL;
+	}
+	/* A second try when an instance fails on the way, not a third. */
+	for (tries = 0; tries < 2; tries++) {
+		ret = warm_claim(c, o->warm, name, len);
+		if (ret)
+			break;
+		json = make_spec(c, img, r, o, name);
+		if (!json) {
+			launch_delete(c, name);
+			ret = EXIT_FAIL;
+			break;
+		}
+		ret = grant_all(c, o, r, name);
+		if (!ret)
+			ret = warm_hand(c, name, json);
+		free(json);
+		if (!ret)
+			break;
+		launch_delete(c, name);
+	}
+	warm_refill_spawn(c, o->warm);
+	return ret;
+}
+
+/*
+ * -d --rm: a process of its own session waits for @name to stop and
+ * deletes it.
+ */
+static void remove_when_stopped(struct cli *c, const char *name)
+{
+	pid_t pid;
+	int fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_warn("instance %s will not be deleted when it stops (--rm): fork: %s",
+			 name, strerror(errno));
+		return;
+	}
+	if (pid) {
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	setsid();
+	if (fork())
+		_exit(0);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	if (wait_exit(c, name, true) != -2)
+		launch_delete(c, name);
+	_exit(0);
+}
+
 static int run_main(struct cli *c, int argc, char **argv)
 {
-	char namebuf[COHORT_NAME_MAX], cpubuf[1024], kbuf[4096], ibuf[4096];
-	char fdpath[64], *json = NULL;
+	char namebuf[COHORT_NAME_MAX];
 	struct run_opts o;
 	struct image *img = NULL;
+	struct warm_pool pool;
 	struct img_rec r;
 	bool imported;
-	const char *name, *kernel, *initrd, *cpus;
-	int ret, fd = -1, status;
+	const char *name;
+	int ret, status;
 
 	memset(&o, 0, sizeof(o));
 	ret = run_parse(c, argc, argv, &o);
@@ -588,105 +599,40 @@ static int run_main(struct cli *c, int argc, char **argv)
 	ret = sysfs_available(c);
 	if (ret)
 		goto out_opts;
-	kernel = o.kernel ? o.kernel :
-		 first_file(kernel_defaults, ARRAY_SIZE(kernel_defaults), kbuf,
-			    sizeof(kbuf));
-	if (!kernel) {
-		ret = cli_usage_err(c, "no kernel: --kernel FILE (none of /boot/vmlinuz-$(uname -r), /boot/bzImage is readable)");
-		goto out_opts;
-	}
-	initrd = o.initrd ? o.initrd :
-		 first_file(initrd_defaults, ARRAY_SIZE(initrd_defaults), ibuf,
-			    sizeof(ibuf));
-	if (!initrd) {
-		ret = cli_usage_err(c, "no instance initramfs: --initrd FILE (none of %s, %s is readable)",
-				    initrd_defaults[0], initrd_defaults[1]);
-		goto out_opts;
-	}
-	if (o.name) {
-		name = o.name;
-	} else {
-		make_name(c, namebuf, sizeof(namebuf));
-		name = namebuf;
-	}
-	cpus = o.cpus;
-	if (!cpus) {
-		ret = pick_cpus(c, o.cpu_count ? o.cpu_count : "1", cpubuf,
-				sizeof(cpubuf));
-		if (ret)
-			goto out_opts;
-		cpus = cpubuf;
-	}
-
 	ret = imgstore_get(c, argv[optind], &img, &r, &imported);
 	if (ret)
 		goto out_opts;
 	if (imported && !c->json)
 		fprintf(stderr, "%s: imported %s as image %.12s (region %s)\n",
 			prog, r.source, r.id, r.region);
-	json = make_spec(c, img, &r, &o, name);
-	if (!json) {
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	fd = make_initrd(c, initrd, json);
-	if (fd < 0) {
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-
-	{
-		char *create[] = { "create", (char *)name, "--cpus",
-				   (char *)cpus, "--memory",
-				   (char *)(o.memory ? o.memory :
-					    RUN_MEMORY_DEFAULT), NULL };
-		char *load[] = { "load", (char *)name, "--kernel",
-				 (char *)kernel, "--initrd", fdpath,
-				 "--cmdline",
-				 (char *)(o.cmdline ? o.cmdline : "quiet"),
-				 NULL };
-		char *start[] = { "start", (char *)name, NULL };
-
-		ret = sub(c, cmd_create, "create", create);
-		if (ret)
-			goto out;
-		/*
-		 * The image's one copy is shared by every instance of it:
-		 * read-only, so that root in one cannot change it for the
-		 * others.
-		 */
-		ret = grant(c, r.region, name, true);
-		/*
-		 * Each volume's region once (the kernel refuses a second
-		 * grant), read-only when every volume of it is :ro.
-		 */
-		for (size_t i = 0; !ret && i < o.nvolumes; i++) {
-			bool ro = true;
-			size_t j;
-
-			for (j = 0; j < i; j++)
-				if (!strcmp(o.mounts[j].region, o.mounts[i].region))
-					break;
-			if (j < i || !strcmp(o.mounts[i].region, r.region))
-				continue;
-			for (j = i; j < o.nvolumes; j++)
-				if (!strcmp(o.mounts[j].region, o.mounts[i].region))
-					ro &= o.mounts[j].readonly;
-			ret = grant(c, o.mounts[i].region, name, ro);
+	ret = EXIT_NOTFOUND;
+	if (o.warm)
+		ret = boot_warm(c, &o, img, &r, &pool, namebuf,
+				sizeof(namebuf));
+	if (ret == EXIT_NOTFOUND) {
+		if (o.warm) {
+			fprintf(stderr, "%s: warm pool %s has no idle instance; booting one cold\n",
+				prog, o.warm);
+			o.kernel = pool.kernel;
+			o.initrd = pool.initrd;
+			o.cmdline = pool.cmdline;
+			o.cpu_count = pool.cpu_count;
+			o.memory = pool.memory;
 		}
-		if (!ret)
-			ret = sub(c, cmd_load, "load", load);
-		if (!ret)
-			ret = sub(c, cmd_start, "start", start);
-		if (ret) {
-			undo(c, name);
-			goto out;
-		}
+		if (o.name)
+			snprintf(namebuf, sizeof(namebuf), "%s", o.name);
+		else
+			make_name(c, namebuf, sizeof(namebuf));
+		ret = boot_cold(c, &o, img, &r, namebuf);
 	}
+	if (ret)
+		goto out;
+	name = namebuf;
 
 	if (o.detach) {
 		printf("%s\n", name);
+		if (o.rm)
+			remove_when_stopped(c, name);
 		ret = EXIT_OK;
 		goto out;
 	}
@@ -707,21 +653,14 @@ static int run_main(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	status = wait_exit(c, name, false);
-	if (o.rm) {
-		char *del[] = { "delete", (char *)name, NULL };
-
-		if (sub(c, cmd_delete, "delete", del))
-			cli_warn("instance %s was not deleted (--rm)", name);
-	}
+	if (o.rm && launch_delete(c, name))
+		cli_warn("instance %s was not deleted (--rm)", name);
 	ret = status >= 0 ? status : EXIT_RUN_FAIL;
 	goto done;
 out:
 	if (ret)
 		ret = EXIT_RUN_FAIL;
 done:
-	if (fd >= 0)
-		close(fd);
-	free(json);
 	if (img)
 		image_close(img);
 	free_opts(&o);
