@@ -7,7 +7,8 @@
  * its /etc/passwd and /etc/group, then removed.  Options as docker run's:
  *
  *	-e NAME[=VALUE], --env-file FILE, -u USER[:GROUP], -w DIR,
- *	--entrypoint CMD, -h HOSTNAME, -t, --rootfs REGION
+ *	--entrypoint CMD, -h HOSTNAME, -t, --rootfs REGION,
+ *	--ulimit NAME=SOFT[:HARD]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,8 @@ static const char spec_usage[] =
 	"      --entrypoint CMD     replace the image's Entrypoint (\"\": none)\n"
 	"  -h, --hostname NAME      the instance's hostname\n"
 	"  -t, --tty                the console is the process's terminal\n"
-	"      --rootfs REGION      the region holding the image tree\n";
+	"      --rootfs REGION      the region holding the image tree\n"
+	"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile=1024:4096)\n";
 
 struct spec_opts {
 	struct run_overrides ov;
@@ -74,6 +76,7 @@ static int parse(int argc, char **argv, struct spec_opts *s)
 		{ "hostname", required_argument, NULL, 'h' },
 		{ "tty", no_argument, NULL, 't' },
 		{ "rootfs", required_argument, NULL, 'R' },
+		{ "ulimit", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,6 +113,11 @@ static int parse(int argc, char **argv, struct spec_opts *s)
 			break;
 		case 'R':
 			s->ov.rootfs = optarg;
+			break;
+		case 'U':
+			if (run_ulimit_parse(optarg, s->ov.rlimits,
+					     &s->ov.nr_rlimits, err, sizeof(err)))
+				return cli_usage_err("spec", "%s", err);
 			break;
 		case 'H':
 			fputs(spec_usage, stdout);

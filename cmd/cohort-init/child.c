@@ -4,7 +4,9 @@
  * a session of its own; the console (or, with a terminal, /dev/ttyCH0 as
  * controlling terminal) for stdio; chroot into the new root; the working
  * directory (made, owned by the user, when missing, as docker does);
- * setgroups, setgid, setuid; default signal actions and an empty mask;
+ * the resource limits, while still root (raising a hard limit needs
+ * CAP_SYS_RESOURCE); setgroups, setgid, setuid; default signal actions
+ * and an empty mask;
  * then args[0], looked up in the spec's PATH when it has no '/'.
  * A failure prints "cohort-init: WHAT: REASON" and exits 127 (126 when
  * the program exists but cannot be executed), as shells do.
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -114,6 +117,29 @@ static void enter_cwd(const struct run_spec *spec)
 		fail(INIT_EXIT_SETUP, spec->cwd);
 }
 
+static rlim_t rlim(uint64_t v)
+{
+	return v == RUN_RLIM_INFINITY ? RLIM_INFINITY : (rlim_t)v;
+}
+
+/* Every rlimit of the spec, as runc sets them: before the ids change. */
+static void set_rlimits(const struct run_spec *spec)
+{
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < spec->nr_rlimits; i++) {
+		const struct run_rlimit *r = &spec->rlimits[i];
+		struct rlimit rl = { rlim(r->soft), rlim(r->hard) };
+
+		if (setrlimit(r->resource, &rl)) {
+			snprintf(what, sizeof(what), "setrlimit %s",
+				 run_rlimit_name(r->resource));
+			fail(INIT_EXIT_SETUP, what);
+		}
+	}
+}
+
 static void drop_privileges(const struct run_spec *spec)
 {
 	char what[64];
@@ -203,6 +229,7 @@ void child_exec(const struct run_spec *spec, const struct init_opts *o,
 	if (root && (chroot(root) || chdir("/")))
 		fail(INIT_EXIT_SETUP, root);
 	enter_cwd(spec);
+	set_rlimits(spec);
 	drop_privileges(spec);
 	exec_args(spec);
 }

@@ -10,10 +10,10 @@
  * `exec cohort-init --warm`, which first waits for the primary to hand
  * the spec over: warm.c).  It reads the run spec the primary's tool wrote
  * (lib/run: args, env, cwd, user, groups, hostname, the region holding
- * the image tree, volumes), builds the root filesystem (rootfs.c: the
+ * the image tree, volumes, rlimits), builds the root filesystem (rootfs.c: the
  * image's tree read-only under a tmpfs upper layer with overlayfs, /proc,
  * /sys, /dev, /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), binds the
- * volumes into it (volumes.c), starts the process
+ * volumes into it (volumes.c), starts the process with its rlimits
  * (child.c), reaps every child and forwards signals while it runs
  * (supervise.c), then reports its status (report.c: the exit code, or
  * 128 + the signal that killed it) and powers the instance off.  Any
@@ -125,6 +125,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 
 static void dry_run(const struct run_spec *s, const struct init_opts *o)
 {
+	char soft[RUN_RLIM_TEXT_MAX], hard[RUN_RLIM_TEXT_MAX];
 	size_t i;
 
 	if (s->rootfs && !o->no_mounts)
@@ -146,6 +147,10 @@ static void dry_run(const struct run_spec *s, const struct init_opts *o)
 		printf("volume %s/%s -> %s %s\n", s->mounts[i].region,
 		       s->mounts[i].source, s->mounts[i].target,
 		       s->mounts[i].readonly ? "ro" : "rw");
+	for (i = 0; i < s->nr_rlimits; i++)
+		printf("rlimit %s %s %s\n", run_rlimit_name(s->rlimits[i].resource),
+		       run_rlimit_format(s->rlimits[i].soft, soft, sizeof(soft)),
+		       run_rlimit_format(s->rlimits[i].hard, hard, sizeof(hard)));
 }
 
 /* Everything up to the workload's end; its status, or 127. */

@@ -39,8 +39,8 @@ static const struct command commands[] = {
 	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR]\n"
 	  "                      [-e NAME[=VALUE]]... [--env-file FILE]... [-w DIR]\n"
 	  "                      [-u USER[:GROUP]] [--entrypoint CMD]\n"
-	  "                      [-v SRC:DST[:ro]]... [-d] [-i] [-t]\n"
-	  "                      [--rm] IMAGE [COMMAND [ARG...]]",
+	  "                      [-v SRC:DST[:ro]]... [--ulimit NAME=SOFT[:HARD]]...\n"
+	  "                      [-d] [-i] [-t] [--rm] IMAGE [COMMAND [ARG...]]",
 	  "boot a container image in an instance of its own" },
 	{ "wait", cmd_wait, "NAME",
 	  "wait until an instance stops; print its workload's exit status" },

@@ -354,6 +354,7 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		{ "tty", no_argument, NULL, 't' },
 		{ "restart", required_argument, NULL, 'r' },
 		{ "volume", required_argument, NULL, 'v' },
+		{ "ulimit", required_argument, NULL, 'U' },
 		{ "warm", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -364,8 +365,8 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 
 	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:v:dit", lo,
 				 seen)) != -1) {
-		/* -e, --env-file and -v may be given many times */
-		seen['e'] = seen['E'] = seen['v'] = 0;
+		/* -e, --env-file, -v and --ulimit may be given many times */
+		seen['e'] = seen['E'] = seen['v'] = seen['U'] = 0;
 		switch (opt) {
 		case 'n': o->name = optarg; break;
 		case 'c': o->cpus = optarg; break;
@@ -398,6 +399,15 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		case 'v':
 			if (push(&o->volumes, &o->nvolumes, optarg))
 				return EXIT_FAIL;
+			break;
+		case 'U':
+			/* a later --ulimit of the same NAME wins */
+			if (run_ulimit_parse(optarg, o->ov.rlimits,
+					     &o->ov.nr_rlimits, err,
+					     sizeof(err))) {
+				cli_err("%s: %s", c->cmd, err);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'P':
 			o->entrypoint[0] = optarg;

@@ -4,7 +4,7 @@
  * primary) and where it is read (the instance): bounded counts and sizes,
  * a program, an absolute working directory, well-formed and unique
  * environment entries, ids that are ids, names that are names, volumes
- * (mount.c).
+ * (mount.c), resource limits (rlimit.c).
  */
 #include <limits.h>
 #include <string.h>
@@ -98,5 +98,7 @@ int run_spec_check(const struct run_spec *spec, char *err, size_t errlen)
 		cohort_seterr(err, errlen, "rootfs: %s", cerr);
 		return -1;
 	}
-	return run_mounts_check(spec->mounts, spec->nr_mounts, err, errlen);
+	if (run_mounts_check(spec->mounts, spec->nr_mounts, err, errlen))
+		return -1;
+	return run_rlimits_check(spec->rlimits, spec->nr_rlimits, err, errlen);
 }

@@ -43,6 +43,16 @@ int run_mounts_copy(const struct run_mount *src, size_t n,
 		    struct run_spec *spec, char *err, size_t errlen);
 void run_mounts_free(struct run_mount *m, size_t n);
 
+/* rlimit.c: resource limits. */
+const char *run_rlimit_type(int resource);
+int run_rlimit_by_type(const char *type, size_t len);
+void run_rlimit_set(struct run_rlimit *v, size_t *n,
+		    const struct run_rlimit *r);
+int run_rlimits_check(const struct run_rlimit *v, size_t n, char *err,
+		      size_t errlen);
+int run_rlimits_make(const struct run_overrides *o, struct run_spec *spec,
+		     char *err, size_t errlen);
+
 /* user.c: USER[:GROUP] against the image's /etc/passwd and /etc/group. */
 struct run_user {
 	uint32_t uid, gid;

@@ -10,7 +10,8 @@
  *	    "user": { "uid": 1000, "gid": 1000, "additionalGids": [1000, 50] },
  *	    "args": ["/bin/sh", "-c", "echo hi"],
  *	    "env": ["PATH=/usr/bin:/bin", "HOME=/home/u"],
- *	    "cwd": "/srv"
+ *	    "cwd": "/srv",
+ *	    "rlimits": [ { "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024 } ]
  *	  },
  *	  "hostname": "web",
  *	  "mounts": [
@@ -21,12 +22,16 @@
  *	}
  *
  * "hostname", "mounts" and "cohort" (and "rootfs" in it) may be absent, as
- * may "terminal", "env" and "additionalGids"; everything else is required.
- * A mount has exactly those four keys, type "cohortfs", and among its
- * options exactly one "region=NAME" and one of "ro" and "rw".
+ * may "terminal", "env", "additionalGids" and "rlimits"; everything else
+ * is required.  A mount has exactly those four keys, type "cohortfs", and
+ * among its options exactly one "region=NAME" and one of "ro" and "rw".
+ * An rlimit has exactly those three keys, the OCI name of one of the
+ * sixteen resources, and values up to 2^63 - 1 or 2^64 - 1 (unlimited).
  * Reading treats the text as hostile: at most RUN_JSON_MAX bytes, no NUL
- * anywhere, no unknown key, every type checked, then run_spec_check().
+ * anywhere, no unknown key, every type checked, no integer above
+ * 2^64 - 1, then run_spec_check().
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +75,22 @@ static json_object *mounts_json(const struct run_mount *m, size_t n)
 	return a;
 }
 
+static json_object *rlimits_json(const struct run_rlimit *r, size_t n)
+{
+	json_object *a = json_object_new_array(), *e;
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "type", json_object_new_string(
+					       run_rlimit_type(r[i].resource)));
+		json_object_object_add(e, "hard", json_object_new_uint64(r[i].hard));
+		json_object_object_add(e, "soft", json_object_new_uint64(r[i].soft));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 /**
  * run_spec_to_json() - write a spec as JSON
  * @spec: the spec, checked with run_spec_check() first
@@ -105,6 +126,9 @@ int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
 	json_object_object_add(p, "args", strv_json(spec->args));
 	json_object_object_add(p, "env", strv_json(spec->env));
 	json_object_object_add(p, "cwd", json_object_new_string(spec->cwd));
+	if (spec->nr_rlimits)
+		json_object_object_add(p, "rlimits",
+				       rlimits_json(spec->rlimits, spec->nr_rlimits));
 	if (spec->hostname)
 		json_object_object_add(o, "hostname",
 				       json_object_new_string(spec->hostname));
@@ -278,11 +302,101 @@ static int get_user(json_object *u, struct run_spec *spec, char *err,
 	return 0;
 }
 
+/* An rlimit's value: 0 to RUN_RLIM_MAX, or RUN_RLIM_INFINITY. */
+static int get_rlim(json_object *v, const char *what, uint64_t *out,
+		    char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!json_object_is_type(v, json_type_int)) {
+		cohort_seterr(err, errlen, "run spec: %s is not an integer", what);
+		return -1;
+	}
+	n = json_object_get_uint64(v);
+	if (json_object_get_int64(v) < 0 ||
+	    (n > RUN_RLIM_MAX && n != RUN_RLIM_INFINITY)) {
+		cohort_seterr(err, errlen,
+			"run spec: %s is out of range (0 to %" PRIu64 ", or %" PRIu64 " for unlimited)",
+			what, (uint64_t)RUN_RLIM_MAX, RUN_RLIM_INFINITY);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int get_rlimit(json_object *v, size_t i, struct run_rlimit *r,
+		      char *err, size_t errlen)
+{
+	static const char *const known[] = { "type", "hard", "soft", NULL };
+	json_object *type, *hard, *soft;
+	char what[48];
+
+	snprintf(what, sizeof(what), "process.rlimits[%zu]", i);
+	if (!json_object_is_type(v, json_type_object)) {
+		cohort_seterr(err, errlen, "run spec: %s is not an object", what);
+		return -1;
+	}
+	if (keys_known(v, what, known, err, errlen))
+		return -1;
+	if (!json_object_object_get_ex(v, "type", &type) ||
+	    !json_object_object_get_ex(v, "hard", &hard) ||
+	    !json_object_object_get_ex(v, "soft", &soft)) {
+		cohort_seterr(err, errlen, "run spec: %s needs type, hard and soft", what);
+		return -1;
+	}
+	if (!json_object_is_type(type, json_type_string)) {
+		cohort_seterr(err, errlen, "run spec: %s.type is not a string", what);
+		return -1;
+	}
+	if (strlen(json_object_get_string(type)) !=
+	    (size_t)json_object_get_string_len(type)) {
+		cohort_seterr(err, errlen, "run spec: %s.type holds a NUL character", what);
+		return -1;
+	}
+	r->resource = run_rlimit_by_type(json_object_get_string(type),
+					 json_object_get_string_len(type));
+	if (r->resource < 0) {
+		cohort_seterr(err, errlen,
+			"run spec: %s.type: unknown resource '%.32s' (want RLIMIT_NOFILE...)",
+			what, json_object_get_string(type));
+		return -1;
+	}
+	snprintf(what, sizeof(what), "process.rlimits[%zu].hard", i);
+	if (get_rlim(hard, what, &r->hard, err, errlen))
+		return -1;
+	snprintf(what, sizeof(what), "process.rlimits[%zu].soft", i);
+	return get_rlim(soft, what, &r->soft, err, errlen);
+}
+
+static int get_rlimits(json_object *v, struct run_spec *spec, char *err,
+		       size_t errlen)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		cohort_seterr(err, errlen, "run spec: process.rlimits is not an array");
+		return -1;
+	}
+	n = json_object_array_length(v);
+	if (n > RUN_MAX_RLIMITS) {
+		cohort_seterr(err, errlen, "run spec: %zu rlimits: at most %d are allowed",
+			n, RUN_MAX_RLIMITS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (get_rlimit(json_object_array_get_idx(v, i), i,
+			       &spec->rlimits[i], err, errlen))
+			return -1;
+		spec->nr_rlimits = i + 1;
+	}
+	return 0;
+}
+
 static int get_process(json_object *p, struct run_spec *spec, char *err,
 		       size_t errlen)
 {
 	static const char *const known[] = {
-		"terminal", "user", "args", "env", "cwd", NULL
+		"terminal", "user", "args", "env", "cwd", "rlimits", NULL
 	};
 	json_object *v;
 
@@ -318,6 +432,9 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 		cohort_seterr(err, errlen, "out of memory");
 		return -1;
 	}
+	if (json_object_object_get_ex(p, "rlimits", &v) &&
+	    get_rlimits(v, spec, err, errlen))
+		return -1;
 	if (!json_object_object_get_ex(p, "cwd", &v)) {
 		cohort_seterr(err, errlen, "run spec: process.cwd is missing");
 		return -1;
@@ -498,6 +615,43 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 	return 0;
 }
 
+/*
+ * Whether an integer of the text is above 2^64 - 1, which json-c reads as
+ * 2^64 - 1: unlimited, for an rlimit.  Digits inside strings are not
+ * numbers; STRICT parsing allows no leading zero, so more than 20 digits
+ * is always too many.  The text was parsed: it is valid JSON.
+ */
+static bool integer_too_big(const char *buf, size_t len)
+{
+	static const char max[] = "18446744073709551615";
+	bool in_string = false;
+	size_t i = 0, start;
+
+	while (i < len) {
+		if (in_string) {
+			if (buf[i] == '\\')
+				i++;
+			else if (buf[i] == '"')
+				in_string = false;
+			i++;
+		} else if (buf[i] == '"') {
+			in_string = true;
+			i++;
+		} else if (buf[i] >= '0' && buf[i] <= '9') {
+			start = i;
+			while (i < len && buf[i] >= '0' && buf[i] <= '9')
+				i++;
+			if (i - start > sizeof(max) - 1 ||
+			    (i - start == sizeof(max) - 1 &&
+			     memcmp(buf + start, max, sizeof(max) - 1) > 0))
+				return true;
+		} else {
+			i++;
+		}
+	}
+	return false;
+}
+
 /**
  * run_spec_from_json() - read a spec written by run_spec_to_json()
  * @buf: the text (need not be NUL-terminated)
@@ -507,8 +661,8 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
  * @errlen: bytes at @err
  *
  * Safe on any input: refuses more than RUN_JSON_MAX bytes, NULs, nesting
- * deeper than the format, trailing text, unknown keys, wrong types and
- * anything run_spec_check() refuses.
+ * deeper than the format, trailing text, unknown keys, wrong types,
+ * integers above 2^64 - 1 and anything run_spec_check() refuses.
  *
  * Return: 0, or -1 (@spec is left empty).
  */
@@ -562,6 +716,10 @@ int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 		goto out;
 	if (run_spec_check(spec, cerr, sizeof(cerr))) {
 		cohort_seterr(err, errlen, "run spec: %s", cerr);
+		goto out;
+	}
+	if (integer_too_big(buf, len)) {
+		cohort_seterr(err, errlen, "run spec: an integer is above 18446744073709551615");
 		goto out;
 	}
 	ret = 0;

@@ -10,6 +10,9 @@
  *	struct run_spec spec;
  *	char err[RUN_ERR_MAX], *json;
  *
+ *	if (run_ulimit_parse("nofile=4096", o.rlimits, &o.nr_rlimits, err,
+ *			     sizeof(err)))
+ *		fail(err);
  *	if (run_spec_make(image_config(img), rootfd, &o, &spec, err, sizeof(err)) ||
  *	    run_spec_to_json(&spec, &json, err, sizeof(err)))
  *		fail(err);
@@ -36,6 +39,17 @@
 #define RUN_HOSTNAME_MAX	64		/* HOST_NAME_MAX */
 #define RUN_ID_MAX		4294967294u	/* 2^32 - 2: (uid_t)-1 is no id */
 #define RUN_MAX_MOUNTS		32		/* volumes (-v) */
+#define RUN_MAX_RLIMITS		16		/* one per resource (--ulimit) */
+
+/*
+ * Resource limits: values up to RUN_RLIM_MAX (int64, as docker parses
+ * them), or RUN_RLIM_INFINITY (RLIM_INFINITY: no limit).
+ */
+#define RUN_RLIM_MAX		INT64_MAX
+#define RUN_RLIM_INFINITY	UINT64_MAX
+#define RUN_RLIM_TEXT_MAX	24		/* run_rlimit_format()'s text */
+/* RLIMIT_NOFILE soft and hard when the user gives none (runc's, umoci's). */
+#define RUN_NOFILE_DEFAULT	1024
 
 /* PATH when neither the image nor the user sets one (docker's). */
 #define RUN_DEFAULT_PATH \
@@ -55,6 +69,12 @@ struct run_mount {
 	bool readonly;
 };
 
+/* A resource limit (--ulimit NAME=SOFT[:HARD]), set with setrlimit(). */
+struct run_rlimit {
+	int resource;		/* RLIMIT_NOFILE...: one run_rlimit_name() knows */
+	uint64_t soft, hard;	/* soft <= hard; RUN_RLIM_INFINITY: none */
+};
+
 /* The process to run; every pointer is owned by the struct. */
 struct run_spec {
 	char **args;		/* NULL-terminated, at least one element */
@@ -70,6 +90,9 @@ struct run_spec {
 	struct run_mount *mounts;	/* volumes, mounted in this order;
 					 * no two with the same target */
 	size_t nr_mounts;
+	struct run_rlimit rlimits[RUN_MAX_RLIMITS];	/* set in this order;
+							 * one per resource */
+	size_t nr_rlimits;
 };
 
 /* What the user gave on the command line; NULL / false: not given. */
@@ -88,6 +111,10 @@ struct run_overrides {
 	const struct run_mount *mounts;	/* -v, in order; copied; targets
 					 * are normalised (must be absolute) */
 	size_t nr_mounts;
+	struct run_rlimit rlimits[RUN_MAX_RLIMITS];	/* --ulimit
+					 * (run_ulimit_parse()), each replacing
+					 * the default of its resource */
+	size_t nr_rlimits;
 };
 
 int run_spec_make(const struct image_config *cfg, int rootfd,
@@ -100,5 +127,9 @@ int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 		       char *err, size_t errlen);
 void run_spec_free(struct run_spec *spec);
 int run_env_file(const char *path, char ***env, char *err, size_t errlen);
+int run_ulimit_parse(const char *arg, struct run_rlimit *v, size_t *n,
+		     char *err, size_t errlen);
+const char *run_rlimit_name(int resource);
+const char *run_rlimit_format(uint64_t v, char *buf, size_t len);
 
 #endif /* _COHORT_RUN_H */

@@ -11,6 +11,8 @@
  *   cwd   -w (absolute), else WorkingDir (relative to "/"), else "/".
  *   user  -u, else the image's User, else root (user.c).
  *   mounts  -v, in order, targets normalised (mount.c).
+ *   rlimits RLIMIT_NOFILE 1024:1024 (what runc and umoci generate), then
+ *         each --ulimit, replacing the limit of its resource (rlimit.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +205,7 @@ int run_spec_make(const struct image_config *cfg, int rootfd,
 		goto fail;
 	}
 	if (run_mounts_copy(o->mounts, o->nr_mounts, spec, err, errlen) ||
+	    run_rlimits_make(o, spec, err, errlen) ||
 	    run_spec_check(spec, err, errlen))
 		goto fail;
 	return 0;

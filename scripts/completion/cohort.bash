@@ -61,7 +61,7 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
-	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v) ]] ;;
+	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit) ]] ;;
 	region) [[ $2 == @(--size|-s) ]] ;;
 	net) [[ $2 == @(--queues|-q) ]] ;;
 	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
@@ -158,6 +158,11 @@ _cohort()
 	--restart)
 		COMPREPLY=($(compgen -W "no" -- "$cur"))
 		return ;;
+	--ulimit)
+		# NAME=SOFT[:HARD], docker's names
+		COMPREPLY=($(compgen -W "core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack= as=" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return ;;
 	--base|-b|--cmdline|-a|--timeout|-t|--name|-n|--workdir|-w|\
 	--user|-u|--entrypoint)
 		return ;;
@@ -172,7 +177,7 @@ _cohort()
 	run)
 		# after IMAGE, every word is the COMMAND's, run in the image
 		[ $nargs -gt 0 ] && return
-		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --detach --rm --interactive --tty --restart --help" ;;
+		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --ulimit --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;

@@ -1741,7 +1741,18 @@ checks=$((checks + 1))
 "$bin" help console | grep -q -- '--no-history' || fail "help console: no --no-history"
 "$bin" console --help | grep -q 'Ctrl-] detaches' || fail "console --help: no escape"
 "$bin" load --help | grep -q -- '--shell' || fail "load --help: no --shell"
+"$bin" run --help | grep -q -- '--ulimit NAME=SOFT\[:HARD\]' || fail "run --help: no --ulimit"
 no_ioctl "help"
+
+# cohort run --ulimit: a bad one is refused before anything is asked of
+# the kernel, with 125 as docker run (good ones: tests/host/run-spec.sh).
+refuse 125 "cohort: run: --ulimit 'files=1': unknown limit 'files' (one of core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack, as)" \
+	run --ulimit files=1 oci:/nowhere
+refuse 125 "cohort: run: --ulimit 'nofile=2048:1024': the soft limit 2048 is above the hard limit 1024" \
+	run --ulimit nofile=1 --ulimit nofile=2048:1024 oci:/nowhere
+refuse 125 "cohort: run: --ulimit 'nofile=lots': the soft limit 'lots' is not a number, -1 or unlimited" \
+	run --ulimit nofile=lots oci:/nowhere
+no_ioctl "run --ulimit refused"
 
 echo "$checks checks, $failures failed"
 [ $failures = 0 ]

@@ -10,6 +10,10 @@
 #     a missing working directory made and owned by the user;
 #   - statuses: 0, 3, 127 (no such program), 126 (not executable),
 #     128 + 9 (killed), 127 and one message for a bad spec;
+#   - rlimits: set before the workload runs (`ulimit` in it shows them),
+#     a hard limit raised above cohort-init's own for a workload that is
+#     not root (so set before the ids change), a refused setrlimit() is
+#     127 and one message, --dry-run lists them;
 #   - an orphan re-parented to cohort-init is reaped while the workload
 #     runs; HUP INT QUIT USR1 are forwarded; TERM is forwarded and, when
 #     ignored, followed by SIGKILL after --stop-timeout;
@@ -133,6 +137,48 @@ if "$init" --dry-run print.json >dry.out 2>&1 && grep -qx 'user 1000:1001 groups
 else
 	bad "--dry-run: $(cat dry.out)"
 fi
+
+# --- resource limits -----------------------------------------------------------
+NOFILE='{"type":"RLIMIT_NOFILE","soft":64,"hard":128}'
+CORE='{"type":"RLIMIT_CORE","soft":18446744073709551615,"hard":18446744073709551615}'
+spec limits.json '["/bin/sh","-c","ulimit -Sn; ulimit -Hn; ulimit -Sc; ulimit -Hc"]' \
+	",\"rlimits\":[$NOFILE,$CORE]"
+run rlimits 0 limits.json --no-mounts
+printf '64\n128\nunlimited\nunlimited\ncohort-init: exited with status 0\n' >limits.want
+diff -u limits.want rlimits.out >limits.diff && ok "rlimits: nofile 64:128, core unlimited in the workload" ||
+	{ bad "rlimits: differ"; cat limits.diff; }
+if "$init" --dry-run limits.json >dry-limits.out 2>&1 &&
+   grep -qx 'rlimit nofile 64 128' dry-limits.out &&
+   grep -qx 'rlimit core unlimited unlimited' dry-limits.out; then
+	ok "--dry-run lists the rlimits"
+else
+	bad "--dry-run rlimits: $(cat dry-limits.out)"
+fi
+# Raising a hard limit takes CAP_SYS_RESOURCE: it works for uid 65534 only
+# because cohort-init sets it before the ids change.
+printf '{"process":{"user":{"uid":65534,"gid":65534},"cwd":"/","args":["/bin/sh","-c","id -u; ulimit -Sn; ulimit -Hn"],"rlimits":[{"type":"RLIMIT_NOFILE","soft":1000,"hard":3000}]}}\n' >raise.json
+if (ulimit -n 256 && ulimit -Hn 257) 2>/dev/null; then
+	(ulimit -n 256 && "$init" --no-poweroff --no-console --no-mounts raise.json) >raise.out 2>&1 </dev/null
+	rc=$?
+	[ $rc = 0 ] && [ "$(head -n 3 raise.out | tr '\n' ' ')" = "65534 1000 3000 " ] &&
+		ok "a hard limit raised above cohort-init's (256) for uid 65534" ||
+		bad "raised hard limit: status $rc: $(cat raise.out)"
+else
+	echo "skip: no CAP_SYS_RESOURCE here: raising a hard limit not tested"
+fi
+# More than fs.nr_open files is refused by the kernel, even to root.
+nr_open=$(cat /proc/sys/fs/nr_open)
+spec toomany.json '["/bin/true"]' \
+	",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":$((nr_open + 1))}]"
+run "setrlimit refused" 127 toomany.json --no-mounts
+[ "$(cat "setrlimit refused.out")" = "cohort-init: setrlimit nofile: Operation not permitted
+cohort-init: exited with status 127" ] && ok "setrlimit refused: one clear message" ||
+	bad "setrlimit refused: $(cat "setrlimit refused.out")"
+spec softhard.json '["/bin/true"]' ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2048,\"hard\":1024}]"
+run "soft above hard" 127 softhard.json --no-mounts
+grep -qx "cohort-init: softhard.json: run spec: rlimit nofile: the soft limit 2048 is above the hard limit 1024" \
+	"soft above hard.out" && ok "soft above hard refused by the spec check" ||
+	bad "soft above hard: $(cat "soft above hard.out")"
 
 # --- reaping and signals ------------------------------------------------------
 spec orphan.json "[\"$T/probe\",\"orphan\"]"

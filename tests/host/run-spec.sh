@@ -7,7 +7,7 @@
 # entries, none; WorkingDir absolute and relative; Env with and without
 # PATH; Entrypoint and Cmd), unpacked by `umoci unpack`, whose config.json
 # says what runc would run.  For each, args, cwd, uid, gid,
-# additionalGids and env must agree, except for these deliberate
+# additionalGids, env and rlimits must agree, except for these deliberate
 # differences (docs/image.md, "Running an image"):
 #   - cwd is made absolute and normalised ("rel/x/.." -> "/rel"), as docker
 #     does; umoci copies WorkingDir as it is;
@@ -19,7 +19,7 @@
 #   - HOME=/ for a uid without a passwd entry: umoci writes no HOME and
 #     runc adds HOME=/ when it starts the process; we write it.
 # Then the options docker run has (-e, --env-file, -u, -w, --entrypoint,
-# COMMAND, -t, -h) against expected values, and refusals.
+# COMMAND, -t, -h, --ulimit) against expected values, and refusals.
 #
 # Run from the top of the tree.  Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
@@ -106,6 +106,7 @@ want("env", renv, envmap(got["env"]))
 if len(got["env"]) != len(envmap(got["env"])):
     errs.append("env: a NAME twice: %r" % got["env"])
 want("terminal", False, got["terminal"])
+want("rlimits", ref.get("rlimits"), got.get("rlimits"))
 print("\n".join(errs))
 sys.exit(1 if errs else 0)
 PY
@@ -117,7 +118,7 @@ for tag in name group uid ids nameid none; do
 		continue
 	fi
 	if out=$(python3 compare.py ref-$tag/config.json spec-$tag.json); then
-		ok "$tag: args, cwd, uid, gid, groups and env agree with umoci"
+		ok "$tag: args, cwd, uid, gid, groups, env and rlimits agree with umoci"
 	else
 		bad "$tag: differs from umoci: $out"
 	fi
@@ -195,6 +196,12 @@ expect "-t -h: TERM, HOSTNAME, hostname" \
 	"p['terminal'] and env['TERM'] == 'xterm' and env['HOSTNAME'] == 'web' and top['hostname'] == 'web'" \
 	-t -h web oci:img:none
 expect "--rootfs" "top['cohort'] == {'rootfs': 'img-1'}" --rootfs img-1 oci:img:none
+expect "no --ulimit: nofile 1024:1024 (runc's, umoci's)" \
+	"p['rlimits'] == [{'type': 'RLIMIT_NOFILE', 'hard': 1024, 'soft': 1024}]" oci:img:none
+expect "--ulimit: nofile replaced in place, others appended, the later wins" \
+	"p['rlimits'] == [{'type': 'RLIMIT_NOFILE', 'hard': 8192, 'soft': 2048}, {'type': 'RLIMIT_CORE', 'hard': 2**64 - 1, 'soft': 2**64 - 1}, {'type': 'RLIMIT_MEMLOCK', 'hard': 2**64 - 1, 'soft': 65536}]" \
+	--ulimit nofile=4096 --ulimit core=-1 --ulimit memlock=65536:unlimited \
+	--ulimit nofile=2048:8192 oci:img:none
 
 refuse "unknown user" "user nobody not found in the image's /etc/passwd" -u nobody oci:img:none
 refuse "unknown group" "group nogroup not found in the image's /etc/group" -u app:nogroup oci:img:none
@@ -204,6 +211,15 @@ refuse "no command" "no command: the image has no Entrypoint or Cmd and none was
 	--entrypoint '' oci:img:base
 refuse "bad -e" "the variable name is empty" -e =x oci:img:none
 refuse "bad region" "rootfs: invalid region name" --rootfs ../x oci:img:none
+refuse "unknown --ulimit" "--ulimit 'files=1': unknown limit 'files' (one of core," \
+	--ulimit files=1 oci:img:none
+refuse "--ulimit soft above hard" \
+	"--ulimit 'nofile=2048:1024': the soft limit 2048 is above the hard limit 1024" \
+	--ulimit nofile=2048:1024 oci:img:none
+refuse "--ulimit junk" "--ulimit 'nproc=12k': the soft limit '12k' is not a number, -1 or unlimited" \
+	--ulimit nproc=12k oci:img:none
+refuse "--ulimit overflow" "--ulimit 'nofile=1:9223372036854775808': the hard limit is above 9223372036854775807" \
+	--ulimit nofile=1:9223372036854775808 oci:img:none
 ls /tmp/cohort-image-spec.* >/dev/null 2>&1 && bad "temporary trees left in /tmp" ||
 	ok "no temporary tree left behind"
 

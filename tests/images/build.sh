@@ -113,7 +113,7 @@ c["process"]["terminal"] = False
 # mount inside; the probe uses neither.
 c["mounts"] = [m for m in c["mounts"] if m["type"] not in ("mqueue", "cgroup")]
 c["process"]["args"] = ["/bin/sh", "-c",
-                        'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"']
+                        'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"; echo "nofile $(ulimit -Sn) $(ulimit -Hn)"']
 with open(path, "w") as f:
     json.dump(c, f, indent=1)
 PYEOF

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of lib/run/'s JSON: a spec written and read back is the same
- * spec (volumes included); the text has the documented shape; and a list of hostile or
- * broken inputs is refused, each with its own message, leaving the spec
- * empty.
+ * spec (volumes and rlimits included); the text has the documented shape;
+ * and a list of hostile or broken inputs is refused, each with its own
+ * message, leaving the spec empty.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "run/internal.h"
@@ -52,6 +53,12 @@ static void assert_same(const struct run_spec *a, const struct run_spec *b)
 		assert_string_equal(a->mounts[i].target, b->mounts[i].target);
 		assert_int_equal(a->mounts[i].readonly, b->mounts[i].readonly);
 	}
+	assert_int_equal(a->nr_rlimits, b->nr_rlimits);
+	for (i = 0; i < a->nr_rlimits; i++) {
+		assert_int_equal(a->rlimits[i].resource, b->rlimits[i].resource);
+		assert_true(a->rlimits[i].soft == b->rlimits[i].soft);
+		assert_true(a->rlimits[i].hard == b->rlimits[i].hard);
+	}
 }
 
 static void round_trip(const struct run_spec *s)
@@ -84,11 +91,27 @@ static void test_round_trip(void **state)
 		.groups = groups, .nr_groups = 3,
 		.hostname = "web", .rootfs = "img-web", .terminal = true,
 		.mounts = mounts, .nr_mounts = 3,
+		.rlimits = {
+			{ RLIMIT_NOFILE, 1024, 1024 },
+			{ RLIMIT_CORE, RUN_RLIM_INFINITY, RUN_RLIM_INFINITY },
+			{ RLIMIT_STACK, 8388608, RUN_RLIM_INFINITY },
+			{ RLIMIT_NICE, 0, 0 },
+			{ RLIMIT_AS, RUN_RLIM_MAX, RUN_RLIM_MAX },
+		},
+		.nr_rlimits = 5,
 	};
 	struct run_spec min = { .args = V("x"), .env = V(NULL), .cwd = "/" };
+	struct run_spec all = min;
+	size_t i;
 
 	round_trip(&full);
 	round_trip(&min);
+	/* Every resource, in an order of their own. */
+	for (i = 0; i < RUN_MAX_RLIMITS; i++)
+		all.rlimits[i] = (struct run_rlimit){ (int)(15 - i), i * 1000,
+						      i * 1000 + i };
+	all.nr_rlimits = RUN_MAX_RLIMITS;
+	round_trip(&all);
 }
 
 static void test_shape(void **state)
@@ -108,6 +131,7 @@ static void test_shape(void **state)
 	assert_non_null(strstr(json, "\"/bin/true\""));	/* no "\/" */
 	assert_null(strstr(json, "\"hostname\""));
 	assert_null(strstr(json, "\"mounts\""));
+	assert_null(strstr(json, "\"rlimits\""));
 	assert_int_equal(json[strlen(json) - 1], '\n');
 	free(json);
 	s.mounts = &(struct run_mount){ "shared", "www/data", "/data", true };
@@ -117,6 +141,25 @@ static void test_shape(void **state)
 			       "      \"type\": \"cohortfs\",\n      \"source\": \"www/data\",\n"
 			       "      \"options\": [\n        \"region=shared\",\n        \"ro\"\n"));
 	free(json);
+	/* The OCI runtime-spec's rlimits, as runc and umoci write them. */
+	s.rlimits[0] = (struct run_rlimit){ RLIMIT_NOFILE, 1024, 1024 };
+	s.rlimits[1] = (struct run_rlimit){ RLIMIT_CORE, 0, RUN_RLIM_INFINITY };
+	s.nr_rlimits = 2;
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "    \"cwd\": \"/\",\n    \"rlimits\": [\n      {\n"
+			       "        \"type\": \"RLIMIT_NOFILE\",\n        \"hard\": 1024,\n"
+			       "        \"soft\": 1024\n      },\n      {\n"
+			       "        \"type\": \"RLIMIT_CORE\",\n"
+			       "        \"hard\": 18446744073709551615,\n"
+			       "        \"soft\": 0\n      }\n    ]\n  },\n"));
+	free(json);
+	/* What run_spec_check() refuses of them is not written. */
+	s.rlimits[1].soft = 1;
+	s.rlimits[1].hard = 0;
+	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
+	assert_null(json);
+	assert_non_null(strstr(err, "rlimit core: the soft limit 1 is above the hard limit 0"));
+	s.nr_rlimits = 0;
 	s.mounts->target = "data";
 	assert_int_equal(run_spec_to_json(&s, &json, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "mount 1: target 'data' is not an absolute path"));
@@ -141,6 +184,14 @@ static void test_accepts(void **state)
 		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"},"
 		"\"mounts\":[{\"options\":[\"rw\",\"region=r\"],\"source\":\"\","
 		"\"type\":\"cohortfs\",\"destination\":\"/d\"}]}",
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\","
+		"\"rlimits\":[]}}",
+		"{\"process\":{\"rlimits\":[{\"soft\":0,\"hard\":18446744073709551615,"
+		"\"type\":\"RLIMIT_CORE\"},{\"type\":\"RLIMIT_NOFILE\",\"hard\":9223372036854775807,"
+		"\"soft\":1024}],\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"}}",
+		/* Digits in strings are not numbers. */
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"99999999999999999999999\","
+		"\"\\\"123456789012345678901234\\\\\"],\"cwd\":\"/\"}}",
 	};
 	struct run_spec s;
 	size_t i;
@@ -165,6 +216,12 @@ static void test_accepts(void **state)
 #define MS "\"source\":\"s\""
 #define MO "\"options\":[\"region=r\",\"rw\"]"
 #define M1 "{" MD "," MT "," MS "," MO "}"
+/* A spec whose process.rlimits array holds x. */
+#define RL(x) P(OKP ",\"rlimits\":[" x "]")
+#define RT "\"type\":\"RLIMIT_NOFILE\""
+#define RH "\"hard\":1024"
+#define RS "\"soft\":1024"
+#define R1 "{" RT "," RH "," RS "}"
 
 static void test_refusals(void **state)
 {
@@ -179,7 +236,7 @@ static void test_refusals(void **state)
 		{ "{}", "process is missing" },
 		{ "{\"process\":[]}", "process is not an object" },
 		{ "{\"process\":{" OKP "},\"extra\":1}", "unknown key 'extra' in the top object" },
-		{ P(OKP ",\"rlimits\":[]"), "unknown key 'rlimits' in process" },
+		{ P(OKP ",\"capabilities\":{}"), "unknown key 'capabilities' in process" },
 		{ P(A "," C), "process.user is missing" },
 		{ P("\"user\":0," A "," C), "process.user is not an object" },
 		{ P("\"user\":{\"uid\":0}," A "," C), "process.user needs uid and gid" },
@@ -270,6 +327,49 @@ static void test_refusals(void **state)
 		{ MNT(M1 "," M1), "mount 2: target '/d' is already the target of mount 1" },
 		{ "{\"process\":{" OKP "},\"hostname\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{}}}}}}}}}",
 		  "not valid JSON" },
+		{ P(OKP ",\"rlimits\":{}"), "process.rlimits is not an array" },
+		{ P(OKP ",\"rlimits\":null"), "process.rlimits is not an array" },
+		{ RL("1"), "process.rlimits[0] is not an object" },
+		{ RL(R1 ",[]"), "process.rlimits[1] is not an object" },
+		{ RL("{" RT "," RH "," RS ",\"extra\":1}"), "unknown key 'extra' in process.rlimits[0]" },
+		{ RL("{" RT "," RH "}"), "process.rlimits[0] needs type, hard and soft" },
+		{ RL("{" RT "," RS "}"), "process.rlimits[0] needs type, hard and soft" },
+		{ RL("{" RH "," RS "}"), "process.rlimits[0] needs type, hard and soft" },
+		{ RL("{}"), "process.rlimits[0] needs type, hard and soft" },
+		{ RL("{\"type\":5," RH "," RS "}"), "process.rlimits[0].type is not a string" },
+		{ RL("{\"type\":[\"RLIMIT_NOFILE\"]," RH "," RS "}"), "process.rlimits[0].type is not a string" },
+		{ RL("{\"type\":\"RLIMIT_FOO\"," RH "," RS "}"),
+		  "process.rlimits[0].type: unknown resource 'RLIMIT_FOO' (want RLIMIT_NOFILE...)" },
+		{ RL("{\"type\":\"nofile\"," RH "," RS "}"), "unknown resource 'nofile'" },
+		{ RL("{\"type\":\"rlimit_nofile\"," RH "," RS "}"), "unknown resource 'rlimit_nofile'" },
+		{ RL("{\"type\":\"RLIMIT_NOFILE \"," RH "," RS "}"), "unknown resource" },
+		{ RL("{\"type\":\"\"," RH "," RS "}"), "unknown resource ''" },
+		{ RL("{\"type\":\"RLIMIT_NOFILE\\u0000\"," RH "," RS "}"),
+		  "process.rlimits[0].type holds a NUL character" },
+		{ RL("{" RT ",\"hard\":\"1024\"," RS "}"), "process.rlimits[0].hard is not an integer" },
+		{ RL("{" RT "," RH ",\"soft\":1.5}"), "process.rlimits[0].soft is not an integer" },
+		{ RL("{" RT "," RH ",\"soft\":1e3}"), "process.rlimits[0].soft is not an integer" },
+		{ RL("{" RT "," RH ",\"soft\":true}"), "process.rlimits[0].soft is not an integer" },
+		{ RL("{" RT "," RH ",\"soft\":null}"), "process.rlimits[0].soft is not an integer" },
+		{ RL("{" RT ",\"hard\":-1," RS "}"),
+		  "process.rlimits[0].hard is out of range (0 to 9223372036854775807, or 18446744073709551615 for unlimited)" },
+		{ RL("{" RT "," RH ",\"soft\":-99999999999999999999999}"), "process.rlimits[0].soft is out of range" },
+		{ RL("{" RT ",\"hard\":9223372036854775808," RS "}"), "process.rlimits[0].hard is out of range" },
+		{ RL("{" RT ",\"hard\":18446744073709551614," RS "}"), "process.rlimits[0].hard is out of range" },
+		{ RL(R1 ",{\"type\":\"RLIMIT_CORE\",\"hard\":1,\"soft\":-5}"), "process.rlimits[1].soft is out of range" },
+		/* json-c reads these as 18446744073709551615: they are not. */
+		{ RL("{" RT ",\"hard\":18446744073709551616," RS "}"),
+		  "run spec: an integer is above 18446744073709551615" },
+		{ RL("{" RT ",\"hard\":99999999999999999999999," RS "}"), "an integer is above 18446744073709551615" },
+		{ RL("{" RT ",\"hard\":18446744073709551615,\"soft\":100000000000000000000}"),
+		  "an integer is above 18446744073709551615" },
+		{ RL("{" RT ",\"hard\":1024,\"soft\":2048}"),
+		  "run spec: rlimit nofile: the soft limit 2048 is above the hard limit 1024" },
+		{ RL("{" RT ",\"hard\":1024,\"soft\":18446744073709551615}"),
+		  "rlimit nofile: the soft limit unlimited is above the hard limit 1024" },
+		{ RL(R1 "," R1), "run spec: rlimit nofile is set twice" },
+		{ RL(R1 ",{\"type\":\"RLIMIT_CORE\",\"hard\":0,\"soft\":0},"
+		     "{\"soft\":5,\"hard\":6,\"type\":\"RLIMIT_NOFILE\"}"), "rlimit nofile is set twice" },
 	};
 	struct run_spec s;
 	size_t i;
@@ -287,6 +387,7 @@ static void test_refusals(void **state)
 		assert_null(s.env);
 		assert_null(s.cwd);
 		assert_null(s.mounts);
+		assert_int_equal(s.nr_rlimits, 0);
 	}
 }
 
@@ -327,6 +428,15 @@ static void test_limits(void **state)
 	assert_int_equal(s.nr_mounts, RUN_MAX_MOUNTS);
 	assert_string_equal(s.mounts[31].target, "/m31");
 	run_spec_free(&s);
+	/* 17 rlimits: too many, whatever they hold. */
+	p = buf + sprintf(buf, "{\"process\":{" OKP ",\"rlimits\":[");
+	for (i = 0; i <= RUN_MAX_RLIMITS; i++)
+		p += sprintf(p, "%s{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":1}",
+			     i ? "," : "");
+	p += sprintf(p, "]}}");
+	assert_int_equal(run_spec_from_json(buf, p - buf, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "run spec: 17 rlimits: at most 16 are allowed"));
+	assert_int_equal(s.nr_rlimits, 0);
 	free(buf);
 }
 

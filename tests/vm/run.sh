@@ -45,7 +45,7 @@ echo "$out" | grep -qx 'host=r2' && ok "hostname is the instance name" || bad "h
 
 # 2b. The reference: Debian's crun runs the same image in the primary,
 # from the runtime bundle umoci made of it, with the same probe.  The
-# user, directory and environment must agree.  (umoci's bundle leaves the
+# user, directory, environment and open-file limits must agree.  (umoci's bundle leaves the
 # primary gid out of additionalGids where runc and cohort put it first,
 # so the supplementary group list is not compared.)
 mkdir -p /sys/fs/cgroup
@@ -54,13 +54,20 @@ mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
 # pivoted away from; crun then moves the container root over it.)
 cp -a /images/run-bundle /tmp/bundle
 ref=$(crun --cgroup-manager=disabled run --no-pivot -b /tmp/bundle ref1 2>&1) || bad "crun: $ref"
-mine=$(cohort run --name rc $R --rm $IMG 'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"' 2>&1 |
+mine=$(cohort run --name rc $R --rm $IMG 'id; pwd; echo "FOO=$FOO HOME=$HOME PATH=$PATH"; echo "nofile $(ulimit -Sn) $(ulimit -Hn)"' 2>&1 |
 	grep -v '^\[\|^cohort-init:')
 echo "crun:   $(echo "$ref" | tr '\n' '|')"
 echo "cohort: $(echo "$mine" | tr '\n' '|')"
 [ -n "$ref" ] && [ "$(echo "$ref" | sed -n 1p | cut -d' ' -f1,2)" = "$(echo "$mine" | sed -n 1p | cut -d' ' -f1,2)" ] &&
-	[ "$(echo "$ref" | sed -n 2,3p)" = "$(echo "$mine" | sed -n 2,3p)" ] &&
-	ok "the same user, directory and environment as crun" || bad "cohort run and crun differ"
+	[ "$(echo "$ref" | sed -n 2,4p)" = "$(echo "$mine" | sed -n 2,4p)" ] &&
+	echo "$mine" | grep -qx 'nofile 1024 1024' &&
+	ok "the same user, directory, environment and rlimits as crun" || bad "cohort run and crun differ"
+# --ulimit: set before the user (app) is taken, so a hard limit above
+# the default can be given; a later one of the same name wins.
+out=$(cohort run --name ul $R --rm --ulimit nofile=64:128 --ulimit core=0 \
+	--ulimit nofile=4096 $IMG 'echo "limits $(ulimit -Sn) $(ulimit -Hn) $(ulimit -c) $(id -u)"' 2>&1)
+echo "$out" | grep -qx 'limits 4096 4096 0 1000' && ok "--ulimit: nofile 4096 for user app, core 0" ||
+	bad "--ulimit: $(echo "$out" | grep limits)"
 
 # 3. Overrides.
 out=$(cohort run --name r3 $R --rm -e FOO=over -e BAR=new -w /tmp -u 65534:10 \
