@@ -4,7 +4,10 @@
  * booted and idle, until the primary hands it a run spec over AF_VSOCK
  * (lib/run/warm.h has the wire format).  Only the primary, CID 2, is
  * heard: the transport sets a peer's CID from the ring the packet came
- * in on, so another instance cannot pose as it.  A stop request while
+ * in on, so another instance cannot pose as it), and from a port below
+ * 1024 of it, which only a privileged process there can bind: a user of
+ * the primary without privileges cannot hand a workload over (nor pose
+ * as an instance to a later run).  A stop request while
  * waiting powers the instance off; no workload ran, so no status is
  * reported.
  */
@@ -158,7 +161,8 @@ int warm_wait(struct run_spec *spec)
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (plen < sizeof(peer) || peer.svm_cid != VMADDR_CID_HOST) {
+		if (plen < sizeof(peer) || peer.svm_cid != VMADDR_CID_HOST ||
+		    peer.svm_port > RUN_WARM_PRIV_PORT_MAX) {
 			close(fd);
 			continue;
 		}

@@ -272,6 +272,17 @@ int cmd_warm(struct cli *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = warm_read(name, &old);
+	if (ret == -EINVAL && o.count && !strcmp(o.count, "0")) {
+		/* A damaged record: its idle instances and it go all the same. */
+		memset(&p, 0, sizeof(p));
+		snprintf(p.name, sizeof(p.name), "%s", name);
+		ret = warm_fill(c, &p, true);
+		if (!ret && warm_forget(name))
+			ret = EXIT_FAIL;
+		if (!ret)
+			printf("warm pool %s removed\n", name);
+		return ret;
+	}
 	if (ret && ret != -ENOENT) {
 		cli_err("%s: the record of warm pool %s is damaged (%s); 'cohort warm %s --count 0' removes it",
 			c->cmd, name, strerror(-ret), name);

@@ -333,6 +333,25 @@ static int warm_connect(struct cli *c, const char *inst)
 	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * From a privileged port, which the instance insists on: a user
+	 * without CAP_NET_BIND_SERVICE cannot hand a workload over.
+	 */
+	ret = -EADDRINUSE;
+	for (unsigned int port = RUN_WARM_PRIV_PORT_MAX;
+	     port >= RUN_WARM_PRIV_PORT_MIN && ret == -EADDRINUSE; port--) {
+		struct sockaddr_vm b = {
+			.svm_family = AF_VSOCK,
+			.svm_cid = VMADDR_CID_ANY,
+			.svm_port = port,
+		};
+
+		ret = bind(fd, (struct sockaddr *)&b, sizeof(b)) ? -errno : 0;
+	}
+	if (ret) {
+		close(fd);
+		return ret == -EACCES ? -EPERM : ret;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {

@@ -2,8 +2,9 @@
 # time takes a workload without a kernel boot on the way.  The workload
 # runs in the claimed instance (hostname, output, exit status), a
 # replacement boots in the background, an empty pool falls back to a
-# cold boot.  The hand-over port hears only the primary: a spec another
-# instance sends is ignored, the same bytes from the primary are taken
+# cold boot.  The hand-over port hears only the primary's privileged
+# ports: a spec another instance or an unprivileged port sends is
+# ignored, the same bytes from a privileged port of the primary are taken
 # (the control that shows the forgery was well formed), garbage from the
 # primary is answered with an error and changes nothing.  -d --rm deletes
 # the instance once it stops; --count 0 removes the pool and its
@@ -98,19 +99,27 @@ echo "$ans" | grep -Eq '\[(ok|ready|error: )' && bad "evil got an answer: $ans" 
 	ok "$i2 ran nothing and is still ready" || bad "$i2 after the forgery: $(cohort log $i2 | tail -n 3)"
 cohort stop evil --force >/dev/null; cohort delete evil
 
-# Garbage from the primary: an error, and nothing changes.
-ans=$(printf 'GARBAGE!' | socat -t 5 - VSOCK-CONNECT:$cid:1000 2>&1)
+# From the primary, but from an unprivileged port (what a user without
+# CAP_NET_BIND_SERVICE gets): not heard either.
+ans=$(hand_over "$FORGED" | socat -t 5 - VSOCK-CONNECT:$cid:1000 2>&1)
+echo "$ans" | grep -Eq '^(ok|ready|error: )' && bad "an unprivileged port got: $ans" ||
+	ok "a spec from an unprivileged port of the primary: closed without an answer"
+# Garbage from the primary's privileged port: an error, nothing changes.
+priv() {	# source port -> the instance's answer
+	socat -t 5 - "VSOCK-CONNECT:$cid:1000,bind=2:$1" 2>&1
+}
+ans=$(printf 'GARBAGE!' | priv 702)
 [ "$ans" = "error: not a warm hand-over (bad magic)" ] && ok "garbage from the primary: '$ans'" ||
 	bad "garbage got '$ans'"
-ans=$(printf 'CWRM\377\377\377\177' | socat -t 5 - VSOCK-CONNECT:$cid:1000 2>&1)
+ans=$(printf 'CWRM\377\377\377\177' | priv 703)
 echo "$ans" | grep -q "^error: a spec of 2147483647 bytes" && ok "a huge length refused: '$ans'" ||
 	bad "huge length got '$ans'"
-ans=$(hand_over '{"process":{}}' | socat -t 5 - VSOCK-CONNECT:$cid:1000 2>&1)
+ans=$(hand_over '{"process":{}}' | priv 704)
 echo "$ans" | grep -q "^error: " && ok "a bad spec refused: '$ans'" || bad "bad spec got '$ans'"
 cohort warm w >/dev/null 2>&1 && [ "$(idle_of w)" = "$i2" ] && ! console_has "$i2" FORGED-RAN &&
 	ok "$i2 is still ready after the garbage" || bad "$i2 after garbage"
 # The control: the same forged bytes from the primary are taken.
-ans=$(hand_over "$FORGED" | socat -t 5 - VSOCK-CONNECT:$cid:1000 2>&1)
+ans=$(hand_over "$FORGED" | priv 705)
 [ "$ans" = ok ] && wait_for 30 console_has "$i2" FORGED-RAN &&
 	ok "the same spec from the primary is taken and runs (the forgery was well formed)" ||
 	bad "control: '$ans'"
@@ -144,6 +153,12 @@ out=$(cohort warm w --count 0 2>&1); st=$?
 	[ -z "$(cohort warm list -j | grep -v '^\[\]$')" ] &&
 	ok "--count 0 deleted $i4 and the pool" || bad "--count 0: $st $out"
 [ -z "$(ls $INST)" ] && ok "no instance left" || bad "left: $(ls $INST)"
+# A damaged record: refused, but --count 0 still removes it.
+echo junk >/var/lib/cohort/warm/d.json
+out=$(cohort warm d 2>&1); st=$?
+[ $st = 1 ] && echo "$out" | grep -q damaged && ok "a damaged record: $out" || bad "damaged: $st $out"
+cohort warm d --count 0 >/dev/null 2>&1 && [ ! -e /var/lib/cohort/warm/d.json ] &&
+	ok "--count 0 removes a damaged record" || bad "damaged record left"
 cohort rmi "$IMG" >/dev/null || bad "rmi"
 [ "$(cat /sys/kernel/cohort/pool/free)" = "$before" ] &&
 	ok "the pool's memory is all free again" || bad "pool free $(cat /sys/kernel/cohort/pool/free), was $before"
