@@ -39,6 +39,9 @@ int init_load_spec(const char *path, struct run_spec *spec);
 /* warm.c: the spec from the primary, for an instance of a warm pool. */
 int warm_wait(struct run_spec *spec);
 
+/* publish.c: the instance's end of the ports -p publishes. */
+int publish_start(const struct run_spec *spec);
+
 /* dirs.c: mount points. */
 int init_open_dir(int rootfd, const char *path, char *why, size_t whylen);
 int init_mkdir_p(const char *path);

@@ -13,7 +13,8 @@
  * the image tree, volumes, rlimits), builds the root filesystem (rootfs.c: the
  * image's tree read-only under a tmpfs upper layer with overlayfs, /proc,
  * /sys, /dev, /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), binds the
- * volumes into it (volumes.c), starts the process with its rlimits
+ * volumes into it (volumes.c), listens for the primary on the ports -p
+ * publishes (publish.c), starts the process with its rlimits
  * (child.c), reaps every child and forwards signals while it runs
  * (supervise.c), then reports its status (report.c: the exit code, or
  * 128 + the signal that killed it) and powers the instance off.  Any
@@ -147,6 +148,9 @@ static void dry_run(const struct run_spec *s, const struct init_opts *o)
 		printf("volume %s/%s -> %s %s\n", s->mounts[i].region,
 		       s->mounts[i].source, s->mounts[i].target,
 		       s->mounts[i].readonly ? "ro" : "rw");
+	for (i = 0; i < s->nr_publish; i++)
+		printf("publish tcp %u (vsock port %u)\n", s->publish[i],
+		       RUN_PUBLISH_VSOCK_BASE + s->publish[i]);
 	for (i = 0; i < s->nr_rlimits; i++)
 		printf("rlimit %s %s %s\n", run_rlimit_name(s->rlimits[i].resource),
 		       run_rlimit_format(s->rlimits[i].soft, soft, sizeof(soft)),
@@ -173,6 +177,8 @@ static int run(const struct init_opts *o, const struct run_spec *spec)
 		root = rootbuf;
 	}
 	if (volumes_setup(o, spec, root ? root : "/"))
+		return INIT_EXIT_SETUP;
+	if (publish_start(spec))
 		return INIT_EXIT_SETUP;
 	sfd = supervise_setup();
 	if (sfd < 0)

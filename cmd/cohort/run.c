@@ -33,6 +33,7 @@
 #include "image/image.h"
 #include "imgstore.h"
 #include "launch.h"
+#include "publish.h"
 #include "run/run.h"
 #include "volume.h"
 #include "warmpool.h"
@@ -53,6 +54,8 @@ struct run_opts {
 	const char *cmdline;
 	const char *restart;
 	const char *warm;	/* --warm POOL */
+	struct publish *pubs;	/* -p, as given */
+	size_t npubs;
 	bool detach;
 	bool rm;
 	struct run_overrides ov;
@@ -141,6 +144,8 @@ static int build_mounts(struct cli *c, struct run_opts *o)
 
 static void free_opts(struct run_opts *o)
 {
+	publish_close(o->pubs, o->npubs);
+	free(o->pubs);
 	for (size_t i = 0; o->mounts && i < o->nvolumes; i++)
 		volume_free(&o->mounts[i]);
 	free(o->mounts);
@@ -356,6 +361,7 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		{ "volume", required_argument, NULL, 'v' },
 		{ "ulimit", required_argument, NULL, 'U' },
 		{ "warm", required_argument, NULL, 'W' },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -363,10 +369,10 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 	char err[RUN_ERR_MAX];
 	int opt, ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:v:dit", lo,
+	while ((opt = cli_getopt(c, argc, argv, "+n:c:m:e:w:u:v:p:dit", lo,
 				 seen)) != -1) {
-		/* -e, --env-file, -v and --ulimit may be given many times */
-		seen['e'] = seen['E'] = seen['v'] = seen['U'] = 0;
+		/* -e, --env-file, -v, --ulimit and -p may be given many times */
+		seen['e'] = seen['E'] = seen['v'] = seen['U'] = seen['p'] = 0;
 		switch (opt) {
 		case 'n': o->name = optarg; break;
 		case 'c': o->cpus = optarg; break;
@@ -388,6 +394,24 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		case 't': o->ov.terminal = true; break;
 		case 'r': o->restart = optarg; break;
 		case 'W': o->warm = optarg; break;
+		case 'p': {
+			struct publish *np;
+
+			if (o->npubs == RUN_MAX_PUBLISH) {
+				cli_err("%s: more than %d -p", c->cmd,
+					RUN_MAX_PUBLISH);
+				return EXIT_USAGE;
+			}
+			np = realloc(o->pubs, (o->npubs + 1) * sizeof(*np));
+			if (!np)
+				return EXIT_FAIL;
+			o->pubs = np;
+			ret = publish_parse(c, optarg, &o->pubs[o->npubs]);
+			if (ret)
+				return ret;
+			o->npubs++;
+			break;
+		}
 		case 'e':
 			if (push(&o->envs, &o->nenvs, optarg))
 				return EXIT_FAIL;
@@ -437,6 +461,16 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 	if (o->name && cohort_check_name(o->name, err, sizeof(err))) {
 		cli_err("%s: %s", c->cmd, err);
 		return EXIT_USAGE;
+	}
+	/* The workload's ports, once each (two host ports may share one). */
+	for (size_t i = 0; i < o->npubs; i++) {
+		size_t j;
+
+		for (j = 0; j < o->ov.nr_publish; j++)
+			if (o->ov.publish[j] == o->pubs[i].cport)
+				break;
+		if (j == o->ov.nr_publish)
+			o->ov.publish[o->ov.nr_publish++] = o->pubs[i].cport;
 	}
 	ret = build_env(c, o);
 	return ret ? ret : build_mounts(c, o);
@@ -607,6 +641,8 @@ static int run_main(struct cli *c, int argc, char **argv)
 		o.ov.cmd = argv + optind + 1;
 
 	ret = sysfs_available(c);
+	if (!ret)
+		ret = publish_listen(c, o.pubs, o.npubs);
 	if (ret)
 		goto out_opts;
 	ret = imgstore_get(c, argv[optind], &img, &r, &imported);
@@ -638,6 +674,7 @@ static int run_main(struct cli *c, int argc, char **argv)
 	if (ret)
 		goto out;
 	name = namebuf;
+	publish_spawn(c, name, o.pubs, o.npubs);
 
 	if (o.detach) {
 		printf("%s\n", name);

@@ -100,5 +100,23 @@ int run_spec_check(const struct run_spec *spec, char *err, size_t errlen)
 	}
 	if (run_mounts_check(spec->mounts, spec->nr_mounts, err, errlen))
 		return -1;
+	if (spec->nr_publish > RUN_MAX_PUBLISH) {
+		cohort_seterr(err, errlen, "%zu published ports; at most %d",
+			      spec->nr_publish, RUN_MAX_PUBLISH);
+		return -1;
+	}
+	for (size_t i = 0; i < spec->nr_publish; i++) {
+		if (!spec->publish[i]) {
+			cohort_seterr(err, errlen, "published port 0");
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (spec->publish[j] == spec->publish[i]) {
+				cohort_seterr(err, errlen, "port %u is published twice",
+					      spec->publish[i]);
+				return -1;
+			}
+		}
+	}
 	return run_rlimits_check(spec->rlimits, spec->nr_rlimits, err, errlen);
 }

@@ -18,10 +18,11 @@
  *	    { "destination": "/data", "type": "cohortfs", "source": "www/data",
  *	      "options": [ "region=shared", "ro" ] }
  *	  ],
- *	  "cohort": { "rootfs": "img-web" }
+ *	  "cohort": { "rootfs": "img-web", "publish": [ 80 ] }
  *	}
  *
- * "hostname", "mounts" and "cohort" (and "rootfs" in it) may be absent, as
+ * "hostname", "mounts" and "cohort" (and "rootfs" and "publish", the
+ * TCP ports -p publishes, in it) may be absent, as
  * may "terminal", "env", "additionalGids" and "rlimits"; everything else
  * is required.  A mount has exactly those four keys, type "cohortfs", and
  * among its options exactly one "region=NAME" and one of "ro" and "rw".
@@ -135,9 +136,19 @@ int run_spec_to_json(const struct run_spec *spec, char **json, char *err,
 	if (spec->nr_mounts)
 		json_object_object_add(o, "mounts",
 				       mounts_json(spec->mounts, spec->nr_mounts));
-	if (spec->rootfs) {
+	if (spec->rootfs || spec->nr_publish) {
 		c = json_object_new_object();
-		json_object_object_add(c, "rootfs", json_object_new_string(spec->rootfs));
+		if (spec->rootfs)
+			json_object_object_add(c, "rootfs",
+					       json_object_new_string(spec->rootfs));
+		if (spec->nr_publish) {
+			json_object *a = json_object_new_array();
+
+			for (size_t i = 0; i < spec->nr_publish; i++)
+				json_object_array_add(a,
+					json_object_new_int(spec->publish[i]));
+			json_object_object_add(c, "publish", a);
+		}
 		json_object_object_add(o, "cohort", c);
 	}
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
@@ -574,13 +585,48 @@ static int get_mounts(json_object *v, struct run_spec *spec, char *err,
 	return 0;
 }
 
+/* cohort.publish: the ports, each 1 to 65535 (duplicates: the check). */
+static int get_publish(json_object *v, struct run_spec *spec, char *err,
+		       size_t errlen)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		cohort_seterr(err, errlen, "run spec: cohort.publish is not an array");
+		return -1;
+	}
+	n = json_object_array_length(v);
+	if (n > RUN_MAX_PUBLISH) {
+		cohort_seterr(err, errlen, "run spec: cohort.publish has %zu ports; at most %d",
+			      n, RUN_MAX_PUBLISH);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+		int64_t port;
+
+		if (!json_object_is_type(e, json_type_int)) {
+			cohort_seterr(err, errlen, "run spec: cohort.publish[%zu] is not an integer", i);
+			return -1;
+		}
+		port = json_object_get_int64(e);
+		if (port < 1 || port > 65535) {
+			cohort_seterr(err, errlen, "run spec: cohort.publish[%zu] is out of range (1 to 65535)", i);
+			return -1;
+		}
+		spec->publish[i] = (uint16_t)port;
+	}
+	spec->nr_publish = n;
+	return 0;
+}
+
 static int get_top(json_object *o, struct run_spec *spec, char *err,
 		   size_t errlen)
 {
 	static const char *const known[] = {
 		"process", "hostname", "mounts", "cohort", NULL
 	};
-	static const char *const cknown[] = { "rootfs", NULL };
+	static const char *const cknown[] = { "rootfs", "publish", NULL };
 	json_object *v, *r;
 
 	if (!json_object_is_type(o, json_type_object)) {
@@ -611,6 +657,9 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 		return -1;
 	if (json_object_object_get_ex(v, "rootfs", &r) &&
 	    get_string(r, "cohort.rootfs", &spec->rootfs, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(v, "publish", &r) &&
+	    get_publish(r, spec, err, errlen))
 		return -1;
 	return 0;
 }

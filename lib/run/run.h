@@ -39,6 +39,14 @@
 #define RUN_HOSTNAME_MAX	64		/* HOST_NAME_MAX */
 #define RUN_ID_MAX		4294967294u	/* 2^32 - 2: (uid_t)-1 is no id */
 #define RUN_MAX_MOUNTS		32		/* volumes (-v) */
+#define RUN_MAX_PUBLISH		32		/* published ports (-p) */
+
+/*
+ * A published TCP port P of the workload is reached from the primary
+ * through the instance's AF_VSOCK port RUN_PUBLISH_VSOCK_BASE + P, above
+ * every TCP port number, so a workload's own vsock ports never collide.
+ */
+#define RUN_PUBLISH_VSOCK_BASE	0x10000u
 #define RUN_MAX_RLIMITS		16		/* one per resource (--ulimit) */
 
 /*
@@ -93,6 +101,10 @@ struct run_spec {
 	struct run_rlimit rlimits[RUN_MAX_RLIMITS];	/* set in this order;
 							 * one per resource */
 	size_t nr_rlimits;
+	uint16_t publish[RUN_MAX_PUBLISH];	/* TCP ports the primary
+						 * reaches (-p), 1 to 65535,
+						 * no two alike */
+	size_t nr_publish;
 };
 
 /* What the user gave on the command line; NULL / false: not given. */
@@ -115,6 +127,8 @@ struct run_overrides {
 					 * (run_ulimit_parse()), each replacing
 					 * the default of its resource */
 	size_t nr_rlimits;
+	uint16_t publish[RUN_MAX_PUBLISH];	/* -p: container ports */
+	size_t nr_publish;
 };
 
 int run_spec_make(const struct image_config *cfg, int rootfd,

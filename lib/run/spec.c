@@ -204,6 +204,13 @@ int run_spec_make(const struct image_config *cfg, int rootfd,
 		cohort_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (o->nr_publish > RUN_MAX_PUBLISH) {
+		cohort_seterr(err, errlen, "%zu published ports; at most %d",
+			      o->nr_publish, RUN_MAX_PUBLISH);
+		goto fail;
+	}
+	memcpy(spec->publish, o->publish, o->nr_publish * sizeof(o->publish[0]));
+	spec->nr_publish = o->nr_publish;
 	if (run_mounts_copy(o->mounts, o->nr_mounts, spec, err, errlen) ||
 	    run_rlimits_make(o, spec, err, errlen) ||
 	    run_spec_check(spec, err, errlen))

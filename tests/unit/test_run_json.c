@@ -59,6 +59,9 @@ static void assert_same(const struct run_spec *a, const struct run_spec *b)
 		assert_true(a->rlimits[i].soft == b->rlimits[i].soft);
 		assert_true(a->rlimits[i].hard == b->rlimits[i].hard);
 	}
+	assert_int_equal(a->nr_publish, b->nr_publish);
+	for (i = 0; i < a->nr_publish; i++)
+		assert_int_equal(a->publish[i], b->publish[i]);
 }
 
 static void round_trip(const struct run_spec *s)
@@ -99,6 +102,8 @@ static void test_round_trip(void **state)
 			{ RLIMIT_AS, RUN_RLIM_MAX, RUN_RLIM_MAX },
 		},
 		.nr_rlimits = 5,
+		.publish = { 80, 65535, 1, 8080 },
+		.nr_publish = 4,
 	};
 	struct run_spec min = { .args = V("x"), .env = V(NULL), .cwd = "/" };
 	struct run_spec all = min;
@@ -106,6 +111,11 @@ static void test_round_trip(void **state)
 
 	round_trip(&full);
 	round_trip(&min);
+	/* Ports without a rootfs still make a "cohort" object. */
+	min.publish[0] = 443;
+	min.nr_publish = 1;
+	round_trip(&min);
+	min.nr_publish = 0;
 	/* Every resource, in an order of their own. */
 	for (i = 0; i < RUN_MAX_RLIMITS; i++)
 		all.rlimits[i] = (struct run_rlimit){ (int)(15 - i), i * 1000,
@@ -279,6 +289,18 @@ static void test_refusals(void **state)
 		  "rootfs: invalid region name" },
 		{ "{\"process\":{" OKP "},\"cohort\":{\"rootfs\":\"\"}}",
 		  "rootfs: the region name is empty" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":80}}",
+		  "cohort.publish is not an array" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":[0]}}",
+		  "cohort.publish[0] is out of range" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":[80,65536]}}",
+		  "cohort.publish[1] is out of range" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":[\"80\"]}}",
+		  "cohort.publish[0] is not an integer" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":[80,81,80]}}",
+		  "port 80 is published twice" },
+		{ "{\"process\":{" OKP "},\"cohort\":{\"publish\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33]}}",
+		  "cohort.publish has 33 ports; at most 32" },
 		{ "{\"process\":{" OKP "},\"cohort\":{\"phys\":1}}", "unknown key 'phys' in cohort" },
 		{ "{\"process\":{" OKP "},\"mounts\":{}}", "mounts is not an array" },
 		{ MNT("1"), "mounts[0] is not an object" },
