@@ -37,10 +37,11 @@ static const struct command commands[] = {
 	{ "run", cmd_run,
 	  "[--name NAME] [--cpus LIST | --cpu-count N] [--memory SIZE]\n"
 	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR]\n"
-	  "                      [-e NAME[=VALUE]]... [--env-file FILE]... [-w DIR]\n"
-	  "                      [-u USER[:GROUP]] [--entrypoint CMD]\n"
+	  "                      [--warm POOL] [-e NAME[=VALUE]]... [--env-file FILE]...\n"
+	  "                      [-w DIR] [-u USER[:GROUP]] [--entrypoint CMD]\n"
 	  "                      [-v SRC:DST[:ro]]... [--ulimit NAME=SOFT[:HARD]]...\n"
-	  "                      [-d] [-i] [-t] [--rm] IMAGE [COMMAND [ARG...]]",
+	  "                      [-p [IP:]HOSTPORT:PORT]... [-d] [-i] [-t] [--rm]\n"
+	  "                      IMAGE [COMMAND [ARG...]]",
 	  "boot a container image in an instance of its own" },
 	{ "wait", cmd_wait, "NAME",
 	  "wait until an instance stops; print its workload's exit status" },
@@ -48,8 +49,9 @@ static const struct command commands[] = {
 	  "send a signal to an instance's workload (default KILL)" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
 	{ "warm", cmd_warm,
-	  "POOL [--count N] [--cpu-count N] [--memory SIZE] [--kernel FILE]\n"
-	  "                      [--initrd FILE] [--cmdline STR] | list [-j]",
+	  "POOL [--count N] [--cpu-count N] [--memory SIZE]\n"
+	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR] |\n"
+	  "                      list [-j]",
 	  "keep instances booted and idle for 'cohort run --warm POOL'" },
 	{ "images", cmd_images, "[-j]",
 	  "list the images cohort run imported" },
@@ -481,6 +483,33 @@ static const char *const command_details[][2] = {
 	  "                      instance may be running)\n"
 	  "  -j, --json          list, add: print JSON\n"
 	  "  -p, --pretty        print indented JSON\n" },
+	{ "warm",
+	  "  POOL                boot the pool's missing instances, as its record\n"
+	  "                      says (at most 24 characters: its instances are\n"
+	  "                      POOL-XXXXXX)\n"
+	  "  -n, --count N       keep N instances booted and idle, 0-64 (makes\n"
+	  "                      the pool); 0 deletes its idle instances and\n"
+	  "                      the pool\n"
+	  "      --cpu-count N   CPUs of each instance, the highest-numbered\n"
+	  "                      free ones, 1-256 (default 1)\n"
+	  "  -m, --memory SIZE   memory of each instance, as for create\n"
+	  "                      (default 256M)\n"
+	  "      --kernel FILE   default /boot/vmlinuz-$(uname -r), then\n"
+	  "                      /boot/bzImage\n"
+	  "      --initrd FILE   default /usr/lib/cohort/instance-initrd.cpio.gz,\n"
+	  "                      then /boot/instance-initrd.cpio.gz\n"
+	  "      --cmdline STR   kernel command line (default \"quiet\");\n"
+	  "                      cohort.warm is appended\n"
+	  "  list                the pools: count, idle instances, CPUs, memory,\n"
+	  "                      kernel\n"
+	  "  -j, --json          list: print a JSON array\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "A setting given is recorded for the pool; when one differs from the\n"
+	  "record, the idle instances are deleted and booted again.  'cohort run\n"
+	  "--warm POOL' takes an idle instance and boots its replacement in the\n"
+	  "background; what that says is appended to POOL.log in\n"
+	  "/var/lib/cohort/warm/ ($COHORT_STATE_DIR/warm/).\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
 	{ "peers",

@@ -50,10 +50,22 @@ _cohort_images()
 	done
 }
 
+# _cohort_pools: the warm pools (cohort warm), from the names of their
+# records.
+_cohort_pools()
+{
+	local f
+	for f in "${COHORT_STATE_DIR:-/var/lib/cohort}"/warm/*.json; do
+		[ -f "$f" ] || continue
+		f=${f##*/}
+		printf '%s\n' "${f%.json}"
+	done
+}
+
 # _cohort_argopt COMMAND WORD: true when WORD is an option of COMMAND that
 # takes an argument.  Per command: -i is load's --initrd but run's
 # --interactive, -t is stop's --timeout but run's --tty, -a is load's
-# --cmdline but peers' --all.
+# --cmdline but peers' --all, -n is run's --name but warm's --count.
 _cohort_argopt()
 {
 	case $1 in
@@ -61,7 +73,8 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
-	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit) ]] ;;
+	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit|--warm|--publish|-p) ]] ;;
+	warm) [[ $2 == @(--count|-n|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline) ]] ;;
 	region) [[ $2 == @(--size|-s) ]] ;;
 	net) [[ $2 == @(--queues|-q) ]] ;;
 	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
@@ -81,7 +94,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill logs images rmi pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill logs warm images rmi pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -119,6 +132,7 @@ _cohort()
 	# The argument of an option of this command (see _cohort_argopt).
 	local popt=$prev
 	_cohort_argopt "$cmd" "$prev" || popt=
+	[ "$cmd" = warm ] && [ "$popt" = -n ] && popt=--count
 	if [ "$cmd" = kill ] && [ -n "$popt" ]; then
 		COMPREPLY=($(compgen -W "TERM KILL INT HUP QUIT USR1 USR2 STOP CONT" -- "${cur^^}"))
 		return
@@ -151,6 +165,12 @@ _cohort()
 	--cpu-count)
 		COMPREPLY=($(compgen -W "1 2 4" -- "$cur"))
 		return ;;
+	--count)
+		COMPREPLY=($(compgen -W "0 1 2 4" -- "$cur"))
+		return ;;
+	--warm)
+		COMPREPLY=($(compgen -W "$(_cohort_pools)" -- "$cur"))
+		return ;;
 	--env|-e)
 		# -e NAME takes NAME's value from the caller's environment
 		COMPREPLY=($(compgen -e -- "$cur"))
@@ -164,7 +184,7 @@ _cohort()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	--base|-b|--cmdline|-a|--timeout|-t|--name|-n|--workdir|-w|\
-	--user|-u|--entrypoint)
+	--user|-u|--entrypoint|--publish)
 		return ;;
 	esac
 
@@ -177,7 +197,7 @@ _cohort()
 	run)
 		# after IMAGE, every word is the COMMAND's, run in the image
 		[ $nargs -gt 0 ] && return
-		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --ulimit --detach --rm --interactive --tty --restart --help" ;;
+		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --ulimit --publish --warm --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
@@ -220,6 +240,29 @@ _cohort()
 				COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 			fi ;;
 		esac
+		return ;;
+	warm)
+		# warm POOL [OPTIONS], or warm list [-j]: w is the first
+		# word after the command that is not an option's argument.
+		local w="" j seen=0
+		for ((j = 1; j < cword; j++)); do
+			[[ ${words[j]} == -* ]] && continue
+			if [ $seen = 0 ]; then
+				seen=1	# the command itself
+				continue
+			fi
+			_cohort_argopt warm "${words[j - 1]}" && continue
+			w=${words[j]}
+			break
+		done
+		if [ "$w" = list ]; then
+			[[ $cur == -* ]] &&
+				COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--count --cpu-count --memory --kernel --initrd --cmdline --help" -- "$cur"))
+		elif [ -z "$w" ]; then
+			COMPREPLY=($(compgen -W "list $(_cohort_pools)" -- "$cur"))
+		fi
 		return ;;
 	help)
 		[ $nargs = 0 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
