@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cohort.h"
+#include "runrec.h"
 #include "cohort/bzimage.h"
 #include "cohort/parse.h"
 
@@ -559,7 +560,16 @@ int cmd_start(struct cli *c, int argc, char **argv)
  */
 int cmd_delete(struct cli *c, int argc, char **argv)
 {
-	return simple_command(c, argc, argv, COHORT_IOC_DELETE);
+	const char *name;
+	int ret;
+
+	ret = cli_plain_name(c, argc, argv, &name);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = instance_ioctl(c, name, COHORT_IOC_DELETE, 0, 0);
+	if (!ret)
+		runrec_remove(name);	/* what cohort run recorded */
+	return ret;
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "cohort.h"
+#include "runrec.h"
 #include "cohort/parse.h"
 
 enum field_kind {
@@ -445,6 +446,8 @@ static void show_messaging(const struct instance *in)
  */
 int cmd_show(struct cli *c, int argc, char **argv)
 {
+	struct run_rec rec;
+	bool have_rec;
 	struct instance in;
 	const char *name;
 	size_t i;
@@ -463,9 +466,25 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		cli_err("%s %s: no such instance", c->cmd, name);
 		return EXIT_NOTFOUND;
 	}
+	have_rec = !runrec_read(name, &rec);
 	if (c->json) {
 		struct json_object *o = instance_json(&in);
 
+		if (have_rec) {
+			struct json_object *r = json_object_new_object();
+
+			json_object_object_add(r, "image",
+					       json_object_new_string(rec.image));
+			json_object_object_add(r, "source",
+					       json_object_new_string(rec.source));
+			json_object_object_add(r, "restart",
+					       json_object_new_string(rec.restart));
+			json_object_object_add(r, "pool",
+					       json_object_new_string(rec.pool));
+			json_object_object_add(r, "created",
+					       json_object_new_int64(rec.created));
+			json_object_object_add(o, "run", r);
+		}
 		cli_json_print(c, o);
 		json_object_put(o);
 		instance_free(&in);
@@ -500,6 +519,13 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		} else {
 			printf("%s\n", in.text[i]);
 		}
+	}
+	if (have_rec) {
+		printf("%-*s %s\n", SHOW_NAME_W, "image", rec.image);
+		printf("%-*s %s\n", SHOW_NAME_W, "image_source", rec.source);
+		printf("%-*s %s\n", SHOW_NAME_W, "warm_pool",
+		       rec.pool[0] ? rec.pool : "-");
+		printf("%-*s %s\n", SHOW_NAME_W, "restart", rec.restart);
 	}
 	show_messaging(&in);
 	instance_free(&in);

@@ -34,6 +34,7 @@
 #include "imgstore.h"
 #include "launch.h"
 #include "publish.h"
+#include "runrec.h"
 #include "run/run.h"
 #include "volume.h"
 #include "warmpool.h"
@@ -449,8 +450,10 @@ static int run_parse(struct cli *c, int argc, char **argv, struct run_opts *o)
 		return cli_usage_err(c, "an IMAGE is required (oci:DIR[:TAG] or docker-archive:FILE)");
 	if (o->cpus && o->cpu_count)
 		return cli_usage_err(c, "--cpus and --cpu-count cannot be used together");
-	if (o->restart && strcmp(o->restart, "no"))
-		return cli_usage_err(c, "--restart %s needs cohortd, which does not exist yet; only --restart no is accepted",
+	if (o->restart && runrec_check_restart(o->restart, err, sizeof(err)))
+		return cli_usage_err(c, "%s", err);
+	if (o->restart && strcmp(o->restart, "no") && o->rm)
+		return cli_usage_err(c, "--restart %s and --rm cannot be used together",
 				     o->restart);
 	/* A warm pool's instances are made as the pool says, and named so. */
 	if (o->warm && (o->name || o->cpus || o->cpu_count || o->memory ||
@@ -622,6 +625,34 @@ static void remove_when_stopped(struct cli *c, const char *name)
 	_exit(0);
 }
 
+/*
+ * What cohort show prints of a run instance, and what cohortd is to act
+ * on: the image, the pool, the restart policy.
+ */
+static void record(struct cli *c, const struct run_opts *o,
+		   const struct img_rec *r, const char *name, bool claimed)
+{
+	struct run_rec rec;
+	int ret;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.image, sizeof(rec.image), "%s", r->digest);
+	snprintf(rec.source, sizeof(rec.source), "%s", r->source);
+	snprintf(rec.restart, sizeof(rec.restart), "%s",
+		 o->restart ? o->restart : "no");
+	if (claimed)
+		snprintf(rec.pool, sizeof(rec.pool), "%s", o->warm);
+	rec.created = (int64_t)time(NULL);
+	ret = runrec_write(name, &rec);
+	if (ret)
+		cli_warn("instance %s is not recorded under %s/run: %s", name,
+			 cli_state_dir(), strerror(-ret));
+	if (strcmp(rec.restart, "no"))
+		cli_warn("--restart %s is recorded for cohortd, which does not exist yet: nothing restarts %s for now",
+			 rec.restart, name);
+	(void)c;
+}
+
 static int run_main(struct cli *c, int argc, char **argv)
 {
 	char namebuf[COHORT_NAME_MAX];
@@ -629,7 +660,7 @@ static int run_main(struct cli *c, int argc, char **argv)
 	struct image *img = NULL;
 	struct warm_pool pool;
 	struct img_rec r;
-	bool imported;
+	bool imported, claimed;
 	const char *name;
 	int ret, status;
 
@@ -655,6 +686,7 @@ static int run_main(struct cli *c, int argc, char **argv)
 	if (o.warm)
 		ret = boot_warm(c, &o, img, &r, &pool, namebuf,
 				sizeof(namebuf));
+	claimed = o.warm && !ret;
 	if (ret == EXIT_NOTFOUND) {
 		if (o.warm) {
 			fprintf(stderr, "%s: warm pool %s has no idle instance; booting one cold\n",
@@ -675,6 +707,7 @@ static int run_main(struct cli *c, int argc, char **argv)
 		goto out;
 	name = namebuf;
 	publish_spawn(c, name, o.pubs, o.npubs);
+	record(c, &o, &r, name, claimed);
 
 	if (o.detach) {
 		printf("%s\n", name);

@@ -102,12 +102,20 @@ cohort run --name r5 $R --rm $IMG 'exit 7' >/dev/null 2>&1; st=$?
 cohort run --name r6 $R --rm --entrypoint /no/such $IMG >/tmp/r6 2>&1; st=$?
 [ $st = 127 ] && grep -q 'no/such' /tmp/r6 && ok "a missing program: 127 and a message" ||
 	{ tail -n 5 /tmp/r6; bad "missing program gave $st"; }
-n=$(cohort run -d --name w1 $R $IMG 'sleep 1; exit 3') || bad "run -d"
+n=$(cohort run -d --name w1 --restart on-failure:3 $R $IMG 'sleep 1; exit 3' 2>/tmp/w1) ||
+	bad "run -d"
 [ "$n" = w1 ] && ok "run -d prints the name" || bad "run -d printed '$n'"
+grep -q "recorded for cohortd, which does not exist yet" /tmp/w1 &&
+	ok "--restart on-failure:3 is recorded, and run says nothing acts on it yet" ||
+	bad "--restart: $(cat /tmp/w1)"
+cohort show w1 | grep -q '^restart  *on-failure:3$' && cohort show w1 | grep -q '^image  *sha256:' &&
+	cohort show -j w1 | grep -q '"restart":"on-failure:3"' &&
+	ok "cohort show prints the image and the restart policy" || bad "show: $(cohort show w1 | tail -n 6)"
 [ "$(cohort wait w1)" = 3 ] && ok "cohort wait prints 3" || bad "cohort wait w1"
 [ "$(cat /sys/kernel/cohort/instances/w1/exit_status)" = 3 ] && ok "exit_status in sysfs" ||
 	bad "exit_status: $(cat /sys/kernel/cohort/instances/w1/exit_status)"
 cohort delete w1
+[ ! -e /var/lib/cohort/run/w1.json ] && ok "delete removes the run record" || bad "w1.json left"
 
 # 4b. cohort kill: a signal to the workload (the default is KILL).
 cohort run -d --name k1 $R $IMG 'trap "echo got-usr1" USR1; echo ready; while :; do sleep 1; done' >/dev/null ||
@@ -231,7 +239,12 @@ cohort run --name x3 --cpus 0 $R $IMG 2>/tmp/x3; st=$?
 cohort run --name x4 $R -u nosuchuser $IMG true 2>/tmp/x4; st=$?
 [ $st = 125 ] && grep -q nosuchuser /tmp/x4 && ok "an unknown user: $(cat /tmp/x4)" ||
 	bad "unknown user: $st $(cat /tmp/x4)"
-cohort run --name x5 --restart always $R $IMG 2>/dev/null && bad "--restart always accepted"
+cohort run --name x5 --restart sometimes $R $IMG 2>/tmp/x5; st=$?
+[ $st = 125 ] && grep -q "want no, always" /tmp/x5 && ok "--restart sometimes refused" ||
+	bad "--restart sometimes: $st $(cat /tmp/x5)"
+cohort run --name x5 --restart always --rm $R $IMG 2>/tmp/x5; st=$?
+[ $st = 125 ] && grep -q "cannot be used together" /tmp/x5 && ok "--restart always --rm refused" ||
+	bad "--restart --rm: $st $(cat /tmp/x5)"
 cohort run --name x6 --cpu-count 0 $R $IMG true 2>/tmp/x6; st=$?
 [ $st = 125 ] && grep -q 'CPU count' /tmp/x6 && ok "--cpu-count 0 refused" || bad "--cpu-count 0: $st $(cat /tmp/x6)"
 cohort run --name x7 --cpu-count 9 $R $IMG true 2>/tmp/x7; st=$?
