@@ -68,28 +68,36 @@ $(LIBCOHORT_STATIC): $(COHORT_STATIC_LIB_OBJS)
 # cohort run links the image import (mk/image.mk) and the run
 # specification (mk/run.mk); named by path here, as those files are read
 # after this one.
-COHORT_RUN_HOST_LIBS := $(B)/host/lib/libimage.a $(B)/host/lib/librun.a
-COHORT_RUN_STATIC_LIBS := $(B)/static/lib/libimage.a $(B)/static/lib/librun.a
+# cohort apply reads the declared instances (mk/decl.mk, libinih), before
+# librun: it uses some of it.
+COHORT_RUN_HOST_LIBS := $(B)/host/lib/libdecl.a $(B)/host/lib/libimage.a \
+	$(B)/host/lib/librun.a
+COHORT_RUN_STATIC_LIBS := $(B)/static/lib/libdecl.a \
+	$(B)/static/lib/libimage.a $(B)/static/lib/librun.a
+COHORT_INIH_LIBS := $(or $(shell pkg-config --libs inih 2>/dev/null),-linih)
 COHORT_ARCHIVE_LIBS := $(or $(shell pkg-config --libs libarchive libcrypto \
 	2>/dev/null),-larchive -lcrypto)
 # Statically: libarchive and what it needs (the -dev packages ship .a
-# files, scripts/deps.sh), OpenSSL's libcrypto, json-c.
+# files, scripts/deps.sh), OpenSSL's libcrypto, json-c, libinih.
 COHORT_ARCHIVE_STATIC_LIBS := -larchive -lnettle -lacl -llzma -lzstd -llz4 \
-	-lbz2 -lz -lcrypto -ljson-c -ldl -pthread
+	-lbz2 -lz -lcrypto -ljson-c -linih -ldl -pthread
 
 $(B)/host/bin/cohort: $(COHORT_HOST_CLI_OBJS) $(LIBCOHORT_HOST) \
 		$(COHORT_RUN_HOST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) -o $@ $(COHORT_HOST_CLI_OBJS) \
 		$(COHORT_RUN_HOST_LIBS) $(LIBCOHORT_HOST) \
-		$(COHORT_ARCHIVE_LIBS) $(COHORT_JSONC_LIBS)
+		$(COHORT_ARCHIVE_LIBS) $(COHORT_JSONC_LIBS) $(COHORT_INIH_LIBS)
 
-# json-c is linked statically: libjson-c-dev ships libjson-c.a.
+# json-c and libinih are linked statically: libjson-c-dev ships
+# libjson-c.a, libinih-dev libinih.a.
 $(B)/static/bin/cohort: $(COHORT_STATIC_CLI_OBJS) $(LIBCOHORT_STATIC) \
 		$(COHORT_RUN_STATIC_LIBS)
 	@mkdir -p $(@D)
 	@a=$$($(CC) -print-file-name=libjson-c.a); [ -f "$$a" ] || \
 		{ echo "cohort: libjson-c.a missing: install libjson-c-dev" >&2; exit 1; }
+	@a=$$($(CC) -print-file-name=libinih.a); [ -f "$$a" ] || \
+		{ echo "cohort: libinih.a missing: install libinih-dev" >&2; exit 1; }
 	$(CC) $(STATIC_LDFLAGS) -o $@ $(COHORT_STATIC_CLI_OBJS) \
 		$(COHORT_RUN_STATIC_LIBS) $(LIBCOHORT_STATIC) \
 		$(COHORT_ARCHIVE_STATIC_LIBS)

@@ -227,6 +227,7 @@ int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_warm(struct cli *c, int argc, char **argv);
 int cmd_images(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
+int cmd_apply(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -57,6 +57,8 @@ static const struct command commands[] = {
 	  "list the images cohort run imported" },
 	{ "rmi", cmd_rmi, "IMAGE...",
 	  "remove imported images no instance uses" },
+	{ "apply", cmd_apply, "--dry-run [--dir DIR] [-j]",
+	  "check the declared instances and show what would change" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
@@ -397,7 +399,7 @@ static void main_help(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON (list, show, pool, region, net, peers,\n"
-		"                 heartbeat, version, create)\n"
+		"                 heartbeat, version, create, apply)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -407,6 +409,7 @@ static void main_help(FILE *f)
 		"  COHORT_DEV        default %s\n"
 		"  COHORT_CPU_SYSFS  default %s\n"
 		"  COHORT_NET_SYSFS  default %s\n"
+		"  COHORT_CONFIG_DIR default /etc/cohort/instances.d (apply)\n"
 		"\n"
 		"Exit status: 0 done, 1 refused or failed, 2 invalid arguments,\n"
 		"3 no such instance, 4 Cohort not available.  See cohort(8).\n",
@@ -510,6 +513,21 @@ static const char *const command_details[][2] = {
 	  "--warm POOL' takes an idle instance and boots its replacement in the\n"
 	  "background; what that says is appended to POOL.log in\n"
 	  "/var/lib/cohort/warm/ ($COHORT_STATE_DIR/warm/).\n" },
+	{ "apply",
+	  "  -n, --dry-run       print the plan; nothing is changed (the only\n"
+	  "                      mode until cohortd exists)\n"
+	  "      --dir DIR       the declared instances, one NAME.conf each\n"
+	  "                      (default $COHORT_CONFIG_DIR, then\n"
+	  "                      /etc/cohort/instances.d; cohort-instance.conf(5))\n"
+	  "  -j, --json          print the plan as a JSON array\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "Every file is read and checked first; any error is printed as\n"
+	  "FILE:LINE: REASON, all of them, and nothing else is done (exit 2).\n"
+	  "The plan, in start order: create NAME ... and start NAME when it\n"
+	  "does not exist, keep NAME when it has the declared CPUs and memory,\n"
+	  "replace NAME (WHAT) when it differs, then leave NAME (not declared)\n"
+	  "for each instance no file declares.\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
 	{ "peers",

@@ -11,7 +11,6 @@
  * stops, fails, is deleted or is started again (its CID may then be
  * another kernel's).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -28,7 +27,6 @@
 #include <linux/vm_sockets.h>
 
 #include "cohort.h"
-#include "cohort/parse.h"
 #include "cohort/relay.h"
 #include "publish.h"
 #include "run/run.h"
@@ -36,128 +34,37 @@
 /* How often the listener checks that the instance still runs. */
 #define PUBLISH_CHECK_MS	500
 
-static int port_arg(struct cli *c, const char *arg, const char *s,
-		    size_t len, uint16_t *port)
-{
-	char buf[16], err[COHORT_ERR_MAX];
-	__u32 v;
-
-	if (!len || len >= sizeof(buf)) {
-		cli_err("%s: -p %s: a port is missing or too long", c->cmd, arg);
-		return EXIT_USAGE;
-	}
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (cohort_parse_uint(buf, "port", NULL, 1, 65535, &v, err,
-			      sizeof(err))) {
-		cli_err("%s: -p %s: %s", c->cmd, arg, err);
-		return EXIT_USAGE;
-	}
-	*port = (uint16_t)v;
-	return EXIT_OK;
-}
-
 /**
  * publish_parse() - read "-p [IP:]HOSTPORT:PORT[/tcp]"
  * @c: the invocation, for messages
  * @arg: the argument
  * @p: out: the mapping (not yet listening)
  *
- * IP is an IPv4 address or an IPv6 one in brackets; without it the port
- * is the primary's on every address, as with docker.  Only TCP.
+ * The syntax is run_publish_parse()'s (lib/run/publish.c): IP is an
+ * IPv4 address or an IPv6 one in brackets; without it the port is the
+ * primary's on every address, as with docker.  Only TCP.
  *
  * Return: EXIT_OK, or EXIT_USAGE after saying why.
  */
 int publish_parse(struct cli *c, const char *arg, struct publish *p)
 {
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&p->addr;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&p->addr;
-	char ip[64], spec[128];
-	const char *host, *cport, *slash;
-	uint16_t hport;
-	size_t iplen = 0;
-	int ret;
+	char err[RUN_ERR_MAX];
+	struct run_publish rp;
 
 	memset(p, 0, sizeof(*p));
 	p->arg = arg;
 	p->fd = -1;
-	if (strlen(arg) >= sizeof(spec)) {
+	if (strlen(arg) >= RUN_PUBLISH_ARG_MAX) {
 		cli_err("%s: -p %.40s...: too long", c->cmd, arg);
 		return EXIT_USAGE;
 	}
-	snprintf(spec, sizeof(spec), "%s", arg);
-	slash = strchr(spec, '/');
-	if (slash) {
-		if (strcmp(slash, "/tcp")) {
-			cli_err("%s: -p %s: only TCP ports can be published",
-				c->cmd, arg);
-			return EXIT_USAGE;
-		}
-		spec[slash - spec] = '\0';
-	}
-	if (spec[0] == '[') {
-		char *end = strchr(spec, ']');
-
-		if (!end || end[1] != ':') {
-			cli_err("%s: -p %s: want [IPV6]:HOSTPORT:PORT", c->cmd,
-				arg);
-			return EXIT_USAGE;
-		}
-		iplen = (size_t)(end - spec - 1);
-		memcpy(ip, spec + 1, iplen < sizeof(ip) ? iplen : 0);
-		host = end + 2;
-	} else {
-		const char *first = strchr(spec, ':');
-		const char *last = strrchr(spec, ':');
-
-		if (!first) {
-			cli_err("%s: -p %s: give the primary's port too: -p HOSTPORT:%s",
-				c->cmd, arg, spec);
-			return EXIT_USAGE;
-		}
-		if (first != last) {
-			iplen = (size_t)(first - spec);
-			memcpy(ip, spec, iplen < sizeof(ip) ? iplen : 0);
-			host = first + 1;
-		} else {
-			host = spec;
-		}
-	}
-	if (iplen >= sizeof(ip)) {
-		cli_err("%s: -p %s: the address is too long", c->cmd, arg);
+	if (run_publish_parse(arg, &rp, err, sizeof(err))) {
+		cli_err("%s: -p %s: %s", c->cmd, arg, err);
 		return EXIT_USAGE;
 	}
-	ip[iplen] = '\0';
-	cport = strchr(host, ':');
-	if (!cport || strchr(cport + 1, ':')) {
-		cli_err("%s: -p %s: want [IP:]HOSTPORT:PORT", c->cmd, arg);
-		return EXIT_USAGE;
-	}
-	ret = port_arg(c, arg, host, (size_t)(cport - host), &hport);
-	if (!ret)
-		ret = port_arg(c, arg, cport + 1, strlen(cport + 1), &p->cport);
-	if (ret)
-		return ret;
-	if (spec[0] == '[') {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(hport);
-		if (inet_pton(AF_INET6, ip, &v6->sin6_addr) != 1) {
-			cli_err("%s: -p %s: '%s' is not an IPv6 address",
-				c->cmd, arg, ip);
-			return EXIT_USAGE;
-		}
-		p->alen = sizeof(*v6);
-	} else {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(hport);
-		v4->sin_addr.s_addr = htonl(INADDR_ANY);
-		if (iplen && inet_pton(AF_INET, ip, &v4->sin_addr) != 1) {
-			cli_err("%s: -p %s: '%s' is not an IPv4 address (an IPv6 one goes in brackets)",
-				c->cmd, arg, ip);
-			return EXIT_USAGE;
-		}
-		p->alen = sizeof(*v4);
-	}
+	p->addr = rp.addr;
+	p->alen = rp.alen;
+	p->cport = rp.cport;
 	return EXIT_OK;
 }
 

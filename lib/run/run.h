@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "image/image.h"
 
@@ -48,6 +49,17 @@
  */
 #define RUN_PUBLISH_VSOCK_BASE	0x10000u
 #define RUN_MAX_RLIMITS		16		/* one per resource (--ulimit) */
+
+/*
+ * A published port as written, "[IP:]HOSTPORT:PORT[/tcp]" (-p), read by
+ * run_publish_parse(): the text is shorter than RUN_PUBLISH_ARG_MAX.
+ */
+#define RUN_PUBLISH_ARG_MAX	128
+struct run_publish {
+	struct sockaddr_storage addr;	/* the primary's address and port */
+	socklen_t alen;
+	uint16_t cport;			/* the workload's port */
+};
 
 /*
  * Resource limits: values up to RUN_RLIM_MAX (int64, as docker parses
@@ -145,5 +157,7 @@ int run_ulimit_parse(const char *arg, struct run_rlimit *v, size_t *n,
 		     char *err, size_t errlen);
 const char *run_rlimit_name(int resource);
 const char *run_rlimit_format(uint64_t v, char *buf, size_t len);
+int run_publish_parse(const char *arg, struct run_publish *p, char *err,
+		      size_t errlen);
 
 #endif /* _COHORT_RUN_H */

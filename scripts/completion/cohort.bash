@@ -78,6 +78,7 @@ _cohort_argopt()
 	region) [[ $2 == @(--size|-s) ]] ;;
 	net) [[ $2 == @(--queues|-q) ]] ;;
 	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
+	apply) [[ $2 == --dir ]] ;;
 	*) false ;;
 	esac
 }
@@ -94,7 +95,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill logs warm images rmi pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill logs warm images rmi apply pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -142,6 +143,10 @@ _cohort()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
+	--dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return ;;
 	--cpus|-c)
 		local p
 		p=$(cat "${COHORT_CPU_SYSFS:-/sys/devices/system/cpu}/present" 2>/dev/null)
@@ -176,7 +181,7 @@ _cohort()
 		COMPREPLY=($(compgen -e -- "$cur"))
 		return ;;
 	--restart)
-		COMPREPLY=($(compgen -W "no" -- "$cur"))
+		COMPREPLY=($(compgen -W "no always unless-stopped on-failure on-failure:" -- "$cur"))
 		return ;;
 	--ulimit)
 		# NAME=SOFT[:HARD], docker's names
@@ -199,6 +204,7 @@ _cohort()
 		[ $nargs -gt 0 ] && return
 		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --ulimit --publish --warm --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
+	apply) opts="--dry-run --dir --json --pretty --help" ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
