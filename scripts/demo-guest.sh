@@ -145,6 +145,30 @@ echo "+ cohort run -d --name job --memory 128M docker-archive:/images/run.tar 's
 cohort run -d --name job --memory 128M docker-archive:/images/run.tar 'sleep 1; exit 3'
 echo "cohort wait job: $(cohort wait job)"
 cohort delete job
+
+step "A warm pool: instances booted ahead, so a run starts without a kernel boot"
+echo "+ cohort warm fast --count 1 --memory 128M"
+cohort warm fast --count 1 --memory 128M
+t0=$(cut -d' ' -f1 /proc/uptime)
+echo "+ cohort run --warm fast --rm oci:/images/run:t 'echo hello from \$(hostname)'"
+cohort run --warm fast --rm oci:/images/run:t 'echo hello from $(hostname)' | grep -v '^\[\|^cohort-init:'
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "(no kernel booted for it: the whole run, to its power-off and deletion, took $(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) * 1000 }') ms in this emulated machine; a replacement boots in the background)"
+
+step "A published port: the primary's TCP 8080 reaches the workload's 8000, over vsock"
+ip link set lo up 2>/dev/null
+echo "+ cohort run -d --name www --memory 128M -p 127.0.0.1:8080:8000 oci:/images/run:t '... busybox httpd -f -p 8000 ...'"
+cohort run -d --name www --memory 128M -p 127.0.0.1:8080:8000 oci:/images/run:t \
+	'mkdir -p /tmp/w && echo "served by $(hostname), a kernel of its own" >/tmp/w/index.html && exec /bin/busybox httpd -f -p 8000 -h /tmp/w'
+i=0
+while ! out=$(wget -q -O - http://127.0.0.1:8080/ 2>/dev/null) && [ $i -lt 100 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+echo "+ wget -q -O - http://127.0.0.1:8080/"
+echo "$out"
+cohort stop www >/dev/null
+cohort delete www
+cohort warm fast --count 0
 cohort images
 cohort rmi oci:/images/run:t >/dev/null || true
 cohort rmi docker-archive:/images/run.tar >/dev/null 2>&1 || true
