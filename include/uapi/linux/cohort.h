@@ -47,6 +47,20 @@
 #define COHORT_STATE_STOPPED	"stopped"	/* CPUs back; may start again */
 #define COHORT_STATE_FAILED	"failed"	/* died or never came up */
 
+/*
+ * Why an instance last stopped or failed, as shown in
+ * /sys/kernel/cohort/instances/NAME/stop_reason (empty while it starts or
+ * runs, and before its first start).
+ */
+#define COHORT_WHY_STOP		"stop"		/* cohort stop: it shut down */
+#define COHORT_WHY_STOP_FORCED	"stop-forced"	/* cohort stop --force */
+#define COHORT_WHY_STOP_TIMEOUT	"stop-timeout"	/* too slow: CPUs taken back */
+#define COHORT_WHY_POWEROFF	"poweroff"	/* powered off unasked */
+#define COHORT_WHY_PANIC	"panic"		/* its kernel panicked */
+#define COHORT_WHY_HEARTBEAT	"heartbeat"	/* its heartbeat was lost */
+#define COHORT_WHY_START_TIMEOUT "start-timeout"	/* never checked in */
+#define COHORT_WHY_CPUS_LOST	"cpus-lost"	/* CPUs did not come back */
+
 /**
  * struct cohort_ioc_create - COHORT_IOC_CREATE: make an instance
  * @name: instance name, NUL-terminated

@@ -83,6 +83,8 @@ struct cohort_inst {
 	char *cmdline;
 	unsigned int starts;
 	int exit_status;	/* of its workload, once off; -1: none said */
+	/* COHORT_WHY_*: why it last stopped or failed; NULL while it runs */
+	const char *why;
 	unsigned long start_jiffies;
 	struct delayed_work watch;
 };
@@ -366,20 +368,25 @@ static void watch_fn(struct work_struct *work)
 			set_state(ci, ST_RUNNING);
 		} else if (status == COHORT_ST_OFF) {
 			reclaim_cpus(ci);
+			ci->why = ci->cpus_out ? COHORT_WHY_CPUS_LOST :
+						 COHORT_WHY_POWEROFF;
 			set_state(ci, ci->cpus_out ? ST_FAILED : ST_STOPPED);
 		} else if (status == COHORT_ST_PANIC) {
+			ci->why = COHORT_WHY_PANIC;
 			pr_err("instance %s: panicked; 'cohort stop --force %s' takes its CPUs back\n",
 			       ci->name, ci->name);
 			set_state(ci, ST_FAILED);
 		} else if (cohort_msg_heartbeat_lost(ci->id)) {
 			pr_err("instance %s: heartbeat lost; 'cohort stop --force %s' takes its CPUs back\n",
 			       ci->name, ci->name);
+			ci->why = COHORT_WHY_HEARTBEAT;
 			set_state(ci, ST_FAILED);
 		} else if (ci->state == ST_STARTING &&
 			   time_after(jiffies, ci->start_jiffies +
 				      msecs_to_jiffies(START_TIMEOUT_MS))) {
 			pr_err("instance %s: did not check in within %u s\n",
 			       ci->name, START_TIMEOUT_MS / 1000);
+			ci->why = COHORT_WHY_START_TIMEOUT;
 			set_state(ci, ST_FAILED);
 		}
 		break;
@@ -482,6 +489,15 @@ static ssize_t exit_status_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%d\n", v);
 }
 
+static ssize_t stop_reason_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
+	/* One of the COHORT_WHY_* strings, or NULL: a single load. */
+	const char *why = READ_ONCE(to_inst(k)->why);
+
+	return sysfs_emit(buf, "%s\n", why ?: "");
+}
+
 static ssize_t console_head_show(struct kobject *k, struct kobj_attribute *a,
 				 char *buf)
 {
@@ -530,7 +546,7 @@ static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
-	__ATTR_RO(exit_status),
+	__ATTR_RO(exit_status), __ATTR_RO(stop_reason),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),
 	__ATTR_RO(console_writer), __ATTR_RO(net),
 };
@@ -918,6 +934,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	if (ret)
 		goto undo;
 	ci->starts++;
+	ci->why = NULL;
 	set_state(ci, ST_STARTING);
 	schedule_delayed_work(&ci->watch, msecs_to_jiffies(WATCH_MS));
 	return 0;
@@ -981,13 +998,21 @@ static int do_stop(struct cohort_ioc_instance *req)
 		timed_out = !stop_and_wait(ci, timeout);
 		/* Another request may have finished the job meanwhile. */
 		if (!ci->cpus_out) {
-			if (ci->state != ST_FAILED)
+			if (ci->state != ST_FAILED) {
+				ci->why = COHORT_WHY_STOP;
 				set_state(ci, ST_STOPPED);
+			}
 			return 0;
 		}
 	}
+	/* A failure keeps its reason when its CPUs are taken back. */
+	if (ci->state != ST_FAILED)
+		ci->why = timed_out ? COHORT_WHY_STOP_TIMEOUT :
+			  (req->flags & COHORT_STOP_FORCE) ?
+			  COHORT_WHY_STOP_FORCED : COHORT_WHY_STOP;
 	ret = reclaim_cpus(ci);
 	if (ret) {
+		ci->why = COHORT_WHY_CPUS_LOST;
 		set_state(ci, ST_FAILED);
 		return fail(msg, "some CPUs did not come back to the primary (error %d)",
 			    ret), ret;
