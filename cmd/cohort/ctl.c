@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cohort.h"
+#include "launch.h"
 #include "runrec.h"
 #include "cohort/bzimage.h"
 #include "cohort/parse.h"
@@ -218,6 +219,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "cpus", required_argument, NULL, 'c' },
+		{ "cpu-count", required_argument, NULL, 'C' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "net", no_argument, NULL, 'N' },
@@ -226,7 +228,8 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpus = NULL, *memory = NULL, *base = NULL, *name;
-	const char *net_queues = NULL, *cmd = c->cmd;
+	const char *net_queues = NULL, *cmd = c->cmd, *cpu_count = NULL;
+	char picked[1024];
 	struct cohort_ioc_create req;
 	struct cohort_ioc_net link;
 	char err[COHORT_ERR_MAX];
@@ -239,6 +242,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'c':
 			cpus = optarg;
+			break;
+		case 'C':
+			cpu_count = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -259,8 +265,10 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	ret = cli_name_arg(c, argc, argv, &name);
 	if (ret)
 		return ret;
-	if (!cpus)
-		return cli_usage_err(c, "--cpus LIST is required");
+	if (cpus && cpu_count)
+		return cli_usage_err(c, "--cpus and --cpu-count cannot be used together");
+	if (!cpus && !cpu_count)
+		return cli_usage_err(c, "--cpus LIST or --cpu-count N is required");
 	if (!memory)
 		return cli_usage_err(c, "--memory SIZE is required");
 	if (net_queues && !net)
@@ -271,6 +279,13 @@ int cmd_create(struct cli *c, int argc, char **argv)
 			return ret;
 	}
 
+	if (cpu_count) {
+		/* the highest-numbered free CPUs, as cohort run picks them */
+		ret = launch_pick_cpus(c, cpu_count, picked, sizeof(picked));
+		if (ret)
+			return ret;
+		cpus = picked;
+	}
 	memset(&req, 0, sizeof(req));
 	snprintf(req.name, sizeof(req.name), "%s", name);
 	ret = check_cpus(c, name, cpus, req.cpus);

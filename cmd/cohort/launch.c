@@ -8,39 +8,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cohort.h"
+#include "cohort/defaults.h"
 #include "cohort/parse.h"
 #include "launch.h"
-
-static const char *const kernel_defaults[] = {
-	"/boot/vmlinuz-%s",	/* the running primary's, by release */
-	"/boot/bzImage",
-};
-
-static const char *const initrd_defaults[] = {
-	"/usr/lib/cohort/instance-initrd.cpio.gz",
-	"/boot/instance-initrd.cpio.gz",
-};
-
-/* The first existing file of @list; "%s" is the running kernel's release. */
-static const char *first_file(const char *const *list, size_t n, char *buf,
-			      size_t len)
-{
-	struct utsname u;
-	size_t i;
-
-	if (uname(&u) < 0)
-		u.release[0] = '\0';
-	for (i = 0; i < n; i++) {
-		snprintf(buf, len, list[i], u.release);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return NULL;
-}
 
 /**
  * launch_files() - the kernel and initramfs an instance boots
@@ -59,16 +32,13 @@ int launch_files(struct cli *c, const char **kernel, const char **initrd,
 		 char *kbuf, char *ibuf)
 {
 	if (!*kernel)
-		*kernel = first_file(kernel_defaults,
-				     ARRAY_SIZE(kernel_defaults), kbuf, 4096);
+		*kernel = cohort_default_kernel(kbuf, 4096);
 	if (!*kernel)
 		return cli_usage_err(c, "no kernel: --kernel FILE (none of /boot/vmlinuz-$(uname -r), /boot/bzImage is readable)");
 	if (!*initrd)
-		*initrd = first_file(initrd_defaults,
-				     ARRAY_SIZE(initrd_defaults), ibuf, 4096);
+		*initrd = cohort_default_initrd(ibuf, 4096);
 	if (!*initrd)
-		return cli_usage_err(c, "no instance initramfs: --initrd FILE (none of %s, %s is readable)",
-				     initrd_defaults[0], initrd_defaults[1]);
+		return cli_usage_err(c, "no instance initramfs: --initrd FILE (none of /usr/lib/cohort/instance-initrd.cpio.gz, /boot/instance-initrd.cpio.gz is readable)");
 	return EXIT_OK;
 }
 

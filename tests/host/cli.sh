@@ -735,7 +735,7 @@ refuse 2 "cohort: create: option '--cpus' given more than once
 $try_create" create new --cpus 1 --cpus 2 --memory 64M
 refuse 2 "cohort: create: unexpected argument 'extra'
 $try_create" create new extra --cpus 1 --memory 64M
-refuse 2 "cohort: create: --cpus LIST is required
+refuse 2 "cohort: create: --cpus LIST or --cpu-count N is required
 $try_create" create new --memory 64M
 refuse 2 "cohort: create: --memory SIZE is required
 $try_create" create new --cpus 1
