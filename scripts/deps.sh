@@ -12,7 +12,7 @@ pkgs=(
 	linux-source-6.12
 	qemu-system-x86 busybox-static
 	libcmocka-dev libjson-c-dev libfuse3-dev fuse3 libarchive-dev
-	libinih-dev
+	libinih-dev libsystemd-dev
 	clang libclang-rt-14-dev
 	tmux socat iperf3 iputils-ping iproute2
 	umoci skopeo crun

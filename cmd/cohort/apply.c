@@ -3,18 +3,21 @@
  * cohort(8): "cohort apply [--dry-run] [--dir DIR]": the declared
  * instances of /etc/cohort/instances.d (docs/config.md, lib/decl/), all
  * read and checked before anything else, then compared with the
- * instances that exist.  Only --dry-run exists: it prints the plan, in
- * start order, that cohortd is to carry out once it exists:
+ * instances that exist.  --dry-run prints the plan, in start order:
  *
  *	create NAME cpus LIST memory SIZE	absent: made...
  *	start NAME				...and booted
  *	keep NAME				same CPUs and memory
  *	replace NAME (cpus 1 -> 2-3)		exists, but differs
  *	leave NAME (not declared)		exists, not declared
+ *
+ * Without it, cohortd is asked to read its configuration again (its
+ * "reload" request, lib/cohort/daemon.h) and its answer is reported.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -267,6 +270,119 @@ static int load(struct cli *c, const char *dir, struct decl_set *set)
 	return EXIT_USAGE;
 }
 
+/* Whether @a and @b name the same directory. */
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return !strcmp(a, b);
+}
+
+static int not_running(struct cli *c)
+{
+	char why[512];
+
+	cli_err("%s: cohortd is not running (%s): start it, or use --dry-run",
+		c->cmd, daemon_absent_text(why, sizeof(why)));
+	return EXIT_NOTFOUND;
+}
+
+/*
+ * cohortd reads the directory it was started with: when @dir is another
+ * one, say so.  @ddir: out: the daemon's, for messages ("" unknown).
+ */
+static int daemon_dir(struct cli *c, const char *dir, char *ddir, size_t len)
+{
+	char q[1024], d[1024];
+	struct json_object *r;
+	const char *s;
+
+	ddir[0] = '\0';
+	if (same_dir(dir, DECL_DIR_DEFAULT))
+		return EXIT_OK;
+	switch (daemon_request(c, "status", &r)) {
+	case DAEMON_OK:
+		break;
+	case DAEMON_ABSENT:
+		return not_running(c);
+	default:
+		return EXIT_FAIL;
+	}
+	daemon_safe(dir, q, sizeof(q));
+	s = daemon_str(r, "config_dir");
+	if (!s) {
+		cli_warn("%s: cohortd reads the directory it was started with, not necessarily %s, which was only checked",
+			 c->cmd, q);
+	} else {
+		daemon_safe(s, ddir, len);
+		if (!same_dir(dir, s)) {
+			daemon_safe(s, d, sizeof(d));
+			cli_warn("%s: cohortd reads its own directory, %s, not %s, which was only checked",
+				 c->cmd, d, q);
+		}
+	}
+	json_object_put(r);
+	return EXIT_OK;
+}
+
+/* Without --dry-run: cohortd reads its configuration again. */
+static int reload(struct cli *c, const char *dir)
+{
+	struct json_object *r, *ok, *errs;
+	char ddir[1024];
+	size_t n;
+	int ret;
+
+	ret = daemon_dir(c, dir, ddir, sizeof(ddir));
+	if (ret)
+		return ret;
+	switch (daemon_request(c, "reload", &r)) {
+	case DAEMON_OK:
+		break;
+	case DAEMON_ABSENT:
+		return not_running(c);
+	default:
+		return EXIT_FAIL;
+	}
+	if (!json_object_object_get_ex(r, "ok", &ok) ||
+	    !json_object_is_type(ok, json_type_boolean)) {
+		cli_err("%s: cohortd's reply does not say whether it reloaded",
+			c->cmd);
+		json_object_put(r);
+		return EXIT_FAIL;
+	}
+	ret = json_object_get_boolean(ok) ? EXIT_OK : EXIT_USAGE;
+	if (c->json) {
+		cli_json_print(c, r);
+	} else if (!ret) {
+		if (!ddir[0])
+			daemon_safe(dir, ddir, sizeof(ddir));
+		printf("cohort: %s: cohortd reloaded %s\n", c->cmd, ddir);
+	} else {
+		n = 0;
+		fflush(stdout);
+		if (json_object_object_get_ex(r, "errors", &errs) &&
+		    json_object_is_type(errs, json_type_array))
+			n = json_object_array_length(errs);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(errs,
+									  i);
+			char buf[1024];
+
+			daemon_safe(json_object_is_type(e, json_type_string) ?
+				    json_object_get_string(e) : "?", buf,
+				    sizeof(buf));
+			fprintf(stderr, "%s\n", buf);
+		}
+		cli_err("%s: cohortd refused the configuration (%zu error%s); nothing changed",
+			c->cmd, n, n == 1 ? "" : "s");
+	}
+	json_object_put(r);
+	return ret;
+}
+
 /**
  * cmd_apply() - "cohort apply [--dry-run] [--dir DIR]"
  * @c: the invocation
@@ -275,9 +391,14 @@ static int load(struct cli *c, const char *dir, struct decl_set *set)
  *
  * DIR defaults to $COHORT_CONFIG_DIR, then /etc/cohort/instances.d.
  *
- * Return: EXIT_OK after printing the plan; EXIT_USAGE after printing
- * every error of the declared instances, or without --dry-run;
- * EXIT_UNAVAIL or EXIT_FAIL when the instances cannot be read.
+ * Without --dry-run, once DIR is checked, cohortd reads its own
+ * configuration directory again.
+ *
+ * Return: EXIT_OK after printing the plan, or once cohortd reloaded;
+ * EXIT_USAGE after printing every error of the declared instances, or
+ * those cohortd found; EXIT_NOTFOUND when cohortd is not running;
+ * EXIT_UNAVAIL or EXIT_FAIL when the instances cannot be read or
+ * cohortd gave no usable answer.
  */
 int cmd_apply(struct cli *c, int argc, char **argv)
 {
@@ -323,8 +444,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 		return ret;
 	if (!dry_run) {
 		decl_set_free(&set);
-		cli_err("%s: only --dry-run exists until cohortd does", c->cmd);
-		return EXIT_USAGE;
+		return reload(c, dir);
 	}
 	ret = sysfs_available(c);
 	if (!ret)

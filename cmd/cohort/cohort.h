@@ -158,6 +158,27 @@ void table_widen(int *w, const char *const *col, int n);
 void table_row(const int *w, const char *const *col, int n,
 	       const char *align);
 
+/* daemonctl.c: cohortd's control socket (lib/cohort/daemon.h) */
+enum {
+	DAEMON_OK,		/* a reply came: a JSON object */
+	DAEMON_ABSENT,		/* no cohortd listens (nothing printed) */
+	DAEMON_ERR,		/* failed; the error was printed */
+};
+
+const char *daemon_socket(void);
+const char *daemon_safe(const char *s, char *buf, size_t len);
+const char *daemon_str(struct json_object *o, const char *key);
+bool daemon_int(struct json_object *o, const char *key, long long *val);
+bool daemon_time(struct json_object *o, const char *key, double *t);
+/* Longest text daemon_time_text() writes, with its NUL. */
+#define DAEMON_TIME_MAX		32
+void daemon_time_text(double t, bool ms, char *buf, size_t len);
+const char *daemon_absent_text(char *buf, size_t len);
+struct json_object *daemon_parse(const char *buf, size_t len,
+				 const char **why);
+int daemon_request(struct cli *c, const char *req,
+		   struct json_object **reply);
+
 /* net.c: an instance's network link (COHORT_IOC_NET) */
 int net_parse_queues(struct cli *c, const char *name, const char *arg,
 		     __u32 *queues);
@@ -228,6 +249,8 @@ int cmd_warm(struct cli *c, int argc, char **argv);
 int cmd_images(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
+int cmd_daemon(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

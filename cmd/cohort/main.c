@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "cohort/daemon.h"
 #include "cohort/parse.h"
 
 const char *prog = "cohort";
 
 static const struct command commands[] = {
 	{ "create", cmd_create,
-	  "NAME --cpus LIST --memory SIZE [--base ADDR]\n"
+	  "NAME --cpus LIST | --cpu-count N --memory SIZE [--base ADDR]\n"
 	  "                      [--net [--net-queues N]]",
 	  "make an instance from CPUs and pool memory" },
 	{ "load", cmd_load,
@@ -57,8 +58,12 @@ static const struct command commands[] = {
 	  "list the images cohort run imported" },
 	{ "rmi", cmd_rmi, "IMAGE...",
 	  "remove imported images no instance uses" },
-	{ "apply", cmd_apply, "--dry-run [--dir DIR] [-j]",
-	  "check the declared instances and show what would change" },
+	{ "apply", cmd_apply, "[--dry-run] [--dir DIR] [-j]",
+	  "check the declared instances and have cohortd apply them" },
+	{ "daemon", cmd_daemon, "[status] [-j]",
+	  "show what cohortd, which keeps them running, is doing" },
+	{ "events", cmd_events, "[-j] [-f] [--since SECONDS] [NAME]",
+	  "print what cohortd did: starts, failures, restarts" },
 	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
@@ -399,7 +404,7 @@ static void main_help(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON (list, show, pool, region, net, peers,\n"
-		"                 heartbeat, version, create, apply)\n"
+		"                 heartbeat, version, create, apply, daemon, events)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -410,9 +415,12 @@ static void main_help(FILE *f)
 		"  COHORT_CPU_SYSFS  default %s\n"
 		"  COHORT_NET_SYSFS  default %s\n"
 		"  COHORT_CONFIG_DIR default /etc/cohort/instances.d (apply)\n"
+		"  COHORT_STATE_DIR  default /var/lib/cohort (events.jsonl)\n"
+		"  COHORTD_SOCKET    default " COHORTD_SOCKET_DEFAULT "\n"
 		"\n"
 		"Exit status: 0 done, 1 refused or failed, 2 invalid arguments,\n"
-		"3 no such instance, 4 Cohort not available.  See cohort(8).\n",
+		"3 no such instance (or no cohortd), 4 Cohort not available.\n"
+		"See cohort(8).\n",
 		COHORT_SYSFS_DEFAULT, COHORT_DEV_DEFAULT,
 		COHORT_CPU_SYSFS_DEFAULT, COHORT_NET_SYSFS_DEFAULT);
 }
@@ -425,6 +433,7 @@ static void main_help(FILE *f)
 static const char *const command_details[][2] = {
 	{ "create",
 	  "  -c, --cpus LIST     CPUs to give it, e.g. 2-3,6 or 2-7:2 (not CPU 0)\n"
+	  "      --cpu-count N   or N CPUs no instance holds, the highest first\n"
 	  "  -m, --memory SIZE   memory from the pool: bytes, or K, M, G, T\n"
 	  "                      (KiB...; powers of 1024), a multiple of 2 MiB,\n"
 	  "                      at least 32 MiB\n"
@@ -514,8 +523,7 @@ static const char *const command_details[][2] = {
 	  "background; what that says is appended to POOL.log in\n"
 	  "/var/lib/cohort/warm/ ($COHORT_STATE_DIR/warm/).\n" },
 	{ "apply",
-	  "  -n, --dry-run       print the plan; nothing is changed (the only\n"
-	  "                      mode until cohortd exists)\n"
+	  "  -n, --dry-run       print the plan; nothing is changed\n"
 	  "      --dir DIR       the declared instances, one NAME.conf each\n"
 	  "                      (default $COHORT_CONFIG_DIR, then\n"
 	  "                      /etc/cohort/instances.d; cohort-instance.conf(5))\n"
@@ -527,7 +535,38 @@ static const char *const command_details[][2] = {
 	  "The plan, in start order: create NAME ... and start NAME when it\n"
 	  "does not exist, keep NAME when it has the declared CPUs and memory,\n"
 	  "replace NAME (WHAT) when it differs, then leave NAME (not declared)\n"
-	  "for each instance no file declares.\n" },
+	  "for each instance no file declares.\n"
+	  "\n"
+	  "Without --dry-run, once the files are checked, cohortd is asked to\n"
+	  "read its configuration again (as on SIGHUP) and its answer is\n"
+	  "printed: 'cohort: apply: cohortd reloaded DIR', or the errors it\n"
+	  "found (exit 2; nothing changes).  cohortd reads the directory it was\n"
+	  "started with: when DIR is another one, that is said.  Exit 3 when\n"
+	  "cohortd is not running.\n" },
+	{ "daemon",
+	  "  status              the default: cohortd's pid, start time and\n"
+	  "                      directory, a line per declared instance (NAME,\n"
+	  "                      PHASE, STATE, RESTART policy, RESTARTS,\n"
+	  "                      LAST-FAILURE, NEXT-RESTART), then the errors of\n"
+	  "                      a configuration it refused\n"
+	  "  -j, --json          print cohortd's reply, a JSON object\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "cohortd is asked on its control socket, $COHORTD_SOCKET (default\n"
+	  COHORTD_SOCKET_DEFAULT "); exit 3 when it is not running.\n" },
+	{ "events",
+	  "  NAME                only this instance's events\n"
+	  "  -f, --follow        keep printing events as cohortd adds them\n"
+	  "                      (until Ctrl-C)\n"
+	  "      --since SECONDS only the events of the last SECONDS seconds\n"
+	  "  -j, --json          print a JSON array of the events (with -f,\n"
+	  "                      one object a line)\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "The events are read from events.jsonl in /var/lib/cohort\n"
+	  "($COHORT_STATE_DIR), one line each: TIME (local, to the\n"
+	  "millisecond), INSTANCE ('-' for cohortd itself), EVENT, REASON,\n"
+	  "DETAIL.  Malformed lines are skipped, and counted on stderr.\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
 	{ "peers",

@@ -648,7 +648,7 @@ static void record(struct cli *c, const struct run_opts *o,
 		cli_warn("instance %s is not recorded under %s/run: %s", name,
 			 cli_state_dir(), strerror(-ret));
 	if (strcmp(rec.restart, "no"))
-		cli_warn("--restart %s is recorded for cohortd, which does not exist yet: nothing restarts %s for now",
+		cli_warn("--restart %s is recorded, but cohortd restarts only the instances declared in its configuration (cohort-instance.conf(5)): nothing restarts %s for now",
 			 rec.restart, name);
 	(void)c;
 }

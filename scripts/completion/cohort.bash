@@ -79,6 +79,7 @@ _cohort_argopt()
 	net) [[ $2 == @(--queues|-q) ]] ;;
 	heartbeat) [[ $2 == @(--period|--misses) ]] ;;
 	apply) [[ $2 == --dir ]] ;;
+	events) [[ $2 == --since ]] ;;
 	*) false ;;
 	esac
 }
@@ -95,7 +96,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill logs warm images rmi apply pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill logs warm images rmi apply daemon events pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -173,6 +174,9 @@ _cohort()
 	--count)
 		COMPREPLY=($(compgen -W "0 1 2 4" -- "$cur"))
 		return ;;
+	--since)
+		COMPREPLY=($(compgen -W "60 600 3600 86400" -- "$cur"))
+		return ;;
 	--warm)
 		COMPREPLY=($(compgen -W "$(_cohort_pools)" -- "$cur"))
 		return ;;
@@ -205,6 +209,13 @@ _cohort()
 		opts="--name --cpus --cpu-count --memory --kernel --initrd --cmdline --env --env-file --workdir --user --entrypoint --volume --ulimit --publish --warm --detach --rm --interactive --tty --restart --help" ;;
 	images) opts="--json --pretty --help" ;;
 	apply) opts="--dry-run --dir --json --pretty --help" ;;
+	events) opts="--follow --since --json --pretty --help" ;;
+	daemon)
+		local sub
+		_cohort_sub "status"
+		[ "$sub" = status ] && [[ $cur == -* ]] &&
+			COMPREPLY=($(compgen -W "--json --pretty --help" -- "$cur"))
+		return ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
@@ -287,6 +298,17 @@ _cohort()
 		;;
 	rmi)
 		COMPREPLY=($(compgen -W "$(_cohort_images)" -- "$cur")) ;;
+	events)
+		# NAME: the instances there are, and those declared
+		if [ $nargs = 0 ]; then
+			local f declared=
+			for f in "${COHORT_CONFIG_DIR:-/etc/cohort/instances.d}"/*.conf; do
+				[ -f "$f" ] || continue
+				f=${f##*/}
+				declared+=" ${f%.conf}"
+			done
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)$declared" -- "$cur"))
+		fi ;;
 	run)
 		# IMAGE: oci:DIR[:TAG] or docker-archive:FILE[:REF].  bash splits
 		# the word at ':', so the path is a word of its own after ":".

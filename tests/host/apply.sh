@@ -21,6 +21,8 @@ trap 'rm -rf "$T"' EXIT
 S=$T/sys
 export COHORT_SYSFS=$S COHORT_CPU_SYSFS=$T/cpu COHORT_DEV=$T/no-dev
 export ASAN_OPTIONS=detect_leaks=1
+# No cohortd here (tests/host/daemon-client.sh plays one).
+export COHORTD_SOCKET=$T/no-cohortd.sock
 unset COHORT_CONFIG_DIR
 
 failures=0
@@ -199,8 +201,8 @@ leave web (not declared)" "" apply --dry-run --dir "$T/empty"
 json_check apply --dry-run --dir "$T/empty" -j -- \
 	'assert [s["name"] for s in d] == ["db", "old", "web"], d'
 
-# Without --dry-run: checked all the same, then refused.
-expect 2 "" "cohort: apply: only --dry-run exists until cohortd does" \
+# Without --dry-run: checked all the same, then cohortd is asked.
+expect 3 "" "cohort: apply: cohortd is not running (no socket at $COHORTD_SOCKET): start it, or use --dry-run" \
 	apply --dir "$C"
 unchanged "without --dry-run"
 

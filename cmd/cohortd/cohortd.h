@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cohortd: what its files share.  main.c has the overview.
+ */
+#ifndef _COHORTD_H
+#define _COHORTD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include <uapi/linux/cohort.h>
+
+#include "cohort/daemon.h"
+#include "decl/decl.h"
+
+#define CD_TICK_MS		200	/* how often instances are looked at */
+#define CD_JOB_STEPS		8	/* commands in one job */
+#define CD_JOB_ARGS		256	/* words of one command */
+#define CD_RESTARTS_KEPT	64	/* restart times remembered per instance */
+
+struct cd_opts {
+	const char *config_dir;
+	const char *state_dir;
+	const char *socket;
+	const char *sysfs;		/* /sys/kernel/cohort */
+	const char *cohort;		/* the cohort(8) binary */
+};
+
+extern struct cd_opts cd;
+
+/* log.c: to stderr, with a priority prefix the journal reads. */
+enum cd_prio { CD_ERR = 3, CD_WARN = 4, CD_NOTICE = 5, CD_INFO = 6 };
+void cd_log(enum cd_prio prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* notify.c: sd_notify(3) when built with libsystemd, else nothing. */
+void cd_notify(const char *state);
+uint64_t cd_watchdog_usec(void);
+
+/* events.c */
+void cd_event(const char *inst, const char *event, const char *reason,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* job.c: a sequence of cohort(8) commands run in the background. */
+struct cd_job {
+	char *argv[CD_JOB_STEPS][CD_JOB_ARGS];
+	bool may_fail[CD_JOB_STEPS];	/* its failure does not end the job */
+	size_t steps, step;
+	pid_t pid;			/* the running step, or 0 */
+	bool failed;
+	char why[512];			/* the last line the failed step printed */
+	char log[4096];			/* where its output goes */
+};
+
+void cd_job_init(struct cd_job *j, const char *inst);
+int cd_job_add(struct cd_job *j, bool may_fail, ...);
+int cd_job_addv(struct cd_job *j, bool may_fail, char *const *words);
+int cd_job_start(struct cd_job *j);
+bool cd_job_reap(struct cd_job *j, pid_t pid, int status);
+void cd_job_free(struct cd_job *j);
+
+/* inst.c: what sysfs says about an instance. */
+struct cd_seen {
+	bool exists;
+	char state[32];
+	char why[32];			/* stop_reason */
+	int exit_status;		/* -1: none */
+	unsigned long long starts;
+};
+
+void cd_seen_read(const char *name, struct cd_seen *s);
+int cd_keep_console(const char *name, const char *reason, char *path,
+		    size_t len);
+
+/* sup.c: one supervised, declared instance each. */
+void cd_sup_load(struct decl_set *set);
+void cd_sup_tick(void);
+void cd_sup_child(pid_t pid, int status);
+struct json_object *cd_sup_status(void);
+void cd_sup_free(void);
+
+/* ctl.c: the control socket. */
+int cd_ctl_open(void);
+void cd_ctl_serve(int lfd);
+void cd_ctl_close(int lfd);
+
+/* main.c */
+struct json_object;
+int cd_reload(char ***errors, size_t *n);
+struct json_object *cd_config_errors(void);
+
+#endif /* _COHORTD_H */

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cohortd: supervising the declared instances.  Each has a phase:
+ *
+ *   waiting    declared, not started: starts once every "after" runs
+ *   starting   a job (job.c) makes and starts it
+ *   running    as declared; watched every tick
+ *   backoff    it failed: started again at next_at
+ *   stopped    a user stopped or deleted it, or its workload ended as
+ *              its policy allows: left alone until the next reload
+ *   failed     it failed and its policy is "no"
+ *   gave-up    restart-limit restarts within restart-window
+ *   replacing  its declaration changed: stopped and deleted, then made
+ *              again as declared
+ *
+ * An instance that stops is judged by its stop_reason (sysfs, written by
+ * the kernel): "stop", "stop-forced" and "stop-timeout" were asked for by
+ * a user; "panic", "heartbeat", "start-timeout", "cpus-lost" are
+ * failures, and so is "poweroff" unless the instance runs an image whose
+ * workload exited with status 0 (then it is an exit, a failure only for
+ * "always" to restart).  Before a restart the console is kept
+ * (inst.c).  Delays double from restart-backoff up to
+ * restart-backoff-max, and start over once an instance ran for
+ * CD_BACKOFF_RESET_MS.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cohort/defaults.h"
+#include "cohort/parse.h"
+#include "cohortd.h"
+
+#define CD_BACKOFF_RESET_MS	10000
+
+enum phase {
+	PH_WAITING, PH_STARTING, PH_RUNNING, PH_BACKOFF, PH_STOPPED,
+	PH_FAILED, PH_GAVE_UP, PH_REPLACING,
+};
+
+static const char *const phase_names[] = {
+	[PH_WAITING] = "waiting", [PH_STARTING] = "starting",
+	[PH_RUNNING] = "running", [PH_BACKOFF] = "backoff",
+	[PH_STOPPED] = "stopped", [PH_FAILED] = "failed",
+	[PH_GAVE_UP] = "gave-up", [PH_REPLACING] = "replacing",
+};
+
+struct sup {
+	char name[COHORT_NAME_MAX];
+	const struct decl_instance *d;	/* in @set */
+	char *print;			/* what makes the instance (fingerprint) */
+	enum phase phase;
+	struct cd_job job;
+	bool restart;			/* the job starts it again */
+	bool first;			/* never looked at yet: may be adopted */
+	long long restarts[CD_RESTARTS_KEPT];	/* when, ms */
+	size_t nr_restarts;
+	unsigned int total_restarts;
+	unsigned int backoff;		/* the next delay, ms; 0: the first */
+	long long next_at;		/* backoff: when to start it again */
+	long long running_since;
+	char last_failure[32];
+	unsigned long long starts;
+};
+
+static struct decl_set set;
+static struct sup **sups;
+static size_t nsups;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void memory_arg(__u64 bytes, char *buf, size_t len)
+{
+	if (!(bytes & ((1ULL << 20) - 1)))
+		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+/* Appends a word to a NULL-terminated array of at most CD_JOB_ARGS - 2. */
+static int word(char **w, size_t *n, const char *s)
+{
+	if (*n >= CD_JOB_ARGS - 2)
+		return -E2BIG;
+	w[(*n)++] = (char *)s;
+	w[*n] = NULL;
+	return 0;
+}
+
+/*
+ * The words after "cohort" that make @d from nothing: "run -d ..." for
+ * an image, else create (load and start follow).  Strings that are not
+ * the declaration's own go to @bufs.
+ */
+static int cpu_words(const struct decl_instance *d, char **w, size_t *n,
+		     char *cpus, size_t clen, char *cnt, size_t nlen)
+{
+	int ret;
+
+	if (d->line[DK_CPUS]) {
+		cohort_format_cpulist(d->cpus, COHORT_MAX_CPUS, cpus, clen);
+		ret = word(w, n, "--cpus");
+		return ret ? ret : word(w, n, cpus);
+	}
+	snprintf(cnt, nlen, "%u", d->cpu_count);
+	ret = word(w, n, "--cpu-count");
+	return ret ? ret : word(w, n, cnt);
+}
+
+/* The -v text of a volume. */
+static void volume_text(const struct decl_volume *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%s%s", v->source, v->target,
+		 v->readonly ? ":ro" : "");
+}
+
+static int add_run(struct sup *s)
+{
+	const struct decl_instance *d = s->d;
+	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32];
+	char (*vols)[8192] = NULL, (*lims)[96] = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	vols = calloc(d->nr_volumes + 1, sizeof(*vols));
+	lims = calloc(d->nr_rlimits + 1, sizeof(*lims));
+	if (!vols || !lims) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memory_arg(d->memory, mem, sizeof(mem));
+	ret = word(w, &n, "run");
+	ret = ret ?: word(w, &n, "-d");
+	ret = ret ?: word(w, &n, "--name");
+	ret = ret ?: word(w, &n, s->name);
+	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
+	ret = ret ?: word(w, &n, "--memory");
+	ret = ret ?: word(w, &n, mem);
+	if (d->kernel) {
+		ret = ret ?: word(w, &n, "--kernel");
+		ret = ret ?: word(w, &n, d->kernel);
+	}
+	if (d->cmdline) {
+		ret = ret ?: word(w, &n, "--cmdline");
+		ret = ret ?: word(w, &n, d->cmdline);
+	}
+	if (d->entrypoint) {
+		ret = ret ?: word(w, &n, "--entrypoint");
+		ret = ret ?: word(w, &n, d->entrypoint);
+	}
+	for (i = 0; i < d->nr_env; i++) {
+		ret = ret ?: word(w, &n, "-e");
+		ret = ret ?: word(w, &n, d->env[i]);
+	}
+	if (d->workdir) {
+		ret = ret ?: word(w, &n, "-w");
+		ret = ret ?: word(w, &n, d->workdir);
+	}
+	if (d->user) {
+		ret = ret ?: word(w, &n, "-u");
+		ret = ret ?: word(w, &n, d->user);
+	}
+	for (i = 0; i < d->nr_volumes; i++) {
+		volume_text(&d->volumes[i], vols[i], sizeof(vols[i]));
+		ret = ret ?: word(w, &n, "-v");
+		ret = ret ?: word(w, &n, vols[i]);
+	}
+	for (i = 0; i < d->nr_publish; i++) {
+		ret = ret ?: word(w, &n, "-p");
+		ret = ret ?: word(w, &n, d->publish[i].text);
+	}
+	for (i = 0; i < d->nr_rlimits; i++) {
+		char soft[32], hard[32];
+
+		run_rlimit_format(d->rlimits[i].soft, soft, sizeof(soft));
+		run_rlimit_format(d->rlimits[i].hard, hard, sizeof(hard));
+		snprintf(lims[i], sizeof(lims[i]), "%s=%s:%s",
+			 run_rlimit_name(d->rlimits[i].resource), soft, hard);
+		ret = ret ?: word(w, &n, "--ulimit");
+		ret = ret ?: word(w, &n, lims[i]);
+	}
+	ret = ret ?: word(w, &n, d->image);
+	for (i = 0; i < d->nr_args; i++)
+		ret = ret ?: word(w, &n, d->args[i]);
+	ret = ret ?: cd_job_addv(&s->job, false, w);
+out:
+	free(vols);
+	free(lims);
+	return ret;
+}
+
+static int add_create(struct sup *s)
+{
+	const struct decl_instance *d = s->d;
+	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32], q[16];
+	size_t n = 0;
+	int ret;
+
+	memory_arg(d->memory, mem, sizeof(mem));
+	ret = word(w, &n, "create");
+	ret = ret ?: word(w, &n, s->name);
+	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
+	ret = ret ?: word(w, &n, "--memory");
+	ret = ret ?: word(w, &n, mem);
+	if (d->net_link) {
+		ret = ret ?: word(w, &n, "--net");
+		if (d->net_queues) {
+			snprintf(q, sizeof(q), "%u", d->net_queues);
+			ret = ret ?: word(w, &n, "--net-queues");
+			ret = ret ?: word(w, &n, q);
+		}
+	}
+	return ret ?: cd_job_addv(&s->job, false, w);
+}
+
+static int add_load(struct sup *s)
+{
+	const struct decl_instance *d = s->d;
+	char kbuf[4096], ibuf[4096], cmdline[COHORT_CMDLINE_MAX + 1024];
+	const char *kernel = d->kernel, *initrd = d->initrd;
+	size_t off, i;
+
+	if (!kernel)
+		kernel = cohort_default_kernel(kbuf, sizeof(kbuf));
+	if (!initrd)
+		initrd = cohort_default_initrd(ibuf, sizeof(ibuf));
+	if (!kernel || !initrd)
+		return -ENOENT;
+	off = (size_t)snprintf(cmdline, sizeof(cmdline), "%s",
+			       d->cmdline ? d->cmdline : "");
+	for (i = 0; i < d->nr_addresses && off < sizeof(cmdline); i++)
+		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off,
+					"%s%s", i ? "," :
+					(off ? " cohort.ip=" : "cohort.ip="),
+					d->addresses[i].text);
+	return cd_job_add(&s->job, false, "load", s->name, "--kernel", kernel,
+			  "--initrd", initrd, "--cmdline", cmdline, NULL);
+}
+
+/* A job that takes @s from what sysfs shows (@seen) to running. */
+static int make_start_job(struct sup *s, const struct cd_seen *seen)
+{
+	bool failed = seen->exists && !strcmp(seen->state, COHORT_STATE_FAILED);
+	bool up = seen->exists &&
+		  (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
+		   !strcmp(seen->state, COHORT_STATE_STARTING) ||
+		   !strcmp(seen->state, COHORT_STATE_STOPPING));
+	int ret = 0;
+
+	cd_job_free(&s->job);
+	cd_job_init(&s->job, s->name);
+	/* a failed kernel's CPUs come back first (none to take: no matter) */
+	if (failed || up)
+		ret = cd_job_add(&s->job, true, "stop", s->name, "--force",
+				 NULL);
+	if (s->d->image_kind != DECL_IMAGE_NONE) {
+		/* a workload starts from its image each time: a new instance */
+		if (seen->exists)
+			ret = ret ?: cd_job_add(&s->job, false, "delete",
+						s->name, NULL);
+		return ret ?: add_run(s);
+	}
+	if (!seen->exists) {
+		ret = ret ?: add_create(s);
+		ret = ret ?: add_load(s);
+	} else if (!strcmp(seen->state, COHORT_STATE_EMPTY)) {
+		ret = ret ?: add_load(s);
+	}
+	return ret ?: cd_job_add(&s->job, false, "start", s->name, NULL);
+}
+
+static void start(struct sup *s, const struct cd_seen *seen, bool restart)
+{
+	int ret = make_start_job(s, seen);
+
+	if (!ret)
+		ret = cd_job_start(&s->job);
+	if (ret) {
+		cd_event(s->name, COHORTD_EV_START_FAILED, "",
+			 "cannot make the job: %s", strerror(-ret));
+		s->phase = PH_FAILED;
+		return;
+	}
+	s->restart = restart;
+	s->phase = PH_STARTING;
+}
+
+static struct sup *find(const char *name)
+{
+	for (size_t i = 0; i < nsups; i++)
+		if (!strcmp(sups[i]->name, name))
+			return sups[i];
+	return NULL;
+}
+
+static bool deps_running(const struct sup *s)
+{
+	for (size_t i = 0; i < s->d->nr_after; i++) {
+		const struct sup *o = find(s->d->after[i]);
+
+		if (!o || o->phase != PH_RUNNING)
+			return false;
+	}
+	return true;
+}
+
+/* It failed or exited: restart it after the backoff, or give up. */
+static void schedule(struct sup *s)
+{
+	const struct decl_instance *d = s->d;
+	long long now = now_ms(), window = (long long)d->restart_window * 1000;
+	unsigned int delay;
+	size_t i, kept = 0;
+
+	for (i = 0; i < s->nr_restarts; i++)
+		if (now - s->restarts[i] < window)
+			s->restarts[kept++] = s->restarts[i];
+	s->nr_restarts = kept;
+	if (kept >= d->restart_limit) {
+		cd_event(s->name, COHORTD_EV_GAVE_UP, s->last_failure,
+			 "%zu restarts within %u s (restart-limit %u)", kept,
+			 d->restart_window, d->restart_limit);
+		s->phase = PH_GAVE_UP;
+		return;
+	}
+	if (s->running_since && now - s->running_since >= CD_BACKOFF_RESET_MS)
+		s->backoff = 0;
+	delay = s->backoff ? s->backoff : d->restart_backoff;
+	s->backoff = delay >= d->restart_backoff_max / 2 ?
+		     d->restart_backoff_max : delay * 2;
+	if (delay > d->restart_backoff_max)
+		delay = d->restart_backoff_max;
+	s->next_at = now + delay;
+	s->phase = PH_BACKOFF;
+	cd_event(s->name, COHORTD_EV_RESTARTING, s->last_failure,
+		 "in %u ms (restart %zu of at most %u within %u s)", delay,
+		 kept + 1, d->restart_limit, d->restart_window);
+}
+
+static bool user_stop(const char *why)
+{
+	return !strcmp(why, COHORT_WHY_STOP) ||
+	       !strcmp(why, COHORT_WHY_STOP_FORCED) ||
+	       !strcmp(why, COHORT_WHY_STOP_TIMEOUT);
+}
+
+/* A running instance is no longer: why, and what now. */
+static void ended(struct sup *s, const struct cd_seen *seen)
+{
+	const struct decl_instance *d = s->d;
+	char kept[4096] = "";
+	bool failure;
+
+	if (!seen->exists) {
+		cd_event(s->name, COHORTD_EV_STOPPED, "deleted", "%s", "");
+		s->phase = PH_STOPPED;
+		return;
+	}
+	if (user_stop(seen->why)) {
+		cd_event(s->name, COHORTD_EV_STOPPED, seen->why, "%s", "");
+		s->phase = PH_STOPPED;
+		return;
+	}
+	if (cd_keep_console(s->name, seen->why, kept, sizeof(kept)))
+		kept[0] = '\0';
+	if (!strcmp(seen->why, COHORT_WHY_POWEROFF) &&
+	    d->image_kind != DECL_IMAGE_NONE && seen->exit_status >= 0) {
+		failure = seen->exit_status != 0;
+		snprintf(s->last_failure, sizeof(s->last_failure), "status %d",
+			 seen->exit_status);
+		cd_event(s->name, COHORTD_EV_EXITED, "",
+			 "status %d; console kept in %s", seen->exit_status,
+			 kept[0] ? kept : "(none)");
+		if (!failure && d->restart != DECL_RESTART_ALWAYS) {
+			s->phase = PH_STOPPED;
+			return;
+		}
+	} else {
+		failure = true;
+		snprintf(s->last_failure, sizeof(s->last_failure), "%s",
+			 seen->why[0] ? seen->why : "unknown");
+		cd_event(s->name, COHORTD_EV_FAILED, s->last_failure,
+			 "state %s; console kept in %s", seen->state,
+			 kept[0] ? kept : "(none)");
+	}
+	if (d->restart == DECL_RESTART_NO ||
+	    (!failure && d->restart != DECL_RESTART_ALWAYS)) {
+		s->phase = PH_FAILED;
+		return;
+	}
+	schedule(s);
+}
+
+static bool is_up(const struct cd_seen *seen)
+{
+	return seen->exists && (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
+				!strcmp(seen->state, COHORT_STATE_STARTING) ||
+				!strcmp(seen->state, COHORT_STATE_STOPPING));
+}
+
+/*
+ * One job at a time: two "cohort create --cpu-count" at once could pick
+ * the same free CPU, and starts in dependency order stay in that order.
+ */
+static bool busy(void)
+{
+	for (size_t i = 0; i < nsups; i++)
+		if (sups[i]->job.pid)
+			return true;
+	return false;
+}
+
+static void tick_one(struct sup *s)
+{
+	struct cd_seen seen;
+
+	if (s->job.pid)
+		return;
+	cd_seen_read(s->name, &seen);
+	switch (s->phase) {
+	case PH_WAITING:
+		if (s->first && is_up(&seen)) {
+			/* cohortd restarted: leave what runs alone */
+			s->phase = PH_RUNNING;
+			s->starts = seen.starts;
+			s->running_since = now_ms();
+			cd_event(s->name, COHORTD_EV_ADOPTED, "",
+				 "state %s, started %llu time(s)", seen.state,
+				 seen.starts);
+		} else if (s->first && seen.exists && user_stop(seen.why)) {
+			s->phase = PH_STOPPED;
+			cd_event(s->name, COHORTD_EV_STOPPED, seen.why,
+				 "found stopped by a user: left alone");
+		} else if (deps_running(s) && !busy()) {
+			start(s, &seen, false);
+		}
+		s->first = false;
+		break;
+	case PH_RUNNING:
+		if (is_up(&seen)) {
+			s->starts = seen.starts;
+			break;
+		}
+		ended(s, &seen);
+		break;
+	case PH_BACKOFF:
+		if (now_ms() < s->next_at || busy())
+			break;
+		if (s->nr_restarts < CD_RESTARTS_KEPT)
+			s->restarts[s->nr_restarts++] = now_ms();
+		s->total_restarts++;
+		start(s, &seen, true);
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * cd_sup_tick() - look at every declared instance, in start order
+ */
+void cd_sup_tick(void)
+{
+	for (size_t i = 0; i < set.n; i++) {
+		struct sup *s = find(set.v[set.order[i]]->name);
+
+		if (s)
+			tick_one(s);
+	}
+}
+
+/**
+ * cd_sup_child() - a child process ended: advance the job it belongs to
+ * @pid: the child
+ * @status: its wait status
+ */
+void cd_sup_child(pid_t pid, int status)
+{
+	for (size_t i = 0; i < nsups; i++) {
+		struct sup *s = sups[i];
+
+		if (!cd_job_reap(&s->job, pid, status))
+			continue;
+		if (s->phase == PH_REPLACING) {
+			s->phase = PH_WAITING;
+			return;
+		}
+		if (s->job.failed) {
+			snprintf(s->last_failure, sizeof(s->last_failure),
+				 "start-failed");
+			cd_event(s->name, COHORTD_EV_START_FAILED, "", "%s (%s)",
+				 s->job.why, s->job.log);
+			if (s->d->restart == DECL_RESTART_NO)
+				s->phase = PH_FAILED;
+			else
+				schedule(s);
+			return;
+		}
+		s->phase = PH_RUNNING;
+		s->running_since = now_ms();
+		cd_event(s->name, s->restart ? COHORTD_EV_RESTARTED :
+			 COHORTD_EV_STARTED, "", "%s", "");
+		return;
+	}
+}
+
+/* What makes the instance: a change means making it again. */
+static char *fingerprint(const struct decl_instance *d)
+{
+	char *buf = NULL, cpus[1024];
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	cohort_format_cpulist(d->cpus, COHORT_MAX_CPUS, cpus, sizeof(cpus));
+	fprintf(f, "cpus=%s count=%u mem=%llu k=%s i=%s c=%s img=%s ep=%s w=%s u=%s net=%d q=%u",
+		cpus, d->cpu_count, (unsigned long long)d->memory,
+		d->kernel ?: "", d->initrd ?: "", d->cmdline ?: "",
+		d->image ?: "", d->entrypoint ?: "-", d->workdir ?: "",
+		d->user ?: "", d->net_link, d->net_queues);
+	for (i = 0; i < d->nr_args; i++)
+		fprintf(f, " a=%s", d->args[i]);
+	for (i = 0; i < d->nr_env; i++)
+		fprintf(f, " e=%s", d->env[i]);
+	for (i = 0; i < d->nr_volumes; i++)
+		fprintf(f, " v=%s:%s:%d", d->volumes[i].source,
+			d->volumes[i].target, d->volumes[i].readonly);
+	for (i = 0; i < d->nr_publish; i++)
+		fprintf(f, " p=%s", d->publish[i].text);
+	for (i = 0; i < d->nr_rlimits; i++)
+		fprintf(f, " r=%d:%llu:%llu", d->rlimits[i].resource,
+			(unsigned long long)d->rlimits[i].soft,
+			(unsigned long long)d->rlimits[i].hard);
+	for (i = 0; i < d->nr_addresses; i++)
+		fprintf(f, " ip=%s", d->addresses[i].text);
+	fclose(f);
+	return buf;
+}
+
+static void sup_free(struct sup *s)
+{
+	cd_job_free(&s->job);
+	free(s->print);
+	free(s);
+}
+
+/**
+ * cd_sup_load() - supervise the instances of a (checked) declaration set
+ * @newset: the set, taken over (the old one is freed)
+ *
+ * Instances declared before keep their state; those whose making changed
+ * are replaced (stopped, deleted, made again); those no longer declared
+ * are left as they are, unsupervised.
+ */
+void cd_sup_load(struct decl_set *newset)
+{
+	struct sup **nv = calloc(newset->n ? newset->n : 1, sizeof(*nv));
+	size_t i, n = 0;
+
+	if (!nv) {
+		cd_log(CD_ERR, "out of memory: the configuration is not applied");
+		decl_set_free(newset);
+		return;
+	}
+	for (i = 0; i < newset->n; i++) {
+		const struct decl_instance *d = newset->v[i];
+		struct sup *s = find(d->name);
+		char *print = fingerprint(d);
+
+		if (s) {
+			bool changed = !print || !s->print ||
+				       strcmp(print, s->print);
+
+			s->d = d;
+			free(s->print);
+			s->print = print;
+			/* a new declaration: a new chance for one that stopped */
+			if (s->phase == PH_GAVE_UP || s->phase == PH_FAILED ||
+			    s->phase == PH_STOPPED) {
+				s->phase = PH_WAITING;
+				s->nr_restarts = 0;
+				s->backoff = 0;
+			}
+			if (changed && !s->job.pid) {
+				struct cd_seen seen;
+
+				cd_seen_read(s->name, &seen);
+				cd_job_free(&s->job);
+				cd_job_init(&s->job, s->name);
+				if (seen.exists) {
+					if (is_up(&seen) ||
+					    !strcmp(seen.state, COHORT_STATE_FAILED))
+						cd_job_add(&s->job, true, "stop",
+							   s->name, NULL);
+					cd_job_add(&s->job, false, "delete",
+						   s->name, NULL);
+					cd_event(s->name, "replacing", "",
+						 "its declaration changed");
+					if (!cd_job_start(&s->job))
+						s->phase = PH_REPLACING;
+				} else {
+					s->phase = PH_WAITING;
+				}
+			}
+		} else {
+			s = calloc(1, sizeof(*s));
+			if (!s) {
+				free(print);
+				continue;
+			}
+			snprintf(s->name, sizeof(s->name), "%s", d->name);
+			s->d = d;
+			s->print = print;
+			s->phase = PH_WAITING;
+			s->first = true;
+			cd_job_init(&s->job, s->name);
+		}
+		nv[n++] = s;
+	}
+	for (i = 0; i < nsups; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < n; j++)
+			kept |= nv[j] == sups[i];
+		if (!kept) {
+			cd_event(sups[i]->name, COHORTD_EV_REMOVED, "",
+				 "no longer declared: left as it is");
+			sup_free(sups[i]);
+		}
+	}
+	free(sups);
+	sups = nv;
+	nsups = n;
+	decl_set_free(&set);
+	set = *newset;
+	memset(newset, 0, sizeof(*newset));
+}
+
+/**
+ * cd_sup_status() - the "instances" array of a status reply
+ *
+ * Return: a new JSON array.
+ */
+struct json_object *cd_sup_status(void)
+{
+	struct json_object *a = json_object_new_array();
+	long long now = now_ms();
+
+	for (size_t i = 0; i < nsups; i++) {
+		struct sup *s = sups[i];
+		struct json_object *o = json_object_new_object();
+		struct cd_seen seen;
+
+		cd_seen_read(s->name, &seen);
+		json_object_object_add(o, "name", json_object_new_string(s->name));
+		json_object_object_add(o, "phase",
+			json_object_new_string(phase_names[s->phase]));
+		json_object_object_add(o, "state", json_object_new_string(
+			seen.exists ? seen.state : "absent"));
+		json_object_object_add(o, "restart", json_object_new_string(
+			decl_restart_name(s->d->restart)));
+		json_object_object_add(o, "restarts",
+			json_object_new_int64(s->total_restarts));
+		json_object_object_add(o, "starts",
+			json_object_new_int64((int64_t)seen.starts));
+		json_object_object_add(o, "last_failure",
+			json_object_new_string(s->last_failure));
+		json_object_object_add(o, "next_restart_ms",
+			json_object_new_int64(s->phase == PH_BACKOFF &&
+					      s->next_at > now ?
+					      s->next_at - now : 0));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/**
+ * cd_sup_free() - forget every instance (they run on)
+ */
+void cd_sup_free(void)
+{
+	for (size_t i = 0; i < nsups; i++)
+		sup_free(sups[i]);
+	free(sups);
+	sups = NULL;
+	nsups = 0;
+	decl_set_free(&set);
+}
