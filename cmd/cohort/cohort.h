@@ -152,6 +152,11 @@ void cli_json_print(struct cli *c, struct json_object *o);
 /* state.c: the tool's own records (images, warm pools) */
 const char *cli_state_dir(void);
 int cli_mkdir_p(const char *path);
+struct json_object;
+int cli_record_write(const char *path, struct json_object *o);
+struct json_object *cli_record_read(const char *path, int *err);
+int cli_record_str(struct json_object *o, const char *key, char *buf,
+		   size_t len, bool empty_ok);
 
 /* table.c: columns as wide as their widest cell */
 void table_widen(int *w, const char *const *col, int n);

@@ -122,18 +122,15 @@ static int measure_tree(const char *dir, uint64_t *size, uint32_t *ninodes,
 
 static int rec_write(const struct img_rec *r)
 {
-	char path[4096], tmp[4096 + 8];
 	struct json_object *o;
-	const char *s;
-	int fd, ret = 0;
-	size_t len;
+	char path[4096];
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/images", cli_state_dir());
 	ret = cli_mkdir_p(path);
 	if (ret)
 		return ret;
 	rec_path(r->id, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(r->digest));
 	json_object_object_add(o, "source", json_object_new_string(r->source));
@@ -142,23 +139,7 @@ static int rec_write(const struct img_rec *r)
 	json_object_object_add(o, "region_size",
 			       json_object_new_uint64(r->region_size));
 	json_object_object_add(o, "created", json_object_new_int64(r->created));
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					   JSON_C_TO_STRING_SPACED);
-	len = strlen(s);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-	} else {
-		if (cohort_write_all(fd, s, len) < 0 ||
-		    cohort_write_all(fd, "\n", 1) < 0)
-			ret = -errno;
-		if (close(fd) < 0 && !ret)
-			ret = -errno;
-		if (!ret && rename(tmp, path) < 0)
-			ret = -errno;
-		if (ret)
-			unlink(tmp);
-	}
+	ret = cli_record_write(path, o);
 	json_object_put(o);
 	return ret;
 }
@@ -205,16 +186,15 @@ int imgstore_read(const char *id, struct img_rec *r)
 	struct json_object *o;
 	const char *digest, *source, *region;
 	char path[4096];
-	int ret = -EINVAL;
+	int ret;
 
 	if (!hex_id(id))
 		return -EINVAL;
 	rec_path(id, path, sizeof(path));
-	if (access(path, F_OK) < 0)
-		return -errno;
-	o = json_object_from_file(path);
+	o = cli_record_read(path, &ret);
 	if (!o)
-		return -EINVAL;
+		return ret;
+	ret = -EINVAL;
 	digest = jstr(o, "id");
 	source = jstr(o, "source");
 	region = jstr(o, "region");

@@ -62,7 +62,7 @@ int runrec_check_restart(const char *policy, char *err, size_t errlen)
  */
 int runrec_write(const char *name, const struct run_rec *r)
 {
-	char dir[4096], path[4096], tmp[4200];
+	char dir[4096], path[4096];
 	struct json_object *o;
 	int ret;
 
@@ -79,29 +79,9 @@ int runrec_write(const char *name, const struct run_rec *r)
 	json_object_object_add(o, "pool", json_object_new_string(r->pool));
 	json_object_object_add(o, "created", json_object_new_int64(r->created));
 	rec_path(name, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	ret = json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) ? -EIO : 0;
+	ret = cli_record_write(path, o);
 	json_object_put(o);
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
 	return ret;
-}
-
-static int get(struct json_object *o, const char *key, char *buf, size_t len)
-{
-	struct json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return -EINVAL;
-	s = json_object_get_string(v);
-	if (strlen(s) >= len)
-		return -EINVAL;
-	snprintf(buf, len, "%s", s);
-	return 0;
 }
 
 /**
@@ -119,16 +99,15 @@ int runrec_read(const char *name, struct run_rec *r)
 
 	memset(r, 0, sizeof(*r));
 	rec_path(name, path, sizeof(path));
-	if (access(path, F_OK) < 0)
-		return -errno;
-	o = json_object_from_file(path);
+	o = cli_record_read(path, &ret);
 	if (!o)
-		return -EINVAL;
-	if (json_object_is_type(o, json_type_object) &&
-	    !get(o, "image", r->image, sizeof(r->image)) &&
-	    !get(o, "source", r->source, sizeof(r->source)) &&
-	    !get(o, "restart", r->restart, sizeof(r->restart)) &&
-	    !get(o, "pool", r->pool, sizeof(r->pool)) &&
+		return ret;
+	ret = -EINVAL;
+	if (!cli_record_str(o, "image", r->image, sizeof(r->image), false) &&
+	    !cli_record_str(o, "source", r->source, sizeof(r->source), false) &&
+	    !cli_record_str(o, "restart", r->restart, sizeof(r->restart),
+			    false) &&
+	    !cli_record_str(o, "pool", r->pool, sizeof(r->pool), true) &&
 	    !runrec_check_restart(r->restart, NULL, 0) &&
 	    json_object_object_get_ex(o, "created", &v) &&
 	    json_object_is_type(v, json_type_int)) {

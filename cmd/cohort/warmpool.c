@@ -82,22 +82,6 @@ int warm_check_name(struct cli *c, const char *name)
 	return EXIT_OK;
 }
 
-static int get_str(struct json_object *o, const char *key, char *buf,
-		   size_t len, bool empty_ok)
-{
-	struct json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return -EINVAL;
-	s = json_object_get_string(v);
-	if ((!*s && !empty_ok) || strlen(s) >= len)
-		return -EINVAL;
-	snprintf(buf, len, "%s", s);
-	return 0;
-}
-
 /**
  * warm_read() - read a pool's record
  * @name: the pool, checked by warm_check_name()
@@ -111,17 +95,15 @@ int warm_read(const char *name, struct warm_pool *p)
 	struct json_object *o, *v;
 	char path[4096];
 	int64_t n;
-	int ret = -EINVAL;
+	int ret;
 
 	memset(p, 0, sizeof(*p));
 	pool_path(name, ".json", path, sizeof(path));
-	if (access(path, F_OK) < 0)
-		return -errno;
-	o = json_object_from_file(path);
+	o = cli_record_read(path, &ret);
 	if (!o)
-		return -EINVAL;
-	if (!json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "count", &v) ||
+		return ret;
+	ret = -EINVAL;
+	if (!json_object_object_get_ex(o, "count", &v) ||
 	    !json_object_is_type(v, json_type_int))
 		goto out;
 	n = json_object_get_int64(v);
@@ -129,11 +111,11 @@ int warm_read(const char *name, struct warm_pool *p)
 		goto out;
 	p->count = (unsigned int)n;
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	if (get_str(o, "cpu_count", p->cpu_count, sizeof(p->cpu_count), false) ||
-	    get_str(o, "memory", p->memory, sizeof(p->memory), false) ||
-	    get_str(o, "kernel", p->kernel, sizeof(p->kernel), false) ||
-	    get_str(o, "initrd", p->initrd, sizeof(p->initrd), false) ||
-	    get_str(o, "cmdline", p->cmdline, sizeof(p->cmdline), true))
+	if (cli_record_str(o, "cpu_count", p->cpu_count, sizeof(p->cpu_count), false) ||
+	    cli_record_str(o, "memory", p->memory, sizeof(p->memory), false) ||
+	    cli_record_str(o, "kernel", p->kernel, sizeof(p->kernel), false) ||
+	    cli_record_str(o, "initrd", p->initrd, sizeof(p->initrd), false) ||
+	    cli_record_str(o, "cmdline", p->cmdline, sizeof(p->cmdline), true))
 		goto out;
 	ret = 0;
 out:
@@ -149,7 +131,7 @@ out:
  */
 int warm_write(const struct warm_pool *p)
 {
-	char dir[4096], path[4096], tmp[4200];
+	char dir[4096], path[4096];
 	struct json_object *o;
 	int ret;
 
@@ -169,13 +151,8 @@ int warm_write(const struct warm_pool *p)
 	json_object_object_add(o, "cmdline",
 			       json_object_new_string(p->cmdline));
 	pool_path(p->name, ".json", path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	ret = json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) ? -EIO : 0;
+	ret = cli_record_write(path, o);
 	json_object_put(o);
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
 	return ret;
 }
 
