@@ -27,11 +27,8 @@ unset COHORT_CONFIG_DIR
 
 failures=0
 checks=0
+. "$top/tests/host/lib/expect.sh"
 
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
 
 # put FILE CONTENT: a sysfs-like file (content plus a newline).
 put() {
@@ -49,29 +46,6 @@ instance() {
 	put "$d/mem_base" 0x100000000
 }
 
-# expect RC STDOUT STDERR ARGS...: run cohort, compare all three exactly.
-expect() {
-	local rc=$1 out=$2 err=$3 got_rc
-	shift 3
-	checks=$((checks + 1))
-	"$bin" "$@" >"$T/out" 2>"$T/err"
-	got_rc=$?
-	if [ "$got_rc" != "$rc" ]; then
-		fail "cohort $*: exit status $got_rc, want $rc"
-		sed 's/^/    stderr: /' "$T/err"
-		return
-	fi
-	if [ "$(cat "$T/out"; echo x)" != "$out"$'\n'x ] &&
-	   ! { [ -z "$out" ] && [ ! -s "$T/out" ]; }; then
-		fail "cohort $*: stdout differs"
-		diff <(printf '%s\n' "$out") "$T/out" | sed 's/^/    /'
-	fi
-	if [ "$(cat "$T/err"; echo x)" != "$err"$'\n'x ] &&
-	   ! { [ -z "$err" ] && [ ! -s "$T/err" ]; }; then
-		fail "cohort $*: stderr differs"
-		diff <(printf '%s\n' "$err") "$T/err" | sed 's/^/    /'
-	fi
-}
 
 # json_check ARGS... -- PYTHON: the output is JSON, "d" satisfies PYTHON.
 json_check() {
