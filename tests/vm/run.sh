@@ -105,7 +105,7 @@ cohort run --name r6 $R --rm --entrypoint /no/such $IMG >/tmp/r6 2>&1; st=$?
 n=$(cohort run -d --name w1 --restart on-failure:3 $R $IMG 'sleep 1; exit 3' 2>/tmp/w1) ||
 	bad "run -d"
 [ "$n" = w1 ] && ok "run -d prints the name" || bad "run -d printed '$n'"
-grep -q "recorded for cohortd, which does not exist yet" /tmp/w1 &&
+grep -q "is recorded, but cohortd restarts only" /tmp/w1 &&
 	ok "--restart on-failure:3 is recorded, and run says nothing acts on it yet" ||
 	bad "--restart: $(cat /tmp/w1)"
 cohort show w1 | grep -q '^restart  *on-failure:3$' && cohort show w1 | grep -q '^image  *sha256:' &&
