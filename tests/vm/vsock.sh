@@ -22,7 +22,9 @@ mkfifo /tmp/f1 /tmp/c1
 (sha256sum </tmp/f1 | sed 's/^/a-sent /' >/dev/console) &
 (wc -c </tmp/c1 >/tmp/n1) &
 (s=\$(socat -u VSOCK-LISTEN:5001 - | tee /tmp/c1 | sha256sum | cut -d' ' -f1)
- sleep 1; echo "a-got \$s \$(cat /tmp/n1)" >/dev/console) &
+ sleep 1; echo "a-got \$s \$(cat /tmp/n1)" >/dev/console
+ # what a's side counted, for when a byte went missing
+ echo "a-counters \$(cd /sys/kernel/cohort/vsock && grep . * | tr '\n' ' ')" >/dev/console) &
 head -c $BYTES /dev/urandom | tee /tmp/f1 | socat -u - VSOCK-LISTEN:5002 &
 socat VSOCK-LISTEN:5003,fork EXEC:cat &
 socat -u /dev/zero VSOCK-LISTEN:5004 &
@@ -79,7 +81,12 @@ wait $recv && ok "$MB MiB received from a" || bad "receiving from a failed"
 wait_for 60 console_has a '^a-got ' || bad "a did not report what it got"
 got=$(cohort log a | tr -d '\r' | sed -n 's/^a-got \([0-9a-f]*\).*/\1/p')
 n=$(cohort log a | tr -d '\r' | sed -n 's/^a-got [0-9a-f]* *\([0-9]*\)$/\1/p')
-[ "$n" = $BYTES ] && ok "a got $n bytes" || bad "a got '$n' bytes, not $BYTES"
+[ "$n" = $BYTES ] && ok "a got $n bytes" || {
+	bad "a got '$n' bytes, not $BYTES"
+	cohort log a | grep '^a-counters'
+	echo "primary: $(cd /sys/kernel/cohort/vsock && grep . * | tr '\n' ' ')"
+	cohort peers -a
+}
 [ "$got" != $EMPTY ] && [ "$got" = "$(cut -d' ' -f1 /tmp/sent.sum)" ] && ok "a got exactly what the primary sent" ||
 	bad "a got $got, the primary sent $(cut -d' ' -f1 /tmp/sent.sum)"
 wait_for 60 console_has a '^a-sent ' || bad "a did not report what it sent"
