@@ -1,5 +1,6 @@
 # cohortd: declared instances started in dependency order and kept
-# running.  A panic (sysrq c) and a power-off nobody asked for are each
+# running.  A panic (sysrq c), a hang with interrupts off (LKDTM
+# HARDLOCKUP: the heartbeat stops) and a power-off nobody asked for are each
 # healed by the restart policy, with the failed kernel's console kept and
 # the cause in the events; one that fails at every boot is restarted with
 # growing delays and given up at restart-limit; a stop asked by a user is
@@ -98,6 +99,15 @@ grep -q '"instance":"a","event":"failed","reason":"panic"' $S/events.jsonl &&
 f=$(ls $S/a/console-*-panic.log 2>/dev/null | head -n 1)
 [ -n "$f" ] && grep -q "sysrq" "$f" && ok "a's console before the restart kept: $f" || bad "a: console not kept"
 
+# a: hangs with interrupts off (LKDTM HARDLOCKUP): its heartbeat stops,
+# the kernel marks it failed, cohortd takes its CPUs back and restarts it.
+type_in a 'mount -t debugfs none /sys/kernel/debug; echo HARDLOCKUP >/sys/kernel/debug/provoke-crash/DIRECT'
+wait_for 90 ev_is a restarted 2 && wait_for 60 state_is a running &&
+	grep -q '"instance":"a","event":"failed","reason":"heartbeat"' $S/events.jsonl &&
+	ls $S/a/console-*-heartbeat.log >/dev/null 2>&1 &&
+	ok "a hung with interrupts off: heartbeat lost, console kept, restarted" ||
+	bad "a after the hang: $(grep '"a"' $S/events.jsonl | tail -n 3)"
+
 # b: powers off unasked: restart = always brings it back.
 type_in b 'poweroff -f'
 wait_for 60 ev_is b restarted 1 && wait_for 60 state_is b running &&
@@ -107,7 +117,7 @@ wait_for 60 ev_is b restarted 1 && wait_for 60 state_is b running &&
 # A stop a user asks for is left alone.
 cohort stop a >/dev/null
 sleep 2
-[ "$(attr a stop_reason)" = stop ] && state_is a stopped && [ "$(ev a restarted)" = 1 ] &&
+[ "$(attr a stop_reason)" = stop ] && state_is a stopped && [ "$(ev a restarted)" = 2 ] &&
 	[ "$(phase a)" = stopped ] && ok "cohort stop a: stop_reason stop, not restarted" ||
 	bad "a after a stop: $(attr a state) $(attr a stop_reason) phase $(phase a)"
 
