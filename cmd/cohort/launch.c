@@ -7,7 +7,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cohort.h"
@@ -120,6 +124,37 @@ int launch_pick_cpus(struct cli *c, const char *count, char *buf, size_t len)
 	}
 	cohort_format_cpulist(pick, COHORT_MAX_CPUS, buf, len);
 	return EXIT_OK;
+}
+
+/**
+ * launch_name() - a name no instance has: PREFIX-XXXXXX
+ * @c: the invocation
+ * @prefix: "run", or a warm pool's name
+ * @buf: out: the name
+ * @len: bytes at @buf
+ *
+ * Six random hex digits; tried again while an instance has the name.
+ */
+void launch_name(struct cli *c, const char *prefix, char *buf, size_t len)
+{
+	char path[4096];
+	unsigned char r[3];
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+			unsigned int v = (unsigned int)rand() ^
+					 ((unsigned int)getpid() << 8) ^
+					 (unsigned int)time(NULL);
+
+			memcpy(r, &v, sizeof(r));
+		}
+		snprintf(buf, len, "%s-%02x%02x%02x", prefix, r[0], r[1], r[2]);
+		if (sysfs_inst_path(c, buf, "", path, sizeof(path)) ||
+		    stat(path, &st) < 0)
+			return;
+	}
 }
 
 /**

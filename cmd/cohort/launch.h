@@ -14,6 +14,7 @@
 int launch_files(struct cli *c, const char **kernel, const char **initrd,
 		 char *kbuf, char *ibuf);
 int launch_pick_cpus(struct cli *c, const char *count, char *buf, size_t len);
+void launch_name(struct cli *c, const char *prefix, char *buf, size_t len);
 int launch_sub(struct cli *c, int (*fn)(struct cli *, int, char **),
 	       const char *cmd, char **argv);
 int launch_create(struct cli *c, const char *name, const char *cpus,

@@ -158,24 +158,6 @@ static void free_opts(struct run_opts *o)
 	free(o->env_files);
 }
 
-/* A name for an unnamed instance: "run-" and six random hex digits. */
-static void make_name(struct cli *c, char *buf, size_t len)
-{
-	char path[4096];
-	unsigned int r;
-	struct stat st;
-	int i;
-
-	srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
-	for (i = 0; i < 100; i++) {
-		r = (unsigned int)rand() & 0xffffff;
-		snprintf(buf, len, "run-%06x", r);
-		if (sysfs_inst_path(c, buf, "", path, sizeof(path)) ||
-		    stat(path, &st) < 0)
-			return;
-	}
-}
-
 /*
  * The instance's initramfs: the base one, padded to 4 bytes, then a cpio
  * archive holding the spec, in a memory file.  Returns its fd or -1.
@@ -700,7 +682,7 @@ static int run_main(struct cli *c, int argc, char **argv)
 		if (o.name)
 			snprintf(namebuf, sizeof(namebuf), "%s", o.name);
 		else
-			make_name(c, namebuf, sizeof(namebuf));
+			launch_name(c, "run", namebuf, sizeof(namebuf));
 		ret = boot_cold(c, &o, img, &r, namebuf);
 	}
 	if (ret)

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -414,14 +413,10 @@ static int boot_one(struct cli *c, const struct warm_pool *p)
 {
 	char inst[COHORT_NAME_MAX], cpus[1024], state[32];
 	char cmdline[COHORT_CMDLINE_MAX + 16], path[4096];
-	unsigned char rnd[3] = { 0 };
 	long long deadline;
 	int ret, fd;
 
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
-	snprintf(inst, sizeof(inst), "%s-%02x%02x%02x", p->name,
-		 rnd[0] ? rnd[0] : rand() & 0xff, rnd[1], rnd[2]);
+	launch_name(c, p->name, inst, sizeof(inst));
 	ret = launch_pick_cpus(c, p->cpu_count, cpus, sizeof(cpus));
 	if (ret)
 		return ret;
