@@ -75,6 +75,14 @@ tb=$(grep -n '"instance":"b","event":"started"' $S/events.jsonl | head -n 1 | cu
 	bad "order: a at $ta, b at $tb"
 cohort daemon status | grep -q "^a " && ok "cohort daemon status lists them" ||
 	bad "status: $(cohort daemon status 2>&1)"
+# The control socket: root only; an unknown or endless request is refused.
+[ "$(stat -c %a /run/cohort/cohortd.sock)" = 600 ] && ok "control socket mode 0600" ||
+	bad "socket mode $(stat -c %a /run/cohort/cohortd.sock)"
+ans=$(echo bogus | socat -t 3 - UNIX-CONNECT:/run/cohort/cohortd.sock)
+echo "$ans" | grep -q '"ok":false.*unknown request' && ok "an unknown request: $ans" || bad "bogus: $ans"
+ans=$(head -c 5000 /dev/zero | tr '\0' x | socat -t 3 - UNIX-CONNECT:/run/cohort/cohortd.sock)
+echo "$ans" | grep -q 'unknown request' && state_is a running && ok "an over-long request refused, daemon still serving" ||
+	bad "long request: $ans"
 
 # c: fails at each boot; restarted twice with growing delays, then given up.
 wait_for 120 ev_is c gave-up 1 && ok "c gave up after its restart-limit" ||
