@@ -479,8 +479,11 @@ static bool rx_check(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h
  * first (the caller's buffer from @rx_buf, or the ring's receive buffer)
  * and checked there, so a peer writing the ring from now on changes
  * nothing.
+ *
+ * Return: false when there is no buffer for it yet: it was not read and
+ * stays where it is.
  */
-static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
+static bool rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
 		   u64 pos)
 {
 	const u8 *data = h->data;
@@ -497,20 +500,24 @@ static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
 		 * never get published are skipped after the claim timeout.
 		 */
 		rx_error(rx, -1, -EMSGSIZE);
-		return;
+		return true;
 	}
-	if (rx->ops->rx_buf && len)
-		dst = rx->ops->rx_buf(rx->ctx, h->sender, h->type, len,
-				      &cookie);
+	if (rx->ops->rx_buf && len &&
+	    rx->ops->rx_buf(rx->ctx, h->sender, h->type, len, (void **)&dst,
+			    &cookie) == -EAGAIN)
+		return false;
 	caller_buf = dst;
 	if (!dst && len > COHORT_RING_HEAD_DATA) {
-		if (!rx->buf && rx->ops->alloc)
+		if (!rx->buf && rx->ops->alloc) {
 			rx->buf = rx->ops->alloc(rx->ctx, rx->max_msg);
+			if (!rx->buf)
+				return false;
+		}
 		dst = rx->buf;
 		if (!dst) {
 			/* Unchecked, so not attributed to anyone. */
 			rx->stats.drops++;
-			return;
+			return true;
 		}
 	}
 	if (dst) {
@@ -525,7 +532,7 @@ static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
 	if (!rx_check(rx, h, pos, data)) {
 		if (caller_buf)
 			rx->ops->rx_buf_drop(rx->ctx, cookie);
-		return;
+		return true;
 	}
 	msg.sender = h->sender;
 	msg.type = h->type;
@@ -536,6 +543,7 @@ static void rx_msg(struct cohort_ring_rx *rx, const struct cohort_ring_slot *h,
 	rx->stats.received++;
 	rx->peers[h->sender].stats.received++;
 	rx->ops->deliver(rx->ctx, &msg);
+	return true;
 }
 
 /*
@@ -634,7 +642,9 @@ static bool rx_unpublished(struct cohort_ring_rx *rx, u64 head, u64 now)
  * claimed but not yet published; in that last case
  * cohort_ring_rx_stalled() is true and the caller must poll again after
  * the claim timeout even if no doorbell comes, so that a dead sender's
- * claim is skipped.  Every loop is bounded: garbage in the ring costs at
+ * claim is skipped; or at a message the caller has no buffer for
+ * (@rx->ops->rx_buf or @rx->ops->alloc failed), which stays in the ring
+ * and makes cohort_ring_rx_waiting() true.  Every loop is bounded: garbage in the ring costs at
  * most @budget slots plus one message, and a few retries.
  *
  * Return: the number of slots consumed (published, skipped or garbage);
@@ -646,6 +656,7 @@ int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 	unsigned int n = 0, retries = 0;
 
 	rx->stalled = false;
+	rx->waiting = false;
 	while (n < budget) {
 		u64 head = rx->head;
 		struct cohort_ring_slot *s = ring_slot(rx->slots, rx->mask, head);
@@ -664,7 +675,10 @@ int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now)
 			 */
 			memcpy(&snap, s, sizeof(snap));
 			used = rx_msg_slots(rx, &snap);
-			rx_msg(rx, &snap, head);
+			if (!rx_msg(rx, &snap, head)) {
+				rx->waiting = true;
+				break;
+			}
 			rx->head = head + used;
 			n += used;
 			rx->stall_active = false;
@@ -727,6 +741,18 @@ bool cohort_ring_rx_pending(struct cohort_ring_rx *rx)
 bool cohort_ring_rx_stalled(const struct cohort_ring_rx *rx)
 {
 	return rx->stalled;
+}
+
+/**
+ * cohort_ring_rx_waiting() - did the last poll stop for want of a buffer?
+ * @rx: receiver state
+ *
+ * Return: true if the next message waits in the ring until the caller
+ * has a buffer for it and polls again.
+ */
+bool cohort_ring_rx_waiting(const struct cohort_ring_rx *rx)
+{
+	return rx->waiting;
 }
 
 /**
@@ -1021,7 +1047,12 @@ int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
 	 */
 	old = xchg(&s->seq, COHORT_RING_MARK(tx->key, pos));
 	cancelled = old == COHORT_RING_SKIP(tx->key, pos);
-	tx->next_seq++;
+	/*
+	 * A skipped message was never read, its sequence number never
+	 * seen: the next message takes it, and the receiver sees no gap.
+	 */
+	if (!cancelled)
+		tx->next_seq++;
 
 	/*
 	 * Pairs with the smp_mb() in cohort_ring_notify_enable(): publish,

@@ -68,14 +68,19 @@ struct cohort_ring_msg {
  *	errno saying what was wrong.  The caller may quarantine the sender.
  * @alloc: optional; returns a receive buffer of @size bytes (the ring's
  *	max_msg), or NULL.  Called from cohort_ring_poll() at the first
- *	message of more than one slot, again after a failure.  Without a
- *	buffer such messages are dropped.
+ *	message of more than one slot, again after a failure.  While it
+ *	fails, the message waits in the ring (see @rx_buf); without the
+ *	hook such messages are dropped.
  * @free: releases what @alloc returned
- * @rx_buf: optional; a buffer of the caller's, of @len bytes, to receive
- *	the message about to be copied out of the ring straight into it (the
- *	one copy on this side), with a @cookie that comes back in the
- *	message; or NULL to receive it into the ring's own buffer.  @sender,
- *	@type and @len are not checked yet (@len is at most max_msg).
+ * @rx_buf: optional; sets *@buf to a buffer of the caller's, of @len
+ *	bytes, to receive the message about to be copied out of the ring
+ *	straight into it (the one copy on this side), with a @cookie that
+ *	comes back in the message; or to NULL to receive it into the ring's
+ *	own buffer.  @sender, @type and @len are not checked yet (@len is at
+ *	most max_msg).  Returns 0, or -EAGAIN when the caller has no buffer
+ *	right now: the message stays in the ring, unread, the poll stops
+ *	there and cohort_ring_rx_waiting() says so; the caller polls again
+ *	once it has buffers (senders meanwhile find the ring full and wait).
  * @rx_buf_drop: required with @rx_buf: takes back an @rx_buf buffer whose
  *	message turned out invalid, stale or dropped
  */
@@ -84,8 +89,8 @@ struct cohort_ring_rx_ops {
 	void (*error)(void *ctx, int sender, int err);
 	void *(*alloc)(void *ctx, size_t size);
 	void (*free)(void *ctx, void *ptr, size_t size);
-	void *(*rx_buf)(void *ctx, u16 sender, u16 type, u32 len,
-			void **cookie);
+	int (*rx_buf)(void *ctx, u16 sender, u16 type, u32 len, void **buf,
+		      void **cookie);
 	void (*rx_buf_drop)(void *ctx, void *cookie);
 };
 
@@ -142,6 +147,7 @@ struct cohort_ring_rx {
 	bool skipping;
 	bool idle_known;
 	bool stalled;		/* last poll stopped at an unpublished claim */
+	bool waiting;		/* last poll stopped: no receive buffer */
 	const struct cohort_ring_rx_ops *ops;
 	void *ctx;
 	struct cohort_ring_stats stats;
@@ -191,6 +197,7 @@ void cohort_ring_rx_fini(struct cohort_ring_rx *rx);
 int cohort_ring_poll(struct cohort_ring_rx *rx, unsigned int budget, u64 now);
 bool cohort_ring_rx_pending(struct cohort_ring_rx *rx);
 bool cohort_ring_rx_stalled(const struct cohort_ring_rx *rx);
+bool cohort_ring_rx_waiting(const struct cohort_ring_rx *rx);
 bool cohort_ring_notify_enable(struct cohort_ring_rx *rx);
 void cohort_ring_notify_disable(struct cohort_ring_rx *rx);
 int cohort_ring_rx_quarantine(struct cohort_ring_rx *rx, unsigned int sender,

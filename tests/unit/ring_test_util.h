@@ -45,6 +45,7 @@ struct rt {
 	unsigned int nerr;
 	int quarantine_on_error;	/* quarantine attributed senders */
 	int allocs;
+	int alloc_fail;			/* fail this many allocations */
 };
 
 /* Message bytes are a function of sender, seq and offset. */
@@ -100,6 +101,10 @@ static inline void *rt_alloc(void *ctx, size_t size)
 {
 	struct rt *t = ctx;
 
+	if (t->alloc_fail) {
+		t->alloc_fail--;
+		return NULL;
+	}
 	t->allocs++;
 	return malloc(size);
 }

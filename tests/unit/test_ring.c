@@ -297,20 +297,28 @@ static struct {
 	uint8_t buf[4][5000];
 	int out[4];		/* 1 while handed out */
 	int asked, dropped, delivered, mine;
+	int later;		/* answer -EAGAIN this many times */
 } rb;
 
-static void *rb_get(void *ctx, u16 sender, u16 type, u32 len, void **cookie)
+static int rb_get(void *ctx, u16 sender, u16 type, u32 len, void **buf,
+		  void **cookie)
 {
 	rb.asked++;
 	assert_true(len <= 5000);
+	if (rb.later) {
+		rb.later--;
+		return -EAGAIN;		/* none yet: leave it in the ring */
+	}
 	for (int i = 0; i < 4; i++) {
 		if (!rb.out[i]) {
 			rb.out[i] = 1;
 			*cookie = &rb.out[i];
-			return rb.buf[i];
+			*buf = rb.buf[i];
+			return 0;
 		}
 	}
-	return NULL;			/* none left: the ring's own buffer */
+	*buf = NULL;			/* none left: the ring's own buffer */
+	return 0;
 }
 
 static void rb_drop(void *ctx, void *cookie)
@@ -398,6 +406,58 @@ static void test_rx_buf(void **state)
 	assert_true(t->rec[7].intact);
 	assert_int_equal(rb.mine, 6);
 	assert_int_equal(t->allocs, 1);
+
+	/*
+	 * No buffer yet: the message waits in the ring, unread, and so do
+	 * those behind it; once there is one, all arrive, in order.
+	 */
+	rb.out[0] = rb.out[1] = rb.out[2] = rb.out[3] = 0;
+	rb.later = 2;
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(rt_send(&tx, 1, 100 * (i + 1), NULL), 0);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 0);
+		assert_true(cohort_ring_rx_waiting(&t->rx));
+		assert_true(cohort_ring_rx_pending(&t->rx));
+		assert_int_equal(t->nrec, 8);
+	}
+	rt_drain(t, 0);
+	assert_false(cohort_ring_rx_waiting(&t->rx));
+	assert_int_equal(t->nrec, 11);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_true(t->rec[8 + i].intact);
+		assert_int_equal(t->rec[8 + i].len, 100 * (i + 1));
+	}
+	assert_int_equal(rb.dropped, 4);
+	rt_free(t);
+}
+
+/* The ring's own buffer cannot be had yet: the message waits for it. */
+static void test_alloc_waits(void **state)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+
+	rt_attach(t, &tx, 1);
+	t->alloc_fail = 2;
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 500, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 20, NULL), 0);
+	/* The one-slot message needs no buffer; the next waits. */
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 1);
+	assert_true(cohort_ring_rx_waiting(&t->rx));
+	assert_int_equal(cohort_ring_poll(&t->rx, 64, 0), 0);
+	assert_true(cohort_ring_rx_waiting(&t->rx));
+	assert_int_equal(t->nrec, 1);
+	rt_drain(t, 0);
+	assert_int_equal(t->nrec, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_true(t->rec[i].intact);
+		assert_int_equal(t->rec[i].seq, i);
+	}
+	cohort_ring_rx_stats(&t->rx, 1, &st);
+	assert_int_equal(st.drops, 0);
 	rt_free(t);
 }
 
@@ -707,8 +767,9 @@ static void test_no_timeout(void **state)
 
 /*
  * A late publisher: the receiver skips a claim while its sender is slow;
- * the sender's publish fails, it reports -ECANCELED, and the receiver
- * counts the message as dropped when the sender's next one arrives.
+ * the sender's publish fails and it reports -ECANCELED.  The message was
+ * never read, so the sender's next one reuses its sequence number: the
+ * receiver sees no gap (the sender may simply send it again).
  */
 static struct rt *late_rt;
 static int late_calls;
@@ -747,16 +808,17 @@ static void test_late_publisher(void **state)
 	/* Its writes landed in skipped slots: nothing published. */
 	assert_int_equal(rt_drain(t, 2000), 0);
 	assert_int_equal(t->nrec, 0);
-	/* Next message: delivered, the cancelled one counted as a drop. */
+	/* Sent again: delivered with the same sequence number, no gap. */
 	assert_int_equal(rt_send(&tx, 1, 200, NULL), 0);
 	rt_drain(t, 2000);
 	assert_int_equal(t->nrec, 1);
-	assert_int_equal(t->rec[0].seq, 1);
+	assert_int_equal(t->rec[0].seq, 0);
 	assert_true(t->rec[0].intact);
 	cohort_ring_rx_stats(&t->rx, 3, &st);
-	assert_int_equal(st.drops, 1);
+	assert_int_equal(st.drops, 0);
 	assert_int_equal(st.errors, 0);
 	assert_int_equal(st.received, 1);
+	assert_int_equal(t->rx.stats.skipped, cohort_ring_msg_slots(200));
 
 	/*
 	 * A sender slower still: the skip mark is already there when it
@@ -925,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_quarantine),
 		cmocka_unit_test(test_reset_peer),
 		cmocka_unit_test(test_no_alloc),
+		cmocka_unit_test(test_alloc_waits),
 		cmocka_unit_test(test_checksum),
 	};
 

@@ -338,15 +338,20 @@ static void test_garbage_seq(void **state)
 	 * A skip mark forged at the next free slot: the sender that claims
 	 * it reports -ECANCELED, yet its message is published and arrives
 	 * (the sender's return value is not guaranteed under interference;
-	 * the message, and its order, are).
+	 * the message, and its order, are).  Sent again, as cancelled
+	 * messages are, with the same sequence number: the receiver drops
+	 * the copy as stale, so it arrives once.
 	 */
 	rt_slot(t, 7)->seq = COHORT_RING_SKIP(key, 7);
 	assert_int_equal(rt_send(&tx, 1, 6 * 64, NULL), -ECANCELED);
 	assert_int_equal(rt_send(&tx, 1, 6 * 64, NULL), 0);
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
 	now = rt_outwait(t, now);
 	assert_int_equal(t->nrec, 5);
 	assert_true(t->rec[3].intact);
+	assert_int_equal(t->rec[3].len, 6 * 64);
 	assert_true(t->rec[4].intact);
+	assert_int_equal(t->rec[4].len, 10);
 	assert_int_equal(t->rec[4].seq, t->rec[3].seq + 1);
 
 	/* head made to look behind: the ring looks full until it moves. */
@@ -363,6 +368,7 @@ static void test_garbage_seq(void **state)
 	cohort_ring_rx_stats(&t->rx, 1, &st);
 	/* seq 0, 2 and 3 */
 	assert_int_equal(st.drops, 3);
+	assert_int_equal(st.stale, 1);
 	assert_int_equal(st.received, 6);
 	rt_free(t);
 }

@@ -40,6 +40,8 @@
 #define POLL_BUDGET		256
 #define CLAIM_TIMEOUT_NS	(50 * NSEC_PER_MSEC)
 #define SEND_WAIT_MS		5000
+/* Sends again of a message whose claim the receiver skipped. */
+#define SEND_CANCEL_RETRIES	3
 #define RX_SPARE_BUFS		2
 
 struct cohort_msg_state cm;
@@ -246,7 +248,7 @@ static int send_msg(u32 dst, unsigned int type, const void *hdr, size_t hlen,
 		    const void *data, size_t len, unsigned int flags)
 {
 	unsigned long until = jiffies + msecs_to_jiffies(SEND_WAIT_MS);
-	unsigned int spins = 0;
+	unsigned int spins = 0, cancels = 0;
 	int ret;
 
 	if (dst >= COHORT_MAX_KERNELS || !type || type >= COHORT_MSG_NTYPES)
@@ -255,6 +257,13 @@ static int send_msg(u32 dst, unsigned int type, const void *hdr, size_t hlen,
 		return -EMSGSIZE;
 	for (;;) {
 		ret = send_once(dst, type, hdr, hlen, data, len);
+		/*
+		 * The receiver skipped our claim (we were slower than its
+		 * claim timeout): it never read the message, so it goes
+		 * again, as the next in sequence.
+		 */
+		if (ret == -ECANCELED && ++cancels <= SEND_CANCEL_RETRIES)
+			continue;
 		if (ret != -EAGAIN || !(flags & COHORT_MSG_WAIT))
 			return ret;
 		if (time_after(jiffies, until))
@@ -462,22 +471,30 @@ static void rpc_response(const struct cohort_ring_msg *m)
 /*
  * The ring is about to copy a message out: into its handler's own buffer
  * if it keeps one.  Remembered for rx_buf_drop() and rx_deliver(), which
- * the ring calls next for this message, under the same rx_lock.
+ * the ring calls next for this message, under the same rx_lock.  A
+ * handler out of buffers makes the message wait in the ring.
  */
-static void *rx_buf(void *ctx, u16 sender, u16 type, u32 len, void **cookie)
+static int rx_buf(void *ctx, u16 sender, u16 type, u32 len, void **buf,
+		  void **cookie)
 {
-	void *buf = NULL;
+	void *p = NULL;
 
+	*buf = NULL;
 	rx_cur.bops = NULL;
 	if (type <= COHORT_MSG_T_RPC_RESP || type >= COHORT_MSG_NTYPES)
-		return NULL;
+		return 0;
 	spin_lock(&handlers_lock);
 	rx_cur.bops = handlers[type].bops;
 	rx_cur.ctx = handlers[type].ctx;
 	spin_unlock(&handlers_lock);
 	if (rx_cur.bops)
-		buf = rx_cur.bops->get(rx_cur.ctx, sender, len, cookie);
-	return buf;
+		p = rx_cur.bops->get(rx_cur.ctx, sender, len, cookie);
+	if (IS_ERR(p)) {
+		cm.rx_waits++;
+		return -EAGAIN;
+	}
+	*buf = p;
+	return 0;
 }
 
 static void rx_buf_drop(void *ctx, void *cookie)
@@ -660,6 +677,7 @@ int cohort_msg_poll(unsigned int budget)
 	spin_lock_bh(&cm.rx_lock);
 	rx_sync_peers();
 	n = cohort_ring_poll(&cm.rx, budget, ktime_get_ns());
+	WRITE_ONCE(cm.rx_waiting, cohort_ring_rx_waiting(&cm.rx));
 	if (READ_ONCE(cm.quarantine_pending))
 		rx_sync_peers();
 	spin_unlock_bh(&cm.rx_lock);
@@ -677,6 +695,12 @@ static void poll_fn(struct work_struct *w)
 	n = cohort_msg_poll(POLL_BUDGET);
 	if (n >= POLL_BUDGET) {
 		again = true;
+	} else if (READ_ONCE(cm.rx_waiting)) {
+		/*
+		 * A message waits for a buffer: polling again now would
+		 * spin.  Its handler kicks once it has one, and the
+		 * heartbeat timer does at every period.
+		 */
 	} else {
 		spin_lock_bh(&cm.rx_lock);
 		if (cohort_ring_notify_enable(&cm.rx)) {

@@ -59,12 +59,14 @@ struct cohort_msg_state {
 	spinlock_t self_lock;		/* this kernel's service bitmaps */
 	struct cohort_ring_rx rx;
 	bool quarantine_pending;
+	bool rx_waiting;		/* a message waits for a buffer */
 	bool busy_poll;
 	struct task_struct *poller;
 	u64 doorbells_received;
 	u64 polls;
 	u64 unhandled;
 	u64 no_buffer;
+	u64 rx_waits;			/* polls stopped for a handler's buffer */
 	u64 rpc_late;
 	u64 rpc_timeouts;
 	struct cohort_peer peers[COHORT_MAX_KERNELS];
@@ -74,7 +76,6 @@ extern struct cohort_msg_state cm;
 
 /* msg.c */
 int cohort_msg_poll(unsigned int budget);
-void cohort_msg_kick(void);
 int cohort_msg_set_busy_poll(bool on);
 void cohort_msg_bufs_top_up(unsigned int members);
 

@@ -106,6 +106,7 @@ static ssize_t msg_stats_show(struct kobject *k, struct kobj_attribute *a,
 	n += sysfs_emit_at(buf, n, "polls %llu\n", READ_ONCE(cm.polls));
 	n += sysfs_emit_at(buf, n, "unhandled %llu\n", READ_ONCE(cm.unhandled));
 	n += sysfs_emit_at(buf, n, "no_buffer %llu\n", READ_ONCE(cm.no_buffer));
+	n += sysfs_emit_at(buf, n, "rx_waits %llu\n", READ_ONCE(cm.rx_waits));
 	n += sysfs_emit_at(buf, n, "rpc_timeouts %llu\n",
 			   READ_ONCE(cm.rpc_timeouts));
 	n += sysfs_emit_at(buf, n, "rpc_late %llu\n", READ_ONCE(cm.rpc_late));

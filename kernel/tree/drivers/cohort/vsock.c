@@ -55,7 +55,8 @@ static struct {
 	DECLARE_BITMAP(gone, COHORT_MAX_KERNELS);
 	struct sk_buff_head spare;
 	atomic64_t rx_bad;		/* malformed packets refused */
-	atomic64_t rx_nomem;		/* no buffer: packet lost */
+	atomic64_t rx_wait;		/* no buffer yet: a packet waited */
+	bool starved;			/* one waits now: kick after refill */
 	atomic64_t rx_overrun;		/* connections cut off: past credit */
 	atomic64_t tx_lost;		/* could not be sent */
 } cv;
@@ -171,11 +172,50 @@ static int send_chunks(u32 id, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * A packet of a connection could not be sent (its receiver is gone, or
+ * did not take anything for seconds): that byte stream has a hole now,
+ * so the connection is reset on this side, its socket reporting
+ * ECONNRESET, and the peer is sent a reset (if that is lost too, the
+ * peer gets one in answer to its next packet, or its watch resets it
+ * when this kernel's membership goes).
+ */
+static void reset_after_loss(u32 id, const struct virtio_vsock_hdr *hdr)
+{
+	struct virtio_vsock_hdr rst = {
+		.src_cid = hdr->src_cid, .src_port = hdr->src_port,
+		.dst_cid = hdr->dst_cid, .dst_port = hdr->dst_port,
+		.type = hdr->type,
+		.op = cpu_to_le16(VIRTIO_VSOCK_OP_RST),
+	};
+	struct sockaddr_vm src, dst;
+	struct sock *sk;
+
+	vsock_addr_init(&src, le64_to_cpu(hdr->dst_cid),
+			le32_to_cpu(hdr->dst_port));
+	vsock_addr_init(&dst, le64_to_cpu(hdr->src_cid),
+			le32_to_cpu(hdr->src_port));
+	sk = vsock_find_connected_socket(&src, &dst);
+	if (sk) {
+		lock_sock(sk);
+		if (vsock_sk(sk)->transport == &cv_transport.transport &&
+		    sk->sk_state != TCP_CLOSE) {
+			sk->sk_state = TCP_CLOSE;
+			sk->sk_err = ECONNRESET;
+			sk_error_report(sk);
+		}
+		release_sock(sk);
+		sock_put(sk);
+	}
+	cohort_msg_send_hdr(id, COHORT_MSG_T_VSOCK, &rst, sizeof(rst), NULL, 0,
+			    COHORT_MSG_WAIT);
+}
+
 static void cv_tx_fn(struct work_struct *w)
 {
 	struct virtio_vsock_hdr *hdr;
 	struct sk_buff *skb;
-	u32 id;
+	u32 id = 0;
 	int ret;
 
 	while ((skb = virtio_vsock_skb_dequeue(&cv.txq))) {
@@ -192,6 +232,9 @@ static void cv_tx_fn(struct work_struct *w)
 					     le64_to_cpu(hdr->dst_cid),
 					     le32_to_cpu(hdr->dst_port),
 					     EHOSTUNREACH);
+			else if (le16_to_cpu(hdr->op) != VIRTIO_VSOCK_OP_RST &&
+				 ret != -EHOSTUNREACH)
+				reset_after_loss(id, hdr);
 		}
 		virtio_transport_consume_skb_sent(skb, true);
 	}
@@ -274,6 +317,9 @@ static void cv_rx_fn(struct work_struct *w)
 	struct sk_buff *skb;
 
 	refill();
+	/* A packet waits in the ring for a buffer: there are some now. */
+	if (xchg(&cv.starved, false))
+		cohort_msg_kick();
 	while ((skb = virtio_vsock_skb_dequeue(&cv.rxq))) {
 		if (refused(skb)) {
 			kfree_skb(skb);
@@ -286,28 +332,15 @@ static void cv_rx_fn(struct work_struct *w)
 }
 
 /*
- * An skb for a packet of @len payload bytes: preallocated in process
- * context, atomic only when they ran out.  Up to CHUNK bytes it is linear,
- * so its header (the headroom) and payload are contiguous, as a message
- * carries them; larger ones may have their payload in page fragments.
- * @last: no other try follows, so a failure loses the packet (counted).
- */
-static struct sk_buff *rx_skb(u32 len, bool last)
-{
-	struct sk_buff *skb = len <= CHUNK ? skb_dequeue(&cv.spare) : NULL;
-
-	if (!skb)
-		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + len,
-					     GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb && last)
-		atomic64_inc(&cv.rx_nomem);
-	return skb;
-}
-
-/*
  * Softirq, before the ring copies a packet out: give it the skb it will
  * end in, so that the copy out of the ring is the only one.  @len is the
  * message's, unchecked; cv_rx() checks the packet once it is in.
+ *
+ * The skb is one of those kept ready in process context, or an atomic
+ * allocation when they ran out.  When that fails too, the packet is not
+ * lost: it waits in the ring (its senders wait behind it) until the work
+ * item has made more and kicks the ring again.  A byte stream has no
+ * other way to survive a lost packet.
  */
 static void *cv_rx_get(void *ctx, u32 sender, u32 len, void **cookie)
 {
@@ -316,15 +349,21 @@ static void *cv_rx_get(void *ctx, u32 sender, u32 len, void **cookie)
 	/*
 	 * Only packets of our own chunk size (all this transport sends):
 	 * their skbs are linear.  Anything else goes to the ring's buffer
-	 * and cv_rx() copies or refuses it.
+	 * and cv_rx() refuses it.
 	 */
 	if (len < sizeof(struct virtio_vsock_hdr) ||
 	    len - sizeof(struct virtio_vsock_hdr) > CHUNK)
 		return NULL;
-	/* Not the last try: without it, cv_rx() tries again. */
-	skb = rx_skb(len - sizeof(struct virtio_vsock_hdr), false);
+	skb = skb_dequeue(&cv.spare);
 	if (!skb)
-		return NULL;
+		skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM + CHUNK,
+					     GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		atomic64_inc(&cv.rx_wait);
+		WRITE_ONCE(cv.starved, true);
+		queue_work(cv.wq, &cv.rx_work);
+		return ERR_PTR(-EAGAIN);
+	}
 	if (WARN_ON_ONCE(skb_is_nonlinear(skb))) {
 		kfree_skb(skb);
 		return NULL;
@@ -344,8 +383,9 @@ static const struct cohort_msg_buf_ops cv_rx_bops = {
 };
 
 /*
- * Softirq: check the packet (a private copy: in its skb already, or in
- * the ring's buffer, then copied into one), queue it.
+ * Softirq: check the packet (a private copy, in its skb already), queue
+ * it.  A message without an skb is one cv_rx_get() would not take: too
+ * short or longer than any packet this transport sends.
  */
 static void cv_rx(const struct cohort_msg *msg, void *ctx)
 {
@@ -353,7 +393,7 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	struct sk_buff *skb = msg->cookie;
 	u32 len;
 
-	if (msg->len < sizeof(hdr))
+	if (!skb || msg->len < sizeof(hdr))
 		goto bad;
 	memcpy(&hdr, msg->data, sizeof(hdr));
 	len = le32_to_cpu(hdr.len);
@@ -362,19 +402,7 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	    le64_to_cpu(hdr.src_cid) != COHORT_VSOCK_CID(msg->sender) ||
 	    le64_to_cpu(hdr.dst_cid) != cv.cid)
 		goto bad;
-	if (skb) {
-		virtio_vsock_skb_put(skb, len);
-	} else {
-		skb = rx_skb(len, true);
-		if (!skb)
-			return;
-		memcpy(virtio_vsock_hdr(skb), &hdr, sizeof(hdr));
-		virtio_vsock_skb_put(skb, len);
-		if (len && skb_store_bits(skb, 0,
-					  (const u8 *)msg->data + sizeof(hdr),
-					  len))
-			goto bad;
-	}
+	virtio_vsock_skb_put(skb, len);
 	virtio_vsock_skb_queue_tail(&cv.rxq, skb);
 	queue_work(cv.wq, &cv.rx_work);
 	return;
@@ -546,7 +574,7 @@ static ssize_t counter_show(struct kobject *k, struct kobj_attribute *a,
 
 static struct cv_counter counters[] = {
 	{ __ATTR(rx_bad, 0444, counter_show, NULL), &cv.rx_bad },
-	{ __ATTR(rx_nomem, 0444, counter_show, NULL), &cv.rx_nomem },
+	{ __ATTR(rx_wait, 0444, counter_show, NULL), &cv.rx_wait },
 	{ __ATTR(rx_overrun, 0444, counter_show, NULL), &cv.rx_overrun },
 	{ __ATTR(tx_lost, 0444, counter_show, NULL), &cv.tx_lost },
 };

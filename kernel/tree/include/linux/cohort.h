@@ -164,7 +164,10 @@ typedef void (*cohort_msg_handler_t)(const struct cohort_msg *msg, void *ctx);
  * @get: a buffer of @len bytes for a message from @sender, or NULL; the
  *	message is copied out of the ring straight into it and checked
  *	there (the sender and length are not checked yet when this is
- *	called).  Sets *@cookie, not NULL.  Softirq context.
+ *	called).  Sets *@cookie, not NULL.  Softirq context.  ERR_PTR(-EAGAIN)
+ *	when there is none right now: the message then waits in the ring
+ *	(senders find it full and wait too), and the handler calls
+ *	cohort_msg_kick() once it has buffers again.
  * @put: takes back a buffer whose message turned out invalid or was not
  *	delivered
  */
@@ -178,6 +181,7 @@ struct cohort_msg_buf_ops {
 
 /* Called from the doorbell interrupt. */
 void cohort_msg_doorbell(void);
+void cohort_msg_kick(void);
 /* Primary: instance state changes (instance.c). */
 void cohort_msg_peer_gone(u32 id, bool failed);
 bool cohort_msg_heartbeat_lost(u32 id);
