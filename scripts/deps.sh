@@ -16,6 +16,8 @@ pkgs=(
 	clang libclang-rt-14-dev
 	tmux socat iperf3 iputils-ping iproute2
 	umoci skopeo crun
+	# reads the instances' memory dumps (cohort dump) in the tests
+	makedumpfile
 	# static libarchive for the initramfs cohort (cohort run)
 	libzstd-dev liblz4-dev libacl1-dev liblzma-dev libbz2-dev zlib1g-dev
 )

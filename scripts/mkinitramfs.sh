@@ -91,8 +91,9 @@ pack "$stage/instance" "$b/instance-initrd.cpio.gz"
 
 common "$stage/primary" "$@"
 cp "$top/initramfs/init" "$stage/primary/init"
-# The tests drive instance consoles as a person does, through tmux.
-add_dynamic "$stage/primary" tmux socat ip ping iperf3 crun
+# The tests drive instance consoles as a person does, through tmux, and
+# read instances' memory dumps with makedumpfile.
+add_dynamic "$stage/primary" tmux socat ip ping iperf3 crun makedumpfile
 add_terminfo "$stage/primary"
 cp "$b/bzImage" "$stage/primary/boot/bzImage"
 cp "$b/instance-initrd.cpio.gz" "$stage/primary/boot/instance-initrd.cpio.gz"

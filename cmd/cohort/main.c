@@ -49,6 +49,8 @@ static const struct command commands[] = {
 	{ "kill", cmd_kill, "[-s SIGNAL] NAME",
 	  "send a signal to an instance's workload (default KILL)" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
+	{ "dump", cmd_dump, "NAME FILE [--force]",
+	  "save a stopped or failed instance's memory as an ELF core file" },
 	{ "warm", cmd_warm,
 	  "POOL [--count N] [--cpu-count N] [--memory SIZE]\n"
 	  "                      [--kernel FILE] [--initrd FILE] [--cmdline STR] |\n"
@@ -452,6 +454,12 @@ static const char *const command_details[][2] = {
 	  "      --shell         add cohort.shell=1 to the command line: the\n"
 	  "                      instance's init runs a shell on its console\n"
 	  "                      (cohort console NAME)\n" },
+	{ "dump",
+	  "  -f, --force         replace FILE if it exists\n"
+	  "FILE is what makedumpfile and crash read (as /proc/vmcore), with\n"
+	  "the VMCOREINFO note of the instance's kernel; pages of zeros are\n"
+	  "holes.  The instance must be stopped, or failed with its CPUs back\n"
+	  "(cohort stop --force NAME).\n" },
 	{ "stop",
 	  "  -f, --force         take the CPUs back at once\n"
 	  "  -t, --timeout SEC   how long a graceful stop may take before the\n"

@@ -96,7 +96,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill logs warm images rmi apply daemon events pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill dump logs warm images rmi apply daemon events pool region net peers heartbeat version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -218,6 +218,7 @@ _cohort()
 		return ;;
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
+	dump) opts="--force --help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
@@ -295,6 +296,13 @@ _cohort()
 	load|start|stop|delete|show|log|console|wait|logs|kill)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+		;;
+	dump)
+		if [ $nargs = 0 ]; then
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+		elif [ $nargs = 1 ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
 		;;
 	rmi)
 		COMPREPLY=($(compgen -W "$(_cohort_images)" -- "$cur")) ;;

@@ -89,6 +89,26 @@ static inline int cohort_vsock_test_overrun(u32 port, u32 bytes)
 }
 #endif
 
+/* dump.c: an instance's memory as an ELF core file */
+#define COHORT_DUMP_RANGES	2	/* its low slot and its memory */
+
+/**
+ * struct cohort_dump_range - a range of an instance's RAM
+ * @base: physical address
+ * @size: bytes
+ */
+struct cohort_dump_range {
+	phys_addr_t base;
+	u64 size;
+};
+
+void *cohort_dump_header(const struct cohort_dump_range *r, unsigned int nr,
+			 u64 page_offset, const char *note, size_t note_len,
+			 size_t *len);
+ssize_t cohort_dump_read(const void *hdr, size_t hdr_len,
+			 const struct cohort_dump_range *r, unsigned int nr,
+			 char *buf, loff_t pos, size_t count);
+
 /* netctl.c: network links; all with the mutex held */
 #ifdef CONFIG_COHORT_NET
 int cohort_net_ctl(struct cohort_ioc_net *req, struct kobject **gone);

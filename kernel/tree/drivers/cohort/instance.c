@@ -87,6 +87,9 @@ struct cohort_inst {
 	const char *why;
 	unsigned long start_jiffies;
 	struct delayed_work watch;
+	/* Header of its memory dump since it stopped; NULL until read. */
+	void *dump_hdr;
+	size_t dump_hdr_len;
 };
 
 static DEFINE_MUTEX(cohort_mutex);
@@ -568,7 +571,75 @@ static struct bin_attribute console_attr = {
 	.read = console_read,
 };
 
-static struct bin_attribute *inst_bin_attrs[] = { &console_attr, NULL };
+static void dump_ranges(struct cohort_inst *ci, struct cohort_dump_range *r)
+{
+	r[0].base = cohort_low_base + ci->low_slot * COHORT_LOW_SLOT_SIZE;
+	r[0].size = COHORT_LOW_SLOT_SIZE;
+	r[1].base = ci->mem_base;
+	r[1].size = ci->mem_size;
+}
+
+/* The dump's header, from what the instance published, checked once. */
+static int dump_prepare(struct cohort_inst *ci,
+			const struct cohort_dump_range *r)
+{
+	char *note = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ssize_t n;
+
+	if (!note)
+		return -ENOMEM;
+	n = cohort_mbox_vmcoreinfo(ci->mem_base, ci->mem_size, note, PAGE_SIZE);
+	if (n < 0)
+		pr_warn("instance %s: its VMCOREINFO note does not hold together; its dump goes without one\n",
+			ci->name);
+	ci->dump_hdr = cohort_dump_header(r, COHORT_DUMP_RANGES,
+					  cohort_mbox_page_offset(ci->mem_base,
+								  ci->mem_size),
+					  n > 0 ? note : NULL, n > 0 ? n : 0,
+					  &ci->dump_hdr_len);
+	kfree(note);
+	return ci->dump_hdr ? 0 : -ENOMEM;
+}
+
+/*
+ * Its memory as an ELF core file (dump.c), once it is stopped or failed
+ * and its CPUs are back: nothing writes that memory until it starts
+ * again.  While it may run: -EBUSY.
+ */
+static ssize_t vmcore_read(struct file *f, struct kobject *k,
+			   struct bin_attribute *a, char *buf, loff_t pos,
+			   size_t count)
+{
+	struct cohort_dump_range r[COHORT_DUMP_RANGES];
+	struct cohort_inst *ci = to_inst(k);
+	ssize_t ret;
+
+	mutex_lock(&cohort_mutex);
+	if (ci->deleted) {
+		ret = -ENODEV;
+	} else if ((ci->state != ST_STOPPED && ci->state != ST_FAILED) ||
+		   ci->cpus_out) {
+		ret = -EBUSY;
+	} else {
+		dump_ranges(ci, r);
+		ret = ci->dump_hdr ? 0 : dump_prepare(ci, r);
+		if (!ret)
+			ret = cohort_dump_read(ci->dump_hdr, ci->dump_hdr_len,
+					       r, COHORT_DUMP_RANGES, buf, pos,
+					       count);
+	}
+	mutex_unlock(&cohort_mutex);
+	return ret;
+}
+
+static struct bin_attribute vmcore_attr = {
+	.attr = { .name = "vmcore", .mode = 0400 },
+	.read = vmcore_read,
+};
+
+static struct bin_attribute *inst_bin_attrs[] = {
+	&console_attr, &vmcore_attr, NULL
+};
 
 static struct attribute_group inst_group = {
 	.attrs = inst_attr_ptrs,
@@ -584,6 +655,7 @@ static void inst_release(struct kobject *k)
 	vfree(ci->kernel);
 	vfree(ci->initrd);
 	kfree(ci->cmdline);
+	kvfree(ci->dump_hdr);
 	kfree(ci);
 }
 
@@ -901,8 +973,10 @@ static int do_start(struct cohort_ioc_instance *req)
 		}
 	}
 
-	/* No trace of an earlier run in the membership. */
+	/* No trace of an earlier run in the membership, nor its dump. */
 	cohort_msg_peer_gone(ci->id, false);
+	kvfree(ci->dump_hdr);
+	ci->dump_hdr = NULL;
 	cohort_mbox_reset(ci->mem_base);
 	ci->exit_status = -1;
 	cohort_conin_reset(ci->id);

@@ -408,6 +408,17 @@ static int run(const char *op, char **argv, int argc)
 		cohort_conin_test_set_tail(tail);
 		return 0;
 	}
+	if (!strcmp(op, "vmcoreinfo")) {
+		u64 note, po;
+		u32 size;
+
+		/* What root in a hostile instance could write there. */
+		if (argc != 3 || cm.is_primary || kstrtou64(argv[0], 0, &note) ||
+		    kstrtou32(argv[1], 0, &size) || kstrtou64(argv[2], 0, &po))
+			return -EINVAL;
+		cohort_mbox_set_vmcoreinfo(note, size, po);
+		return 0;
+	}
 	if (!strcmp(op, "vsock_overrun")) {
 		if (argc != 2 || kstrtou32(argv[0], 0, &a[0]) ||
 		    kstrtou32(argv[1], 0, &a[1]))
@@ -549,7 +560,7 @@ static int __init cohort_msgtest_init(void)
 	static const char *const ops[] = {
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
-		"conin_tail", "net_forge", "vsock_overrun",
+		"conin_tail", "net_forge", "vsock_overrun", "vmcoreinfo",
 	};
 	struct dentry *dir;
 	unsigned int i;

@@ -18,9 +18,11 @@
 #include <linux/cohort.h>
 #include <linux/cohort_shm.h>
 #include <linux/delay.h>
+#include <linux/elf.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -640,6 +642,80 @@ int cohort_mbox_exit(phys_addr_t mem)
 	return (v & ~0xffU) == COHORT_EXIT_SET ? (int)(v & 0xff) : -1;
 }
 
+/* "VMCOREINFO" and its NUL, padded to 4 bytes, as in an ELF note. */
+#define VMCI_NAME	"VMCOREINFO"
+#define VMCI_NAME_PAD	12
+
+/**
+ * cohort_mbox_vmcoreinfo() - a checked copy of an instance's VMCOREINFO
+ * @mem: base of the instance's memory
+ * @size: its size
+ * @buf: receives the note's text
+ * @max: room at @buf
+ *
+ * The instance said where its kernel keeps the note that crash tools
+ * read (symbols, offsets, page size).  Each word is read once; the note
+ * must lie in the instance's own memory, its header is checked on a
+ * private copy, and its text is copied out and checked there: printable
+ * ASCII lines only.  Call it while the instance's CPUs are stopped, or
+ * the text may be torn.
+ *
+ * Return: bytes of text copied; 0 if the instance said nothing; -EINVAL
+ * if what it said does not hold together.
+ */
+ssize_t cohort_mbox_vmcoreinfo(phys_addr_t mem, u64 size, char *buf,
+			       size_t max)
+{
+	struct cohort_mailbox *mb = mbox_of(mem);
+	u64 note = READ_ONCE(mb->vmcoreinfo);
+	u32 len = READ_ONCE(mb->vmcoreinfo_size);
+	char name[VMCI_NAME_PAD];
+	struct elf64_note nh;
+	const u8 *p;
+	u32 i;
+
+	if (!note && !len)
+		return 0;
+	if (note < mem || note - mem >= size || len > size - (note - mem) ||
+	    len < sizeof(nh) + VMCI_NAME_PAD)
+		return -EINVAL;
+	p = __va(note);
+	memcpy(&nh, p, sizeof(nh));
+	memcpy(name, p + sizeof(nh), sizeof(name));
+	if (nh.n_namesz != sizeof(VMCI_NAME) || nh.n_type ||
+	    memcmp(name, VMCI_NAME, sizeof(VMCI_NAME)) ||
+	    nh.n_descsz > len - sizeof(nh) - VMCI_NAME_PAD ||
+	    nh.n_descsz > max)
+		return -EINVAL;
+	memcpy(buf, p + sizeof(nh) + VMCI_NAME_PAD, nh.n_descsz);
+	for (i = 0; i < nh.n_descsz; i++)
+		if (buf[i] != '\n' && (buf[i] < 0x20 || buf[i] > 0x7e))
+			return -EINVAL;
+	return nh.n_descsz;
+}
+
+/**
+ * cohort_mbox_page_offset() - where an instance's kernel maps physical 0
+ * @mem: base of the instance's memory
+ * @size: its size
+ *
+ * Read once.  A kernel's direct map starts in the upper half of the
+ * address space, at a 1 GiB boundary, and holds all of the instance's
+ * memory without wrapping; anything else is refused.
+ *
+ * Return: the instance's page offset, or this kernel's when it said
+ * nothing or nonsense (the same kernel image maps the same way).
+ */
+u64 cohort_mbox_page_offset(phys_addr_t mem, u64 size)
+{
+	u64 po = READ_ONCE(mbox_of(mem)->page_offset);
+
+	if (po < 0xff00000000000000ULL || po & (SZ_1G - 1) ||
+	    po + mem + size < po)
+		return PAGE_OFFSET;
+	return po;
+}
+
 /**
  * cohort_mbox_signal() - leave a signal for an instance's PID 1
  * @mem: base of the instance's memory
@@ -826,6 +902,24 @@ int cohort_mbox_get_exit(void)
 		return -1;
 	v = READ_ONCE(self_mbox->exit);
 	return v & COHORT_EXIT_SET ? (int)(v & 0xff) : -1;
+}
+
+/**
+ * cohort_mbox_set_vmcoreinfo() - what a dump of this kernel needs to say
+ * @note: physical address of the VMCOREINFO ELF note
+ * @size: its size in bytes
+ * @page_offset: virtual address of this kernel's direct map
+ *
+ * The primary copies the note into this instance's memory dump and
+ * gives its memory these virtual addresses there.
+ */
+void cohort_mbox_set_vmcoreinfo(phys_addr_t note, u32 size, u64 page_offset)
+{
+	if (!self_mbox)
+		return;
+	WRITE_ONCE(self_mbox->vmcoreinfo, note);
+	WRITE_ONCE(self_mbox->vmcoreinfo_size, size);
+	WRITE_ONCE(self_mbox->page_offset, page_offset);
 }
 
 /**

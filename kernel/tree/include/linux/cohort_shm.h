@@ -181,10 +181,15 @@ struct cohort_ctrl_cpus {
  * @console_in_tail: bytes of console input consumed so far (instance)
  * @exit: %COHORT_EXIT_SET | the exit status (0-255) of the instance's
  *	workload, written by the instance before it powers off; 0 until then
- * @reserved32: 0
+ * @vmcoreinfo_size: bytes of the note at @vmcoreinfo (instance)
  * @signals: signals waiting for the instance's PID 1 (bit N - 1 for signal
  *	N): the primary sets bits atomically, the instance takes them all
  *	with an exchange
+ * @vmcoreinfo: physical address of the instance kernel's VMCOREINFO ELF
+ *	note, written by the instance once it booted; the primary puts a
+ *	checked copy of it into the instance's memory dump
+ * @page_offset: the virtual address where the instance's kernel maps
+ *	physical address 0 (its direct map), for the dump's program headers
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -196,9 +201,11 @@ struct cohort_mailbox {
 	__u64 console_in_head;
 	__u64 console_in_tail;
 	__u32 exit;
-	__u32 reserved32;
+	__u32 vmcoreinfo_size;
 	__u64 signals;
-	__u64 reserved[56];
+	__u64 vmcoreinfo;
+	__u64 page_offset;
+	__u64 reserved[54];
 };
 
 /* mailbox.exit: the low byte holds the status once this bit is set */
@@ -442,6 +449,9 @@ void cohort_ctrl_test_set_version(u32 version);
 void cohort_mbox_reset(phys_addr_t mem);
 u32 cohort_mbox_status(phys_addr_t mem);
 int cohort_mbox_exit(phys_addr_t mem);
+ssize_t cohort_mbox_vmcoreinfo(phys_addr_t mem, u64 size, char *buf,
+			       size_t max);
+u64 cohort_mbox_page_offset(phys_addr_t mem, u64 size);
 void cohort_mbox_signal(phys_addr_t mem, unsigned int signo);
 void cohort_mbox_request(phys_addr_t mem, u32 request);
 u64 cohort_console_head(phys_addr_t mem);
@@ -454,6 +464,8 @@ void __init cohort_mbox_attach(struct cohort_mailbox *mb);
 void cohort_mbox_set_status(u32 status);
 int cohort_mbox_set_exit(u32 code);
 int cohort_mbox_get_exit(void);
+void cohort_mbox_set_vmcoreinfo(phys_addr_t note, u32 size,
+				u64 page_offset);
 u64 cohort_mbox_take_signals(void);
 void cohort_mbox_beat(void);
 bool cohort_mbox_stop_requested(void);

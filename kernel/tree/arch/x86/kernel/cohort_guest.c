@@ -23,6 +23,7 @@
 #include <linux/sched/signal.h>
 #include <linux/serial_8250.h>
 #include <linux/timer.h>
+#include <linux/vmcore_info.h>
 #include <linux/workqueue.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
@@ -155,6 +156,9 @@ static void cohort_emergency_restart(void)
 
 static int cohort_panic(struct notifier_block *nb, unsigned long ev, void *p)
 {
+	/* The time of the crash, in the note the primary's dump carries. */
+	if (IS_ENABLED(CONFIG_VMCORE_INFO))
+		crash_save_vmcoreinfo();
 	/* After the panic message, for the primary's watch_fn(). */
 	cohort_mbox_set_status(COHORT_ST_PANIC);
 	return NOTIFY_DONE;
@@ -389,6 +393,10 @@ static int __init cohort_instance_late(void)
 	if (!instance)
 		return 0;
 	atomic_notifier_chain_register(&panic_notifier_list, &cohort_panic_nb);
+	/* Set up by a subsys_initcall: tools read it from a memory dump. */
+	if (IS_ENABLED(CONFIG_VMCORE_INFO))
+		cohort_mbox_set_vmcoreinfo(paddr_vmcoreinfo_note(),
+					   VMCOREINFO_NOTE_SIZE, PAGE_OFFSET);
 	timer_setup(&cohort_hb_timer, cohort_hb_fn, 0);
 	mod_timer(&cohort_hb_timer, jiffies + msecs_to_jiffies(100));
 	/* After everything this kernel set up: the primary acts on it. */
