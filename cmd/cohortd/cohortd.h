@@ -71,8 +71,14 @@ struct cd_seen {
 };
 
 void cd_seen_read(const char *name, struct cd_seen *s);
+int cd_attr(const char *name, const char *a, char *buf, size_t len);
+
+/* keep.c: what is kept of a kernel that failed */
 int cd_keep_console(const char *name, const char *reason, char *path,
 		    size_t len);
+int cd_dump_path(const char *name, const char *reason, char *path,
+		 size_t len);
+void cd_dump_prune(const char *name, unsigned int keep);
 
 /* sup.c: one supervised, declared instance each. */
 void cd_sup_load(struct decl_set *set);

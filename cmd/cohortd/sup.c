@@ -18,8 +18,9 @@
  * a user; "panic", "heartbeat", "start-timeout", "cpus-lost" are
  * failures, and so is "poweroff" unless the instance runs an image whose
  * workload exited with status 0 (then it is an exit, a failure only for
- * "always" to restart).  Before a restart the console is kept
- * (inst.c).  Delays double from restart-backoff up to
+ * "always" to restart).  Before a restart the console is kept and,
+ * when the kernel failed and "dump" says so, the restart job saves its
+ * memory with `cohort dump` once its CPUs are back (keep.c).  Delays double from restart-backoff up to
  * restart-backoff-max, and start over once an instance ran for
  * CD_BACKOFF_RESET_MS.
  */
@@ -65,6 +66,7 @@ struct sup {
 	long long running_since;
 	char last_failure[32];
 	unsigned long long starts;
+	char dump[4096];		/* the restart job dumps it here first */
 };
 
 static struct decl_set set;
@@ -263,6 +265,13 @@ static int make_start_job(struct sup *s, const struct cd_seen *seen)
 	if (failed || up)
 		ret = cd_job_add(&s->job, true, "stop", s->name, "--force",
 				 NULL);
+	/* then its memory is saved, before anything overwrites it */
+	if (s->dump[0] && seen->exists) {
+		cd_dump_prune(s->name, s->d->dump_keep);
+		ret = ret ?: cd_job_add(&s->job, true, "dump", s->name,
+					s->dump, NULL);
+	}
+	s->dump[0] = '\0';
 	if (s->d->image_kind != DECL_IMAGE_NONE) {
 		/* a workload starts from its image each time: a new instance */
 		if (seen->exists)
@@ -314,23 +323,35 @@ static bool deps_running(const struct sup *s)
 	return true;
 }
 
-/* It failed or exited: restart it after the backoff, or give up. */
-static void schedule(struct sup *s)
+/* Forget restarts older than the window; true if the limit is reached. */
+static bool at_limit(struct sup *s)
 {
 	const struct decl_instance *d = s->d;
 	long long now = now_ms(), window = (long long)d->restart_window * 1000;
-	unsigned int delay;
 	size_t i, kept = 0;
 
 	for (i = 0; i < s->nr_restarts; i++)
 		if (now - s->restarts[i] < window)
 			s->restarts[kept++] = s->restarts[i];
 	s->nr_restarts = kept;
-	if (kept >= d->restart_limit) {
+	return kept >= d->restart_limit;
+}
+
+/* It failed or exited: restart it after the backoff, or give up. */
+static void schedule(struct sup *s)
+{
+	const struct decl_instance *d = s->d;
+	long long now = now_ms();
+	bool limit = at_limit(s);
+	size_t kept = s->nr_restarts;
+	unsigned int delay;
+
+	if (limit) {
 		cd_event(s->name, COHORTD_EV_GAVE_UP, s->last_failure,
 			 "%zu restarts within %u s (restart-limit %u)", kept,
 			 d->restart_window, d->restart_limit);
 		s->phase = PH_GAVE_UP;
+		s->dump[0] = '\0';
 		return;
 	}
 	if (s->running_since && now - s->running_since >= CD_BACKOFF_RESET_MS)
@@ -389,9 +410,15 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 		failure = true;
 		snprintf(s->last_failure, sizeof(s->last_failure), "%s",
 			 seen->why[0] ? seen->why : "unknown");
+		/* Its kernel failed: its memory says why (restarts only). */
+		if (d->dump && d->restart != DECL_RESTART_NO && !at_limit(s) &&
+		    cd_dump_path(s->name, s->last_failure, s->dump,
+				 sizeof(s->dump)))
+			s->dump[0] = '\0';
 		cd_event(s->name, COHORTD_EV_FAILED, s->last_failure,
-			 "state %s; console kept in %s", seen->state,
-			 kept[0] ? kept : "(none)");
+			 "state %s; console kept in %s%s%s", seen->state,
+			 kept[0] ? kept : "(none)",
+			 s->dump[0] ? "; memory dump to " : "", s->dump);
 	}
 	if (d->restart == DECL_RESTART_NO ||
 	    (!failure && d->restart != DECL_RESTART_ALWAYS)) {

@@ -80,7 +80,7 @@ static void check_restart(struct decl_ctx *x)
 {
 	static const enum decl_key tuning[] = {
 		DK_RESTART_LIMIT, DK_RESTART_WINDOW, DK_RESTART_BACKOFF,
-		DK_RESTART_BACKOFF_MAX,
+		DK_RESTART_BACKOFF_MAX, DK_DUMP, DK_DUMP_KEEP,
 	};
 	const struct decl_instance *d = x->d;
 
@@ -97,6 +97,8 @@ static void check_restart(struct decl_ctx *x)
 			 d->restart_backoff, d->restart_backoff_max,
 			 d->line[DK_RESTART_BACKOFF_MAX] ? "" :
 			 " (its default)");
+	if (!d->dump && !x->bad[DK_DUMP] && d->line[DK_DUMP_KEEP])
+		decl_err(x, d->line[DK_DUMP_KEEP], "dump-keep needs dump = yes");
 }
 
 static void check_net(struct decl_ctx *x)

@@ -49,6 +49,7 @@
 #define DECL_RESTART_WINDOW_DEFAULT	600	/* seconds */
 #define DECL_RESTART_BACKOFF_DEFAULT	1000	/* milliseconds */
 #define DECL_RESTART_BACKOFF_MAX_DEFAULT 60000	/* milliseconds */
+#define DECL_DUMP_KEEP_DEFAULT		3
 #define DECL_HEALTH_INTERVAL_DEFAULT	1000	/* milliseconds */
 #define DECL_HEALTH_THRESHOLD_DEFAULT	3
 
@@ -80,7 +81,7 @@ enum decl_key {
 	/* [instance] */
 	DK_CPUS, DK_CPU_COUNT, DK_MEMORY, DK_KERNEL, DK_INITRD, DK_CMDLINE,
 	DK_IMAGE, DK_AFTER, DK_RESTART, DK_RESTART_LIMIT, DK_RESTART_WINDOW,
-	DK_RESTART_BACKOFF, DK_RESTART_BACKOFF_MAX,
+	DK_RESTART_BACKOFF, DK_RESTART_BACKOFF_MAX, DK_DUMP, DK_DUMP_KEEP,
 	/* [run] */
 	DK_ENTRYPOINT, DK_ARG, DK_ENV, DK_WORKDIR, DK_USER, DK_VOLUME,
 	DK_PUBLISH, DK_ULIMIT,
@@ -144,6 +145,8 @@ struct decl_instance {
 	__u32 restart_window;		/* seconds */
 	__u32 restart_backoff;		/* first delay, milliseconds */
 	__u32 restart_backoff_max;	/* milliseconds */
+	bool dump;			/* keep a memory dump before a restart */
+	__u32 dump_keep;		/* dumps kept per instance */
 
 	/* [run] */
 	char *entrypoint;		/* NULL: the image's; "": none */

@@ -225,6 +225,8 @@ static struct decl_instance *instance_new(const char *path)
 	d->restart_window = DECL_RESTART_WINDOW_DEFAULT;
 	d->restart_backoff = DECL_RESTART_BACKOFF_DEFAULT;
 	d->restart_backoff_max = DECL_RESTART_BACKOFF_MAX_DEFAULT;
+	d->dump = true;
+	d->dump_keep = DECL_DUMP_KEEP_DEFAULT;
 	d->health_interval = DECL_HEALTH_INTERVAL_DEFAULT;
 	d->health_threshold = DECL_HEALTH_THRESHOLD_DEFAULT;
 	return d;

@@ -14,6 +14,7 @@
 /* Bounds of the restart settings. */
 #define RESTART_LIMIT_MAX	10000
 #define RESTART_WINDOW_MAX	(7 * 24 * 3600)	/* a week, in seconds */
+#define DUMP_KEEP_MAX		100
 #define BACKOFF_MAX		3600000		/* an hour, in milliseconds */
 
 static int set_cpus(struct decl_ctx *x, const char *v, char *err, size_t n)
@@ -253,6 +254,18 @@ static int set_restart_backoff_max(struct decl_ctx *x, const char *v,
 			 BACKOFF_MAX, &x->d->restart_backoff_max, err, n);
 }
 
+static int set_dump(struct decl_ctx *x, const char *v, char *err, size_t n)
+{
+	return decl_yes_no(v, &x->d->dump, err, n);
+}
+
+static int set_dump_keep(struct decl_ctx *x, const char *v, char *err,
+			 size_t n)
+{
+	return decl_uint(v, "number of dumps kept", NULL, 1, DUMP_KEEP_MAX,
+			 &x->d->dump_keep, err, n);
+}
+
 #define KEY(nm, k, fl, fn) { \
 	.section = SEC_INSTANCE, .name = nm, .key = k, .flags = fl, .set = fn \
 }
@@ -273,5 +286,7 @@ const struct decl_keydef decl_keys_instance[] = {
 	KEY("restart-backoff", DK_RESTART_BACKOFF, 0, set_restart_backoff),
 	KEY("restart-backoff-max", DK_RESTART_BACKOFF_MAX, 0,
 	    set_restart_backoff_max),
+	KEY("dump", DK_DUMP, 0, set_dump),
+	KEY("dump-keep", DK_DUMP_KEEP, 0, set_dump_keep),
 	{ .name = NULL }
 };

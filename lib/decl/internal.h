@@ -108,6 +108,7 @@ int decl_uint(const char *v, const char *what, const char *unit, __u32 min,
 int decl_abs_path(const char *v, const char *what, char **out, char *err,
 		  size_t errlen);
 int decl_strdup(const char *v, char **out, char *err, size_t errlen);
+int decl_yes_no(const char *v, bool *out, char *err, size_t errlen);
 int decl_strv_push(char ***v, size_t *n, const char *s, char *err,
 		   size_t errlen);
 void decl_strv_free(char **v, size_t n);

@@ -15,15 +15,7 @@
 
 static int set_link(struct decl_ctx *x, const char *v, char *err, size_t n)
 {
-	char q[96];
-
-	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
-		x->d->net_link = !strcmp(v, "yes");
-		return 0;
-	}
-	cohort_quote(v, q, sizeof(q));
-	cohort_seterr(err, n, "'%s': want yes or no", q);
-	return -1;
+	return decl_yes_no(v, &x->d->net_link, err, n);
 }
 
 static int set_queues(struct decl_ctx *x, const char *v, char *err,

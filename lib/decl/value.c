@@ -32,6 +32,28 @@ int decl_uint(const char *v, const char *what, const char *unit, __u32 min,
 }
 
 /**
+ * decl_yes_no() - yes or no
+ * @v: the value
+ * @out: true for yes
+ * @err: why @v is refused
+ * @errlen: bytes at @err
+ *
+ * Return: 0, or -1.
+ */
+int decl_yes_no(const char *v, bool *out, char *err, size_t errlen)
+{
+	char q[96];
+
+	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+		*out = !strcmp(v, "yes");
+		return 0;
+	}
+	cohort_quote(v, q, sizeof(q));
+	cohort_seterr(err, errlen, "'%s': want yes or no", q);
+	return -1;
+}
+
+/**
  * decl_strdup() - copy a string
  * @v: the string
  * @out: out: the copy (a previous one is freed)

@@ -68,6 +68,7 @@ static void test_boot_keys(void **state)
 		"restart-window = 3600\n"
 		"restart-backoff = 250\n"
 		"restart-backoff-max = 8000\n"
+		"dump-keep = 5\n"
 		"\n"
 		"[net]\n"
 		"link = yes\n"
@@ -99,6 +100,8 @@ static void test_boot_keys(void **state)
 	assert_int_equal(d->restart_window, 3600);
 	assert_int_equal(d->restart_backoff, 250);
 	assert_int_equal(d->restart_backoff_max, 8000);
+	assert_true(d->dump);
+	assert_int_equal(d->dump_keep, 5);
 	assert_true(d->net_link);
 	assert_int_equal(d->net_queues, 2);
 	assert_int_equal(d->nr_addresses, 2);
@@ -116,8 +119,8 @@ static void test_boot_keys(void **state)
 	assert_int_equal(d->health_interval, 250);
 	assert_int_equal(d->health_threshold, 5);
 	assert_int_equal(d->line[DK_CPU_COUNT], 3);
-	assert_int_equal(d->line[DK_ADDRESS], 18);	/* the first one */
-	assert_int_equal(d->line[DK_THRESHOLD], 24);
+	assert_int_equal(d->line[DK_ADDRESS], 19);	/* the first one */
+	assert_int_equal(d->line[DK_THRESHOLD], 25);
 	decl_instance_free(d);
 	decl_errors_free(&e);
 }
@@ -308,6 +311,8 @@ static void test_bad_values(void **state)
 		{ I2 "restart = always\nrestart-window = 1m\n", 5, "invalid restart window" },
 		{ I2 "restart = always\nrestart-backoff = 0\n", 5, "restart backoff must be from 1 to 3600000 milliseconds" },
 		{ I2 "restart = always\nrestart-backoff-max = 3600001\n", 5, "from 1 to 3600000" },
+		{ I2 "restart = always\ndump = maybe\n", 5, "'maybe': want yes or no" },
+		{ I2 "restart = always\ndump-keep = 0\n", 5, "number of dumps kept must be from 1 to 100" },
 		{ IMG "[run]\nentrypoint = /a\nentrypoint = /b\n", 7, "entrypoint is already set on line 6" },
 		{ IMG "[run]\nenv = NOVALUE\n", 6, "env: 'NOVALUE' is not NAME=VALUE" },
 		{ IMG "[run]\nenv = =x\n", 6, "has an empty variable name" },
@@ -398,6 +403,8 @@ static void test_rules(void **state)
 		{ I2 "[health]\nthreshold = 2\n", 5, "threshold needs command, vsock-port or tcp-port" },
 		{ I2 "restart-limit = 3\n", 4, "restart-limit needs restart = on-failure or always" },
 		{ I2 "restart = no\nrestart-window = 3\n", 5, "restart-window needs restart = on-failure or always" },
+		{ I2 "restart = no\ndump = no\n", 5, "dump needs restart = on-failure or always" },
+		{ I2 "restart = always\ndump = no\ndump-keep = 2\n", 6, "dump-keep needs dump = yes" },
 		{ I2 "restart = always\nrestart-backoff = 70000\n", 5, "restart-backoff 70000 ms is above restart-backoff-max 60000 ms (its default)" },
 		{ I2 "restart = always\nrestart-backoff = 500\nrestart-backoff-max = 400\n", 6, "restart-backoff 500 ms is above restart-backoff-max 400 ms" },
 	};

@@ -1,7 +1,8 @@
 # cohortd: declared instances started in dependency order and kept
 # running.  A panic (sysrq c), a hang with interrupts off (LKDTM
 # HARDLOCKUP: the heartbeat stops) and a power-off nobody asked for are each
-# healed by the restart policy, with the failed kernel's console kept and
+# healed by the restart policy, with the failed kernel's console and a
+# memory dump makedumpfile reads kept (dump-keep, dump = no honoured) and
 # the cause in the events; one that fails at every boot is restarted with
 # growing delays and given up at restart-limit; a stop asked by a user is
 # left alone; cohortd killed and started again adopts what runs without
@@ -50,6 +51,7 @@ cmdline = quiet cohort.shell
 after = a
 restart = always
 restart-backoff = 500
+dump = no
 EOF
 cat >$C/c.conf <<EOF
 [instance]
@@ -61,6 +63,7 @@ restart = on-failure
 restart-limit = 2
 restart-backoff = 1000
 restart-backoff-max = 4000
+dump-keep = 1
 EOF
 out=$(cohort apply --dry-run --dir $C 2>&1) && echo "$out" | grep -q "^create a" &&
 	ok "cohort apply --dry-run: $(echo "$out" | tr '\n' ';' | cut -c1-90)" || bad "dry run: $out"
@@ -95,6 +98,11 @@ d=$(grep -o '"instance":"c","event":"restarting","reason":"panic","detail":"in [
 [ "$(attr c stop_reason)" = panic ] && ok "c's stop_reason: panic" || bad "c stop_reason $(attr c stop_reason)"
 ls $S/c/console-*-panic.log >/dev/null 2>&1 && grep -q "Kernel panic" $S/c/console-*-panic.log &&
 	ok "c's consoles kept, with the panic in them" || bad "c: no console kept: $(ls $S/c)"
+[ "$(ls $S/c/vmcore-*-panic 2>/dev/null | wc -l)" = 1 ] && ok "c: one memory dump kept (dump-keep = 1)" ||
+	bad "c's dumps: $(ls $S/c)"
+grep '"instance":"c","event":"failed"' $S/events.jsonl | tail -n 1 | grep -q "memory dump" &&
+	bad "c's last failure, after which it gave up, names a dump no job takes" ||
+	ok "c's last failure (it gave up) names no dump"
 
 # a: panics once: healed.
 s0=$(attr a starts)
@@ -106,6 +114,14 @@ grep -q '"instance":"a","event":"failed","reason":"panic"' $S/events.jsonl &&
 	ok "the event says panic" || bad "a's failure event"
 f=$(ls $S/a/console-*-panic.log 2>/dev/null | head -n 1)
 [ -n "$f" ] && grep -q "sysrq" "$f" && ok "a's console before the restart kept: $f" || bad "a: console not kept"
+f=$(ls $S/a/vmcore-*-panic 2>/dev/null | head -n 1)
+[ -n "$f" ] && makedumpfile --dump-dmesg "$f" /tmp/a.dmesg >/dev/null 2>&1 &&
+	grep -q "sysrq triggered crash" /tmp/a.dmesg &&
+	ok "a's memory dumped before the restart ($f): makedumpfile reads the panic from it" ||
+	bad "a: no usable dump: $(ls $S/a); $(tail -n 3 $S/a/job.log)"
+rm -f /tmp/a.dmesg
+grep -q '"instance":"a","event":"failed","reason":"panic","detail":"[^"]*memory dump to ' $S/events.jsonl &&
+	ok "the failure event names the dump" || bad "a's failure event names no dump"
 
 # a: hangs with interrupts off (LKDTM HARDLOCKUP): its heartbeat stops,
 # the kernel marks it failed, cohortd takes its CPUs back and restarts it.
@@ -121,6 +137,7 @@ type_in b 'poweroff -f'
 wait_for 60 ev_is b restarted 1 && wait_for 60 state_is b running &&
 	grep -q '"instance":"b","event":"failed","reason":"poweroff"' $S/events.jsonl &&
 	ok "b powered off unasked and was restarted" || bad "b: $(grep '"b"' $S/events.jsonl | tail -n 3)"
+ls $S/b/vmcore-* >/dev/null 2>&1 && bad "b has dump = no, yet: $(ls $S/b)" || ok "b: no dump (dump = no)"
 
 # A stop a user asks for is left alone.
 cohort stop a >/dev/null
