@@ -53,6 +53,7 @@ $(B)/static/obj/cmd/cohort/%.o: cmd/cohort/%.c
 $(B)/host/obj/tests/unit/test_cohort_%.o: tests/unit/test_cohort_%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -DCOHORT_TEST_BZIMAGE='"$(B)/bzImage"' \
+		-DCOHORT_TEST_TOP='"$(TOP)"' \
 		-MMD -MP -c -o $@ $<
 
 $(LIBCOHORT_HOST): $(COHORT_HOST_LIB_OBJS)
