@@ -46,7 +46,7 @@ sbin="cohort cohortd cohortfs-fuse fsck.cohortfs mkfs.cohortfs"
 		echo "./usr/share/man/man8/$m.gz"
 	done
 	echo ./usr/share/man/man5/cohort-instance.conf.5.gz
-	for d in README.md config.md cohortd.md image.md \
+	for d in README.md install.md config.md cohortd.md image.md \
 		 changelog; do
 		echo "./usr/share/doc/cohort-tools/$d.gz"
 	done
