@@ -8,6 +8,7 @@
 #   make demo     boot the QEMU machine and show Cohort
 #   make bench    benchmarks, one BENCH line per figure
 #   make kernel   the kernel only (build/bzImage)
+#   make deb      the cohort-tools Debian package (build/deb/)
 #
 # Userspace components describe themselves in mk/*.mk; each one appends to:
 #   TOOLS        host programs              (build/host/bin/NAME)
@@ -38,7 +39,8 @@ BENCH_NATIVE :=
 FUZZ_TARGETS :=
 
 .PHONY: all deps kernel kernel-export kernel-reset initramfs tools check \
-	check-debug unit demo bench fuzz clean distclean test-images
+	check-debug unit demo bench fuzz clean distclean test-images \
+	release release-build deb
 all: tools initramfs
 
 include $(sort $(wildcard mk/*.mk))
@@ -87,8 +89,41 @@ bench: deps kernel tools initramfs $(BENCH_NATIVE)
 fuzz: deps $(FUZZ_TARGETS)
 	@scripts/fuzz.sh $(FUZZ_TARGETS)
 
+# The release flavour: the programs the cohort-tools package ships, built
+# by the host flavour's own rules (mk/*.mk) with B=build/release, so they
+# land in build/release/host/bin/: -O2, no sanitizers, linked dynamically,
+# with Debian's hardening flags (dpkg-buildflags, hardening=+all).
+# cohortd must speak sd_notify there (its unit is Type=notify): without
+# libsystemd-dev the build stops.  release-build is what debian/rules
+# calls (its build dependencies are checked by dpkg-buildpackage).
+REL := $(B)/release
+RELEASE_PROGS := cohort cohortd mkfs.cohortfs fsck.cohortfs cohortfs-fuse
+RELEASE_BINS := $(addprefix $(REL)/host/bin/,$(RELEASE_PROGS))
+REL_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get
+
+release: deps release-build
+
+release-build:
+	@pkg-config --exists libsystemd || { echo "release: libsystemd-dev is missing: cohortd would not speak sd_notify" >&2; exit 1; }
+	@$(MAKE) --no-print-directory B=$(REL) \
+		HOST_CFLAGS="$(BASE_CFLAGS) $$($(REL_FLAGS) CPPFLAGS) $$($(REL_FLAGS) CFLAGS)" \
+		HOST_LDFLAGS="$$($(REL_FLAGS) LDFLAGS)" $(RELEASE_BINS)
+
+# The cohort-tools package (debian/): build/deb/cohort-tools_VERSION_ARCH.deb
+# and the build's .buildinfo and .changes.  Unsigned; lintian it with
+# lintian build/deb/*.changes.
+DEB_OUT := $(B)/deb
+deb: deps
+	@rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)
+	dpkg-buildpackage -b -us -uc \
+		--buildinfo-option=-u$(DEB_OUT) --changes-option=-u$(DEB_OUT) \
+		--buildinfo-file=$(DEB_OUT)/$$(dpkg-parsechangelog -S Source)_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -q DEB_HOST_ARCH).buildinfo \
+		--changes-file=$(DEB_OUT)/$$(dpkg-parsechangelog -S Source)_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -q DEB_HOST_ARCH).changes
+	@ls $(DEB_OUT)/*.deb
+
 clean:
-	rm -rf $(B)/host $(B)/static $(B)/fuzz $(B)/initramfs* $(B)/vm
+	rm -rf $(B)/host $(B)/static $(B)/fuzz $(B)/initramfs* $(B)/vm \
+		$(B)/release $(B)/deb
 
 distclean:
 	rm -rf $(B)

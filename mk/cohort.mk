@@ -19,6 +19,8 @@ COHORT_UNIT_SRCS := $(wildcard tests/unit/test_cohort_*.c)
 COHORT_JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 COHORT_JSONC_LIBS := $(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
 COHORT_CMOCKA_LIBS := $(or $(shell pkg-config --libs cmocka 2>/dev/null),-lcmocka)
+# cohort check reads /proc/config.gz
+COHORT_ZLIB_LIBS := $(or $(shell pkg-config --libs zlib 2>/dev/null),-lz)
 
 LIBCOHORT_HOST := $(B)/host/lib/libcohort.a
 LIBCOHORT_STATIC := $(B)/static/lib/libcohort.a
@@ -53,6 +55,7 @@ $(B)/static/obj/cmd/cohort/%.o: cmd/cohort/%.c
 $(B)/host/obj/tests/unit/test_cohort_%.o: tests/unit/test_cohort_%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -DCOHORT_TEST_BZIMAGE='"$(B)/bzImage"' \
+		-DCOHORT_TEST_TOP='"$(TOP)"' \
 		-MMD -MP -c -o $@ $<
 
 $(LIBCOHORT_HOST): $(COHORT_HOST_LIB_OBJS)
@@ -87,7 +90,8 @@ $(B)/host/bin/cohort: $(COHORT_HOST_CLI_OBJS) $(LIBCOHORT_HOST) \
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) -o $@ $(COHORT_HOST_CLI_OBJS) \
 		$(COHORT_RUN_HOST_LIBS) $(LIBCOHORT_HOST) \
-		$(COHORT_ARCHIVE_LIBS) $(COHORT_JSONC_LIBS) $(COHORT_INIH_LIBS)
+		$(COHORT_ARCHIVE_LIBS) $(COHORT_JSONC_LIBS) $(COHORT_INIH_LIBS) \
+		$(COHORT_ZLIB_LIBS)
 
 # json-c and libinih are linked statically: libjson-c-dev ships
 # libjson-c.a, libinih-dev libinih.a.

@@ -20,6 +20,8 @@ pkgs=(
 	makedumpfile
 	# static libarchive for the initramfs cohort (cohort run)
 	libzstd-dev liblz4-dev libacl1-dev liblzma-dev libbz2-dev zlib1g-dev
+	# make deb: the cohort-tools package and its checks (tests/host/deb.sh)
+	debhelper lintian debconf man-db
 )
 
 missing=()

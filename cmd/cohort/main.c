@@ -79,6 +79,8 @@ static const struct command commands[] = {
 	  "show the kernels that message each other, and their counters" },
 	{ "heartbeat", cmd_heartbeat, "[--period MS] [--misses N] [-j]",
 	  "show or set how instance failures are detected" },
+	{ "check", cmd_check, "[-j]",
+	  "check whether this machine is ready for Cohort" },
 	{ "version", cmd_version, "[-j]",
 	  "show the versions of this tool and of the kernel side" },
 	{ "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
@@ -406,7 +408,8 @@ static void main_help(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON (list, show, pool, region, net, peers,\n"
-		"                 heartbeat, version, create, apply, daemon, events)\n"
+		"                 heartbeat, version, check, create, apply, daemon,\n"
+		"                 events)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -419,9 +422,11 @@ static void main_help(FILE *f)
 		"  COHORT_CONFIG_DIR default /etc/cohort/instances.d (apply)\n"
 		"  COHORT_STATE_DIR  default /var/lib/cohort (events.jsonl)\n"
 		"  COHORTD_SOCKET    default " COHORTD_SOCKET_DEFAULT "\n"
+		"  COHORT_CHECK_ROOT prefix of every path check reads (tests)\n"
 		"\n"
 		"Exit status: 0 done, 1 refused or failed, 2 invalid arguments,\n"
-		"3 no such instance (or no cohortd), 4 Cohort not available.\n"
+		"3 no such instance (or no cohortd), 4 Cohort not available; check:\n"
+		"0 all passed, 1 warnings, 2 a failure.\n"
 		"See cohort(8).\n",
 		COHORT_SYSFS_DEFAULT, COHORT_DEV_DEFAULT,
 		COHORT_CPU_SYSFS_DEFAULT, COHORT_NET_SYSFS_DEFAULT);
@@ -577,6 +582,20 @@ static const char *const command_details[][2] = {
 	  "DETAIL.  Malformed lines are skipped, and counted on stderr.\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
+	{ "check",
+	  "  -j, --json          print a JSON object\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "One line per check: PASS, WARN or FAIL, what was found, and for a\n"
+	  "warning or failure the fix.  Checks: kernel (Cohort in the running\n"
+	  "kernel, /dev/cohort), pool (cohort_pool=), the kernel options Cohort\n"
+	  "needs (CONFIG_...), cpu, cpus, tsc, x2apic, init-sipi, smt, numa,\n"
+	  "memory, iommu, irq-remap, lockdown, secure-boot.  Read from /proc,\n"
+	  "/sys, /boot and /dev/cpu/0/msr, each under $COHORT_CHECK_ROOT when\n"
+	  "it is set.\n"
+	  "\n"
+	  "Exit status: 0 all passed, 1 warnings and no failure, 2 a failure\n"
+	  "(or a usage error).\n" },
 	{ "peers",
 	  "  -a, --all           also the ids no kernel uses (state absent)\n"
 	  "  -j, --json          print a JSON array\n"

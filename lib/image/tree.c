@@ -95,14 +95,18 @@ int img_open_dir(int rootfd, const char *path, bool create, char *err,
 /*
  * Let the owner into directory @name of @dirfd to empty it: a tree
  * unpacked without root keeps an image's 0555 directories as they are.
+ * Best effort: when the mode cannot be changed, emptying the directory
+ * fails next and says why.
  */
 static void make_writable(int dirfd, const char *name)
 {
 	struct stat st;
 
-	if (!fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
-	    S_ISDIR(st.st_mode) && (st.st_mode & 0700) != 0700)
-		fchmodat(dirfd, name, (st.st_mode & 07777) | 0700, 0);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISDIR(st.st_mode) || (st.st_mode & 0700) == 0700)
+		return;
+	if (fchmodat(dirfd, name, (st.st_mode & 07777) | 0700, 0))
+		return;
 }
 
 /* Open directory @name of @dirfd for reading, never through a link. */

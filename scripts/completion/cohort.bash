@@ -96,7 +96,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill dump logs warm images rmi apply daemon events pool region net peers heartbeat version help"
+	local commands="create load start stop delete list show log console run wait kill dump logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -220,7 +220,7 @@ _cohort()
 	kill) opts="--signal --help" ;;
 	dump) opts="--force --help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
-	list|pool|version) opts="--json --pretty --help" ;;
+	list|pool|version|check) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
 	peers) opts="--all --json --pretty --help" ;;
 	heartbeat) opts="--period --misses --json --pretty --help" ;;
