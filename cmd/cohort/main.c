@@ -49,6 +49,8 @@ static const struct command commands[] = {
 	{ "kill", cmd_kill, "[-s SIGNAL] NAME",
 	  "send a signal to an instance's workload (default KILL)" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
+	{ "takeover", cmd_takeover, "NAME FROM",
+	  "NAME takes over FROM's AF_VSOCK address (CID); FROM gets NAME's" },
 	{ "dump", cmd_dump, "NAME FILE [--force]",
 	  "save a stopped or failed instance's memory as an ELF core file" },
 	{ "warm", cmd_warm,

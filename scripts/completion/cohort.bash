@@ -96,7 +96,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill dump logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
+	local commands="create load start stop delete list show log console run wait kill dump takeover logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -219,6 +219,7 @@ _cohort()
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
 	dump) opts="--force --help" ;;
+	takeover) opts="--help" ;;
 	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version|check) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;
@@ -295,6 +296,10 @@ _cohort()
 	case $cmd in
 	load|start|stop|delete|show|log|console|wait|logs|kill)
 		[ $nargs = 0 ] &&
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+		;;
+	takeover)
+		[ $nargs -lt 2 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;
 	dump)

@@ -188,7 +188,7 @@ static void snapshot(char *buf, size_t len)
 {
 	static const char *const attrs[] = {
 		"id", "state", "cpus", "apic_ids", "mem_base", "mem_size",
-		"cmdline", "kernel_size", "initrd_size", "starts", "net",
+		"cmdline", "kernel_size", "initrd_size", "starts", "net", "cid",
 	};
 	char *names[COHORT_MAX_KERNELS + 64], val[COHORT_CMDLINE_MAX + 64];
 	char tmp[4096];
@@ -968,6 +968,52 @@ static void signal_checks(bool running)
 	      r.msg, running ? 0 : ESRCH, running ? NULL : "not running");
 }
 
+static struct cohort_ioc_takeover mk_takeover(const char *name,
+					      const char *from)
+{
+	struct cohort_ioc_takeover r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.from, sizeof(r.from), "%s", from);
+	return r;
+}
+
+/* COHORT_IOC_TAKEOVER: malformed requests refused, no CID moved. */
+static void takeover_checks(void)
+{
+	struct cohort_ioc_takeover r;
+
+	printf("# COHORT_IOC_TAKEOVER on '%s'\n", A);
+	r = mk_takeover("abi-nope", A);
+	check("takeover: unknown name", COHORT_IOC_TAKEOVER, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_takeover(A, "abi-nope");
+	check("takeover: unknown from", COHORT_IOC_TAKEOVER, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_takeover(A, A);
+	memset(r.from, 'n', sizeof(r.from));
+	check("takeover: 32-character from without NUL", COHORT_IOC_TAKEOVER,
+	      &r, r.msg, EINVAL, NULL);
+	r = mk_takeover(A, A);
+	check("takeover: from itself", COHORT_IOC_TAKEOVER, &r, r.msg, EINVAL,
+	      "itself");
+	r = mk_takeover(A, A);
+	r.flags = 1;
+	check("takeover: flags 0x1", COHORT_IOC_TAKEOVER, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_takeover(A, A);
+	r.cid = 3;
+	check("takeover: a CID in the request", COHORT_IOC_TAKEOVER, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_takeover(A, A);
+	r.reserved[3] = 1;
+	check("takeover: reserved[3] non-zero", COHORT_IOC_TAKEOVER, &r, r.msg,
+	      EINVAL, NULL);
+	check("takeover: NULL argument", COHORT_IOC_TAKEOVER, NULL, NULL,
+	      EFAULT, NULL);
+}
+
 static struct cohort_ioc_console mk_console(const char *name, uint32_t flags)
 {
 	struct cohort_ioc_console r;
@@ -1327,6 +1373,7 @@ int main(int argc, char **argv)
 	region_checks();
 	console_checks(false);
 	signal_checks(false);
+	takeover_checks();
 	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);

@@ -275,6 +275,32 @@ struct cohort_ioc_net {
 	__u64 reserved[4];
 };
 
+/**
+ * struct cohort_ioc_takeover - COHORT_IOC_TAKEOVER: an instance takes over
+ *	another's AF_VSOCK address (`cohort takeover`)
+ * @name: the instance that takes the address over
+ * @from: the instance whose address it takes; it gets @name's in exchange
+ * @flags: must be 0
+ * @cid: out: @name's CID now
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * The two CIDs are exchanged at once, so no two kernels ever have the
+ * same one; either may be running.  Every kernel learns the new mapping
+ * within a watch period (100 ms) and resets the connections it had to
+ * either address: a client then connects again and reaches @name.  A
+ * warm standby taking over a failed instance's service, or a new kernel
+ * taking over from the old one in a live update, is this.
+ */
+struct cohort_ioc_takeover {
+	char name[COHORT_NAME_MAX];
+	char from[COHORT_NAME_MAX];
+	__u32 flags;
+	__u32 cid;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_MAGIC	0xC8
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
@@ -287,10 +313,13 @@ struct cohort_ioc_net {
 #define COHORT_IOC_CONSOLE	_IOWR(COHORT_IOC_MAGIC, 9, struct cohort_ioc_console)
 #define COHORT_IOC_NET		_IOWR(COHORT_IOC_MAGIC, 10, struct cohort_ioc_net)
 #define COHORT_IOC_SIGNAL	_IOWR(COHORT_IOC_MAGIC, 11, struct cohort_ioc_signal)
+#define COHORT_IOC_TAKEOVER	_IOWR(COHORT_IOC_MAGIC, 12, struct cohort_ioc_takeover)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;
- * instance N is N + 2.  instances/NAME/cid says the same.
+ * instance N is N + 2, unless COHORT_IOC_TAKEOVER moved addresses
+ * between instances (then an instance made later whose N + 2 is taken
+ * gets the lowest free CID above 2).  instances/NAME/cid says which.
  */
 #define COHORT_VSOCK_CID(id)	((id) + 2U)
 

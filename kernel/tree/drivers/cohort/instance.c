@@ -73,6 +73,7 @@ struct cohort_inst {
 	phys_addr_t mem_base;
 	u64 mem_size;
 	unsigned int low_slot;
+	u32 cid;		/* AF_VSOCK CID, unique among instances */
 	enum cohort_state state;
 	bool cpus_out;		/* its CPUs are offline in the primary */
 	bool deleted;
@@ -529,7 +530,7 @@ static ssize_t console_writer_show(struct kobject *k,
 static ssize_t cid_show(struct kobject *k, struct kobj_attribute *a,
 			char *buf)
 {
-	return sysfs_emit(buf, "%u\n", COHORT_VSOCK_CID(to_inst(k)->id));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_inst(k)->cid));
 }
 
 static ssize_t net_show(struct kobject *k, struct kobj_attribute *a,
@@ -667,6 +668,28 @@ static const struct kobj_type inst_ktype = {
 
 /* ---- requests ---- */
 
+static bool cid_used(u32 cid)
+{
+	struct cohort_inst *ci;
+
+	list_for_each_entry(ci, &instances, node)
+		if (ci->cid == cid)
+			return true;
+	return false;
+}
+
+/* Its own, id + 2, unless a takeover gave that to another: then the lowest. */
+static u32 free_cid(u32 id)
+{
+	u32 cid = COHORT_VSOCK_CID(id);
+
+	if (!cid_used(cid))
+		return cid;
+	for (cid = COHORT_VSOCK_CID(1); cid_used(cid); cid++)
+		;
+	return cid;
+}
+
 static int do_create(struct cohort_ioc_create *req)
 {
 	char *msg = req->msg;
@@ -768,6 +791,7 @@ static int do_create(struct cohort_ioc_create *req)
 		return -ENOMEM;
 	strscpy(ci->name, req->name, sizeof(ci->name));
 	ci->id = id;
+	ci->cid = free_cid(id);
 	cpumask_copy(&ci->cpus, &cpus);
 	for_each_cpu(cpu, &cpus)
 		ci->apic_ids[ci->nr_cpus++] = cohort_arch_cpu_hwid(cpu);
@@ -788,6 +812,7 @@ static int do_create(struct cohort_ioc_create *req)
 	}
 	set_bit(id, ids_used);
 	set_bit(slot, slots_used);
+	cohort_ctrl_set_cid(id, ci->cid == COHORT_VSOCK_CID(id) ? 0 : ci->cid);
 	cpumask_or(&cpus_taken, &cpus_taken, &cpus);
 	list_add_tail(&ci->node, &instances);
 	kobject_uevent(&ci->kobj, KOBJ_ADD);
@@ -1126,6 +1151,7 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_region_forget_instance(ci->id);
 	cohort_conin_forget(ci->id);
+	cohort_ctrl_set_cid(ci->id, 0);
 	pr_info("instance %s: deleted\n", ci->name);
 	*out = ci;
 	return 0;
@@ -1152,6 +1178,42 @@ static int do_signal(struct cohort_ioc_signal *req)
 	return 0;
 }
 
+/*
+ * @req->name takes over @req->from's AF_VSOCK CID and gives its own in
+ * exchange: both entries of the table change under one lock, so no two
+ * kernels ever share a CID.  Every kernel's vsock watch picks the change
+ * up and resets the connections to either address.
+ */
+static int do_takeover(struct cohort_ioc_takeover *req)
+{
+	struct cohort_inst *a, *b;
+	char *msg = req->msg;
+	int ret;
+	u32 cid;
+
+	if (req->flags || req->cid ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero fields"), -EINVAL;
+	a = lookup(req->name, msg, &ret);
+	if (!a)
+		return ret;
+	b = lookup(req->from, msg, &ret);
+	if (!b)
+		return ret;
+	if (a == b)
+		return fail(msg, "an instance cannot take over from itself"),
+		       -EINVAL;
+	cid = a->cid;
+	WRITE_ONCE(a->cid, b->cid);
+	WRITE_ONCE(b->cid, cid);
+	cohort_ctrl_set_cid(a->id, a->cid == COHORT_VSOCK_CID(a->id) ? 0 : a->cid);
+	cohort_ctrl_set_cid(b->id, b->cid == COHORT_VSOCK_CID(b->id) ? 0 : b->cid);
+	req->cid = a->cid;
+	pr_info("instance %s: took over CID %u from instance %s (which has CID %u now)\n",
+		a->name, a->cid, b->name, b->cid);
+	return 0;
+}
+
 static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -1165,6 +1227,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_grant g;
 		struct cohort_ioc_net n;
 		struct cohort_ioc_signal s;
+		struct cohort_ioc_takeover t;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -1185,6 +1248,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_REGION_GRANT:
 	case COHORT_IOC_NET:
 	case COHORT_IOC_SIGNAL:
+	case COHORT_IOC_TAKEOVER:
 		break;
 	default:
 		return -ENOTTY;
@@ -1216,6 +1280,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SIGNAL:
 		msg = req->s.msg;
+		break;
+	case COHORT_IOC_TAKEOVER:
+		msg = req->t.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1251,6 +1318,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SIGNAL:
 		ret = do_signal(&req->s);
+		break;
+	case COHORT_IOC_TAKEOVER:
+		ret = do_takeover(&req->t);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, &gone_region);

@@ -519,6 +519,71 @@ void cohort_ctrl_grant_cpus(u32 id, const u32 *apic_ids, unsigned int nr)
 }
 
 /**
+ * cohort_ctrl_set_cid() - the primary publishes a kernel's AF_VSOCK CID
+ * @id: kernel id
+ * @cid: its CID; 0 for the default, COHORT_VSOCK_CID(@id)
+ */
+void cohort_ctrl_set_cid(u32 id, u32 cid)
+{
+	struct cohort_ctrl_cpus *c;
+
+	if (!ctrl.mem || !ctrl.primary || id >= COHORT_MAX_KERNELS)
+		return;
+	c = cpus_entry(id);
+	ctrl.granted[id].cid = cid;
+	gen_begin(&c->gen);
+	c->cid = cid;
+	gen_end(&c->gen);
+}
+
+/* A CID a kernel may have: not the hypervisor's, local or any. */
+static bool cid_ok(u32 id, u32 cid)
+{
+	if (!id)
+		return cid == COHORT_VSOCK_CID(0);
+	return cid > COHORT_VSOCK_CID(0) && cid != U32_MAX;
+}
+
+/**
+ * cohort_ctrl_cid() - a kernel's AF_VSOCK CID
+ * @id: kernel id
+ *
+ * The primary answers from its own record, other kernels from a checked
+ * copy of the table the primary writes.  A CID no kernel may have (the
+ * primary's for an instance, 0, 1, U32_MAX) reads as the default.
+ *
+ * Return: its CID, COHORT_VSOCK_CID(@id) unless it took over another's.
+ */
+u32 cohort_ctrl_cid(u32 id)
+{
+	const struct cohort_ctrl_cpus *c;
+	unsigned int tries;
+	u32 cid = 0;
+	u64 g;
+
+	if (!ctrl.mem || id >= COHORT_MAX_KERNELS)
+		return COHORT_VSOCK_CID(id);
+	if (ctrl.primary) {
+		cid = ctrl.granted[id].cid;
+	} else {
+		c = cpus_entry(id);
+		for (tries = 0; tries < GEN_TRIES; tries++) {
+			/* Pairs with gen_end(). */
+			g = smp_load_acquire(&c->gen);
+			if (g & 1)
+				continue;
+			cid = READ_ONCE(c->cid);
+			/* The CID is read before the generation is again. */
+			smp_rmb();
+			if (READ_ONCE(c->gen) == g)
+				break;
+			cid = 0;
+		}
+	}
+	return cid && cid_ok(id, cid) ? cid : COHORT_VSOCK_CID(id);
+}
+
+/**
  * cohort_ctrl_doorbell_ok() - may doorbells for a kernel go to an APIC ID?
  * @id: the kernel
  * @apic_id: the APIC ID its entry names

@@ -2,8 +2,10 @@
 /*
  * Cohort AF_VSOCK transport: sockets between kernels.
  *
- * Every kernel has one CID, COHORT_VSOCK_CID(id): the primary is the host
- * (2), instance id N is N + 2.  The socket protocol (connection set-up,
+ * Every kernel has one CID, COHORT_VSOCK_CID(id) (the primary is the host,
+ * 2; instance id N is N + 2) unless it took over another's
+ * (COHORT_IOC_TAKEOVER): the table the primary writes says which, and the
+ * watch keeps a private copy of it (cids[]).  The socket protocol (connection set-up,
  * credit-based flow control, shutdown, seqpacket boundaries) is the
  * kernel's virtio-vsock one (virtio_transport_common.c); its packets
  * travel as Cohort messages of type COHORT_MSG_T_VSOCK straight to the
@@ -42,7 +44,14 @@
 #define SPARE		128
 
 static struct {
-	u32 cid;
+	u32 self;			/* this kernel's id */
+	u32 cid;			/* its CID, as cids[self] */
+	/* Every kernel's CID, from the primary's table at the last watch. */
+	u32 cids[COHORT_MAX_KERNELS];
+	/* CIDs that moved at the last watch: their connections are reset. */
+	u32 moved[2 * COHORT_MAX_KERNELS];
+	unsigned int nr_moved;
+	bool own_moved;			/* this kernel's own CID changed */
 	struct workqueue_struct *wq;
 	struct sk_buff_head txq;
 	struct sk_buff_head rxq;
@@ -68,13 +77,18 @@ static u32 cv_get_local_cid(void)
 	return cv.cid;
 }
 
+/* The other kernel that has @cid now. */
 static bool cid_to_id(u64 cid, u32 *id)
 {
-	if (cid < COHORT_VSOCK_CID(0) ||
-	    cid - COHORT_VSOCK_CID(0) >= COHORT_MAX_KERNELS)
-		return false;
-	*id = cid - COHORT_VSOCK_CID(0);
-	return true;
+	u32 i;
+
+	for (i = 0; i < COHORT_MAX_KERNELS; i++) {
+		if (i != cv.self && READ_ONCE(cv.cids[i]) == cid) {
+			*id = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 static int cv_send_pkt(struct sk_buff *skb)
@@ -399,8 +413,9 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	len = le32_to_cpu(hdr.len);
 	if (len != msg->len - sizeof(hdr) ||
 	    len > VIRTIO_VSOCK_MAX_PKT_BUF_SIZE ||
-	    le64_to_cpu(hdr.src_cid) != COHORT_VSOCK_CID(msg->sender) ||
-	    le64_to_cpu(hdr.dst_cid) != cv.cid)
+	    msg->sender >= COHORT_MAX_KERNELS ||
+	    le64_to_cpu(hdr.src_cid) != READ_ONCE(cv.cids[msg->sender]) ||
+	    le64_to_cpu(hdr.dst_cid) != READ_ONCE(cv.cid))
 		goto bad;
 	virtio_vsock_skb_put(skb, len);
 	virtio_vsock_skb_queue_tail(&cv.rxq, skb);
@@ -411,30 +426,73 @@ bad:
 	atomic64_inc(&cv.rx_bad);
 }
 
+static bool cid_moved(u32 cid)
+{
+	unsigned int i;
+
+	for (i = 0; i < cv.nr_moved; i++)
+		if (cv.moved[i] == cid)
+			return true;
+	return false;
+}
+
 /* Under the vsock table lock: the socket cannot go away. */
 static void reset_if_gone(struct sock *sk)
 {
 	struct vsock_sock *vsk = vsock_sk(sk);
 	u32 id;
 
-	if (!cid_to_id(vsk->remote_addr.svm_cid, &id) ||
-	    !test_bit(id, cv.gone))
+	if (!cv.own_moved && !cid_moved(vsk->remote_addr.svm_cid) &&
+	    (!cid_to_id(vsk->remote_addr.svm_cid, &id) ||
+	     !test_bit(id, cv.gone)))
 		return;
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_err = ECONNRESET;
 	sk_error_report(sk);
 }
 
+/*
+ * Take the CIDs from the primary's table; note those that moved (both
+ * the old and the new value name another kernel now).
+ */
+static void read_cids(void)
+{
+	u32 id, cid, old;
+
+	cv.nr_moved = 0;
+	cv.own_moved = false;
+	for (id = 0; id < COHORT_MAX_KERNELS; id++) {
+		cid = cohort_ctrl_cid(id);
+		old = cv.cids[id];
+		if (cid == old)
+			continue;
+		WRITE_ONCE(cv.cids[id], cid);
+		if (!old)
+			continue;
+		if (id == cv.self) {
+			WRITE_ONCE(cv.cid, cid);
+			cv.own_moved = true;
+			pr_info("vsock: this kernel's CID is %u now (was %u)\n",
+				cid, old);
+		} else {
+			cv.moved[cv.nr_moved++] = old;
+			cv.moved[cv.nr_moved++] = cid;
+		}
+	}
+}
+
 static void cv_watch_fn(struct work_struct *w)
 {
 	struct cohort_kernel_view v;
 	const char *why;
-	bool any = false;
+	bool any;
 	u64 epoch;
 	u32 id;
 
+	read_cids();
+	any = cv.own_moved || cv.nr_moved;
 	for (id = 0; id < COHORT_MAX_KERNELS; id++) {
-		if (COHORT_VSOCK_CID(id) == cv.cid)
+		if (id == cv.self)
 			continue;
 		switch (cohort_ctrl_read_kernel(id, &v, &why)) {
 		case COHORT_ENTRY_MEMBER:
@@ -595,7 +653,9 @@ static int __init cohort_vsock_init(void)
 	/* Only a kernel that joined the messaging can reach the others. */
 	if (!(cohort_msg_members() & BIT_ULL(self)))
 		return 0;
-	cv.cid = COHORT_VSOCK_CID(self);
+	cv.self = self;
+	read_cids();
+	cv.cid = cv.cids[self];
 	skb_queue_head_init(&cv.txq);
 	skb_queue_head_init(&cv.rxq);
 	skb_queue_head_init(&cv.spare);

@@ -139,19 +139,20 @@ struct cohort_ctrl_kernel {
 };
 
 /**
- * struct cohort_ctrl_cpus - APIC IDs the primary gave to one kernel
+ * struct cohort_ctrl_cpus - what the primary gave to one kernel
  * @gen: odd while the primary rewrites the entry
  * @nr: entries used in @apic_ids
- * @reserved: 0
+ * @cid: the kernel's AF_VSOCK CID; 0 for COHORT_VSOCK_CID(id)
  * @apic_ids: the kernel's CPUs; doorbells go only to one of these
  *
- * Written by the primary only: when an instance starts (its CPUs) and
- * when it stops (cleared); entry 0 holds the primary's doorbell CPU.
+ * Written by the primary only: the CPUs when an instance starts, cleared
+ * when it stops; the CID when it is made and when it takes over another's
+ * (COHORT_IOC_TAKEOVER).  Entry 0 holds the primary's doorbell CPU.
  */
 struct cohort_ctrl_cpus {
 	__u64 gen;
 	__u32 nr;
-	__u32 reserved;
+	__u32 cid;
 	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
 };
 
@@ -439,6 +440,8 @@ void cohort_ctrl_get_hb(unsigned int *ms, unsigned int *misses);
 void cohort_ctrl_set_may_run(u32 id, bool may_run);
 bool cohort_ctrl_may_run(u32 id);
 void cohort_ctrl_grant_cpus(u32 id, const u32 *apic_ids, unsigned int nr);
+void cohort_ctrl_set_cid(u32 id, u32 cid);
+u32 cohort_ctrl_cid(u32 id);
 bool cohort_ctrl_doorbell_ok(u32 id, u32 apic_id);
 #ifdef CONFIG_COHORT_TEST
 int cohort_ctrl_test_poke(u32 off, const void *buf, size_t len);
