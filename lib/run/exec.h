@@ -16,8 +16,9 @@
  *	  "user": "app:wheel", "timeout_ms": 5000 }
  *
  * "args" is required, the others may be left out.  The primary then
- * sends nothing more: the command's stdin is /dev/null, and the end of
- * the connection (or any byte) from the primary kills the command.  The
+ * sends nothing more (the command's stdin is /dev/null); it may shut its
+ * end down for writing, but closing the connection, or any byte more,
+ * kills the command.  The
  * instance answers with frames, each RUN_EXEC_HDR bytes ("CX", the type,
  * a zero byte, the payload's length, 32-bit little-endian) and the
  * payload:
