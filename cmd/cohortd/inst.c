@@ -18,7 +18,16 @@
 #include "cohort/fdio.h"
 #include "cohortd.h"
 
-static int attr(const char *name, const char *a, char *buf, size_t len)
+/**
+ * cd_inst_attr() - read one attribute of an instance, its first line
+ * @name: the instance
+ * @a: the attribute ("cid", "net")
+ * @buf: out: its value, without the newline
+ * @len: bytes at @buf
+ *
+ * Return: 0 or a negative errno.
+ */
+int cd_inst_attr(const char *name, const char *a, char *buf, size_t len)
 {
 	char path[4096];
 	ssize_t n;
@@ -48,18 +57,18 @@ void cd_seen_read(const char *name, struct cd_seen *s)
 
 	memset(s, 0, sizeof(*s));
 	s->exit_status = -1;
-	if (attr(name, "state", s->state, sizeof(s->state)))
+	if (cd_inst_attr(name, "state", s->state, sizeof(s->state)))
 		return;
 	s->exists = true;
-	if (attr(name, "stop_reason", s->why, sizeof(s->why)))
+	if (cd_inst_attr(name, "stop_reason", s->why, sizeof(s->why)))
 		s->why[0] = '\0';
-	if (!attr(name, "exit_status", buf, sizeof(buf)) && buf[0]) {
+	if (!cd_inst_attr(name, "exit_status", buf, sizeof(buf)) && buf[0]) {
 		long v = strtol(buf, &end, 10);
 
 		if (!*end && v >= 0 && v <= 255)
 			s->exit_status = (int)v;
 	}
-	if (!attr(name, "starts", buf, sizeof(buf)))
+	if (!cd_inst_attr(name, "starts", buf, sizeof(buf)))
 		s->starts = strtoull(buf, NULL, 10);
 }
 
@@ -92,10 +101,10 @@ int cd_keep_console(const char *name, const char *reason, char *path,
 	int in, out, ret = 0;
 	ssize_t n;
 
-	if (attr(name, "console_head", hb, sizeof(hb)))
+	if (cd_inst_attr(name, "console_head", hb, sizeof(hb)))
 		return -ENOENT;
 	head = strtoull(hb, NULL, 10);
-	if (!attr(name, "console_size", hb, sizeof(hb)))
+	if (!cd_inst_attr(name, "console_size", hb, sizeof(hb)))
 		size = strtoull(hb, NULL, 10);
 	snprintf(src, sizeof(src), "%s/instances/%s/console", cd.sysfs, name);
 	in = open(src, O_RDONLY | O_CLOEXEC);
