@@ -27,9 +27,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -163,22 +165,39 @@ static void __attribute__((noreturn)) command(const struct run_spec *p,
 	_exit(status);
 }
 
-/* Sends what a pipe holds now; false once it is at its end. */
-static bool forward(struct sess *s, int fd, enum run_exec_type type)
+/*
+ * Sends one read of at most @max bytes from a pipe: the bytes sent, 0 at
+ * its end, -1 when it has nothing now.  One read at a time, so that a
+ * command that never stops writing does not keep the loop from its
+ * deadline and the primary's going.
+ */
+static ssize_t forward(struct sess *s, int fd, enum run_exec_type type,
+		       size_t max)
 {
 	static unsigned char buf[RUN_EXEC_CHUNK_MAX];
+	ssize_t n;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+	do {
+		n = read(fd, buf, max < sizeof(buf) ? max : sizeof(buf));
+	} while (n < 0 && errno == EINTR);
+	if (n > 0)
+		send_frame(s, type, buf, (size_t)n);
+	return n < 0 ? -1 : n;
+}
 
-		if (n > 0) {
-			send_frame(s, type, buf, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n < 0 && errno == EAGAIN;
-	}
+/*
+ * Sends what a pipe holds when the command has ended: no more, or a
+ * process it left behind that keeps writing would keep it going.
+ */
+static void drain(struct sess *s, int fd, enum run_exec_type type)
+{
+	int avail = 0;
+	ssize_t n;
+
+	if (ioctl(fd, FIONREAD, &avail) < 0)
+		return;
+	while (avail > 0 && (n = forward(s, fd, type, (size_t)avail)) > 0)
+		avail -= (int)n;
 }
 
 /* How the command ended, for the exit frame. */
@@ -261,17 +280,17 @@ static void __attribute__((noreturn)) relay(struct sess *s, int out, int err)
 		if (peer_eof && peer_gone(s->fd))
 			abandon(s);
 		if (i_out >= 0 && p[i_out].revents)
-			out_open = forward(s, out, RUN_EXEC_OUT);
+			out_open = forward(s, out, RUN_EXEC_OUT, SIZE_MAX) != 0;
 		if (i_err >= 0 && p[i_err].revents)
-			err_open = forward(s, err, RUN_EXEC_ERR);
+			err_open = forward(s, err, RUN_EXEC_ERR, SIZE_MAX) != 0;
 		if ((i_pid >= 0 && p[i_pid].revents) || pidfd < 0) {
 			if (waitpid(s->pid, &wst, pidfd < 0 ? WNOHANG : 0) != s->pid)
 				continue;
 			/* what it wrote before it ended, not what it left behind */
 			if (out_open)
-				forward(s, out, RUN_EXEC_OUT);
+				drain(s, out, RUN_EXEC_OUT);
 			if (err_open)
-				forward(s, err, RUN_EXEC_ERR);
+				drain(s, err, RUN_EXEC_ERR);
 			ended(s, wst);
 		}
 	}

@@ -1,6 +1,7 @@
 # cohort exec: a command run in a running instance, its output on our
 # stdout and stderr apart, its exit status ours (127 not found, 126 not
-# runnable, 128 + N for signal N, 124 after --timeout, which kills it),
+# runnable, 128 + N for signal N, 124 after --timeout, which kills it,
+# even while it writes without end),
 # -e, -w and -u, binary output whole, stdin not forwarded, the command
 # killed when cohort exec goes.  In a plain instance it runs as root in
 # the initramfs; in an image instance (cohort run -d, and a warm one) in
@@ -62,6 +63,17 @@ t=$(($(date +%s) - t0))
 	ok "--timeout 1.5: killed, 124, said so (${t}s)" || bad "--timeout: $st after ${t}s: $out"
 wait_for 10 no_proc p "sleep 60" && ok "the timed-out command's processes are gone" ||
 	bad "left: $(cohort exec p ps -o args | grep sleep)"
+t0=$(date +%s)
+cohort exec --timeout 2 p yes >/dev/null 2>&1; st=$?
+t=$(($(date +%s) - t0))
+[ $st = 124 ] && [ $t -le 8 ] && ok "a command that never stops writing is killed at --timeout too (${t}s)" ||
+	bad "yes with --timeout 2: $st after ${t}s"
+t0=$(date +%s)
+out=$(cohort exec p sh -c 'yes >&2 & sleep 0.5; echo done' 2>/dev/null); st=$?
+t=$(($(date +%s) - t0))
+[ $st = 0 ] && [ "$out" = done ] && [ $t -le 8 ] &&
+	ok "one that leaves a writer behind ends when it exits (${t}s)" || bad "background writer: $st '$out' ${t}s"
+cohort exec p killall yes
 out=$(cohort exec -e A=1 p -e A=2 -e B=b -w /tmp -- sh -c 'echo $A $B $(pwd) $(id -u) $HOME')
 [ "$out" = "2 b /tmp 0 /root" ] && ok "-e (the later wins), -w, root with HOME /root: $out" ||
 	bad "-e -w: $out"
