@@ -265,21 +265,26 @@ static bool connect_end(struct cd_health *h, const char *name,
 			const struct decl_instance *d, short revents,
 			long long now)
 {
+	struct sockaddr_storage peer;
+	socklen_t elen = sizeof(int), plen = sizeof(peer);
 	char why[256];
-	socklen_t elen = sizeof(int);
+	bool made;
 	int err = 0;
 
-	if (!revents) {
+	if (revents) {
+		if (getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+			err = errno;
+		made = !err;
+		snprintf(why, sizeof(why), "connect: %s", strerror(err));
+	} else {
+		/* made, but no room to write yet (a vsock peer's credit) */
+		made = !getpeername(h->fd, (struct sockaddr *)&peer, &plen);
 		snprintf(why, sizeof(why), "no connection within %u ms",
 			 h->timeout);
-	} else if (getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0) {
-		err = errno;
 	}
 	close(h->fd);
 	h->fd = -1;
-	if (revents && err)
-		snprintf(why, sizeof(why), "connect: %s", strerror(err));
-	return record(h, name, d, revents && !err, why, now);
+	return record(h, name, d, made, why, now);
 }
 
 /**
