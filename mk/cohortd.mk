@@ -9,6 +9,8 @@
 #   build/static/bin/cohortd   for the bench machine's initramfs: no
 #                              systemd there, and Debian has no static
 #                              libsystemd, so no sd_notify
+#   build/host/tests/test_daemon_health
+#                              cmocka unit test of its health check rules
 #
 # The libraries are named by path: mk/cohort.mk, mk/decl.mk and
 # mk/run.mk may be read after this file.
@@ -24,6 +26,20 @@ CD_INIH_LIBS := $(or $(shell pkg-config --libs inih 2>/dev/null),-linih)
 
 STATIC_BINS += $(B)/static/bin/cohortd
 TOOLS += $(B)/host/bin/cohortd
+
+# The rules of health checks (healthrule.c) are tested alone.
+CD_UNIT_BINS := $(B)/host/tests/test_daemon_health
+HOST_TESTS += $(CD_UNIT_BINS)
+
+$(B)/host/obj/tests/unit/test_daemon_%.o: tests/unit/test_daemon_%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Icmd/cohortd -MMD -MP -c -o $@ $<
+
+$(B)/host/tests/test_daemon_health: \
+		$(B)/host/obj/tests/unit/test_daemon_health.o \
+		$(B)/host/obj/cmd/cohortd/healthrule.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(COHORT_CMOCKA_LIBS)
 
 $(B)/host/obj/cmd/cohortd/%.o: cmd/cohortd/%.c
 	@mkdir -p $(@D)
@@ -47,4 +63,5 @@ $(B)/static/bin/cohortd: $(CD_STATIC_OBJS) $(B)/static/lib/libdecl.a \
 		$(B)/static/lib/libdecl.a $(B)/static/lib/librun.a \
 		$(B)/static/lib/libcohort.a -linih -ljson-c
 
--include $(CD_HOST_OBJS:.o=.d) $(CD_STATIC_OBJS:.o=.d)
+-include $(CD_HOST_OBJS:.o=.d) $(CD_STATIC_OBJS:.o=.d) \
+	$(B)/host/obj/tests/unit/test_daemon_health.d

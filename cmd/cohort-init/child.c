@@ -10,6 +10,10 @@
  * then args[0], looked up in the spec's PATH when it has no '/'.
  * A failure prints "cohort-init: WHAT: REASON" and exits 127 (126 when
  * the program exists but cannot be executed), as shells do.
+ *
+ * The steps from chroot to execve() serve cohort exec's commands too
+ * (exec.c): child_enter() and child_exec_args() say what failed instead
+ * of exiting.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +36,10 @@ static void __attribute__((noreturn)) fail(int status, const char *what)
 	_exit(status);
 }
 
-static void reset_signals(void)
+/**
+ * child_reset_signals() - default actions for every signal, none blocked
+ */
+void child_reset_signals(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -87,15 +94,17 @@ static void set_stdio(const struct run_spec *spec, const struct init_opts *o)
 		close(out);
 }
 
-/* chdir(@cwd), making what is missing owned by the user. */
-static void enter_cwd(const struct run_spec *spec)
+/* chdir(@cwd); with @make, what is missing is made, owned by the user. */
+static int enter_cwd(const struct run_spec *spec, bool make, char *what,
+		     size_t wlen)
 {
 	char buf[4096], *p;
 
+	snprintf(what, wlen, "%s", spec->cwd);
 	if (!chdir(spec->cwd))
-		return;
-	if (errno != ENOENT)
-		fail(INIT_EXIT_SETUP, spec->cwd);
+		return 0;
+	if (errno != ENOENT || !make)
+		return -1;
 	snprintf(buf, sizeof(buf), "%s", spec->cwd);
 	for (p = buf + 1; ; p++) {
 		if (*p == '/' || !*p) {
@@ -103,18 +112,20 @@ static void enter_cwd(const struct run_spec *spec)
 
 			*p = '\0';
 			if (!mkdir(buf, 0755)) {
-				if (lchown(buf, spec->uid, spec->gid))
-					fail(INIT_EXIT_SETUP, buf);
+				if (lchown(buf, spec->uid, spec->gid)) {
+					snprintf(what, wlen, "%s", buf);
+					return -1;
+				}
 			} else if (errno != EEXIST) {
-				fail(INIT_EXIT_SETUP, buf);
+				snprintf(what, wlen, "%s", buf);
+				return -1;
 			}
 			*p = c;
 			if (!c)
 				break;
 		}
 	}
-	if (chdir(spec->cwd))
-		fail(INIT_EXIT_SETUP, spec->cwd);
+	return chdir(spec->cwd);
 }
 
 static rlim_t rlim(uint64_t v)
@@ -123,9 +134,8 @@ static rlim_t rlim(uint64_t v)
 }
 
 /* Every rlimit of the spec, as runc sets them: before the ids change. */
-static void set_rlimits(const struct run_spec *spec)
+static int set_rlimits(const struct run_spec *spec, char *what, size_t wlen)
 {
-	char what[64];
 	size_t i;
 
 	for (i = 0; i < spec->nr_rlimits; i++) {
@@ -133,35 +143,62 @@ static void set_rlimits(const struct run_spec *spec)
 		struct rlimit rl = { rlim(r->soft), rlim(r->hard) };
 
 		if (setrlimit(r->resource, &rl)) {
-			snprintf(what, sizeof(what), "setrlimit %s",
+			snprintf(what, wlen, "setrlimit %s",
 				 run_rlimit_name(r->resource));
-			fail(INIT_EXIT_SETUP, what);
+			return -1;
 		}
 	}
+	return 0;
 }
 
-static void drop_privileges(const struct run_spec *spec)
+static int drop_privileges(const struct run_spec *spec, char *what,
+			   size_t wlen)
 {
-	char what[64];
 	gid_t *g = NULL;
 	size_t i;
+	int ret;
 
+	snprintf(what, wlen, "setgroups");
 	if (spec->nr_groups) {
 		g = calloc(spec->nr_groups, sizeof(*g));
 		if (!g)
-			fail(INIT_EXIT_SETUP, "setgroups");
+			return -1;
 		for (i = 0; i < spec->nr_groups; i++)
 			g[i] = spec->groups[i];
 	}
-	if (setgroups(spec->nr_groups, g))
-		fail(INIT_EXIT_SETUP, "setgroups");
+	ret = setgroups(spec->nr_groups, g);
 	free(g);
-	snprintf(what, sizeof(what), "setgid %u", spec->gid);
+	if (ret)
+		return -1;
+	snprintf(what, wlen, "setgid %u", spec->gid);
 	if (setgid(spec->gid))
-		fail(INIT_EXIT_SETUP, what);
-	snprintf(what, sizeof(what), "setuid %u", spec->uid);
-	if (setuid(spec->uid))
-		fail(INIT_EXIT_SETUP, what);
+		return -1;
+	snprintf(what, wlen, "setuid %u", spec->uid);
+	return setuid(spec->uid) ? -1 : 0;
+}
+
+/**
+ * child_enter() - become the process a spec describes, short of exec
+ * @spec: its cwd, rlimits, uid, gid and groups
+ * @root: the directory to chroot into, or NULL
+ * @make_cwd: make the working directory when it is missing (docker run
+ *	does; docker exec does not)
+ * @what: out: the step that failed
+ * @wlen: bytes at @what
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int child_enter(const struct run_spec *spec, const char *root, bool make_cwd,
+		char *what, size_t wlen)
+{
+	if (root && (chroot(root) || chdir("/"))) {
+		snprintf(what, wlen, "%s", root);
+		return -1;
+	}
+	if (enter_cwd(spec, make_cwd, what, wlen) ||
+	    set_rlimits(spec, what, wlen) || drop_privileges(spec, what, wlen))
+		return -1;
+	return 0;
 }
 
 static int exec_status(int err)
@@ -170,16 +207,26 @@ static int exec_status(int err)
 	       err == ETXTBSY ? 126 : 127;
 }
 
-/* execvpe() with the spec's PATH, without its /bin/sh fallback (runc). */
-static void __attribute__((noreturn)) exec_args(const struct run_spec *spec)
+/**
+ * child_exec_args() - execve() the spec's args with its env
+ * @spec: args and env; args[0] is looked up in the env's PATH when it
+ *	has no '/' (execvpe() without its /bin/sh fallback, as runc)
+ * @what: out: the program that could not be run
+ * @wlen: bytes at @what
+ *
+ * Return: only on failure: 127 (not found) or 126 (found, not runnable),
+ * with errno set.
+ */
+int child_exec_args(const struct run_spec *spec, char *what, size_t wlen)
 {
 	const char *arg0 = spec->args[0], *path, *p, *end;
 	char buf[4096];
 	int saved = ENOENT;
 
+	snprintf(what, wlen, "%s", arg0);
 	if (strchr(arg0, '/')) {
 		execve(arg0, spec->args, spec->env);
-		fail(exec_status(errno), arg0);
+		return exec_status(errno);
 	}
 	path = "";
 	for (size_t i = 0; spec->env[i]; i++)
@@ -208,7 +255,7 @@ static void __attribute__((noreturn)) exec_args(const struct run_spec *spec)
 			break;
 	}
 	errno = saved;
-	fail(exec_status(saved), arg0);
+	return exec_status(saved);
 }
 
 /**
@@ -222,14 +269,15 @@ static void __attribute__((noreturn)) exec_args(const struct run_spec *spec)
 void child_exec(const struct run_spec *spec, const struct init_opts *o,
 		const char *root)
 {
-	reset_signals();
+	char what[4096];
+	int status;
+
+	child_reset_signals();
 	if (setsid() < 0)
 		fail(INIT_EXIT_SETUP, "setsid");
 	set_stdio(spec, o);
-	if (root && (chroot(root) || chdir("/")))
-		fail(INIT_EXIT_SETUP, root);
-	enter_cwd(spec);
-	set_rlimits(spec);
-	drop_privileges(spec);
-	exec_args(spec);
+	if (child_enter(spec, root, true, what, sizeof(what)))
+		fail(INIT_EXIT_SETUP, what);
+	status = child_exec_args(spec, what, sizeof(what));
+	fail(status, what);
 }

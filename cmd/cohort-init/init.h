@@ -16,6 +16,7 @@
 struct init_opts {
 	const char *spec_path;	/* NULL with warm */
 	bool warm;		/* wait for the spec on vsock (warm.c) */
+	bool exec_server;	/* only serve cohort exec (execd.c) */
 	bool dry_run;		/* check the spec, print the plan, run nothing */
 	bool no_mounts;		/* run in --root DIR, or "/" as it is */
 	bool no_poweroff;	/* not PID 1: reap our own, exit with the status */
@@ -56,9 +57,24 @@ int volumes_setup(const struct init_opts *o, const struct run_spec *spec,
 		  const char *root);
 void volumes_teardown(void);
 
-/* child.c: never returns. */
+/* child.c: the workload (never returns), and the steps it shares with exec.c. */
 void child_exec(const struct run_spec *spec, const struct init_opts *o,
 		const char *root) __attribute__((noreturn));
+void child_reset_signals(void);
+int child_enter(const struct run_spec *spec, const char *root, bool make_cwd,
+		char *what, size_t wlen);
+int child_exec_args(const struct run_spec *spec, char *what, size_t wlen);
+
+/* execd.c, exec.c: the exec server (cohort exec, lib/run/exec.h). */
+struct exec_ctx {
+	const char *root;		/* the command's root; NULL: "/" */
+	const struct run_spec *spec;	/* the workload's process; NULL:
+					 * none (a plain instance) */
+};
+
+int execd_start(const struct exec_ctx *ctx);
+void exec_session(int fd, const struct exec_ctx *ctx)
+	__attribute__((noreturn));
 
 /* supervise.c */
 int supervise_setup(void);

@@ -4,6 +4,7 @@
  *
  *	cohort-init [OPTIONS] SPEC.json
  *	cohort-init --warm
+ *	cohort-init --exec-server
  *
  * The instance's shell init execs it (`exec /sbin/cohort-init
  * /cohort/run.json`; with "cohort.warm" on the kernel command line
@@ -14,12 +15,18 @@
  * image's tree read-only under a tmpfs upper layer with overlayfs, /proc,
  * /sys, /dev, /dev/pts, /dev/shm, /etc/hostname, /etc/hosts), binds the
  * volumes into it (volumes.c), listens for the primary on the ports -p
- * publishes (publish.c), starts the process with its rlimits
+ * publishes (publish.c) and for cohort exec (execd.c, exec.c: commands
+ * run in the workload's root as its user), starts the process with its rlimits
  * (child.c), reaps every child and forwards signals while it runs
  * (supervise.c), then reports its status (report.c: the exit code, or
  * 128 + the signal that killed it) and powers the instance off.  Any
  * failure before the process runs prints "cohort-init: WHY" on the
  * console and reports 127.
+ *
+ * "cohort-init --exec-server" is not PID 1: the init of an instance that
+ * runs no workload starts it to serve cohort exec (execd.c); it returns
+ * once vsock port 1001 is listened on, the server going on in the
+ * background.
  *
  * Options (from --no-mounts on, for testing on a host, not as PID 1):
  *	--warm           no SPEC.json: wait for one on vsock port 1000
@@ -33,7 +40,8 @@
  *	--run-dir DIR    where the image, rw and root mounts go (/run/cohort)
  *	--no-poweroff    be a subreaper, not PID 1: exit with the status,
  *	                 signal only the workload's process group at the end,
- *	                 leave /sys/kernel/cohort/exit_status alone
+ *	                 leave /sys/kernel/cohort/exit_status alone, serve
+ *	                 no cohort exec
  *	--no-console     the process inherits stdout and stderr (and no
  *	                 controlling terminal)
  */
@@ -68,6 +76,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "warm", no_argument, NULL, 'W' },
+		{ "exec-server", no_argument, NULL, 'E' },
 		{ "no-mounts", no_argument, NULL, 'm' },
 		{ "no-poweroff", no_argument, NULL, 'p' },
 		{ "no-console", no_argument, NULL, 'c' },
@@ -88,6 +97,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 		switch (opt) {
 		case 'd': o->dry_run = true; break;
 		case 'W': o->warm = true; break;
+		case 'E': o->exec_server = true; break;
 		case 'm': o->no_mounts = true; break;
 		case 'p': o->no_poweroff = true; break;
 		case 'c': o->no_console = true; break;
@@ -105,15 +115,16 @@ static int parse(int argc, char **argv, struct init_opts *o)
 			o->stop_timeout = v;
 			break;
 		case 'h':
-			printf("Usage: cohort-init --warm | [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
+			printf("Usage: cohort-init --warm | --exec-server | [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
 			exit(0);
 		default:
 			init_msg("unknown option '%s' or missing argument", argv[optind - 1]);
 			return -1;
 		}
 	}
-	if (argc - optind != (o->warm ? 0 : 1)) {
-		init_msg("usage: cohort-init [OPTIONS] SPEC.json, or cohort-init --warm");
+	if (argc - optind != (o->warm || o->exec_server ? 0 : 1) ||
+	    (o->warm && o->exec_server)) {
+		init_msg("usage: cohort-init [OPTIONS] SPEC.json, cohort-init --warm or cohort-init --exec-server");
 		return -1;
 	}
 	if (o->root && !o->no_mounts) {
@@ -180,6 +191,12 @@ static int run(const struct init_opts *o, const struct run_spec *spec)
 		return INIT_EXIT_SETUP;
 	if (publish_start(spec))
 		return INIT_EXIT_SETUP;
+	if (!o->no_poweroff) {
+		struct exec_ctx ctx = { .root = root, .spec = spec };
+
+		/* cohort exec is a convenience: the workload runs without it */
+		execd_start(&ctx);
+	}
 	sfd = supervise_setup();
 	if (sfd < 0)
 		return INIT_EXIT_SETUP;
@@ -209,8 +226,15 @@ int main(int argc, char **argv)
 	int status;
 
 	if (parse(argc, argv, &o)) {
+		if (o.exec_server)
+			return INIT_EXIT_SETUP;
 		status = INIT_EXIT_SETUP;
 		goto report;
+	}
+	if (o.exec_server) {
+		struct exec_ctx ctx = { .root = NULL, .spec = NULL };
+
+		return execd_start(&ctx) ? 1 : 0;
 	}
 	if (o.warm ? warm_wait(&spec) : init_load_spec(o.spec_path, &spec)) {
 		status = INIT_EXIT_SETUP;

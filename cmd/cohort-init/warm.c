@@ -27,6 +27,7 @@
 #include <uapi/linux/cohort.h>
 
 #include "cohort/fdio.h"
+#include "cohort/vsock.h"
 #include "init.h"
 #include "run/warm.h"
 
@@ -161,8 +162,7 @@ int warm_wait(struct run_spec *spec)
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (plen < sizeof(peer) || peer.svm_cid != VMADDR_CID_HOST ||
-		    peer.svm_port > RUN_WARM_PRIV_PORT_MAX) {
+		if (!cohort_vsock_from_primary(&peer, plen)) {
 			close(fd);
 			continue;
 		}

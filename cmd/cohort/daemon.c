@@ -5,9 +5,13 @@
  * request, lib/cohort/daemon.h):
  *
  *	cohortd: running, pid 812, since 2025-06-01 12:00:00, config /etc/...
- *	NAME  PHASE    STATE    RESTART     RESTARTS  LAST-FAILURE  NEXT-RESTART
- *	web   running  running  on-failure         1  panic         -
+ *	NAME  PHASE    STATE    RESTART     RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH       LAST-CHECK
+ *	web   running  running  on-failure         1  panic         -             failing 1/3  350ms ago
  *
+ * HEALTH is "-" without a check, "waiting" before its first result,
+ * "ok", "failing N/T" (N counted failures in a row of the threshold T)
+ * or "failing (grace)" while failures do not count yet; the last
+ * failure's reason follows the table.
  * then the errors of a configuration it refused, if any.  With -j, its
  * reply as it came (parsed and printed again).  The reply is untrusted:
  * a member that is missing or of the wrong type shows as "?".
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -23,7 +28,7 @@
 
 enum {
 	C_NAME, C_PHASE, C_STATE, C_RESTART, C_RESTARTS, C_FAILURE, C_NEXT,
-	NR_COLS
+	C_HEALTH, C_CHECKED, NR_COLS
 };
 
 /* Cells hold names, phases and failure reasons: short words. */
@@ -44,6 +49,52 @@ static void cell_str(struct json_object *o, const char *key, char *buf)
 		snprintf(buf, CELL_MAX, "-");
 	else
 		daemon_safe(s, buf, CELL_MAX);
+}
+
+/* HEALTH and LAST-CHECK of an instance's "health" (null: no check). */
+static void health_cells(struct json_object *o, struct row *r)
+{
+	char age[COHORT_AGE_STR_MAX];
+	struct json_object *h, *c;
+	const char *res;
+	long long fails, thr;
+	struct timespec ts;
+	double t, now;
+	bool counting = true;
+
+	snprintf(r->cell[C_HEALTH], CELL_MAX, "-");
+	snprintf(r->cell[C_CHECKED], CELL_MAX, "-");
+	if (!json_object_object_get_ex(o, "health", &h) || !h)
+		return;
+	if (!json_object_is_type(h, json_type_object)) {
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "?");
+		return;
+	}
+	res = daemon_str(h, "result");
+	if (json_object_object_get_ex(h, "counting", &c) &&
+	    json_object_is_type(c, json_type_boolean))
+		counting = json_object_get_boolean(c);
+	if (!res)
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "?");
+	else if (!strcmp(res, "none"))
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "waiting");
+	else if (!strcmp(res, "ok"))
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "ok");
+	else if (!strcmp(res, "failing") && !counting)
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "failing (grace)");
+	else if (!strcmp(res, "failing") && daemon_int(h, "failures", &fails) &&
+		 daemon_int(h, "threshold", &thr) && fails >= 0 && thr > 0)
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "failing %lld/%lld",
+			 fails, thr);
+	else
+		snprintf(r->cell[C_HEALTH], CELL_MAX, "?");
+	if (daemon_time(h, "last_check", &t) && t > 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		cohort_format_age_ms(now > t ? (__u64)((now - t) * 1000) : 0,
+				     age, sizeof(age));
+		snprintf(r->cell[C_CHECKED], CELL_MAX, "%s ago", age);
+	}
 }
 
 static void row_fill(struct json_object *o, struct row *r)
@@ -69,6 +120,7 @@ static void row_fill(struct json_object *o, struct row *r)
 		cohort_format_age_ms((__u64)v, age, sizeof(age));
 		snprintf(r->cell[C_NEXT], CELL_MAX, "in %s", age);
 	}
+	health_cells(o, r);
 }
 
 static void row_cols(const struct row *r, const char **col)
@@ -106,9 +158,9 @@ static size_t print_instances(struct json_object *a)
 {
 	static const char *const head[NR_COLS] = {
 		"NAME", "PHASE", "STATE", "RESTART", "RESTARTS",
-		"LAST-FAILURE", "NEXT-RESTART"
+		"LAST-FAILURE", "NEXT-RESTART", "HEALTH", "LAST-CHECK"
 	};
-	static const char align[] = "llllrll";
+	static const char align[] = "llllrllll";
 	size_t n = a ? json_object_array_length(a) : 0, i, bad = 0;
 	const char *col[NR_COLS];
 	int w[NR_COLS] = { 0 };
@@ -164,6 +216,28 @@ static size_t print_strings(FILE *f, struct json_object *o, const char *key,
 	return n;
 }
 
+/* "NAME: health: WHY" for each instance whose last check failed. */
+static void print_health_errors(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+	char name[CELL_MAX], why[1024];
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i), *h;
+		const char *res, *err;
+
+		if (!json_object_object_get_ex(o, "health", &h))
+			continue;
+		res = daemon_str(h, "result");
+		err = daemon_str(h, "last_error");
+		if (!res || strcmp(res, "failing") || !err || !*err)
+			continue;
+		cell_str(o, "name", name);
+		daemon_safe(err, why, sizeof(why));
+		printf("%s: health: %s\n", name, why);
+	}
+}
+
 static void print_status(struct cli *c, struct json_object *r)
 {
 	struct json_object *a = NULL, *e;
@@ -177,6 +251,7 @@ static void print_status(struct cli *c, struct json_object *r)
 		a = NULL;
 	}
 	bad = print_instances(a);
+	print_health_errors(a);
 	if (bad == 1)
 		cli_warn("%s: an entry of cohortd's instances is not an object; not shown",
 			 c->cmd);

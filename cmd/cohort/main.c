@@ -48,6 +48,10 @@ static const struct command commands[] = {
 	  "wait until an instance stops; print its workload's exit status" },
 	{ "kill", cmd_kill, "[-s SIGNAL] NAME",
 	  "send a signal to an instance's workload (default KILL)" },
+	{ "exec", cmd_exec,
+	  "[-e NAME[=VALUE]]... [-w DIR] [-u USER[:GROUP]] [--timeout SEC]\n"
+	  "                      NAME [--] COMMAND [ARG...]",
+	  "run a command in a running instance, as docker exec" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
 	{ "takeover", cmd_takeover, "NAME FROM",
 	  "NAME takes over FROM's AF_VSOCK address (CID); FROM gets NAME's" },
@@ -562,8 +566,9 @@ static const char *const command_details[][2] = {
 	  "  status              the default: cohortd's pid, start time and\n"
 	  "                      directory, a line per declared instance (NAME,\n"
 	  "                      PHASE, STATE, RESTART policy, RESTARTS,\n"
-	  "                      LAST-FAILURE, NEXT-RESTART), then the errors of\n"
-	  "                      a configuration it refused\n"
+	  "                      LAST-FAILURE, NEXT-RESTART, HEALTH of its\n"
+	  "                      check, LAST-CHECK), why failing checks failed,\n"
+	  "                      then the errors of a configuration it refused\n"
 	  "  -j, --json          print cohortd's reply, a JSON object\n"
 	  "  -p, --pretty        print indented JSON\n"
 	  "\n"
@@ -582,6 +587,33 @@ static const char *const command_details[][2] = {
 	  "($COHORT_STATE_DIR), one line each: TIME (local, to the\n"
 	  "millisecond), INSTANCE ('-' for cohortd itself), EVENT, REASON,\n"
 	  "DETAIL.  Malformed lines are skipped, and counted on stderr.\n" },
+	{ "exec",
+	  "  -e, --env NAME[=VALUE]\n"
+	  "                      set a variable of the command's environment\n"
+	  "                      (NAME alone: its value here, left out when\n"
+	  "                      unset); may be repeated\n"
+	  "  -w, --workdir DIR   its working directory (absolute; default the\n"
+	  "                      workload's, or /)\n"
+	  "  -u, --user USER[:GROUP]\n"
+	  "                      run it as USER, a name or uid of the\n"
+	  "                      instance's /etc/passwd (default the\n"
+	  "                      workload's user, or root)\n"
+	  "      --timeout SEC   kill it after SEC seconds (up to 3 decimals)\n"
+	  "\n"
+	  "Options may come before or after NAME; COMMAND is the first word\n"
+	  "after NAME that is not one (or the first after --).  In an instance\n"
+	  "running an image (cohort run), the command runs in the image's root,\n"
+	  "with its process's environment, directory, user and limits, as\n"
+	  "docker exec; in another instance as root in its initramfs.  Its\n"
+	  "stdout and stderr come out here; stdin is not forwarded (it reads\n"
+	  "/dev/null).  Ending cohort exec (Ctrl-C) kills the command.\n"
+	  "Needs root: the instance hears only a privileged vsock port.\n"
+	  "\n"
+	  "Exit status: the command's (128 + N when signal N killed it);\n"
+	  "124 --timeout killed it; 125 cohort exec failed (no such instance,\n"
+	  "not running, no answer on vsock port 1001, refused, usage); 126 the\n"
+	  "command could not be run (not executable, unknown -u, bad -w); 127\n"
+	  "the command was not found.\n" },
 	{ "version", "  -j, --json          print a JSON object\n"
 		     "  -p, --pretty        print indented JSON\n" },
 	{ "check",

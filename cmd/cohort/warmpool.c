@@ -23,19 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <linux/vm_sockets.h>
 
 #include "cohort.h"
 #include "cohort/fdio.h"
 #include "cohort/parse.h"
+#include "cohort/vsock.h"
 #include "launch.h"
 #include "run/run.h"
 #include "run/warm.h"
@@ -292,50 +290,20 @@ int warm_idle(struct cli *c, const char *pool, char ***insts, size_t *n)
 /* A connection to @inst's warm port, or a negative errno. */
 static int warm_connect(struct cli *c, const char *inst)
 {
-	struct timeval tv = { .tv_sec = RUN_WARM_TIMEOUT_S };
-	struct sockaddr_vm a = {
-		.svm_family = AF_VSOCK,
-		.svm_port = RUN_WARM_PORT,
-	};
 	__u64 cid;
-	int fd, ret;
+	int ret;
 
 	ret = sysfs_inst_u64(c, inst, "cid", &cid);
 	if (ret < 0)
 		return ret;
 	if (cid > 0xffffffffULL)
 		return -ERANGE;
-	a.svm_cid = (unsigned int)cid;
-	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
 	/*
 	 * From a privileged port, which the instance insists on: a user
 	 * without CAP_NET_BIND_SERVICE cannot hand a workload over.
 	 */
-	ret = -EADDRINUSE;
-	for (unsigned int port = RUN_WARM_PRIV_PORT_MAX;
-	     port >= RUN_WARM_PRIV_PORT_MIN && ret == -EADDRINUSE; port--) {
-		struct sockaddr_vm b = {
-			.svm_family = AF_VSOCK,
-			.svm_cid = VMADDR_CID_ANY,
-			.svm_port = port,
-		};
-
-		ret = bind(fd, (struct sockaddr *)&b, sizeof(b)) ? -errno : 0;
-	}
-	if (ret) {
-		close(fd);
-		return ret == -EACCES ? -EPERM : ret;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return cohort_vsock_connect_priv((unsigned int)cid, RUN_WARM_PORT,
+					 RUN_WARM_TIMEOUT_S);
 }
 
 /*

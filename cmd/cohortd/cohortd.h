@@ -5,6 +5,7 @@
 #ifndef _COHORTD_H
 #define _COHORTD_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "cohort/daemon.h"
 #include "decl/decl.h"
+#include "healthrule.h"
 
 #define CD_TICK_MS		200	/* how often instances are looked at */
 #define CD_JOB_STEPS		8	/* commands in one job */
@@ -60,6 +62,7 @@ int cd_job_addv(struct cd_job *j, bool may_fail, char *const *words);
 int cd_job_start(struct cd_job *j);
 bool cd_job_reap(struct cd_job *j, pid_t pid, int status);
 void cd_job_free(struct cd_job *j);
+void cd_last_line(const char *path, char *buf, size_t len);
 
 /* inst.c: what sysfs says about an instance. */
 struct cd_seen {
@@ -71,7 +74,7 @@ struct cd_seen {
 };
 
 void cd_seen_read(const char *name, struct cd_seen *s);
-int cd_attr(const char *name, const char *a, char *buf, size_t len);
+int cd_inst_attr(const char *name, const char *a, char *buf, size_t len);
 
 /* keep.c: what is kept of a kernel that failed */
 int cd_keep_console(const char *name, const char *reason, char *path,
@@ -80,10 +83,41 @@ int cd_dump_path(const char *name, const char *reason, char *path,
 		 size_t len);
 void cd_dump_prune(const char *name, unsigned int keep);
 
+/* health.c: an instance's health check ([health]; rules: healthrule.c). */
+struct cd_health {
+	struct cd_hstate st;		/* st.since 0: not watched */
+	int fd;				/* a connection in flight, or -1 */
+	pid_t pid;			/* a command's cohort exec, or 0 */
+	bool killed;			/* ... sent SIGKILL for overrunning */
+	long long started;		/* the check in flight's start, ms */
+	unsigned int timeout;		/* its timeout, ms */
+	long long deadline;		/* started + timeout */
+	long long next_at;		/* the next check, ms */
+	double last_time;		/* the last end, epoch seconds; 0 none */
+	char last_error[256];		/* why the last one failed, or "" */
+	char log[4096];			/* STATE/NAME/health.log */
+};
+
+void cd_health_init(struct cd_health *h, const char *inst);
+void cd_health_stop(struct cd_health *h);
+void cd_health_fds(const struct cd_health *h, struct pollfd *p, size_t *n,
+		   long long *wake);
+bool cd_health_run(struct cd_health *h, const char *name,
+		   const struct decl_instance *d, const struct pollfd *p,
+		   size_t n, long long now);
+int cd_health_reap(struct cd_health *h, const char *name,
+		   const struct decl_instance *d, pid_t pid, int status,
+		   long long now);
+struct json_object;
+struct json_object *cd_health_json(const struct cd_health *h,
+				   const struct decl_instance *d);
+
 /* sup.c: one supervised, declared instance each. */
 void cd_sup_load(struct decl_set *set);
 void cd_sup_tick(void);
 void cd_sup_child(pid_t pid, int status);
+size_t cd_sup_health_fds(struct pollfd *p, size_t max, long long *wake);
+void cd_sup_health_run(const struct pollfd *p, size_t n);
 struct json_object *cd_sup_status(void);
 void cd_sup_free(void);
 

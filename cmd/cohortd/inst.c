@@ -13,15 +13,15 @@
 #include "cohortd.h"
 
 /**
- * cd_attr() - read one attribute of an instance, without its newline
+ * cd_inst_attr() - read one attribute of an instance, its first line
  * @name: the instance
- * @a: the attribute
- * @buf: where the value goes
+ * @a: the attribute ("cid", "net")
+ * @buf: out: its value, without the newline
  * @len: bytes at @buf
  *
  * Return: 0 or a negative errno.
  */
-int cd_attr(const char *name, const char *a, char *buf, size_t len)
+int cd_inst_attr(const char *name, const char *a, char *buf, size_t len)
 {
 	char path[4096];
 	ssize_t n;
@@ -51,17 +51,17 @@ void cd_seen_read(const char *name, struct cd_seen *s)
 
 	memset(s, 0, sizeof(*s));
 	s->exit_status = -1;
-	if (cd_attr(name, "state", s->state, sizeof(s->state)))
+	if (cd_inst_attr(name, "state", s->state, sizeof(s->state)))
 		return;
 	s->exists = true;
-	if (cd_attr(name, "stop_reason", s->why, sizeof(s->why)))
+	if (cd_inst_attr(name, "stop_reason", s->why, sizeof(s->why)))
 		s->why[0] = '\0';
-	if (!cd_attr(name, "exit_status", buf, sizeof(buf)) && buf[0]) {
+	if (!cd_inst_attr(name, "exit_status", buf, sizeof(buf)) && buf[0]) {
 		long v = strtol(buf, &end, 10);
 
 		if (!*end && v >= 0 && v <= 255)
 			s->exit_status = (int)v;
 	}
-	if (!cd_attr(name, "starts", buf, sizeof(buf)))
+	if (!cd_inst_attr(name, "starts", buf, sizeof(buf)))
 		s->starts = strtoull(buf, NULL, 10);
 }

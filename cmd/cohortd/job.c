@@ -136,15 +136,21 @@ int cd_job_start(struct cd_job *j)
 	return spawn(j);
 }
 
-/* The last non-empty line of the job's log, into j->why. */
-static void last_line(struct cd_job *j)
+/**
+ * cd_last_line() - the last non-empty line of a file (its last 4 KiB)
+ * @path: the file
+ * @out: out: the line, "" when there is none
+ * @len: bytes at @out
+ */
+void cd_last_line(const char *path, char *out, size_t len)
 {
 	char buf[4096], *p, *end;
 	ssize_t n;
 	off_t size;
 	int fd;
 
-	fd = open(j->log, O_RDONLY | O_CLOEXEC);
+	out[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	size = lseek(fd, 0, SEEK_END);
@@ -161,7 +167,7 @@ static void last_line(struct cd_job *j)
 	while (end > buf && (end[-1] == '\n' || end[-1] == '\r'))
 		*--end = '\0';
 	p = strrchr(buf, '\n');
-	snprintf(j->why, sizeof(j->why), "%.500s", p ? p + 1 : buf);
+	snprintf(out, len, "%s", p ? p + 1 : buf);
 }
 
 /**
@@ -181,7 +187,7 @@ bool cd_job_reap(struct cd_job *j, pid_t pid, int status)
 	if ((!WIFEXITED(status) || WEXITSTATUS(status)) &&
 	    !j->may_fail[j->step]) {
 		j->failed = true;
-		last_line(j);
+		cd_last_line(j->log, j->why, sizeof(j->why));
 		return true;
 	}
 	if (++j->step == j->steps)

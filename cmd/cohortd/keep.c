@@ -67,10 +67,10 @@ int cd_keep_console(const char *name, const char *reason, char *path,
 	int in, out, ret = 0;
 	ssize_t n;
 
-	if (cd_attr(name, "console_head", hb, sizeof(hb)))
+	if (cd_inst_attr(name, "console_head", hb, sizeof(hb)))
 		return -ENOENT;
 	head = strtoull(hb, NULL, 10);
-	if (!cd_attr(name, "console_size", hb, sizeof(hb)))
+	if (!cd_inst_attr(name, "console_size", hb, sizeof(hb)))
 		size = strtoull(hb, NULL, 10);
 	snprintf(src, sizeof(src), "%s/instances/%s/console", cd.sysfs, name);
 	in = open(src, O_RDONLY | O_CLOEXEC);

@@ -6,10 +6,12 @@
  *
  *	cohortd [--config-dir DIR] [--state-dir DIR] [--socket PATH]
  *
- * One thread, one loop: a signalfd (SIGCHLD ends a job's step, SIGHUP
- * reloads, SIGTERM/SIGINT end the daemon and leave every instance as it
- * is), the control socket (ctl.c), and a tick every CD_TICK_MS in which
- * each instance is looked at (sup.c).  Instances are changed only by
+ * One thread, one loop: a signalfd (SIGCHLD ends a job's step or a
+ * health check's command, SIGHUP reloads, SIGTERM/SIGINT end the daemon
+ * and leave every instance as it is), the control socket (ctl.c), the
+ * sockets of health checks connecting (health.c), and a tick every
+ * CD_TICK_MS in which each instance is looked at (sup.c); health checks
+ * wake the loop when they are due.  Instances are changed only by
  * running cohort(8) (job.c).  Under systemd: Type=notify, READY=1 once
  * the configuration is read, WATCHDOG=1 at half the period asked for,
  * RELOADING=1 / READY=1 around a reload, STOPPING=1 at the end.
@@ -244,10 +246,29 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-int main(int argc, char **argv)
+/* SIGCHLD: reap; SIGHUP: reload; SIGTERM, SIGINT: @done. */
+static void take_signals(int sfd, bool *done)
 {
 	struct signalfd_siginfo si;
-	struct pollfd p[2];
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			int st;
+			pid_t pid;
+
+			while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+				cd_sup_child(pid, st);
+		} else if (si.ssi_signo == SIGHUP) {
+			reload_and_say();
+		} else {
+			*done = true;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct pollfd p[2 + DECL_MAX_INSTANCES];
 	long long next_tick, next_dog = 0, dog_ms;
 	sigset_t set;
 	int sfd, lfd;
@@ -289,38 +310,31 @@ int main(int argc, char **argv)
 	cd_notify("READY=1\nSTATUS=supervising the declared instances");
 	next_tick = now_ms();
 	while (!done) {
-		long long now = now_ms(), wait = next_tick - now;
+		long long now = now_ms(), wait, wake;
+		size_t n;
 
 		if (dog_ms && now >= next_dog) {
 			cd_notify("WATCHDOG=1");
 			next_dog = now + dog_ms;
 		}
-		if (wait <= 0) {
+		if (next_tick <= now) {
 			cd_sup_tick();
 			next_tick = now + CD_TICK_MS;
-			wait = CD_TICK_MS;
 		}
 		p[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-		if (poll(p, 2, (int)wait) < 0 && errno != EINTR)
+		wake = next_tick;
+		n = 2 + cd_sup_health_fds(p + 2, DECL_MAX_INSTANCES, &wake);
+		wait = wake - now;
+		if (wait < 0)
+			wait = 0;
+		if (poll(p, n, (int)wait) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents & POLLIN)
 			cd_ctl_serve(lfd);
-		if (!(p[0].revents & POLLIN))
-			continue;
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGCHLD) {
-				int st;
-				pid_t pid;
-
-				while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-					cd_sup_child(pid, st);
-			} else if (si.ssi_signo == SIGHUP) {
-				reload_and_say();
-			} else {
-				done = true;
-			}
-		}
+		if (p[0].revents & POLLIN)
+			take_signals(sfd, &done);
+		cd_sup_health_run(p + 2, n - 2);
 	}
 	cd_notify("STOPPING=1");
 	cd_event("", COHORTD_EV_DAEMON_STOP, "",

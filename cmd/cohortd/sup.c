@@ -23,6 +23,12 @@
  * memory with `cohort dump` once its CPUs are back (keep.c).  Delays double from restart-backoff up to
  * restart-backoff-max, and start over once an instance ran for
  * CD_BACKOFF_RESET_MS.
+ *
+ * A running instance with a [health] check is checked (health.c) while
+ * its state is "running" and no job works on it; threshold failures in
+ * a row make it failed with reason "health", as a panic would: its
+ * console is kept, it is stopped at once (stop --force, its kernel still
+ * runs) and started again by its restart policy.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -67,6 +73,10 @@ struct sup {
 	char last_failure[32];
 	unsigned long long starts;
 	char dump[4096];		/* the restart job dumps it here first */
+	bool up;			/* its state was "running" at the last tick */
+	bool stop_job;			/* the job only stops it (health) */
+	struct cd_health health;
+	char *hprint;			/* its [health], as last read */
 };
 
 static struct decl_set set;
@@ -382,6 +392,8 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 	char kept[4096] = "";
 	bool failure;
 
+	cd_health_stop(&s->health);
+	s->up = false;
 	if (!seen->exists) {
 		cd_event(s->name, COHORTD_EV_STOPPED, "deleted", "%s", "");
 		s->phase = PH_STOPPED;
@@ -476,6 +488,7 @@ static void tick_one(struct sup *s)
 	case PH_RUNNING:
 		if (is_up(&seen)) {
 			s->starts = seen.starts;
+			s->up = !strcmp(seen.state, COHORT_STATE_RUNNING);
 			break;
 		}
 		ended(s, &seen);
@@ -490,6 +503,89 @@ static void tick_one(struct sup *s)
 		break;
 	default:
 		break;
+	}
+}
+
+/*
+ * threshold health checks in a row failed: a failure, as a panic is.  Its
+ * kernel still runs, so it is stopped at once (and its CPUs taken back),
+ * then started again by its restart policy, with the console kept.
+ */
+static void unhealthy(struct sup *s)
+{
+	char kept[4096] = "";
+	int ret;
+
+	cd_health_stop(&s->health);
+	s->up = false;
+	if (cd_keep_console(s->name, COHORTD_WHY_HEALTH, kept, sizeof(kept)))
+		kept[0] = '\0';
+	snprintf(s->last_failure, sizeof(s->last_failure), "%s",
+		 COHORTD_WHY_HEALTH);
+	cd_event(s->name, COHORTD_EV_FAILED, COHORTD_WHY_HEALTH,
+		 "%u health checks in a row failed, the last: %s; console kept in %s",
+		 s->d->health_threshold, s->health.last_error,
+		 kept[0] ? kept : "(none)");
+	cd_job_free(&s->job);
+	cd_job_init(&s->job, s->name);
+	ret = cd_job_add(&s->job, false, "stop", s->name, "--force", NULL);
+	if (!ret)
+		ret = cd_job_start(&s->job);
+	if (ret)
+		cd_log(CD_ERR, "%s: cannot stop it: %s", s->name, strerror(-ret));
+	else
+		s->stop_job = true;
+	if (s->d->restart == DECL_RESTART_NO)
+		s->phase = PH_FAILED;
+	else
+		schedule(s);
+}
+
+/*
+ * Whether @s's health is to be checked now: declared with a check,
+ * running as far as we and its kernel know, and no job at work on it.
+ */
+static bool checked(const struct sup *s)
+{
+	return s->d->health != DECL_HEALTH_NONE && s->phase == PH_RUNNING &&
+	       s->up && !s->job.pid;
+}
+
+/**
+ * cd_sup_health_fds() - the health checks' sockets the main loop waits on
+ * @p: where to put them
+ * @max: room at @p (at least one per supervised instance)
+ * @wake: in/out: the earliest time a check needs looking at, ms
+ *
+ * Return: the entries used at @p.
+ */
+size_t cd_sup_health_fds(struct pollfd *p, size_t max, long long *wake)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nsups && n < max; i++) {
+		if (checked(sups[i]))
+			cd_health_fds(&sups[i]->health, p, &n, wake);
+		else if (sups[i]->health.st.since)
+			cd_health_stop(&sups[i]->health);
+	}
+	return n;
+}
+
+/**
+ * cd_sup_health_run() - run the health checks that are due or done
+ * @p: the main loop's poll results of cd_sup_health_fds()'s sockets
+ * @n: their number
+ */
+void cd_sup_health_run(const struct pollfd *p, size_t n)
+{
+	for (size_t i = 0; i < nsups; i++) {
+		struct sup *s = sups[i];
+
+		if (!checked(s))
+			continue;
+		if (cd_health_run(&s->health, s->name, s->d, p, n, now_ms()))
+			unhealthy(s);
 	}
 }
 
@@ -515,9 +611,28 @@ void cd_sup_child(pid_t pid, int status)
 {
 	for (size_t i = 0; i < nsups; i++) {
 		struct sup *s = sups[i];
+		int r = cd_health_reap(&s->health, s->name, s->d, pid, status,
+				       now_ms());
+
+		if (r < 0)
+			continue;
+		if (r > 0 && s->phase == PH_RUNNING)
+			unhealthy(s);
+		return;
+	}
+	for (size_t i = 0; i < nsups; i++) {
+		struct sup *s = sups[i];
 
 		if (!cd_job_reap(&s->job, pid, status))
 			continue;
+		if (s->stop_job) {
+			/* a failed kernel's CPUs taken back: the restart follows */
+			s->stop_job = false;
+			if (s->job.failed)
+				cd_log(CD_WARN, "%s: %s (%s)", s->name, s->job.why,
+				       s->job.log);
+			return;
+		}
 		if (s->phase == PH_REPLACING) {
 			s->phase = PH_WAITING;
 			return;
@@ -577,9 +692,23 @@ static char *fingerprint(const struct decl_instance *d)
 
 static void sup_free(struct sup *s)
 {
+	cd_health_stop(&s->health);
 	cd_job_free(&s->job);
 	free(s->print);
+	free(s->hprint);
 	free(s);
+}
+
+/* What its health check is: a change starts the counting afresh. */
+static char *health_print(const struct decl_instance *d)
+{
+	char *buf = NULL;
+
+	if (asprintf(&buf, "%d %u %u %u %s", (int)d->health, d->health_port,
+		     d->health_interval, d->health_threshold,
+		     d->health_command ? d->health_command : "") < 0)
+		return NULL;
+	return buf;
 }
 
 /**
@@ -608,10 +737,15 @@ void cd_sup_load(struct decl_set *newset)
 		if (s) {
 			bool changed = !print || !s->print ||
 				       strcmp(print, s->print);
+			char *hprint = health_print(d);
 
 			s->d = d;
 			free(s->print);
 			s->print = print;
+			if (!hprint || !s->hprint || strcmp(hprint, s->hprint))
+				cd_health_stop(&s->health);
+			free(s->hprint);
+			s->hprint = hprint;
 			/* a new declaration: a new chance for one that stopped */
 			if (s->phase == PH_GAVE_UP || s->phase == PH_FAILED ||
 			    s->phase == PH_STOPPED) {
@@ -622,6 +756,7 @@ void cd_sup_load(struct decl_set *newset)
 			if (changed && !s->job.pid) {
 				struct cd_seen seen;
 
+				cd_health_stop(&s->health);
 				cd_seen_read(s->name, &seen);
 				cd_job_free(&s->job);
 				cd_job_init(&s->job, s->name);
@@ -649,9 +784,11 @@ void cd_sup_load(struct decl_set *newset)
 			snprintf(s->name, sizeof(s->name), "%s", d->name);
 			s->d = d;
 			s->print = print;
+			s->hprint = health_print(d);
 			s->phase = PH_WAITING;
 			s->first = true;
 			cd_job_init(&s->job, s->name);
+			cd_health_init(&s->health, s->name);
 		}
 		nv[n++] = s;
 	}
@@ -707,6 +844,8 @@ struct json_object *cd_sup_status(void)
 			json_object_new_int64(s->phase == PH_BACKOFF &&
 					      s->next_at > now ?
 					      s->next_at - now : 0));
+		json_object_object_add(o, "health",
+				       cd_health_json(&s->health, s->d));
 		json_object_array_add(a, o);
 	}
 	return a;

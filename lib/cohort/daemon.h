@@ -14,7 +14,14 @@
  *	                           "state": "running", "restart": "on-failure",
  *	                           "restarts": N, "starts": N,
  *	                           "last_failure": "panic" | "",
- *	                           "next_restart_ms": N}, ...]}
+ *	                           "next_restart_ms": N,
+ *	                           "health": null | {"check": "vsock-port 5000",
+ *	                               "interval_ms": N, "threshold": N,
+ *	                               "watching": true, "result": "none" |
+ *	                               "ok" | "failing", "failures": N,
+ *	                               "counting": true, "checks": N,
+ *	                               "last_check": T, "last_error": "..."}},
+ *	                          ...]}
  *	reload\n   {"ok": true} or {"ok": false, "errors": ["FILE:LINE: reason"]}
  *	           (the configuration is read again, as on SIGHUP; with an
  *	           error nothing changes)
@@ -27,7 +34,10 @@
  *	{"time": T, "instance": "web", "event": "failed", "reason": "panic",
  *	 "detail": "console kept in /var/lib/cohort/web/console-...log"}
  *
- * T is seconds since the epoch with milliseconds (a JSON number).
+ * T is seconds since the epoch with milliseconds (a JSON number); a
+ * "last_check" of 0 means none yet.  "failures" counts the failed health
+ * checks in a row that count ("counting": after the first that passed,
+ * or once the start grace is over).
  * "instance" is "" for events of the daemon itself.
  */
 #ifndef _COHORT_DAEMON_H
@@ -55,5 +65,8 @@
 #define COHORTD_EV_GAVE_UP	"gave-up"	/* restart-limit reached */
 #define COHORTD_EV_START_FAILED	"start-failed"	/* detail: what cohort said */
 #define COHORTD_EV_REMOVED	"undeclared"	/* no longer declared: left alone */
+
+/* The reason of a "failed" event for failed health checks ([health]). */
+#define COHORTD_WHY_HEALTH	"health"
 
 #endif /* _COHORT_DAEMON_H */

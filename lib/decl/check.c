@@ -130,6 +130,11 @@ static void check_health(struct decl_ctx *x)
 	else
 		needs(x, tuning, sizeof(tuning) / sizeof(tuning[0]),
 		      "command, vsock-port or tcp-port");
+	/* cohortd connects to the instance's address on its link */
+	if (d->health == DECL_HEALTH_TCP && !x->bad[DK_TCP_PORT] &&
+	    !d->nr_addresses && !x->bad[DK_ADDRESS] && !x->bad[DK_LINK])
+		decl_err(x, d->line[DK_TCP_PORT],
+			 "tcp-port needs an address of the instance to connect to: [net] link = yes and address = ADDRESS/LENGTH");
 }
 
 /* @path (of key @k) exists, is a directory (@dir) or a file, and reads. */

@@ -7,7 +7,7 @@
  * An instance booted with "cohort.warm" on its command line runs
  * cohort-init --warm, which listens on AF_VSOCK stream port
  * RUN_WARM_PORT and takes connections from the primary (CID 2) only, and
- * only from a port up to RUN_WARM_PRIV_PORT_MAX there (a privileged one).
+ * only from a privileged port there (lib/cohort/vsock.h).
  * The primary sends a header (RUN_WARM_HDR bytes: the magic "CWRM" and
  * the length of what follows, 32-bit little-endian), then that many
  * bytes of run spec JSON.  A length of 0 asks only whether the instance
@@ -25,9 +25,6 @@
 
 /* Below 1024: only root in the instance can listen there. */
 #define RUN_WARM_PORT		1000
-/* The primary's end binds one of these: only a privileged process can. */
-#define RUN_WARM_PRIV_PORT_MAX	1023
-#define RUN_WARM_PRIV_PORT_MIN	512
 #define RUN_WARM_HDR		8
 #define RUN_WARM_MAGIC		"CWRM"
 #define RUN_WARM_REPLY_MAX	256	/* bytes of an answer, newline included */

@@ -73,6 +73,7 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
+	exec) [[ $2 == @(--env|-e|--workdir|-w|--user|-u|--timeout) ]] ;;
 	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit|--warm|--publish|-p) ]] ;;
 	warm) [[ $2 == @(--count|-n|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline) ]] ;;
 	region) [[ $2 == @(--size|-s) ]] ;;
@@ -96,7 +97,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill dump takeover logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
+	local commands="create load start stop delete list show log console run wait kill exec dump takeover logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -220,6 +221,15 @@ _cohort()
 	kill) opts="--signal --help" ;;
 	dump) opts="--force --help" ;;
 	takeover) opts="--help" ;;
+	exec)
+		# NAME, then the COMMAND to run in it: its words are not ours
+		[ $nargs -gt 1 ] && return
+		opts="--env --workdir --user --timeout --help"
+		if [ $nargs = 0 ] && [[ $cur != -* ]]; then
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+			return
+		fi
+		[ $nargs = 1 ] && [[ $cur != -* ]] && return ;;
 	console) opts="--read-only --force --no-history --help" ;;
 	list|pool|version|check) opts="--json --pretty --help" ;;
 	show) opts="--json --pretty --help" ;;

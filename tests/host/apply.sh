@@ -101,6 +101,10 @@ cmdline = console=ttyS0
   quiet
 restart = on-failure
 
+[net]
+link = yes
+address = 169.254.2.2/16
+
 [health]
 tcp-port = 80
 EOF

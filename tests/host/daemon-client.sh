@@ -5,7 +5,7 @@
 # fake daemon (a small python3 server on a Unix socket answering canned
 # replies): cohort daemon status with a good reply, config errors, missing
 # and wrong-typed members, text that would drive a terminal, garbage, a
-# reply over the limit, a daemon that never answers, a stale socket and
+# reply over the limit, the health columns, a daemon that never answers, a stale socket and
 # none at all; cohort events on a hand-written events.jsonl with good and
 # malformed lines, the NAME filter, -j, --since, and -f picking up
 # appended lines, a truncation and a replaced file; cohort apply without
@@ -152,10 +152,10 @@ good='{"pid": 812, "started": 1748779200.5,
 reply status "$good"
 
 table="cohortd: running, pid 812, since 2025-06-01 12:00:00, config /etc/cohort/instances.d
-NAME      PHASE    STATE    RESTART     RESTARTS  LAST-FAILURE   NEXT-RESTART
-web       running  running  on-failure         1  panic          -
-database  backoff  failed   always            12  heartbeat      in 2500ms
-batch     gave-up  stopped  on-failure         5  start-timeout  -"
+NAME      PHASE    STATE    RESTART     RESTARTS  LAST-FAILURE   NEXT-RESTART  HEALTH  LAST-CHECK
+web       running  running  on-failure         1  panic          -             -       -
+database  backoff  failed   always            12  heartbeat      in 2500ms     -       -
+batch     gave-up  stopped  on-failure         5  start-timeout  -             -       -"
 expect 0 "$table" "" daemon status
 expect 0 "$table" "" daemon
 checks=$((checks + 1))
@@ -172,13 +172,52 @@ checks=$((checks + 1))
 [ "$("$bin" daemon status --pretty | wc -l)" -gt 10 ] ||
 	fail "daemon status --pretty is not indented"
 
+# Health checks: a column for the state, one for the age of the last
+# check, then the reasons of those failing.
+python3 - "$R/reply.status" <<'PYEOF'
+import json, sys, time
+then = int(time.time()) - 7205
+def h(result, failures, counting, last_check, last_error):
+    return {"check": "vsock-port 5000", "interval_ms": 1000, "threshold": 3,
+            "watching": True, "result": result, "failures": failures,
+            "counting": counting, "checks": 9, "last_check": last_check,
+            "last_error": last_error}
+def i(name, health):
+    return {"name": name, "phase": "running", "state": "running",
+            "restart": "on-failure", "restarts": 0, "starts": 1,
+            "last_failure": "", "next_restart_ms": 0, "health": health}
+json.dump({"pid": 812, "started": 1748779200, "config_dir": "/c", "instances": [
+    i("ok", h("ok", 0, True, then + 0.25, "")),
+    i("failing", h("failing", 2, True, then, "connect: Connection refused")),
+    i("grace", h("failing", 0, False, 0, "the command exited with status 1: \x1b[31mno")),
+    i("waiting", h("none", 0, False, 0, "")),
+    i("none", None),
+    i("odd", 5),
+    i("odder", {"result": "weird", "last_check": "now"})]}, open(sys.argv[1], "w"))
+PYEOF
+expect 0 "cohortd: running, pid 812, since 2025-06-01 12:00:00, config /c
+NAME     PHASE    STATE    RESTART     RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH           LAST-CHECK
+ok       running  running  on-failure         0  -             -             ok               120m ago
+failing  running  running  on-failure         0  -             -             failing 2/3      120m ago
+grace    running  running  on-failure         0  -             -             failing (grace)  -
+waiting  running  running  on-failure         0  -             -             waiting          -
+none     running  running  on-failure         0  -             -             -                -
+odd      running  running  on-failure         0  -             -             ?                -
+odder    running  running  on-failure         0  -             -             ?                -
+failing: health: connect: Connection refused
+grace: health: the command exited with status 1: \\x1b[31mno" "" daemon status
+json_check daemon status -j -- '
+h = d["instances"][1]["health"]
+assert h["failures"] == 2 and h["result"] == "failing" and h["threshold"] == 3, h
+assert d["instances"][4]["health"] is None, d'
+
 # A configuration it refused.
 reply status '{"pid": 812, "started": 1748779200,
  "config_dir": "/etc/cohort/instances.d",
  "config_errors": ["/etc/cohort/instances.d/a.conf:3: memory: invalid size", 7],
  "instances": []}'
 expect 0 "cohortd: running, pid 812, since 2025-06-01 12:00:00, config /etc/cohort/instances.d
-NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART
+NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK
 config errors (the configuration was refused):
   /etc/cohort/instances.d/a.conf:3: memory: invalid size
   ?" "" daemon status
@@ -195,20 +234,20 @@ reply status '{"pid": "812", "started": "yesterday", "config_dir": 5,
    "next_restart_ms": 600000},
   {}]}'
 expect 0 'cohortd: running, pid ?, since ?, config ?
-NAME            PHASE  STATE    RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART
-?               ?      ?        ?               ?  -             ?
-esc\x1b[31mred  x\\y   running  no              ?  \xc3\xa9      in 10m
-?               ?      ?        ?               ?  ?             ?' \
+NAME            PHASE  STATE    RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK
+?               ?      ?        ?               ?  -             ?             -       -
+esc\x1b[31mred  x\\y   running  no              ?  \xc3\xa9      in 10m        -       -
+?               ?      ?        ?               ?  ?             ?             -       -' \
 	"cohort: warning: daemon status: an entry of cohortd's instances is not an object; not shown" \
 	daemon status
 reply status '{"started": 1e300, "instances": 3}'
 expect 0 "cohortd: running, pid ?, since ?, config ?
-NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART" \
+NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK" \
 	"cohort: warning: daemon status: cohortd's reply has no list of instances" \
 	daemon status
 reply status '{"instances": [1, 2]}'
 expect 0 "cohortd: running, pid ?, since ?, config ?
-NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART" \
+NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK" \
 	"cohort: warning: daemon status: 2 entries of cohortd's instances are not objects; not shown" \
 	daemon status
 json_check daemon status -j -- 'assert d == {"instances": [1, 2]}, d'
@@ -240,7 +279,7 @@ expect 1 "" "$bad: not JSON" daemon status
 # White space after the object is fine.
 reply status $'{"pid": 1, "instances": []}\n\n'
 expect 0 "cohortd: running, pid 1, since ?, config ?
-NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART" "" daemon status
+NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK" "" daemon status
 
 # Over the limit (1 MiB), and just under it.
 python3 -c '
@@ -254,7 +293,7 @@ import sys
 body = "{\"pid\": 1, \"instances\": []}"
 open(sys.argv[1], "w").write(body + " " * ((1 << 20) - len(body)))' "$R/reply.status"
 expect 0 "cohortd: running, pid 1, since ?, config ?
-NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART" "" daemon status
+NAME  PHASE  STATE  RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK" "" daemon status
 
 # A daemon that never answers: given up after 10 seconds.
 touch "$R/hang"

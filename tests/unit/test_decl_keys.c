@@ -236,10 +236,10 @@ static void test_more_good(void **state)
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\nrestart = always\nrestart-backoff = 60000\n" },
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[net]\nlink = no\n" },
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[net]\nlink = yes\nqueues = 4\naddress = 10.0.0.1/32\naddress = ::1/128\n" },
-		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[health]\ntcp-port = 65535\ninterval = 10\nthreshold = 1000\n" },
+		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[health]\ntcp-port = 65535\ninterval = 10\nthreshold = 1000\n[net]\nlink = yes\naddress = fe80::2/64\n" },
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[health]\nvsock-port = 4294967294\n" },
 		/* sections again, in any order */
-		{ "[health]\ntcp-port = 1\n[instance]\ncpu-count = 1\n[instance]\nmemory = 64M\n" },
+		{ "[health]\ntcp-port = 1\n[instance]\ncpu-count = 1\n[net]\naddress = 10.0.0.2/8\n[instance]\nmemory = 64M\n[net]\nlink = yes\n" },
 	};
 	struct decl_errors e;
 	struct decl_instance *d;
@@ -359,8 +359,8 @@ static void test_bad_values(void **state)
 		{ I2 "[health]\ntcp-port = 65536\n", 5, "from 1 to 65535" },
 		{ I2 "[health]\nvsock-port = 4294967295\n", 5, "vsock port must be from 1 to 4294967294" },
 		{ I2 "[health]\ncommand =\n", 5, "command has no value" },
-		{ I2 "[health]\ntcp-port = 80\ninterval = 9\n", 6, "interval: the interval must be from 10 to 3600000 milliseconds" },
-		{ I2 "[health]\ntcp-port = 80\nthreshold = 0\n", 6, "threshold must be from 1 to 1000 failed checks" },
+		{ I2 "[health]\nvsock-port = 80\ninterval = 9\n", 6, "interval: the interval must be from 10 to 3600000 milliseconds" },
+		{ I2 "[health]\nvsock-port = 80\nthreshold = 0\n", 6, "threshold must be from 1 to 1000 failed checks" },
 	};
 	struct decl_errors e;
 	struct decl_instance *d;
@@ -401,6 +401,8 @@ static void test_rules(void **state)
 		{ I2 "[health]\ntcp-port = 1\nvsock-port = 1\n", 6, "tcp-port (line 5) and vsock-port cannot both be set" },
 		{ I2 "[health]\ninterval = 100\n", 5, "interval needs command, vsock-port or tcp-port" },
 		{ I2 "[health]\nthreshold = 2\n", 5, "threshold needs command, vsock-port or tcp-port" },
+		{ I2 "[health]\ntcp-port = 80\n", 5, "tcp-port needs an address of the instance to connect to: [net] link = yes and address =" },
+		{ I2 "[net]\nlink = yes\n[health]\ntcp-port = 80\n", 7, "tcp-port needs an address" },
 		{ I2 "restart-limit = 3\n", 4, "restart-limit needs restart = on-failure or always" },
 		{ I2 "restart = no\nrestart-window = 3\n", 5, "restart-window needs restart = on-failure or always" },
 		{ I2 "restart = no\ndump = no\n", 5, "dump needs restart = on-failure or always" },
