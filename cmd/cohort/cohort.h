@@ -252,6 +252,8 @@ int cmd_wait(struct cli *c, int argc, char **argv);
 int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_dump(struct cli *c, int argc, char **argv);
 int cmd_takeover(struct cli *c, int argc, char **argv);
+int cmd_rename(struct cli *c, int argc, char **argv);
+int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_exec(struct cli *c, int argc, char **argv);
 int cmd_warm(struct cli *c, int argc, char **argv);
 int cmd_images(struct cli *c, int argc, char **argv);

@@ -53,6 +53,12 @@ static const struct command commands[] = {
 	  "                      NAME [--] COMMAND [ARG...]",
 	  "run a command in a running instance, as docker exec" },
 	{ "logs", cmd_log, "NAME [-f]", "the same as log" },
+	{ "update", cmd_update,
+	  "[prepare|commit|rollback] NAME [--kernel FILE] [--initrd FILE]\n"
+	  "                      [--cmdline STR] [--wait SEC]",
+	  "boot a new kernel beside a running instance and move its service" },
+	{ "rename", cmd_rename, "NAME NEW",
+	  "give an instance a new name (its kernel learns it at its next start)" },
 	{ "takeover", cmd_takeover, "NAME FROM",
 	  "NAME takes over FROM's AF_VSOCK address (CID); FROM gets NAME's" },
 	{ "dump", cmd_dump, "NAME FILE [--force]",

@@ -71,6 +71,7 @@ _cohort_argopt()
 	case $1 in
 	create) [[ $2 == @(--cpus|-c|--memory|-m|--base|-b|--net-queues) ]] ;;
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
+	update) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a|--wait) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
 	exec) [[ $2 == @(--env|-e|--workdir|-w|--user|-u|--timeout) ]] ;;
@@ -97,7 +98,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill exec dump takeover logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
+	local commands="create load start stop delete list show log console run wait kill exec dump takeover rename update logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -220,7 +221,13 @@ _cohort()
 	wait|rmi) opts="--help" ;;
 	kill) opts="--signal --help" ;;
 	dump) opts="--force --help" ;;
-	takeover) opts="--help" ;;
+	takeover|rename) opts="--help" ;;
+	update)
+		if [ $nargs = 0 ] && [[ $cur != -* ]]; then
+			COMPREPLY=($(compgen -W "prepare commit rollback $(_cohort_names instances)" -- "$cur"))
+			return
+		fi
+		opts="--kernel --initrd --cmdline --wait --help" ;;
 	exec)
 		# NAME, then the COMMAND to run in it: its words are not ours
 		[ $nargs -gt 1 ] && return
@@ -305,6 +312,14 @@ _cohort()
 	fi
 	case $cmd in
 	load|start|stop|delete|show|log|console|wait|logs|kill)
+		[ $nargs = 0 ] &&
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+		;;
+	update)
+		[ $nargs = 1 ] &&
+			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
+		;;
+	rename)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;

@@ -1014,6 +1014,59 @@ static void takeover_checks(void)
 	      EFAULT, NULL);
 }
 
+static struct cohort_ioc_rename mk_rename(const char *name, const char *to)
+{
+	struct cohort_ioc_rename r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.new_name, sizeof(r.new_name), "%s", to);
+	return r;
+}
+
+/* COHORT_IOC_RENAME: malformed requests refused; a good one and back. */
+static void rename_checks(void)
+{
+	struct cohort_ioc_rename r;
+
+	printf("# COHORT_IOC_RENAME on '%s'\n", A);
+	r = mk_rename("abi-nope", "abi-new");
+	check("rename: unknown name", COHORT_IOC_RENAME, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_rename(A, A);
+	check("rename: to a name that is taken", COHORT_IOC_RENAME, &r, r.msg,
+	      EEXIST, "exists already");
+	r = mk_rename(A, "abi/new");
+	check("rename: a '/' in the new name", COHORT_IOC_RENAME, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_rename(A, "");
+	check("rename: an empty new name", COHORT_IOC_RENAME, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_rename(A, "x");
+	memset(r.new_name, 'n', sizeof(r.new_name));
+	check("rename: 32-character new name without NUL", COHORT_IOC_RENAME,
+	      &r, r.msg, EINVAL, NULL);
+	r = mk_rename(A, "abi-new");
+	r.flags = 1;
+	check("rename: flags 0x1", COHORT_IOC_RENAME, &r, r.msg, EINVAL, NULL);
+	r = mk_rename(A, "abi-new");
+	r.reserved32 = 1;
+	check("rename: reserved32 non-zero", COHORT_IOC_RENAME, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_rename(A, "abi-new");
+	r.reserved[0] = 1;
+	check("rename: reserved[0] non-zero", COHORT_IOC_RENAME, &r, r.msg,
+	      EINVAL, NULL);
+	check("rename: NULL argument", COHORT_IOC_RENAME, NULL, NULL, EFAULT,
+	      NULL);
+	r = mk_rename(A, "abi-new");
+	check("rename: " A " to abi-new (accepted)", COHORT_IOC_RENAME, &r,
+	      r.msg, 0, NULL);
+	r = mk_rename("abi-new", A);
+	check("rename: back to " A " (accepted)", COHORT_IOC_RENAME, &r, r.msg,
+	      0, NULL);
+}
+
 static struct cohort_ioc_console mk_console(const char *name, uint32_t flags)
 {
 	struct cohort_ioc_console r;
@@ -1374,6 +1427,7 @@ int main(int argc, char **argv)
 	console_checks(false);
 	signal_checks(false);
 	takeover_checks();
+	rename_checks();
 	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);

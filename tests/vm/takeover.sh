@@ -75,6 +75,8 @@ wait_for 150 sh -c '[ "$(socat -t 3 - VSOCK-CONNECT:3:5000 2>/dev/null)" = "from
 # A new instance never gets a CID another one has.
 cohort stop --force a >/dev/null
 cohort delete a || bad "delete a"
+[ "$(ask 3)" = "from-b cid 3" ] && ok "with a deleted (its id's own CID was 3), CID 3 is still b's" ||
+	bad "after a's delete CID 3 answers '$(ask 3)'"
 cohort create c --cpus 2 --memory 64M || die "create c"
 [ "$(attr c id)" = 1 ] && [ "$(attr c cid)" = 4 ] &&
 	ok "c (id 1, whose CID 3 is b's) gets the free CID 4" || bad "c: id $(attr c id) cid $(attr c cid)"

@@ -301,6 +301,31 @@ struct cohort_ioc_takeover {
 	__u64 reserved[4];
 };
 
+/**
+ * struct cohort_ioc_rename - COHORT_IOC_RENAME: give an instance a new name
+ *	(`cohort rename`)
+ * @name: the instance
+ * @new_name: its name from now on; no instance may have it
+ * @flags: must be 0
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * In any state.  Its sysfs directory and everything the primary knows
+ * it by follow at once, and the cohort.name= of the command line it was
+ * loaded with; its kernel learns the name at its next start, so until
+ * then it and its peers (`cohort peers`) still say the old one.  Refused
+ * while it has a network link (whose region and interface carry the
+ * name).
+ */
+struct cohort_ioc_rename {
+	char name[COHORT_NAME_MAX];
+	char new_name[COHORT_NAME_MAX];
+	__u32 flags;
+	__u32 reserved32;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_MAGIC	0xC8
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
@@ -314,6 +339,7 @@ struct cohort_ioc_takeover {
 #define COHORT_IOC_NET		_IOWR(COHORT_IOC_MAGIC, 10, struct cohort_ioc_net)
 #define COHORT_IOC_SIGNAL	_IOWR(COHORT_IOC_MAGIC, 11, struct cohort_ioc_signal)
 #define COHORT_IOC_TAKEOVER	_IOWR(COHORT_IOC_MAGIC, 12, struct cohort_ioc_takeover)
+#define COHORT_IOC_RENAME	_IOWR(COHORT_IOC_MAGIC, 13, struct cohort_ioc_rename)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;

@@ -1214,6 +1214,70 @@ static int do_takeover(struct cohort_ioc_takeover *req)
 	return 0;
 }
 
+static int do_rename(struct cohort_ioc_rename *req)
+{
+	char *msg = req->msg, old[COHORT_NAME_MAX], ifname[IFNAMSIZ];
+	char *cmdline = NULL, *suffix;
+	struct cohort_inst *ci;
+	size_t len;
+	int ret;
+
+	if (req->flags || req->reserved32 ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"),
+		       -EINVAL;
+	ci = lookup(req->name, msg, &ret);
+	if (!ci)
+		return ret;
+	ret = cohort_check_name(req->new_name, msg);
+	if (ret)
+		return ret;
+	if (find_inst(req->new_name))
+		return fail(msg, "an instance named '%s' exists already",
+			    req->new_name), -EEXIST;
+	cohort_net_ifname(ci->id, ifname);
+	if (ifname[0])
+		return fail(msg, "instance '%s' has a network link named after it: remove it first",
+			    ci->name), -EBUSY;
+	/* What it boots with names it: load put cohort.name= last. */
+	if (ci->cmdline) {
+		suffix = kasprintf(GFP_KERNEL, "cohort.name=%s", ci->name);
+		if (!suffix)
+			return -ENOMEM;
+		len = strlen(ci->cmdline);
+		if (len < strlen(suffix) ||
+		    strcmp(ci->cmdline + len - strlen(suffix), suffix)) {
+			kfree(suffix);
+			return fail(msg, "its command line does not end with its name"),
+			       -EINVAL;
+		}
+		len -= strlen(suffix);
+		cmdline = kasprintf(GFP_KERNEL, "%.*scohort.name=%s", (int)len,
+				    ci->cmdline, req->new_name);
+		kfree(suffix);
+		if (!cmdline)
+			return -ENOMEM;
+		if (strlen(cmdline) >= COHORT_CMDLINE_MAX) {
+			kfree(cmdline);
+			return fail(msg, "with the new name its command line is over %d bytes",
+				    COHORT_CMDLINE_MAX - 1), -E2BIG;
+		}
+	}
+	ret = kobject_rename(&ci->kobj, req->new_name);
+	if (ret) {
+		kfree(cmdline);
+		return fail(msg, "cannot rename it in sysfs (error %d)", ret),
+		       ret;
+	}
+	if (cmdline)
+		swap(ci->cmdline, cmdline);
+	kfree(cmdline);
+	strscpy(old, ci->name, sizeof(old));
+	strscpy(ci->name, req->new_name, sizeof(ci->name));
+	pr_info("instance %s: renamed %s\n", old, ci->name);
+	return 0;
+}
+
 static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -1228,6 +1292,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_net n;
 		struct cohort_ioc_signal s;
 		struct cohort_ioc_takeover t;
+		struct cohort_ioc_rename n2;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	char *msg;
@@ -1249,6 +1314,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_NET:
 	case COHORT_IOC_SIGNAL:
 	case COHORT_IOC_TAKEOVER:
+	case COHORT_IOC_RENAME:
 		break;
 	default:
 		return -ENOTTY;
@@ -1283,6 +1349,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_TAKEOVER:
 		msg = req->t.msg;
+		break;
+	case COHORT_IOC_RENAME:
+		msg = req->n2.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1321,6 +1390,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_TAKEOVER:
 		ret = do_takeover(&req->t);
+		break;
+	case COHORT_IOC_RENAME:
+		ret = do_rename(&req->n2);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, &gone_region);

@@ -93,8 +93,8 @@ static ssize_t users_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%*pbl\n", COHORT_MAX_KERNELS, &users);
 }
 
-static ssize_t grants_show(struct kobject *k, struct kobj_attribute *a,
-			   char *buf)
+/* The instances it is granted to (@ro: only those that may not write). */
+static ssize_t show_grants(struct kobject *k, char *buf, bool ro)
 {
 	struct cohort_region *r = to_region(k);
 	struct cohort_inst_info ii;
@@ -103,14 +103,28 @@ static ssize_t grants_show(struct kobject *k, struct kobj_attribute *a,
 
 	cohort_lock();
 	for (id = 1; id < COHORT_MAX_KERNELS; id++)
-		if (r->slot[id] != NO_SLOT && cohort_inst_by_id(id, &ii))
+		if (r->slot[id] != NO_SLOT && (!ro || test_bit(id, r->ro)) &&
+		    cohort_inst_by_id(id, &ii))
 			n += sysfs_emit_at(buf, n, "%s%s", n ? "," : "", ii.name);
 	cohort_unlock();
 	return n + sysfs_emit_at(buf, n, "\n");
 }
 
+static ssize_t grants_show(struct kobject *k, struct kobj_attribute *a,
+			   char *buf)
+{
+	return show_grants(k, buf, false);
+}
+
+static ssize_t grants_ro_show(struct kobject *k, struct kobj_attribute *a,
+			      char *buf)
+{
+	return show_grants(k, buf, true);
+}
+
 static struct kobj_attribute region_attrs[] = {
 	__ATTR_RO(base), __ATTR_RO(size), __ATTR_RO(users), __ATTR_RO(grants),
+	__ATTR_RO(grants_ro),
 };
 
 static struct attribute *region_attr_ptrs[ARRAY_SIZE(region_attrs) + 1];

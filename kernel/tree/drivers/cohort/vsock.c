@@ -77,13 +77,18 @@ static u32 cv_get_local_cid(void)
 	return cv.cid;
 }
 
-/* The other kernel that has @cid now. */
+/*
+ * The other kernel that has @cid now.  Only a member has an address: the
+ * table also holds the CIDs of ids nobody uses, whose default (id + 2)
+ * may be what a takeover gave another kernel.
+ */
 static bool cid_to_id(u64 cid, u32 *id)
 {
 	u32 i;
 
 	for (i = 0; i < COHORT_MAX_KERNELS; i++) {
-		if (i != cv.self && READ_ONCE(cv.cids[i]) == cid) {
+		if (i != cv.self && READ_ONCE(cv.cids[i]) == cid &&
+		    cohort_ctrl_kernel_epoch(i)) {
 			*id = i;
 			return true;
 		}
