@@ -447,10 +447,14 @@ static void reset_if_gone(struct sock *sk)
 	struct vsock_sock *vsk = vsock_sk(sk);
 	u32 id;
 
-	if (!cv.own_moved && !cid_moved(vsk->remote_addr.svm_cid) &&
-	    (!cid_to_id(vsk->remote_addr.svm_cid, &id) ||
-	     !test_bit(id, cv.gone)))
-		return;
+	if (cv.own_moved || cid_moved(vsk->remote_addr.svm_cid))
+		goto reset;
+	/* A kernel that left is no member: look its CID up among those. */
+	for_each_set_bit(id, cv.gone, COHORT_MAX_KERNELS)
+		if (READ_ONCE(cv.cids[id]) == vsk->remote_addr.svm_cid)
+			goto reset;
+	return;
+reset:
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_err = ECONNRESET;
 	sk_error_report(sk);
