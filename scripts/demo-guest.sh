@@ -135,6 +135,40 @@ cohort delete db
 umount /mnt/shared
 cohort region delete shared
 
+step "A live kernel update: a new kernel boots beside 'svc', then takes over its vsock address"
+instance_initrd svc /tmp/svc.initrd
+cohort create svc --cpus 1 --memory 128M
+cohort load svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline "quiet release=1"
+cohort start svc
+wait_exit svc
+echo "+ socat - VSOCK-CONNECT:3:7000"
+socat - VSOCK-CONNECT:3:7000 </dev/null
+echo "+ cohort update svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline 'quiet release=2'"
+cohort update svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline "quiet release=2"
+i=0
+until socat - VSOCK-CONNECT:3:7000 </dev/null 2>/dev/null | grep -q svc.next || [ $i -ge 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+echo "+ socat - VSOCK-CONNECT:3:7000    (the kernel booted as svc.next answers at svc's address)"
+socat - VSOCK-CONNECT:3:7000 </dev/null
+cohort list
+
+step "A kernel that panics: its memory saved as a crash dump (cohort dump), read with makedumpfile"
+cohort exec svc -- sh -c 'echo c >/proc/sysrq-trigger' >/dev/null 2>&1 || true
+i=0
+until [ "$(cat /sys/kernel/cohort/instances/svc/state)" = failed ] || [ $i -ge 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+echo "svc is $(cat /sys/kernel/cohort/instances/svc/state): $(cat /sys/kernel/cohort/instances/svc/stop_reason)"
+cohort stop --force svc
+echo "+ cohort dump svc /tmp/svc.core"
+cohort dump svc /tmp/svc.core
+echo "+ makedumpfile --dump-dmesg /tmp/svc.core /tmp/svc.dmesg; grep -A2 'Kernel panic' /tmp/svc.dmesg"
+makedumpfile --dump-dmesg /tmp/svc.core /tmp/svc.dmesg >/dev/null 2>&1 &&
+	grep -m 1 -A2 'Kernel panic' /tmp/svc.dmesg || echo "(makedumpfile could not read it)"
+rm -f /tmp/svc.core /tmp/svc.dmesg
+cohort delete svc
+
 step "cohort run: a container image (built with umoci) boots in a kernel of its own"
 echo "+ cohort run --rm --memory 128M oci:/images/run:t 'echo \$FOO; id; pwd'"
 cohort run --rm --memory 128M oci:/images/run:t 'echo $FOO; id; pwd' >/tmp/demo-out
