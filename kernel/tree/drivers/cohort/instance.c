@@ -1151,7 +1151,8 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_region_forget_instance(ci->id);
 	cohort_conin_forget(ci->id);
-	cohort_ctrl_set_cid(ci->id, 0);
+	/* Its id's default CID may be another's now: it names nobody. */
+	cohort_ctrl_set_cid(ci->id, COHORT_CID_NONE);
 	pr_info("instance %s: deleted\n", ci->name);
 	*out = ci;
 	return 0;

@@ -521,7 +521,8 @@ void cohort_ctrl_grant_cpus(u32 id, const u32 *apic_ids, unsigned int nr)
 /**
  * cohort_ctrl_set_cid() - the primary publishes a kernel's AF_VSOCK CID
  * @id: kernel id
- * @cid: its CID; 0 for the default, COHORT_VSOCK_CID(@id)
+ * @cid: its CID; 0 for the default, COHORT_VSOCK_CID(@id);
+ *	%COHORT_CID_NONE for an id no instance has
  */
 void cohort_ctrl_set_cid(u32 id, u32 cid)
 {
@@ -550,9 +551,11 @@ static bool cid_ok(u32 id, u32 cid)
  *
  * The primary answers from its own record, other kernels from a checked
  * copy of the table the primary writes.  A CID no kernel may have (the
- * primary's for an instance, 0, 1, U32_MAX) reads as the default.
+ * primary's for an instance, 0, 1) reads as the default.
  *
- * Return: its CID, COHORT_VSOCK_CID(@id) unless it took over another's.
+ * Return: its CID, COHORT_VSOCK_CID(@id) unless it took over another's;
+ * 0 for an id whose instance was deleted (%COHORT_CID_NONE): its default
+ * may be another's by now.
  */
 u32 cohort_ctrl_cid(u32 id)
 {
@@ -580,6 +583,8 @@ u32 cohort_ctrl_cid(u32 id)
 			cid = 0;
 		}
 	}
+	if (cid == COHORT_CID_NONE && id)
+		return 0;
 	return cid && cid_ok(id, cid) ? cid : COHORT_VSOCK_CID(id);
 }
 

@@ -484,8 +484,10 @@ static void read_cids(void)
 			pr_info("vsock: this kernel's CID is %u now (was %u)\n",
 				cid, old);
 		} else {
+			/* Both name another kernel now, or none (0: deleted). */
 			cv.moved[cv.nr_moved++] = old;
-			cv.moved[cv.nr_moved++] = cid;
+			if (cid)
+				cv.moved[cv.nr_moved++] = cid;
 		}
 	}
 }

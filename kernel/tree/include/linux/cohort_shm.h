@@ -138,11 +138,15 @@ struct cohort_ctrl_kernel {
 	__u64 reserved[21];
 };
 
+/* cohort_ctrl_cpus.cid of an id whose instance was deleted */
+#define COHORT_CID_NONE		0xffffffffU
+
 /**
  * struct cohort_ctrl_cpus - what the primary gave to one kernel
  * @gen: odd while the primary rewrites the entry
  * @nr: entries used in @apic_ids
- * @cid: the kernel's AF_VSOCK CID; 0 for COHORT_VSOCK_CID(id)
+ * @cid: the kernel's AF_VSOCK CID; 0 for COHORT_VSOCK_CID(id),
+ *	%COHORT_CID_NONE once the instance of that id was deleted
  * @apic_ids: the kernel's CPUs; doorbells go only to one of these
  *
  * Written by the primary only: the CPUs when an instance starts, cleared
