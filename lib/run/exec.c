@@ -180,56 +180,6 @@ int run_exec_req_header(const unsigned char hdr[RUN_EXEC_HDR], uint32_t *len,
 	return 0;
 }
 
-/* A string without NUL, copied. */
-static int get_string(json_object *v, const char *what, char **out,
-		      char *err, size_t errlen)
-{
-	const char *s;
-
-	if (!json_object_is_type(v, json_type_string)) {
-		cohort_seterr(err, errlen, "exec request: %s is not a string", what);
-		return -1;
-	}
-	s = json_object_get_string(v);
-	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
-		cohort_seterr(err, errlen, "exec request: %s holds a NUL character", what);
-		return -1;
-	}
-	*out = strdup(s);
-	if (!*out) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int get_strv(json_object *v, const char *what, char ***out,
-		    char *err, size_t errlen)
-{
-	size_t i, n;
-
-	if (!json_object_is_type(v, json_type_array)) {
-		cohort_seterr(err, errlen, "exec request: %s is not an array of strings", what);
-		return -1;
-	}
-	n = json_object_array_length(v);
-	if (n > RUN_MAX_ENTRIES) {
-		cohort_seterr(err, errlen, "exec request: %s has %zu entries: at most %d are allowed",
-			      what, n, RUN_MAX_ENTRIES);
-		return -1;
-	}
-	*out = calloc(n + 1, sizeof(**out));
-	if (!*out) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (get_string(json_object_array_get_idx(v, i), what,
-			       &(*out)[i], err, errlen))
-			return -1;
-	return 0;
-}
-
 static int get_members(json_object *o, struct run_exec_req *r, char *err,
 		       size_t errlen)
 {
@@ -253,16 +203,16 @@ static int get_members(json_object *o, struct run_exec_req *r, char *err,
 		cohort_seterr(err, errlen, "exec request: no args");
 		return -1;
 	}
-	if (get_strv(v, "args", &r->args, err, errlen))
+	if (run_json_strv(v, "exec request", "args", &r->args, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "env", &v) &&
-	    get_strv(v, "env", &r->env, err, errlen))
+	    run_json_strv(v, "exec request", "env", &r->env, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "cwd", &v) &&
-	    get_string(v, "cwd", &r->cwd, err, errlen))
+	    run_json_string(v, "exec request", "cwd", &r->cwd, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "user", &v) &&
-	    get_string(v, "user", &r->user, err, errlen))
+	    run_json_string(v, "exec request", "user", &r->user, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "timeout_ms", &v)) {
 		if (!json_object_is_type(v, json_type_int)) {

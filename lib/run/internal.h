@@ -33,6 +33,13 @@ int run_env_entry_check(const char *entry, const char *what, char *err,
 const char *run_env_get(char *const *env, const char *name, size_t namelen);
 int run_env_set(char ***env, const char *entry);
 
+/* jsonget.c: strings out of JSON another party wrote */
+struct json_object;
+int run_json_string(struct json_object *v, const char *doc, const char *what,
+		    char **out, char *err, size_t errlen);
+int run_json_strv(struct json_object *v, const char *doc, const char *what,
+		  char ***out, char *err, size_t errlen);
+
 /* path.c */
 char *run_path_clean(const char *path);
 

@@ -190,63 +190,6 @@ static int keys_known(json_object *obj, const char *where,
 	return 0;
 }
 
-/* A string without NUL; @what names it. */
-static int get_string(json_object *v, const char *what, char **out,
-		      char *err, size_t errlen)
-{
-	const char *s;
-
-	if (!json_object_is_type(v, json_type_string)) {
-		cohort_seterr(err, errlen, "run spec: %s is not a string", what);
-		return -1;
-	}
-	s = json_object_get_string(v);
-	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
-		cohort_seterr(err, errlen, "run spec: %s holds a NUL character", what);
-		return -1;
-	}
-	*out = strdup(s);
-	if (!*out) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int get_strv(json_object *v, const char *what, char ***out,
-		    char *err, size_t errlen)
-{
-	size_t i, n;
-
-	if (!json_object_is_type(v, json_type_array)) {
-		cohort_seterr(err, errlen, "run spec: %s is not an array of strings", what);
-		return -1;
-	}
-	n = json_object_array_length(v);
-	if (n > RUN_MAX_ENTRIES) {
-		cohort_seterr(err, errlen, "run spec: %s has %zu entries: at most %d are allowed",
-			what, n, RUN_MAX_ENTRIES);
-		return -1;
-	}
-	*out = calloc(n + 1, sizeof(**out));
-	if (!*out) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(v, i);
-
-		if (!json_object_is_type(e, json_type_string)) {
-			cohort_seterr(err, errlen, "run spec: %s is not an array of strings",
-				what);
-			return -1;
-		}
-		if (get_string(e, what, &(*out)[i], err, errlen))
-			return -1;
-	}
-	return 0;
-}
-
 static int get_id(json_object *v, const char *what, uint32_t *out,
 		  char *err, size_t errlen)
 {
@@ -434,10 +377,10 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 		cohort_seterr(err, errlen, "run spec: process.args is missing");
 		return -1;
 	}
-	if (get_strv(v, "process.args", &spec->args, err, errlen))
+	if (run_json_strv(v, "run spec", "process.args", &spec->args, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(p, "env", &v)) {
-		if (get_strv(v, "process.env", &spec->env, err, errlen))
+		if (run_json_strv(v, "run spec", "process.env", &spec->env, err, errlen))
 			return -1;
 	} else if (!(spec->env = calloc(1, sizeof(*spec->env)))) {
 		cohort_seterr(err, errlen, "out of memory");
@@ -450,7 +393,7 @@ static int get_process(json_object *p, struct run_spec *spec, char *err,
 		cohort_seterr(err, errlen, "run spec: process.cwd is missing");
 		return -1;
 	}
-	return get_string(v, "process.cwd", &spec->cwd, err, errlen);
+	return run_json_string(v, "run spec", "process.cwd", &spec->cwd, err, errlen);
 }
 
 /* The options of mounts[i]: "region=NAME" and "ro" or "rw", once each. */
@@ -546,10 +489,10 @@ static int get_mount(json_object *v, size_t i, struct run_mount *m,
 		return -1;
 	}
 	snprintf(what, sizeof(what), "mounts[%zu].destination", i);
-	if (get_string(dst, what, &m->target, err, errlen))
+	if (run_json_string(dst, "run spec", what, &m->target, err, errlen))
 		return -1;
 	snprintf(what, sizeof(what), "mounts[%zu].source", i);
-	if (get_string(src, what, &m->source, err, errlen))
+	if (run_json_string(src, "run spec", what, &m->source, err, errlen))
 		return -1;
 	snprintf(what, sizeof(what), "mounts[%zu]", i);
 	return get_mount_options(opts, what, m, err, errlen);
@@ -642,7 +585,7 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 	if (get_process(v, spec, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "hostname", &v) &&
-	    get_string(v, "hostname", &spec->hostname, err, errlen))
+	    run_json_string(v, "run spec", "hostname", &spec->hostname, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(o, "mounts", &v) &&
 	    get_mounts(v, spec, err, errlen))
@@ -656,7 +599,7 @@ static int get_top(json_object *o, struct run_spec *spec, char *err,
 	if (keys_known(v, "cohort", cknown, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(v, "rootfs", &r) &&
-	    get_string(r, "cohort.rootfs", &spec->rootfs, err, errlen))
+	    run_json_string(r, "run spec", "cohort.rootfs", &spec->rootfs, err, errlen))
 		return -1;
 	if (json_object_object_get_ex(v, "publish", &r) &&
 	    get_publish(r, spec, err, errlen))
