@@ -252,7 +252,10 @@ int cmd_wait(struct cli *c, int argc, char **argv);
 int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_dump(struct cli *c, int argc, char **argv);
 int cmd_takeover(struct cli *c, int argc, char **argv);
+int cli_takeover(struct cli *c, const char *name, const char *from,
+		 __u32 *cid);
 int cmd_rename(struct cli *c, int argc, char **argv);
+int cli_rename(struct cli *c, const char *name, const char *to);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_exec(struct cli *c, int argc, char **argv);
 int cmd_warm(struct cli *c, int argc, char **argv);

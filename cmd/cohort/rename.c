@@ -10,6 +10,24 @@
 #include "cohort.h"
 
 /**
+ * cli_rename() - call instance @name @to from now on
+ * @c: the invocation
+ * @name: the instance
+ * @to: its new name
+ *
+ * Return: an exit status, after printing why when it was refused.
+ */
+int cli_rename(struct cli *c, const char *name, const char *to)
+{
+	struct cohort_ioc_rename req;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	snprintf(req.new_name, sizeof(req.new_name), "%s", to);
+	return cli_dev_ioctl(c, name, COHORT_IOC_RENAME, &req, req.msg);
+}
+
+/**
  * cmd_rename() - "cohort rename NAME NEW"
  * @c: the invocation
  * @argc: arguments of the command
@@ -20,7 +38,6 @@
 int cmd_rename(struct cli *c, int argc, char **argv)
 {
 	static const char *const what[] = { "instance", "new instance", NULL };
-	struct cohort_ioc_rename req;
 	const char *names[2];
 	int ret;
 
@@ -30,8 +47,5 @@ int cmd_rename(struct cli *c, int argc, char **argv)
 	ret = sysfs_instance_check(c, names[0]);
 	if (ret)
 		return ret;
-	memset(&req, 0, sizeof(req));
-	snprintf(req.name, sizeof(req.name), "%s", names[0]);
-	snprintf(req.new_name, sizeof(req.new_name), "%s", names[1]);
-	return cli_dev_ioctl(c, names[0], COHORT_IOC_RENAME, &req, req.msg);
+	return cli_rename(c, names[0], names[1]);
 }

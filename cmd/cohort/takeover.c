@@ -12,6 +12,30 @@
 #include "cohort.h"
 
 /**
+ * cli_takeover() - @name takes over @from's vsock address
+ * @c: the invocation
+ * @name: the instance that takes it
+ * @from: the instance that gives it (and gets @name's)
+ * @cid: out, may be NULL: @name's CID now
+ *
+ * Return: an exit status, after printing why when it was refused.
+ */
+int cli_takeover(struct cli *c, const char *name, const char *from,
+		 __u32 *cid)
+{
+	struct cohort_ioc_takeover req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	snprintf(req.from, sizeof(req.from), "%s", from);
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_TAKEOVER, &req, req.msg);
+	if (!ret && cid)
+		*cid = req.cid;
+	return ret;
+}
+
+/**
  * cmd_takeover() - "cohort takeover NAME FROM"
  * @c: the invocation
  * @argc: arguments of the command
@@ -22,8 +46,8 @@
 int cmd_takeover(struct cli *c, int argc, char **argv)
 {
 	static const char *const what[] = { "instance", "instance", NULL };
-	struct cohort_ioc_takeover req;
 	const char *names[2];
+	__u32 cid;
 	int ret;
 
 	ret = cli_plain_names(c, argc, argv, what, names);
@@ -33,13 +57,10 @@ int cmd_takeover(struct cli *c, int argc, char **argv)
 	ret = ret ?: sysfs_instance_check(c, names[1]);
 	if (ret)
 		return ret;
-	memset(&req, 0, sizeof(req));
-	snprintf(req.name, sizeof(req.name), "%s", names[0]);
-	snprintf(req.from, sizeof(req.from), "%s", names[1]);
-	ret = cli_dev_ioctl(c, names[0], COHORT_IOC_TAKEOVER, &req, req.msg);
+	ret = cli_takeover(c, names[0], names[1], &cid);
 	if (ret)
 		return ret;
-	printf("%s has CID %u now (%s's until now)\n", names[0], req.cid,
+	printf("%s has CID %u now (%s's until now)\n", names[0], cid,
 	       names[1]);
 	return EXIT_OK;
 }

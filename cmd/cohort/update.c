@@ -382,26 +382,6 @@ static int prepare(struct cli *c, struct upd *u)
 	return EXIT_OK;
 }
 
-static int rename_inst(struct cli *c, const char *from, const char *to)
-{
-	struct cohort_ioc_rename req;
-
-	memset(&req, 0, sizeof(req));
-	snprintf(req.name, sizeof(req.name), "%s", from);
-	snprintf(req.new_name, sizeof(req.new_name), "%s", to);
-	return cli_dev_ioctl(c, from, COHORT_IOC_RENAME, &req, req.msg);
-}
-
-static int takeover(struct cli *c, const char *name, const char *from)
-{
-	struct cohort_ioc_takeover req;
-
-	memset(&req, 0, sizeof(req));
-	snprintf(req.name, sizeof(req.name), "%s", name);
-	snprintf(req.from, sizeof(req.from), "%s", from);
-	return cli_dev_ioctl(c, name, COHORT_IOC_TAKEOVER, &req, req.msg);
-}
-
 static int commit(struct cli *c, struct upd *u)
 {
 	char *stop[] = { "cohort", "stop", (char *)u->name, NULL };
@@ -425,15 +405,15 @@ static int commit(struct cli *c, struct upd *u)
 	}
 	t0 = now_ms();
 	/* From here the service's clients reach the new kernel. */
-	ret = takeover(c, u->next, u->name);
+	ret = cli_takeover(c, u->next, u->name, NULL);
 	if (ret)
 		return ret;
 	t1 = now_ms();
 	if (run_self(stop, false))
 		cli_err("%s %s: the old kernel did not stop gracefully; its CPUs were taken back",
 			c->cmd, u->name);
-	ret = rename_inst(c, u->name, u->old);
-	ret = ret ?: rename_inst(c, u->next, u->name);
+	ret = cli_rename(c, u->name, u->old);
+	ret = ret ?: cli_rename(c, u->next, u->name);
 	if (ret) {
 		cli_err("%s %s: the names did not move: %s and %s are left for you to sort out",
 			c->cmd, u->name, u->name, u->next);
