@@ -79,6 +79,15 @@ void cohort_conin_forget(u32 id);
 void cohort_conin_tick(u32 id);
 pid_t cohort_conin_writer(u32 id);
 
+/* vsock.c: a takeover moved CIDs */
+#if IS_ENABLED(CONFIG_COHORT_VSOCK)
+void cohort_vsock_cids_changed(void);
+#else
+static inline void cohort_vsock_cids_changed(void)
+{
+}
+#endif
+
 /* vsock.c: the test interface's hostile sender */
 #if IS_ENABLED(CONFIG_COHORT_TEST) && IS_ENABLED(CONFIG_COHORT_VSOCK)
 int cohort_vsock_test_overrun(u32 port, u32 bytes);

@@ -22,6 +22,11 @@
  * a peer kernel leaves, fails or starts again, every connection to it is
  * reset here within a watch period.
  *
+ * A takeover does not wait for the watch: the primary runs its own watch
+ * at once and knocks every member (COHORT_MSG_T_CIDS), whose watch then
+ * runs too.  A packet that only the new table explains (it came before
+ * the knock was handled) waits for that watch instead of being refused.
+ *
  * The primary registers as the host-to-guest transport, an instance as
  * guest-to-host: the vsock core then routes every CID but the local one
  * through Cohort.
@@ -42,6 +47,8 @@
 #define CHUNK		4096U
 /* Receive buffers kept ready for the message handler. */
 #define SPARE		128
+/* Packets that may wait for the watch to take a CID change. */
+#define HELD		32
 
 static struct {
 	u32 self;			/* this kernel's id */
@@ -68,6 +75,11 @@ static struct {
 	bool starved;			/* one waits now: kick after refill */
 	atomic64_t rx_overrun;		/* connections cut off: past credit */
 	atomic64_t tx_lost;		/* could not be sent */
+	/* Packets for the watch to look at again, and their senders. */
+	spinlock_t held_lock;
+	struct sk_buff *held[HELD];
+	u32 held_from[HELD];
+	unsigned int nr_held;
 } cv;
 
 static struct virtio_transport cv_transport;
@@ -402,6 +414,57 @@ static const struct cohort_msg_buf_ops cv_rx_bops = {
 };
 
 /*
+ * Softirq: a packet with addresses this kernel's copy of the CID table
+ * does not have, but the primary's table does: a takeover the watch has
+ * not seen yet.  It waits for the watch, which runs now.
+ */
+static bool hold(struct sk_buff *skb, const struct virtio_vsock_hdr *hdr,
+		 u32 sender)
+{
+	bool held = false;
+
+	if (le64_to_cpu(hdr->src_cid) != cohort_ctrl_cid(sender) ||
+	    le64_to_cpu(hdr->dst_cid) != cohort_ctrl_cid(cv.self))
+		return false;
+	spin_lock(&cv.held_lock);
+	if (cv.nr_held < HELD) {
+		cv.held[cv.nr_held] = skb;
+		cv.held_from[cv.nr_held++] = sender;
+		held = true;
+	}
+	spin_unlock(&cv.held_lock);
+	if (held)
+		mod_delayed_work(cv.wq, &cv.watch, 0);
+	return held;
+}
+
+/* The watch took the table: held packets are delivered or refused now. */
+static void release_held(void)
+{
+	struct sk_buff *skb;
+	unsigned int i;
+	bool any = false;
+
+	spin_lock_bh(&cv.held_lock);
+	for (i = 0; i < cv.nr_held; i++) {
+		skb = cv.held[i];
+		if (le64_to_cpu(virtio_vsock_hdr(skb)->src_cid) ==
+		    cv.cids[cv.held_from[i]] &&
+		    le64_to_cpu(virtio_vsock_hdr(skb)->dst_cid) == cv.cid) {
+			virtio_vsock_skb_queue_tail(&cv.rxq, skb);
+			any = true;
+		} else {
+			kfree_skb(skb);
+			atomic64_inc(&cv.rx_bad);
+		}
+	}
+	cv.nr_held = 0;
+	spin_unlock_bh(&cv.held_lock);
+	if (any)
+		queue_work(cv.wq, &cv.rx_work);
+}
+
+/*
  * Softirq: check the packet (a private copy, in its skb already), queue
  * it.  A message without an skb is one cv_rx_get() would not take: too
  * short or longer than any packet this transport sends.
@@ -418,14 +481,17 @@ static void cv_rx(const struct cohort_msg *msg, void *ctx)
 	len = le32_to_cpu(hdr.len);
 	if (len != msg->len - sizeof(hdr) ||
 	    len > VIRTIO_VSOCK_MAX_PKT_BUF_SIZE ||
-	    msg->sender >= COHORT_MAX_KERNELS ||
-	    le64_to_cpu(hdr.src_cid) != READ_ONCE(cv.cids[msg->sender]) ||
-	    le64_to_cpu(hdr.dst_cid) != READ_ONCE(cv.cid))
+	    msg->sender >= COHORT_MAX_KERNELS)
 		goto bad;
 	virtio_vsock_skb_put(skb, len);
-	virtio_vsock_skb_queue_tail(&cv.rxq, skb);
-	queue_work(cv.wq, &cv.rx_work);
-	return;
+	if (le64_to_cpu(hdr.src_cid) == READ_ONCE(cv.cids[msg->sender]) &&
+	    le64_to_cpu(hdr.dst_cid) == READ_ONCE(cv.cid)) {
+		virtio_vsock_skb_queue_tail(&cv.rxq, skb);
+		queue_work(cv.wq, &cv.rx_work);
+		return;
+	}
+	if (hold(skb, &hdr, msg->sender))
+		return;
 bad:
 	kfree_skb(skb);
 	atomic64_inc(&cv.rx_bad);
@@ -526,7 +592,40 @@ static void cv_watch_fn(struct work_struct *w)
 						reset_if_gone);
 		bitmap_zero(cv.gone, COHORT_MAX_KERNELS);
 	}
+	release_held();
 	queue_delayed_work(cv.wq, &cv.watch, msecs_to_jiffies(WATCH_MS));
+}
+
+/*
+ * Softirq: the primary changed the CID table.  Only the primary writes
+ * it, so anyone else's knock is ignored; a knock costs one look at it.
+ */
+static void cv_cids_knock(const struct cohort_msg *msg, void *ctx)
+{
+	if (msg->sender == 0 && !msg->len)
+		mod_delayed_work(cv.wq, &cv.watch, 0);
+}
+
+/**
+ * cohort_vsock_cids_changed() - the primary changed the CID table: every
+ *	kernel takes it now, not at its next watch
+ *
+ * Knocks every member, then runs this kernel's watch and waits for it,
+ * so that a connect() after this goes to the CID's new owner.
+ */
+void cohort_vsock_cids_changed(void)
+{
+	u64 members;
+	u32 id;
+
+	if (!cv.wq)
+		return;
+	members = cohort_msg_members();
+	for (id = 0; id < COHORT_MAX_KERNELS; id++)
+		if (id != cv.self && (members & BIT_ULL(id)))
+			cohort_msg_send(id, COHORT_MSG_T_CIDS, NULL, 0, 0);
+	mod_delayed_work(cv.wq, &cv.watch, 0);
+	flush_delayed_work(&cv.watch);
 }
 
 static struct virtio_transport cv_transport = {
@@ -670,6 +769,7 @@ static int __init cohort_vsock_init(void)
 	skb_queue_head_init(&cv.txq);
 	skb_queue_head_init(&cv.rxq);
 	skb_queue_head_init(&cv.spare);
+	spin_lock_init(&cv.held_lock);
 	refill();
 	INIT_WORK(&cv.tx_work, cv_tx_fn);
 	INIT_WORK(&cv.rx_work, cv_rx_fn);
@@ -681,10 +781,16 @@ static int __init cohort_vsock_init(void)
 				      NULL);
 	if (ret)
 		goto err;
+	ret = cohort_msg_register(COHORT_MSG_T_CIDS, cv_cids_knock, NULL);
+	if (ret) {
+		cohort_msg_unregister(COHORT_MSG_T_VSOCK);
+		goto err;
+	}
 	ret = vsock_core_register(&cv_transport.transport,
 				  self ? VSOCK_TRANSPORT_F_G2H :
 					 VSOCK_TRANSPORT_F_H2G);
 	if (ret) {
+		cohort_msg_unregister(COHORT_MSG_T_CIDS);
 		cohort_msg_unregister(COHORT_MSG_T_VSOCK);
 		goto err;
 	}
@@ -698,6 +804,7 @@ static int __init cohort_vsock_init(void)
 	return 0;
 err:
 	destroy_workqueue(cv.wq);
+	cv.wq = NULL;
 	pr_err("vsock: cannot register the transport (%d)\n", ret);
 	return ret;
 }

@@ -377,6 +377,7 @@ struct cohort_net_kick {
 #define COHORT_MSG_T_CONSOLE	6	/* console input waiting (no payload) */
 #define COHORT_MSG_T_VSOCK	7	/* a virtio-vsock packet: header + data */
 #define COHORT_MSG_T_NET	8	/* struct cohort_net_kick */
+#define COHORT_MSG_T_CIDS	9	/* primary: CID table changed (no payload) */
 #define COHORT_MSG_T_FIRST_FREE	16
 
 /**
