@@ -121,9 +121,13 @@ ssize_t cohort_dump_read(const void *hdr, size_t hdr_len,
 /* netctl.c: network links; all with the mutex held */
 #ifdef CONFIG_COHORT_NET
 int cohort_net_ctl(struct cohort_ioc_net *req, struct kobject **gone);
+int cohort_net_takeover(const struct cohort_inst_info *to,
+			const struct cohort_inst_info *from, char *msg,
+			struct kobject **gone);
 void cohort_net_instance_start(u32 id);
 void cohort_net_forget_instance(u32 id, struct kobject **gone);
 void cohort_net_ifname(u32 id, char *buf);
+bool cohort_net_named_after(u32 id, const char *name);
 #else
 static inline int cohort_net_ctl(struct cohort_ioc_net *req,
 				 struct kobject **gone)
@@ -133,11 +137,23 @@ static inline int cohort_net_ctl(struct cohort_ioc_net *req,
 	return -EOPNOTSUPP;
 }
 
+static inline int cohort_net_takeover(const struct cohort_inst_info *to,
+				      const struct cohort_inst_info *from,
+				      char *msg, struct kobject **gone)
+{
+	return 0;
+}
+
 static inline void cohort_net_instance_start(u32 id) { }
 static inline void cohort_net_forget_instance(u32 id, struct kobject **gone) { }
 static inline void cohort_net_ifname(u32 id, char *buf)
 {
 	*buf = '\0';
+}
+
+static inline bool cohort_net_named_after(u32 id, const char *name)
+{
+	return false;
 }
 #endif
 

@@ -812,7 +812,7 @@ static int do_create(struct cohort_ioc_create *req)
 	}
 	set_bit(id, ids_used);
 	set_bit(slot, slots_used);
-	cohort_ctrl_set_cid(id, ci->cid == COHORT_VSOCK_CID(id) ? 0 : ci->cid);
+	cohort_ctrl_set_cid(id, ci->cid);
 	cpumask_or(&cpus_taken, &cpus_taken, &cpus);
 	list_add_tail(&ci->node, &instances);
 	kobject_uevent(&ci->kobj, KOBJ_ADD);
@@ -1124,6 +1124,7 @@ static int do_stop(struct cohort_ioc_instance *req)
 	return 0;
 }
 
+/* @gone_region: two slots (cohort_net_forget_instance()) */
 static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 		     struct kobject **gone_region)
 {
@@ -1180,13 +1181,17 @@ static int do_signal(struct cohort_ioc_signal *req)
 }
 
 /*
- * @req->name takes over @req->from's AF_VSOCK CID and gives its own in
- * exchange: both entries of the table change under one lock, so no two
- * kernels ever share a CID.  Every kernel's vsock watch picks the change
- * up and resets the connections to either address.
+ * @req->name takes over @req->from's identity: its network link, if it
+ * has one (cohort_net_takeover(), the only step that can fail, so it
+ * comes first), and its AF_VSOCK CID, giving its own CID in exchange:
+ * both entries of the table change under one lock, so no two kernels
+ * ever share a CID.  Every kernel takes the new table at once and resets
+ * the connections to either address.
  */
-static int do_takeover(struct cohort_ioc_takeover *req)
+static int do_takeover(struct cohort_ioc_takeover *req,
+		       struct kobject **gone_region)
 {
+	struct cohort_inst_info ia, ib;
 	struct cohort_inst *a, *b;
 	char *msg = req->msg;
 	int ret;
@@ -1204,12 +1209,18 @@ static int do_takeover(struct cohort_ioc_takeover *req)
 	if (a == b)
 		return fail(msg, "an instance cannot take over from itself"),
 		       -EINVAL;
+	inst_info(a, &ia);
+	inst_info(b, &ib);
+	ret = cohort_net_takeover(&ia, &ib, msg, gone_region);
+	if (ret)
+		return ret;
 	cid = a->cid;
 	WRITE_ONCE(a->cid, b->cid);
 	WRITE_ONCE(b->cid, cid);
-	cohort_ctrl_set_cid(a->id, a->cid == COHORT_VSOCK_CID(a->id) ? 0 : a->cid);
-	cohort_ctrl_set_cid(b->id, b->cid == COHORT_VSOCK_CID(b->id) ? 0 : b->cid);
+	cohort_ctrl_set_cid(a->id, a->cid);
+	cohort_ctrl_set_cid(b->id, b->cid);
 	req->cid = a->cid;
+	cohort_vsock_cids_changed();
 	pr_info("instance %s: took over CID %u from instance %s (which has CID %u now)\n",
 		a->name, a->cid, b->name, b->cid);
 	return 0;
@@ -1217,7 +1228,7 @@ static int do_takeover(struct cohort_ioc_takeover *req)
 
 static int do_rename(struct cohort_ioc_rename *req)
 {
-	char *msg = req->msg, old[COHORT_NAME_MAX], ifname[IFNAMSIZ];
+	char *msg = req->msg, old[COHORT_NAME_MAX];
 	char *cmdline = NULL, *suffix;
 	struct cohort_inst *ci;
 	size_t len;
@@ -1236,8 +1247,7 @@ static int do_rename(struct cohort_ioc_rename *req)
 	if (find_inst(req->new_name))
 		return fail(msg, "an instance named '%s' exists already",
 			    req->new_name), -EEXIST;
-	cohort_net_ifname(ci->id, ifname);
-	if (ifname[0])
+	if (cohort_net_named_after(ci->id, ci->name))
 		return fail(msg, "instance '%s' has a network link named after it: remove it first",
 			    ci->name), -EBUSY;
 	/* What it boots with names it: load put cohort.name= last. */
@@ -1283,7 +1293,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 	struct cohort_inst *gone = NULL;
-	struct kobject *gone_region = NULL;
+	struct kobject *gone_region[2] = { };
 	union {
 		struct cohort_ioc_create c;
 		struct cohort_ioc_load l;
@@ -1296,6 +1306,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_rename n2;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
+	unsigned int i;
 	char *msg;
 	int ret;
 
@@ -1378,25 +1389,25 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		ret = cohort_region_create(&req->r);
 		break;
 	case COHORT_IOC_REGION_DELETE:
-		ret = cohort_region_delete(&req->r, &gone_region);
+		ret = cohort_region_delete(&req->r, gone_region);
 		break;
 	case COHORT_IOC_REGION_GRANT:
 		ret = cohort_region_grant(&req->g);
 		break;
 	case COHORT_IOC_NET:
-		ret = cohort_net_ctl(&req->n, &gone_region);
+		ret = cohort_net_ctl(&req->n, gone_region);
 		break;
 	case COHORT_IOC_SIGNAL:
 		ret = do_signal(&req->s);
 		break;
 	case COHORT_IOC_TAKEOVER:
-		ret = do_takeover(&req->t);
+		ret = do_takeover(&req->t, gone_region);
 		break;
 	case COHORT_IOC_RENAME:
 		ret = do_rename(&req->n2);
 		break;
 	default:
-		ret = do_delete(&req->i, &gone, &gone_region);
+		ret = do_delete(&req->i, &gone, gone_region);
 		break;
 	}
 	mutex_unlock(&cohort_mutex);
@@ -1406,9 +1417,11 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		kobject_del(&gone->kobj);
 		kobject_put(&gone->kobj);
 	}
-	if (gone_region) {
-		kobject_del(gone_region);
-		kobject_put(gone_region);
+	for (i = 0; i < ARRAY_SIZE(gone_region); i++) {
+		if (!gone_region[i])
+			continue;
+		kobject_del(gone_region[i]);
+		kobject_put(gone_region[i]);
 	}
 	if (copy_to_user(uarg, req, size) && !ret)
 		ret = -EFAULT;

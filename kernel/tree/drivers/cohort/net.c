@@ -37,6 +37,8 @@
 #define RX_LINEAR	1536
 /* Linear part of a larger frame: its headers. */
 #define RX_HEADERS	256
+/* How long a link's new peer has to attach after a takeover. */
+#define GRACE_MS	2000
 /* Give consumed room back at least this often within a poll. */
 #define RX_RELEASE	16
 
@@ -57,6 +59,8 @@ struct cnet {
 	u32 queues;
 	bool up;			/* carrier: the peer's end works */
 	bool broken;			/* the peer broke the protocol */
+	/* After a takeover: the carrier stays until then for the new peer. */
+	unsigned long grace_until;
 	u8 mac_self[ETH_ALEN];
 	u8 mac_peer[ETH_ALEN];
 	atomic64_t rx_bad;		/* offloads virtio_net_hdr refused */
@@ -79,7 +83,7 @@ static void kick(struct cnet *n, u8 what, u32 queue)
 	struct cohort_net_kick k = { .what = what, .queue = queue };
 
 	/* A knock the peer's ring cannot take now: the watch covers it. */
-	cohort_msg_send(n->peer, COHORT_MSG_T_NET, &k, sizeof(k), 0);
+	cohort_msg_send(READ_ONCE(n->peer), COHORT_MSG_T_NET, &k, sizeof(k), 0);
 }
 
 static void link_broken(struct cnet *n, const char *where)
@@ -365,6 +369,44 @@ void cohort_net_dev_del(u32 peer)
 	free_netdev(n->dev);
 }
 
+/*
+ * With links_mutex held: no traffic until resume_link(); the carrier
+ * down unless @keep_carrier.
+ * Return: whether the interface was up.
+ */
+static bool pause_link(struct cnet *n, bool keep_carrier)
+{
+	bool running;
+	u32 i;
+
+	rtnl_lock();
+	running = netif_running(n->dev);
+	if (!keep_carrier) {
+		WRITE_ONCE(n->up, false);
+		netif_carrier_off(n->dev);
+	}
+	if (running) {
+		netif_tx_disable(n->dev);
+		for (i = 0; i < n->queues; i++)
+			napi_disable(&n->q[i].napi);
+	}
+	return running;
+}
+
+/* The rings are fresh: traffic again, carrier once the watch sees the peer. */
+static void resume_link(struct cnet *n, bool running)
+{
+	u32 i;
+
+	WRITE_ONCE(n->broken, false);
+	if (running) {
+		for (i = 0; i < n->queues; i++)
+			napi_enable(&n->q[i].napi);
+		netif_tx_start_all_queues(n->dev);
+	}
+	rtnl_unlock();
+}
+
 /**
  * cohort_net_dev_reset() - the primary empties a link before the instance
  *	at its other end starts
@@ -380,33 +422,67 @@ void cohort_net_dev_reset(u32 peer, void *base, u32 queues)
 {
 	struct cnet *n;
 	bool running;
-	u32 i;
 
 	mutex_lock(&links_mutex);
 	n = rcu_dereference_protected(links[peer],
 				      lockdep_is_held(&links_mutex));
-	if (!n)
+	if (n) {
+		running = pause_link(n, false);
+		cohort_net_format(base, queues, n->mac_self, n->mac_peer);
+		init_rings(n);
+		resume_link(n, running);
+	}
+	mutex_unlock(&links_mutex);
+}
+
+/**
+ * cohort_net_dev_move() - the primary gives its end of a link to another
+ *	instance (a takeover)
+ * @from: the instance at the other end until now
+ * @to: the instance that takes it over, with no link of its own
+ * @base: the memory the link runs on from now on (@to's), mapped
+ *
+ * The interface keeps its name, addresses, routes, bridge port and both
+ * MAC addresses, so the primary and its neighbours see the same link; it
+ * runs on @base, formatted afresh, with the carrier down until @to's end
+ * announces itself.  Nothing reads @from's memory any more.
+ *
+ * Return: 0, -ENOENT when @from has no link, -EEXIST when @to has one.
+ */
+int cohort_net_dev_move(u32 from, u32 to, void *base)
+{
+	struct cnet *n;
+	bool running;
+	int ret = 0;
+
+	if (from >= COHORT_MAX_KERNELS || to >= COHORT_MAX_KERNELS)
+		return -EINVAL;
+	mutex_lock(&links_mutex);
+	n = rcu_dereference_protected(links[from],
+				      lockdep_is_held(&links_mutex));
+	if (!n || rcu_access_pointer(links[to])) {
+		ret = n ? -EEXIST : -ENOENT;
 		goto out;
-	rtnl_lock();
-	running = netif_running(n->dev);
-	WRITE_ONCE(n->up, false);
-	netif_carrier_off(n->dev);
-	if (running) {
-		netif_tx_disable(n->dev);
-		for (i = 0; i < n->queues; i++)
-			napi_disable(&n->q[i].napi);
 	}
-	cohort_net_format(base, queues, n->mac_self, n->mac_peer);
+	/*
+	 * The carrier stays as it is for a grace period, so that what is
+	 * sent meanwhile waits in the new rings (or the qdisc) for @to's end
+	 * instead of being dropped with a carrier loss.
+	 */
+	running = pause_link(n, true);
+	/* A knock from @from finds no link from now on. */
+	RCU_INIT_POINTER(links[from], NULL);
+	WRITE_ONCE(n->peer, to);
+	n->base = base;
+	n->grace_until = jiffies + msecs_to_jiffies(GRACE_MS);
+	cohort_net_format(base, n->queues, n->mac_self, n->mac_peer);
 	init_rings(n);
-	WRITE_ONCE(n->broken, false);
-	if (running) {
-		for (i = 0; i < n->queues; i++)
-			napi_enable(&n->q[i].napi);
-		netif_tx_start_all_queues(n->dev);
-	}
-	rtnl_unlock();
+	rcu_assign_pointer(links[to], n);
+	resume_link(n, running);
+	netdev_info(n->dev, "link to kernel %u now (was %u)\n", to, from);
 out:
 	mutex_unlock(&links_mutex);
+	return ret;
 }
 
 /**
@@ -433,8 +509,10 @@ bool cohort_net_dev_exists(u32 peer, char *ifname)
 }
 
 /**
- * cohort_net_kick_peer() - the primary tells an instance a link was added
- * @peer: the instance
+ * cohort_net_kick_peer() - a kernel tells the other end of a link to look
+ *	at it now: the primary an instance that it has a link, an instance
+ *	the primary that its end is attached
+ * @peer: the other kernel
  */
 void cohort_net_kick_peer(u32 peer)
 {
@@ -453,8 +531,12 @@ static void cnet_msg(const struct cohort_msg *msg, void *ctx)
 	if (msg->len != sizeof(k))
 		return;
 	memcpy(&k, msg->data, sizeof(k));
+	/*
+	 * The primary added a link: the instance looks for it now.  An
+	 * instance attached its end: the primary raises the carrier now.
+	 */
 	if (k.what == COHORT_NET_KICK_RESCAN) {
-		if (cohort_is_instance() && msg->sender == 0)
+		if (cohort_is_instance() == !msg->sender)
 			mod_delayed_work(net_wq, &watch, 0);
 		return;
 	}
@@ -495,6 +577,12 @@ static void probe(void)
 	cohort_net_region_name(name, s->id, s->name);
 	ret = cohort_grants_get(name, &base, &size, &slot, NULL, msg,
 				sizeof(msg));
+	/* Or one it took over from another instance. */
+	if (ret == -ENOENT) {
+		cohort_net_taken_region_name(name, s->id);
+		ret = cohort_grants_get(name, &base, &size, &slot, NULL, msg,
+					sizeof(msg));
+	}
 	if (ret) {
 		if (ret != -ENOENT)
 			pr_err_once("%s\n", msg);
@@ -514,6 +602,7 @@ static void probe(void)
 			       info.mac_primary, msg))
 		goto unmap;
 	cohort_net_set_attached(mem, cohort_msg_epoch());
+	cohort_net_kick_peer(0);
 	/* Kept for the instance's life: the primary takes it back only then. */
 	return;
 unmap:
@@ -544,6 +633,11 @@ static void watch_one(struct cnet *n)
 			break;
 		}
 		want = want && !READ_ONCE(n->broken);
+		/* A new peer after a takeover: give it time to attach. */
+		if (!want && READ_ONCE(n->up) && n->grace_until &&
+		    time_before(jiffies, n->grace_until))
+			return;
+		n->grace_until = 0;
 	}
 	if (want != READ_ONCE(n->up)) {
 		WRITE_ONCE(n->up, want);

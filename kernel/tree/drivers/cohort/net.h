@@ -43,13 +43,20 @@ struct cohort_net_pkt {
 };
 
 /*
- * The region holding instance @id's link: "net:NAME", or "net:#ID" when
- * that is too long ('#' is in no instance name, so no clash).
+ * The region holding the link that "cohort net add" gave instance @id:
+ * "net:NAME", or "net:#ID" when that is too long ('#' is in no instance
+ * name, so no clash).  A link the instance took over from another is
+ * always "net:#ID" (cohort_net_taken_region_name()).
  */
 static inline void cohort_net_region_name(char *buf, u32 id, const char *name)
 {
 	if (snprintf(buf, COHORT_NAME_MAX, "net:%s", name) >= COHORT_NAME_MAX)
 		snprintf(buf, COHORT_NAME_MAX, "net:#%u", id);
+}
+
+static inline void cohort_net_taken_region_name(char *buf, u32 id)
+{
+	snprintf(buf, COHORT_NAME_MAX, "net:#%u", id);
 }
 
 /* shmnet.c */
@@ -82,6 +89,7 @@ int cohort_net_dev_add(u32 peer, void *base, u32 queues, const char *ifname,
 		       const u8 *mac_self, const u8 *mac_peer, char *msg);
 void cohort_net_dev_del(u32 peer);
 void cohort_net_dev_reset(u32 peer, void *base, u32 queues);
+int cohort_net_dev_move(u32 from, u32 to, void *base);
 bool cohort_net_dev_exists(u32 peer, char *ifname);
 void cohort_net_kick_peer(u32 peer);
 bool cohort_net_ready(void);
