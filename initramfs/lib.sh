@@ -37,17 +37,26 @@ cohort_cmdline_flag() {
 # command line (`cohort load --cmdline cohort.ip=...`), those on eth0, the
 # instance's end of its link to the primary (`cohort net add`), and the
 # link up.  eth0 exists from the first instant when the link was added
-# before the start.
-cohort_net_setup() {
-	local ips a
-	ip link set lo up
-	ips=$(cohort_cmdline_arg cohort.ip) || return 0
-	if [ ! -e /sys/class/net/eth0 ]; then
-		echo "cohort-instance: cohort.ip given but there is no eth0 (cohort net add)" >/dev/console
-		return 1
-	fi
-	for a in $(echo "$ips" | tr , ' '); do
+# before the start.  An instance without one yet (a warm standby, the new
+# kernel of a live update) gets it when it takes over another's link
+# (`cohort takeover`): the addresses go on it the moment it appears.
+cohort_net_addresses() {
+	local a
+	for a in $(echo "$1" | tr , ' '); do
 		ip addr add "$a" dev eth0 || return 1
 	done
 	ip link set eth0 up
+}
+
+cohort_net_setup() {
+	local ips
+	ip link set lo up
+	ips=$(cohort_cmdline_arg cohort.ip) || return 0
+	if [ -e /sys/class/net/eth0 ]; then
+		cohort_net_addresses "$ips"
+		return
+	fi
+	echo "cohort-instance: no eth0 yet; cohort.ip goes on it when it comes (cohort takeover)" >/dev/console
+	(cohort-init --wait-link eth0 && cohort_net_addresses "$ips" &&
+		echo "cohort-instance: eth0 came: $ips" >/dev/console) &
 }

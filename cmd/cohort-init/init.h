@@ -17,6 +17,7 @@ struct init_opts {
 	const char *spec_path;	/* NULL with warm */
 	bool warm;		/* wait for the spec on vsock (warm.c) */
 	bool exec_server;	/* only serve cohort exec (execd.c) */
+	const char *wait_link;	/* only wait for this interface (link.c) */
 	bool dry_run;		/* check the spec, print the plan, run nothing */
 	bool no_mounts;		/* run in --root DIR, or "/" as it is */
 	bool no_poweroff;	/* not PID 1: reap our own, exit with the status */
@@ -33,6 +34,9 @@ struct init_opts {
 
 /* main.c: "cohort-init: MESSAGE" on stderr (the console). */
 void init_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* link.c: wait for a network interface (--wait-link). */
+int init_wait_link(const char *ifname);
 
 /* config.c */
 int init_load_spec(const char *path, struct run_spec *spec);

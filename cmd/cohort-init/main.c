@@ -5,6 +5,7 @@
  *	cohort-init [OPTIONS] SPEC.json
  *	cohort-init --warm
  *	cohort-init --exec-server
+ *	cohort-init --wait-link IFNAME
  *
  * The instance's shell init execs it (`exec /sbin/cohort-init
  * /cohort/run.json`; with "cohort.warm" on the kernel command line
@@ -26,7 +27,8 @@
  * "cohort-init --exec-server" is not PID 1: the init of an instance that
  * runs no workload starts it to serve cohort exec (execd.c); it returns
  * once vsock port 1001 is listened on, the server going on in the
- * background.
+ * background.  "cohort-init --wait-link IFNAME" returns once the network
+ * interface IFNAME exists (link.c).
  *
  * Options (from --no-mounts on, for testing on a host, not as PID 1):
  *	--warm           no SPEC.json: wait for one on vsock port 1000
@@ -77,6 +79,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "warm", no_argument, NULL, 'W' },
 		{ "exec-server", no_argument, NULL, 'E' },
+		{ "wait-link", required_argument, NULL, 'L' },
 		{ "no-mounts", no_argument, NULL, 'm' },
 		{ "no-poweroff", no_argument, NULL, 'p' },
 		{ "no-console", no_argument, NULL, 'c' },
@@ -98,6 +101,7 @@ static int parse(int argc, char **argv, struct init_opts *o)
 		case 'd': o->dry_run = true; break;
 		case 'W': o->warm = true; break;
 		case 'E': o->exec_server = true; break;
+		case 'L': o->wait_link = optarg; break;
 		case 'm': o->no_mounts = true; break;
 		case 'p': o->no_poweroff = true; break;
 		case 'c': o->no_console = true; break;
@@ -115,16 +119,16 @@ static int parse(int argc, char **argv, struct init_opts *o)
 			o->stop_timeout = v;
 			break;
 		case 'h':
-			printf("Usage: cohort-init --warm | --exec-server | [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
+			printf("Usage: cohort-init --warm | --exec-server | --wait-link IFNAME | [--dry-run] [--stop-timeout S] [--no-mounts [--root DIR]] [--lower DIR] [--volume-root DIR] [--run-dir DIR] [--no-poweroff] [--no-console] SPEC.json\n");
 			exit(0);
 		default:
 			init_msg("unknown option '%s' or missing argument", argv[optind - 1]);
 			return -1;
 		}
 	}
-	if (argc - optind != (o->warm || o->exec_server ? 0 : 1) ||
-	    (o->warm && o->exec_server)) {
-		init_msg("usage: cohort-init [OPTIONS] SPEC.json, cohort-init --warm or cohort-init --exec-server");
+	if (argc - optind != (o->warm || o->exec_server || o->wait_link ? 0 : 1) ||
+	    o->warm + o->exec_server + !!o->wait_link > 1) {
+		init_msg("usage: cohort-init [OPTIONS] SPEC.json, cohort-init --warm, --exec-server or --wait-link IFNAME");
 		return -1;
 	}
 	if (o->root && !o->no_mounts) {
@@ -226,11 +230,13 @@ int main(int argc, char **argv)
 	int status;
 
 	if (parse(argc, argv, &o)) {
-		if (o.exec_server)
+		if (o.exec_server || o.wait_link)
 			return INIT_EXIT_SETUP;
 		status = INIT_EXIT_SETUP;
 		goto report;
 	}
+	if (o.wait_link)
+		return init_wait_link(o.wait_link) ? 1 : 0;
 	if (o.exec_server) {
 		struct exec_ctx ctx = { .root = NULL, .spec = NULL };
 
