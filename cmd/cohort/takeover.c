@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): "cohort takeover NAME FROM": NAME takes over FROM's AF_VSOCK
- * address (COHORT_IOC_TAKEOVER); FROM gets NAME's.  Clients that connect
- * to FROM's old CID reach NAME from then on: a warm standby taking over
- * a failed instance's service, or a new kernel taking over from the old
- * one in a live update.
+ * address (COHORT_IOC_TAKEOVER), FROM gets NAME's; and FROM's network
+ * link, if it has one (the primary's coh-FROM with its addresses, now
+ * NAME's eth0).  Clients that connect to FROM's old CID or address reach
+ * NAME from then on: a warm standby taking over a failed instance's
+ * service, or a new kernel taking over from the old one in a live update.
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,7 @@ int cmd_takeover(struct cli *c, int argc, char **argv)
 {
 	static const char *const what[] = { "instance", "instance", NULL };
 	const char *names[2];
+	char ifname[64];
 	__u32 cid;
 	int ret;
 
@@ -62,5 +64,8 @@ int cmd_takeover(struct cli *c, int argc, char **argv)
 		return ret;
 	printf("%s has CID %u now (%s's until now)\n", names[0], cid,
 	       names[1]);
+	if (sysfs_inst_read(c, names[0], "net", ifname, sizeof(ifname)) > 0 &&
+	    *ifname)
+		printf("%s has the network link %s now\n", names[0], ifname);
 	return EXIT_OK;
 }

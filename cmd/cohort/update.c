@@ -10,8 +10,8 @@
  *             (cohortd's [health]; without one, its init must answer
  *             cohort exec).  Any failure rolls back: NAME.next's console
  *             is kept, the instance deleted, NAME untouched.
- *   commit    NAME.next takes over NAME's vsock address (cohort
- *             takeover), NAME is stopped, the names move (NAME.next
+ *   commit    NAME.next takes over NAME's vsock address and network
+ *             link (cohort takeover), NAME is stopped, the names move (NAME.next
  *             becomes NAME) and the old kernel's instance is deleted.
  *   rollback  before the commit: NAME.next goes, NAME runs on.
  *
@@ -314,11 +314,6 @@ static int prepare(struct cli *c, struct upd *u)
 	if (exists(c, u->next) || !access(u->marker, F_OK)) {
 		cli_err("%s %s: %s exists already: an update is prepared ('cohort update commit|rollback %s')",
 			c->cmd, u->name, u->next, u->name);
-		return EXIT_FAIL;
-	}
-	if (sysfs_inst_read(c, u->name, "net", why, sizeof(why)) > 0) {
-		cli_err("%s %s: it has a network link (%s); moving its address is not built yet",
-			c->cmd, u->name, why);
 		return EXIT_FAIL;
 	}
 	if (sysfs_inst_read(c, u->name, "cpus", cpus, sizeof(cpus)) < 0 ||
