@@ -25,3 +25,9 @@ STATIC_BINS += $(B)/static/bin/cohort-first-output
 $(B)/static/bin/cohort-first-output: bench/run/first_output.c
 	@mkdir -p $(@D)
 	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)
+
+STATIC_BINS += $(B)/static/bin/cohort-svc-gap
+
+$(B)/static/bin/cohort-svc-gap: bench/svc_gap.c
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -o $@ $< $(STATIC_LDFLAGS)

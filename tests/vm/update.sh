@@ -6,7 +6,11 @@
 # gives the new one svc's name; the new kernel saw the state (the count
 # went on).  A failed prepare (a kernel that panics, a health check that
 # never passes) rolls back by itself, keeping the console; rollback
-# after prepare leaves svc as it was; bad requests change nothing.
+# after prepare leaves svc as it was; bad requests change nothing.  svc
+# also serves TCP over a network link (coh-svc, 169.254.40.2): the link
+# moves with the commit.  Two clients (cohort-svc-gap, one over vsock,
+# one over TCP) ask throughout the whole update: both hear the new
+# kernel at the end; their longest gaps and failed tries are printed.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 600
 set -u
@@ -20,11 +24,13 @@ mount -t cohortfs -o region=state none /mnt/s || echo "no state"
 n=$(cat /mnt/s/count 2>/dev/null || echo 0)
 echo $((n + 1)) >/mnt/s/count
 socat VSOCK-LISTEN:5000,fork,reuseaddr SYSTEM:'echo $(grep -o "kver=[0-9]*" /proc/cmdline) count=$(cat /mnt/s/count)' &
+socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'grep -o "kver=[0-9]*" /proc/cmdline' &
 echo "svc serving"
 CMD
-cohort create svc --cpus 2 --memory 128M || die "create"
+cohort create svc --cpus 2 --memory 128M --net || die "create"
 cohort region grant state svc || die "grant"
-cohort load svc --kernel /boot/bzImage --initrd /tmp/initrd-svc --cmdline "kver=1" || die "load"
+cohort load svc --kernel /boot/bzImage --initrd /tmp/initrd-svc --cmdline "kver=1 cohort.ip=169.254.40.2/24" || die "load"
+ip link set coh-svc up && ip addr add 169.254.40.1/24 dev coh-svc || die "coh-svc"
 start_to_init svc 1
 wait_for 60 console_has svc 'svc serving' || die "svc does not serve"
 ask() { socat -t 3 - VSOCK-CONNECT:3:5000 2>/dev/null; }
@@ -69,10 +75,22 @@ out=$(cohort update rollback svc 2>&1) && ok "rollback: $out" || bad "rollback: 
 [ "$(ls /sys/kernel/cohort/instances)" = svc ] && [ "$(ask)" = "kver=1 count=2" ] &&
 	ok "after rollback only svc, serving" || bad "after rollback: $(ls /sys/kernel/cohort/instances) '$(ask)'"
 
-# The whole update in one go.
-s0=$(attr svc starts)
-out=$(cohort update svc --kernel /boot/bzImage --initrd /tmp/initrd-svc --cmdline "kver=3" 2>&1) &&
+# The whole update in one go, two clients asking throughout.
+[ "$(socat -t 3 - TCP:169.254.40.2:80 2>/dev/null)" = kver=1 ] && ok "svc answers over TCP too" ||
+	bad "TCP to svc: '$(socat -t 3 - TCP:169.254.40.2:80 2>&1)'"
+cohort-svc-gap vsock 3 5000 45 >/tmp/gap-vsock &
+gv=$!
+cohort-svc-gap tcp 169.254.40.2 80 45 >/tmp/gap-tcp &
+gt=$!
+sleep 2
+out=$(cohort update svc --kernel /boot/bzImage --initrd /tmp/initrd-svc --cmdline "kver=3 cohort.ip=169.254.40.2/24" 2>&1) &&
 	ok "update: $(echo "$out" | tr '\n' ' ')" || bad "update: $out"
+wait $gv $gt
+echo "vsock client during the update: $(cat /tmp/gap-vsock)"
+echo "tcp client during the update: $(cat /tmp/gap-tcp)"
+grep -q "first kver=1 count=2 last kver=3 count=3" /tmp/gap-vsock && grep -q "first kver=1 last kver=3" /tmp/gap-tcp &&
+	ok "both clients went from the old kernel to the new one" || bad "clients: $(cat /tmp/gap-vsock /tmp/gap-tcp)"
+[ "$(attr svc net)" = coh-svc ] && ok "the new svc has the link coh-svc" || bad "svc's link: '$(attr svc net)'"
 wait_for 10 sh -c '[ "$(socat -t 3 - VSOCK-CONNECT:3:5000 2>/dev/null)" = "kver=3 count=3" ]' &&
 	ok "CID 3 is served by the new kernel, which saw the state: $(ask)" || bad "after the update: '$(ask)'"
 [ "$(ls /sys/kernel/cohort/instances)" = svc ] && state_is svc running &&
@@ -86,5 +104,6 @@ grep -q "cohort.name=svc$" /sys/kernel/cohort/instances/svc/cmdline &&
 cohort stop svc || bad "stop svc"
 cohort delete svc
 cohort region delete state || bad "region delete"
+ip link show coh-svc >/dev/null 2>&1 && bad "coh-svc outlived svc" || ok "no link left"
 exit_if_failed update
 echo "update: a new kernel took over a running service"
