@@ -231,7 +231,7 @@ mkdir "$B/dir.conf"
 
 errors="$B/a.conf:2: cpus: CPU 0 always stays with the primary; it cannot be given to an instance
 $B/a.conf:3: memory: invalid size '12Q': unknown unit 'Q' (use K, M, G, T or KiB, MiB, GiB, TiB; powers of 1024)
-$B/a.conf:4: unknown key 'colour' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep)
+$B/a.conf:4: unknown key 'colour' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep, standby)
 $B/a.conf:5: memory is already set on line 3
 $B/a.conf:6: kernel: '$T/nothing': No such file or directory
 $B/b.conf:4: after: no instance ghost is declared (no ghost.conf here)
