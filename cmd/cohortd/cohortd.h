@@ -21,6 +21,8 @@
 #define CD_JOB_STEPS		8	/* commands in one job */
 #define CD_JOB_ARGS		256	/* words of one command */
 #define CD_RESTARTS_KEPT	64	/* restart times remembered per instance */
+#define CD_BACKOFF_RESET_MS	10000	/* running this long: delays start over */
+#define CD_STANDBY_WORD		"cohort.standby"	/* on a standby's command line */
 
 struct cd_opts {
 	const char *config_dir;
@@ -74,7 +76,14 @@ struct cd_seen {
 };
 
 void cd_seen_read(const char *name, struct cd_seen *s);
+bool cd_seen_up(const struct cd_seen *s);
+bool cd_seen_user_stop(const struct cd_seen *s);
 int cd_inst_attr(const char *name, const char *a, char *buf, size_t len);
+
+/* make.c: the cohort(8) commands that make a declared instance. */
+int cd_make_job(struct cd_job *j, const char *name,
+		const struct decl_instance *d, const struct cd_seen *seen,
+		bool standby, const char *dump);
 
 /* keep.c: what is kept of a kernel that failed */
 int cd_keep_console(const char *name, const char *reason, char *path,

@@ -42,8 +42,6 @@
 #include "cohort/parse.h"
 #include "cohortd.h"
 
-#define CD_BACKOFF_RESET_MS	10000
-
 enum phase {
 	PH_WAITING, PH_STARTING, PH_RUNNING, PH_BACKOFF, PH_STOPPED,
 	PH_FAILED, PH_GAVE_UP, PH_REPLACING,
@@ -91,211 +89,16 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static void memory_arg(__u64 bytes, char *buf, size_t len)
-{
-	if (!(bytes & ((1ULL << 20) - 1)))
-		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-}
-
-/* Appends a word to a NULL-terminated array of at most CD_JOB_ARGS - 2. */
-static int word(char **w, size_t *n, const char *s)
-{
-	if (*n >= CD_JOB_ARGS - 2)
-		return -E2BIG;
-	w[(*n)++] = (char *)s;
-	w[*n] = NULL;
-	return 0;
-}
-
-/*
- * The words after "cohort" that make @d from nothing: "run -d ..." for
- * an image, else create (load and start follow).  Strings that are not
- * the declaration's own go to @bufs.
- */
-static int cpu_words(const struct decl_instance *d, char **w, size_t *n,
-		     char *cpus, size_t clen, char *cnt, size_t nlen)
-{
-	int ret;
-
-	if (d->line[DK_CPUS]) {
-		cohort_format_cpulist(d->cpus, COHORT_MAX_CPUS, cpus, clen);
-		ret = word(w, n, "--cpus");
-		return ret ? ret : word(w, n, cpus);
-	}
-	snprintf(cnt, nlen, "%u", d->cpu_count);
-	ret = word(w, n, "--cpu-count");
-	return ret ? ret : word(w, n, cnt);
-}
-
-/* The -v text of a volume. */
-static void volume_text(const struct decl_volume *v, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s:%s%s", v->source, v->target,
-		 v->readonly ? ":ro" : "");
-}
-
-static int add_run(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32];
-	char (*vols)[8192] = NULL, (*lims)[96] = NULL;
-	size_t n = 0, i;
-	int ret;
-
-	vols = calloc(d->nr_volumes + 1, sizeof(*vols));
-	lims = calloc(d->nr_rlimits + 1, sizeof(*lims));
-	if (!vols || !lims) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memory_arg(d->memory, mem, sizeof(mem));
-	ret = word(w, &n, "run");
-	ret = ret ?: word(w, &n, "-d");
-	ret = ret ?: word(w, &n, "--name");
-	ret = ret ?: word(w, &n, s->name);
-	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
-	ret = ret ?: word(w, &n, "--memory");
-	ret = ret ?: word(w, &n, mem);
-	if (d->kernel) {
-		ret = ret ?: word(w, &n, "--kernel");
-		ret = ret ?: word(w, &n, d->kernel);
-	}
-	if (d->cmdline) {
-		ret = ret ?: word(w, &n, "--cmdline");
-		ret = ret ?: word(w, &n, d->cmdline);
-	}
-	if (d->entrypoint) {
-		ret = ret ?: word(w, &n, "--entrypoint");
-		ret = ret ?: word(w, &n, d->entrypoint);
-	}
-	for (i = 0; i < d->nr_env; i++) {
-		ret = ret ?: word(w, &n, "-e");
-		ret = ret ?: word(w, &n, d->env[i]);
-	}
-	if (d->workdir) {
-		ret = ret ?: word(w, &n, "-w");
-		ret = ret ?: word(w, &n, d->workdir);
-	}
-	if (d->user) {
-		ret = ret ?: word(w, &n, "-u");
-		ret = ret ?: word(w, &n, d->user);
-	}
-	for (i = 0; i < d->nr_volumes; i++) {
-		volume_text(&d->volumes[i], vols[i], sizeof(vols[i]));
-		ret = ret ?: word(w, &n, "-v");
-		ret = ret ?: word(w, &n, vols[i]);
-	}
-	for (i = 0; i < d->nr_publish; i++) {
-		ret = ret ?: word(w, &n, "-p");
-		ret = ret ?: word(w, &n, d->publish[i].text);
-	}
-	for (i = 0; i < d->nr_rlimits; i++) {
-		char soft[32], hard[32];
-
-		run_rlimit_format(d->rlimits[i].soft, soft, sizeof(soft));
-		run_rlimit_format(d->rlimits[i].hard, hard, sizeof(hard));
-		snprintf(lims[i], sizeof(lims[i]), "%s=%s:%s",
-			 run_rlimit_name(d->rlimits[i].resource), soft, hard);
-		ret = ret ?: word(w, &n, "--ulimit");
-		ret = ret ?: word(w, &n, lims[i]);
-	}
-	ret = ret ?: word(w, &n, d->image);
-	for (i = 0; i < d->nr_args; i++)
-		ret = ret ?: word(w, &n, d->args[i]);
-	ret = ret ?: cd_job_addv(&s->job, false, w);
-out:
-	free(vols);
-	free(lims);
-	return ret;
-}
-
-static int add_create(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32], q[16];
-	size_t n = 0;
-	int ret;
-
-	memory_arg(d->memory, mem, sizeof(mem));
-	ret = word(w, &n, "create");
-	ret = ret ?: word(w, &n, s->name);
-	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
-	ret = ret ?: word(w, &n, "--memory");
-	ret = ret ?: word(w, &n, mem);
-	if (d->net_link) {
-		ret = ret ?: word(w, &n, "--net");
-		if (d->net_queues) {
-			snprintf(q, sizeof(q), "%u", d->net_queues);
-			ret = ret ?: word(w, &n, "--net-queues");
-			ret = ret ?: word(w, &n, q);
-		}
-	}
-	return ret ?: cd_job_addv(&s->job, false, w);
-}
-
-static int add_load(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char kbuf[4096], ibuf[4096], cmdline[COHORT_CMDLINE_MAX + 1024];
-	const char *kernel = d->kernel, *initrd = d->initrd;
-	size_t off, i;
-
-	if (!kernel)
-		kernel = cohort_default_kernel(kbuf, sizeof(kbuf));
-	if (!initrd)
-		initrd = cohort_default_initrd(ibuf, sizeof(ibuf));
-	if (!kernel || !initrd)
-		return -ENOENT;
-	off = (size_t)snprintf(cmdline, sizeof(cmdline), "%s",
-			       d->cmdline ? d->cmdline : "");
-	for (i = 0; i < d->nr_addresses && off < sizeof(cmdline); i++)
-		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off,
-					"%s%s", i ? "," :
-					(off ? " cohort.ip=" : "cohort.ip="),
-					d->addresses[i].text);
-	return cd_job_add(&s->job, false, "load", s->name, "--kernel", kernel,
-			  "--initrd", initrd, "--cmdline", cmdline, NULL);
-}
-
 /* A job that takes @s from what sysfs shows (@seen) to running. */
 static int make_start_job(struct sup *s, const struct cd_seen *seen)
 {
-	bool failed = seen->exists && !strcmp(seen->state, COHORT_STATE_FAILED);
-	bool up = seen->exists &&
-		  (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
-		   !strcmp(seen->state, COHORT_STATE_STARTING) ||
-		   !strcmp(seen->state, COHORT_STATE_STOPPING));
-	int ret = 0;
+	int ret;
 
 	cd_job_free(&s->job);
 	cd_job_init(&s->job, s->name);
-	/* a failed kernel's CPUs come back first (none to take: no matter) */
-	if (failed || up)
-		ret = cd_job_add(&s->job, true, "stop", s->name, "--force",
-				 NULL);
-	/* then its memory is saved, before anything overwrites it */
-	if (s->dump[0] && seen->exists) {
-		cd_dump_prune(s->name, s->d->dump_keep);
-		ret = ret ?: cd_job_add(&s->job, true, "dump", s->name,
-					s->dump, NULL);
-	}
+	ret = cd_make_job(&s->job, s->name, s->d, seen, false, s->dump);
 	s->dump[0] = '\0';
-	if (s->d->image_kind != DECL_IMAGE_NONE) {
-		/* a workload starts from its image each time: a new instance */
-		if (seen->exists)
-			ret = ret ?: cd_job_add(&s->job, false, "delete",
-						s->name, NULL);
-		return ret ?: add_run(s);
-	}
-	if (!seen->exists) {
-		ret = ret ?: add_create(s);
-		ret = ret ?: add_load(s);
-	} else if (!strcmp(seen->state, COHORT_STATE_EMPTY)) {
-		ret = ret ?: add_load(s);
-	}
-	return ret ?: cd_job_add(&s->job, false, "start", s->name, NULL);
+	return ret;
 }
 
 static void start(struct sup *s, const struct cd_seen *seen, bool restart)
@@ -378,13 +181,6 @@ static void schedule(struct sup *s)
 		 kept + 1, d->restart_limit, d->restart_window);
 }
 
-static bool user_stop(const char *why)
-{
-	return !strcmp(why, COHORT_WHY_STOP) ||
-	       !strcmp(why, COHORT_WHY_STOP_FORCED) ||
-	       !strcmp(why, COHORT_WHY_STOP_TIMEOUT);
-}
-
 /* A running instance is no longer: why, and what now. */
 static void ended(struct sup *s, const struct cd_seen *seen)
 {
@@ -399,7 +195,7 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 		s->phase = PH_STOPPED;
 		return;
 	}
-	if (user_stop(seen->why)) {
+	if (cd_seen_user_stop(seen)) {
 		cd_event(s->name, COHORTD_EV_STOPPED, seen->why, "%s", "");
 		s->phase = PH_STOPPED;
 		return;
@@ -440,13 +236,6 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 	schedule(s);
 }
 
-static bool is_up(const struct cd_seen *seen)
-{
-	return seen->exists && (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
-				!strcmp(seen->state, COHORT_STATE_STARTING) ||
-				!strcmp(seen->state, COHORT_STATE_STOPPING));
-}
-
 /*
  * One job at a time: two "cohort create --cpu-count" at once could pick
  * the same free CPU, and starts in dependency order stay in that order.
@@ -468,7 +257,7 @@ static void tick_one(struct sup *s)
 	cd_seen_read(s->name, &seen);
 	switch (s->phase) {
 	case PH_WAITING:
-		if (s->first && is_up(&seen)) {
+		if (s->first && cd_seen_up(&seen)) {
 			/* cohortd restarted: leave what runs alone */
 			s->phase = PH_RUNNING;
 			s->starts = seen.starts;
@@ -476,7 +265,7 @@ static void tick_one(struct sup *s)
 			cd_event(s->name, COHORTD_EV_ADOPTED, "",
 				 "state %s, started %llu time(s)", seen.state,
 				 seen.starts);
-		} else if (s->first && seen.exists && user_stop(seen.why)) {
+		} else if (s->first && seen.exists && cd_seen_user_stop(&seen)) {
 			s->phase = PH_STOPPED;
 			cd_event(s->name, COHORTD_EV_STOPPED, seen.why,
 				 "found stopped by a user: left alone");
@@ -486,7 +275,7 @@ static void tick_one(struct sup *s)
 		s->first = false;
 		break;
 	case PH_RUNNING:
-		if (is_up(&seen)) {
+		if (cd_seen_up(&seen)) {
 			s->starts = seen.starts;
 			s->up = !strcmp(seen.state, COHORT_STATE_RUNNING);
 			break;
@@ -761,7 +550,7 @@ void cd_sup_load(struct decl_set *newset)
 				cd_job_free(&s->job);
 				cd_job_init(&s->job, s->name);
 				if (seen.exists) {
-					if (is_up(&seen) ||
+					if (cd_seen_up(&seen) ||
 					    !strcmp(seen.state, COHORT_STATE_FAILED))
 						cd_job_add(&s->job, true, "stop",
 							   s->name, NULL);
