@@ -211,6 +211,43 @@ h = d["instances"][1]["health"]
 assert h["failures"] == 2 and h["result"] == "failing" and h["threshold"] == 3, h
 assert d["instances"][4]["health"] is None, d'
 
+# Warm standbys: a line each after the table; wrong types show as "?".
+reply status '{"pid": 812, "started": 1748779200, "config_dir": "/c",
+ "instances": [
+  {"name": "web", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "panic",
+   "next_restart_ms": 0, "health": null,
+   "standby": {"name": "web.standby", "phase": "ready", "state": "running",
+               "takeovers": 2, "last_takeover_ms": 431, "last_failure": ""}},
+  {"name": "db", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": null},
+  {"name": "api", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0,
+   "standby": {"name": "api.standby", "phase": "backoff", "state": "failed",
+               "takeovers": 0, "last_takeover_ms": 0, "last_failure": "panic"}},
+  {"name": "odd", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": 3},
+  {"name": "odder", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": {"name": "x\u001b[2J", "takeovers": "1"}}]}'
+expect 0 "cohortd: running, pid 812, since 2025-06-01 12:00:00, config /c
+NAME   PHASE    STATE    RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK
+web    running  running  no              0  panic         -             -       -
+db     running  running  no              0  -             -             -       -
+api    running  running  no              0  -             -             -       -
+odd    running  running  no              0  -             -             -       -
+odder  running  running  no              0  -             -             -       -
+web: standby web.standby ready (running), 2 takeovers, the last 431 ms after the failure
+api: standby api.standby backoff (failed), 0 takeovers, last failure panic
+odd: standby ?
+odder: standby x\\x1b[2J ? (?), last failure ?" "" daemon status
+json_check daemon status -j -- '
+assert d["instances"][0]["standby"]["takeovers"] == 2, d
+assert d["instances"][1]["standby"] is None, d'
+
 # A configuration it refused.
 reply status '{"pid": 812, "started": 1748779200,
  "config_dir": "/etc/cohort/instances.d",
