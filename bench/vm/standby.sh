@@ -54,6 +54,10 @@ dpid=$!
 wait_for 120 state_is svc running || die "svc did not start"
 wait_for 60 up || die "svc does not answer"
 r=$(gap_while_panic restarted 1)
+# where a restart's time goes: its events, the kernel's view, the client
+grep '"instance":"svc"' $S/events.jsonl | sed 's/^/# /'
+dmesg | grep "instance svc:" | sed 's/^/# /'
+awk 'NR > 1 && $1 - p > 1000 { print "# no answer from " p " to " $1 } { p = $1 }' /tmp/ts
 
 conf yes
 cohort apply --dir $C >/dev/null || die "apply"
