@@ -382,7 +382,7 @@ fi
 
 # ---------------------------------------------------------------- events
 EV=$COHORT_STATE_DIR/events.jsonl
-head="TIME                     INSTANCE  EVENT         REASON         DETAIL"
+head="TIME                     INSTANCE  EVENT            REASON         DETAIL"
 
 # No events file yet.
 expect 0 "$head" "" events
@@ -426,16 +426,16 @@ json.dump(good, open(sys.argv[1] + ".good", "w"))
 EOF
 malformed="cohort: warning: events: 9 malformed lines in $EV skipped"
 expect 0 "$head
-2025-06-01 12:00:00.250  -         daemon-start  -              pid 812
-2025-06-01 12:00:01.500  web       started       -              -
-2025-06-01 12:01:00.007  web       failed        panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
-2025-06-01 12:01:01.000  db        restarting    heartbeat      after 1000 ms
-2025-06-01 12:01:02.999  web       exited        -              status 0\x1b[2J" \
+2025-06-01 12:00:00.250  -         daemon-start     -              pid 812
+2025-06-01 12:00:01.500  web       started          -              -
+2025-06-01 12:01:00.007  web       failed           panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
+2025-06-01 12:01:01.000  db        restarting       heartbeat      after 1000 ms
+2025-06-01 12:01:02.999  web       exited           -              status 0\x1b[2J" \
 	"$malformed" events
 expect 0 "$head
-2025-06-01 12:00:01.500  web       started       -              -
-2025-06-01 12:01:00.007  web       failed        panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
-2025-06-01 12:01:02.999  web       exited        -              status 0\x1b[2J" \
+2025-06-01 12:00:01.500  web       started          -              -
+2025-06-01 12:01:00.007  web       failed           panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
+2025-06-01 12:01:02.999  web       exited           -              status 0\x1b[2J" \
 	"$malformed" events web
 expect 0 "$head" "$malformed" events nosuch
 json_check events -j -- '
@@ -528,11 +528,11 @@ checks=$((checks + 1))
 [ $rc = 0 ] || fail "events -f: exit status $rc after SIGINT"
 checks=$((checks + 1))
 [ "$(cat "$T/f.out")" = "$head
-2025-06-01 12:00:00.000  web       started       -              -
-2025-06-01 12:00:01.000  web       failed        panic          -
-2025-06-01 12:00:02.000  web       restarting    -              after 1000 ms
-2025-06-01 12:01:40.000  db        adopted       -              -
-2025-06-01 12:03:20.000  api       started       -              -" ] || {
+2025-06-01 12:00:00.000  web       started          -              -
+2025-06-01 12:00:01.000  web       failed           panic          -
+2025-06-01 12:00:02.000  web       restarting       -              after 1000 ms
+2025-06-01 12:01:40.000  db        adopted          -              -
+2025-06-01 12:03:20.000  api       started          -              -" ] || {
 	fail "events -f: the output differs"
 	sed 's/^/    /' "$T/f.out"
 }
