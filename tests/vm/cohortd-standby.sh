@@ -72,7 +72,9 @@ state_is web.standby running && [ "$(attr web.standby cpus)" != "$(attr web cpus
 	[ "$(attr web.standby mem_size)" = "$(attr web mem_size)" ] &&
 	ok "web.standby runs on CPU $(attr web.standby cpus) beside web (CPU $(attr web cpus)), same memory" ||
 	bad "web.standby: $(attr web.standby state) cpus $(attr web.standby cpus)"
-grep -q "cohort.shell cohort.standby console=ttyCH0 cohort.name=web.standby$" $I/web.standby/cmdline &&
+want="quiet cohort.shell"
+[ $NET_TAKEOVER = 1 ] && want="$want cohort.ip=$IP/16"
+[ "$(attr web.standby cmdline)" = "$want cohort.standby console=ttyCH0 cohort.name=web.standby" ] &&
 	ok "its command line: web's plus cohort.standby" || bad "standby cmdline: $(attr web.standby cmdline)"
 [ -z "$(attr web.standby net)" ] && ok "no link of its own" || bad "web.standby has a link: $(attr web.standby net)"
 cohort daemon status | grep -q "^web: standby web.standby ready (running), 0 takeovers" &&
