@@ -8,6 +8,8 @@
  *	create NAME cpus LIST memory SIZE	absent: made...
  *	start NAME				...and booted
  *	keep NAME				same CPUs and memory
+ *	keep NAME.standby (standby of NAME)	standby = yes: cohortd's
+ *	create NAME.standby cpu-count N ...	(made by cohortd)
  *	replace NAME (cpus 1 -> 2-3)		exists, but differs
  *	leave NAME (not declared)		exists, not declared
  *
@@ -94,12 +96,16 @@ static void want_cpus(const struct decl_instance *d, char *buf, size_t len)
 	}
 }
 
-/* Whether @e has the CPUs @d declares (any @d->cpu_count of them). */
+/*
+ * Whether @e has the CPUs @d declares (any @d->cpu_count of them; also
+ * for an instance with a standby, whose service moves to the standby's
+ * CPUs when it takes over).
+ */
 static bool same_cpus(const struct decl_instance *d, const struct existing *e)
 {
 	if (!e->cpus_ok)
 		return false;
-	if (!d->line[DK_CPUS])
+	if (!d->line[DK_CPUS] || d->standby)
 		return cohort_cpulist_weight(e->cpus, COHORT_MAX_CPUS) ==
 		       d->cpu_count;
 	return !memcmp(d->cpus, e->cpus, sizeof(d->cpus));
@@ -218,6 +224,40 @@ static void plan_declared(const struct decl_instance *d, struct existing *e,
 	json_object_array_add(plan, o);
 }
 
+/*
+ * The standby of a declared instance (standby = yes): "keep web.standby
+ * (standby of web)", or made by cohortd once web runs: "create
+ * web.standby cpu-count 2 memory 256M (standby of web)".
+ */
+static void plan_standby(const struct decl_instance *d, struct existing *ex,
+			 size_t nex, struct json_object *plan)
+{
+	char name[COHORT_NAME_MAX + 16], mem[COHORT_SIZE_STR_MAX];
+	struct json_object *o;
+	struct existing *e;
+
+	snprintf(name, sizeof(name), "%s%s", d->name, DECL_STANDBY_SUFFIX);
+	e = find_existing(ex, nex, name);
+	if (e)
+		e->declared = true;
+	if (!plan) {
+		cohort_format_size(d->memory, true, mem, sizeof(mem));
+		if (e)
+			printf("keep %s (standby of %s)\n", name, d->name);
+		else
+			printf("create %s cpu-count %u memory %s (standby of %s)\n",
+			       name, d->cpu_count, mem, d->name);
+		return;
+	}
+	o = json_step(e ? "keep" : "create", name);
+	json_object_object_add(o, "standby_of",
+			       json_object_new_string(d->name));
+	if (e)
+		json_object_object_add(o, "state",
+				       json_object_new_string(e->state));
+	json_object_array_add(plan, o);
+}
+
 /* The plan: every declared instance in start order, then the others. */
 static void print_plan(struct cli *c, const struct decl_set *set,
 		       struct existing *ex, size_t nex)
@@ -230,6 +270,8 @@ static void print_plan(struct cli *c, const struct decl_set *set,
 		const struct decl_instance *d = set->v[set->order[i]];
 
 		plan_declared(d, find_existing(ex, nex, d->name), plan);
+		if (d->standby)
+			plan_standby(d, ex, nex, plan);
 	}
 	for (i = 0; i < nex; i++) {
 		if (ex[i].declared)

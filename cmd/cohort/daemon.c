@@ -11,7 +11,11 @@
  * HEALTH is "-" without a check, "waiting" before its first result,
  * "ok", "failing N/T" (N counted failures in a row of the threshold T)
  * or "failing (grace)" while failures do not count yet; the last
- * failure's reason follows the table.
+ * failure's reason follows the table, and a line for each instance with
+ * a warm standby:
+ *
+ *	web: standby web.standby ready (running), 1 takeover, the last 420 ms after the failure
+ *
  * then the errors of a configuration it refused, if any.  With -j, its
  * reply as it came (parsed and printed again).  The reply is untrusted:
  * a member that is missing or of the wrong type shows as "?".
@@ -238,6 +242,45 @@ static void print_health_errors(struct json_object *a)
 	}
 }
 
+/*
+ * "NAME: standby NAME.standby ready (running), 1 takeover, the last 420 ms
+ * after the failure" for each instance with a standby (standby = yes).
+ */
+static void print_standbys(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+	char name[CELL_MAX], sb[CELL_MAX], phase[CELL_MAX], state[CELL_MAX];
+	char fail[CELL_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i), *b;
+		long long nr, ms;
+
+		if (!json_object_object_get_ex(o, "standby", &b) || !b)
+			continue;
+		cell_str(o, "name", name);
+		if (!json_object_is_type(b, json_type_object)) {
+			printf("%s: standby ?\n", name);
+			continue;
+		}
+		cell_str(b, "name", sb);
+		cell_str(b, "phase", phase);
+		cell_str(b, "state", state);
+		cell_str(b, "last_failure", fail);
+		printf("%s: standby %s %s (%s)", name, sb, phase, state);
+		if (daemon_int(b, "takeovers", &nr) && nr >= 0) {
+			printf(", %lld takeover%s", nr, nr == 1 ? "" : "s");
+			if (nr && daemon_int(b, "last_takeover_ms", &ms) &&
+			    ms >= 0)
+				printf(", the last %lld ms after the failure",
+				       ms);
+		}
+		if (strcmp(fail, "-"))
+			printf(", last failure %s", fail);
+		printf("\n");
+	}
+}
+
 static void print_status(struct cli *c, struct json_object *r)
 {
 	struct json_object *a = NULL, *e;
@@ -252,6 +295,7 @@ static void print_status(struct cli *c, struct json_object *r)
 	}
 	bad = print_instances(a);
 	print_health_errors(a);
+	print_standbys(a);
 	if (bad == 1)
 		cli_warn("%s: an entry of cohortd's instances is not an object; not shown",
 			 c->cmd);

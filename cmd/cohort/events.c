@@ -37,7 +37,7 @@
 enum { C_TIME, C_INSTANCE, C_EVENT, C_REASON, C_DETAIL, NR_COLS };
 
 /* The widest cells of the names cohortd writes, for a steady table. */
-static const int min_width[NR_COLS] = { 23, 8, 12, 13, 0 };
+static const int min_width[NR_COLS] = { 23, 8, 15, 13, 0 };
 
 /* What is printed, and how. */
 struct ev_show {

@@ -21,6 +21,8 @@
 #define CD_JOB_STEPS		8	/* commands in one job */
 #define CD_JOB_ARGS		256	/* words of one command */
 #define CD_RESTARTS_KEPT	64	/* restart times remembered per instance */
+#define CD_BACKOFF_RESET_MS	10000	/* running this long: delays start over */
+#define CD_STANDBY_WORD		"cohort.standby"	/* on a standby's command line */
 
 struct cd_opts {
 	const char *config_dir;
@@ -74,7 +76,14 @@ struct cd_seen {
 };
 
 void cd_seen_read(const char *name, struct cd_seen *s);
+bool cd_seen_up(const struct cd_seen *s);
+bool cd_seen_user_stop(const struct cd_seen *s);
 int cd_inst_attr(const char *name, const char *a, char *buf, size_t len);
+
+/* make.c: the cohort(8) commands that make a declared instance. */
+int cd_make_job(struct cd_job *j, const char *name,
+		const struct decl_instance *d, const struct cd_seen *seen,
+		bool standby, const char *dump);
 
 /* keep.c: what is kept of a kernel that failed */
 int cd_keep_console(const char *name, const char *reason, char *path,
@@ -112,6 +121,61 @@ struct json_object;
 struct json_object *cd_health_json(const struct cd_health *h,
 				   const struct decl_instance *d);
 
+/* standby.c: an instance's warm standby, NAME.standby (standby = yes). */
+enum cd_sb_phase {
+	SB_NONE,		/* none declared */
+	SB_WAITING,		/* to be made once its instance runs */
+	SB_MAKING,		/* a job makes and starts it */
+	SB_STARTING,		/* started; ready once its kernel checked in */
+	SB_READY,		/* running: takes over when its instance fails */
+	SB_BACKOFF,		/* it failed: made again at next_at */
+	SB_STOPPED,		/* a user stopped or deleted it: left alone */
+	SB_DISCARDING,		/* no longer wanted as it is: stopped, deleted */
+	SB_TAKING_OVER,		/* its instance failed: the takeover job runs */
+};
+
+/* What cd_standby_reap() made of a child that ended. */
+enum cd_sb_reaped {
+	CD_SB_NOT_MINE,		/* not the standby's job */
+	CD_SB_GOING,		/* its job goes on, or ended with nothing to say */
+	CD_SB_PROMOTED,		/* it took over and is the instance now */
+	CD_SB_REFUSED,		/* cohort takeover refused: nothing moved */
+	CD_SB_BROKEN,		/* it took over, but what follows failed */
+};
+
+struct cd_standby {
+	char name[COHORT_NAME_MAX];	/* NAME.standby */
+	char inst[COHORT_NAME_MAX];	/* NAME */
+	enum cd_sb_phase phase;
+	bool wanted;			/* declared (standby = yes) */
+	bool first;			/* never looked at yet: may be adopted */
+	bool discard_job;		/* the job stops and deletes it */
+	bool took;			/* the takeover step of the job is done */
+	struct cd_job job;
+	unsigned int backoff;		/* the next delay, ms; 0: the first */
+	long long next_at;		/* waiting, backoff: not before, ms */
+	long long since;		/* making: when; ready: since when */
+	long long detected;		/* taking over: its instance's failure */
+	unsigned int takeovers;
+	long long last_ms;		/* the last takeover: failure to done */
+	char last_failure[32];
+};
+
+void cd_standby_init(struct cd_standby *sb, const char *inst);
+void cd_standby_want(struct cd_standby *sb, const struct decl_instance *d,
+		     bool changed);
+void cd_standby_tick(struct cd_standby *sb, const struct decl_instance *d,
+		     bool inst_running, bool busy);
+bool cd_standby_ready(const struct cd_standby *sb);
+int cd_standby_take(struct cd_standby *sb, const struct decl_instance *d,
+		    long long detected, const char *dump);
+enum cd_sb_reaped cd_standby_reap(struct cd_standby *sb,
+				  const struct decl_instance *d, pid_t pid,
+				  int status);
+bool cd_standby_blocks(const struct cd_standby *sb);
+struct json_object *cd_standby_json(const struct cd_standby *sb);
+void cd_standby_free(struct cd_standby *sb);
+
 /* sup.c: one supervised, declared instance each. */
 void cd_sup_load(struct decl_set *set);
 void cd_sup_tick(void);
@@ -128,6 +192,7 @@ void cd_ctl_close(int lfd);
 
 /* main.c */
 struct json_object;
+long long cd_now_ms(void);
 int cd_reload(char ***errors, size_t *n);
 struct json_object *cd_config_errors(void);
 

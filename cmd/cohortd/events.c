@@ -39,7 +39,8 @@ void cd_event(const char *inst, const char *event, const char *reason,
 	va_end(ap);
 	cd_log(strcmp(event, COHORTD_EV_FAILED) &&
 	       strcmp(event, COHORTD_EV_GAVE_UP) &&
-	       strcmp(event, COHORTD_EV_START_FAILED) ? CD_NOTICE : CD_ERR,
+	       strcmp(event, COHORTD_EV_START_FAILED) &&
+	       strcmp(event, COHORTD_EV_STANDBY_FAILED) ? CD_NOTICE : CD_ERR,
 	       "%s%s%s%s%s%s%s%s", inst, *inst ? ": " : "", event,
 	       *reason ? " (" : "", reason, *reason ? ")" : "",
 	       *detail ? ": " : "", detail);

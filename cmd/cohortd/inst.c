@@ -65,3 +65,29 @@ void cd_seen_read(const char *name, struct cd_seen *s)
 	if (!cd_inst_attr(name, "starts", buf, sizeof(buf)))
 		s->starts = strtoull(buf, NULL, 10);
 }
+
+/**
+ * cd_seen_up() - whether the instance holds its CPUs, running or about to
+ * @s: what sysfs said (cd_seen_read())
+ *
+ * Return: true when it exists and is starting, running or stopping.
+ */
+bool cd_seen_up(const struct cd_seen *s)
+{
+	return s->exists && (!strcmp(s->state, COHORT_STATE_RUNNING) ||
+			     !strcmp(s->state, COHORT_STATE_STARTING) ||
+			     !strcmp(s->state, COHORT_STATE_STOPPING));
+}
+
+/**
+ * cd_seen_user_stop() - whether a user stopped it (cohort stop)
+ * @s: what sysfs said
+ *
+ * Return: true for the stop_reasons "stop", "stop-forced", "stop-timeout".
+ */
+bool cd_seen_user_stop(const struct cd_seen *s)
+{
+	return !strcmp(s->why, COHORT_WHY_STOP) ||
+	       !strcmp(s->why, COHORT_WHY_STOP_FORCED) ||
+	       !strcmp(s->why, COHORT_WHY_STOP_TIMEOUT);
+}

@@ -238,7 +238,12 @@ static void make_dirs(const char *path)
 		cd_log(CD_WARN, "state directory %s: %s", path, strerror(errno));
 }
 
-static long long now_ms(void)
+/**
+ * cd_now_ms() - the daemon's clock: CLOCK_MONOTONIC in milliseconds
+ *
+ * Return: milliseconds since some fixed point (boot).
+ */
+long long cd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -308,9 +313,9 @@ int main(int argc, char **argv)
 	}
 	dog_ms = (long long)(cd_watchdog_usec() / 2000);
 	cd_notify("READY=1\nSTATUS=supervising the declared instances");
-	next_tick = now_ms();
+	next_tick = cd_now_ms();
 	while (!done) {
-		long long now = now_ms(), wait, wake;
+		long long now = cd_now_ms(), wait, wake;
 		size_t n;
 
 		if (dog_ms && now >= next_dog) {

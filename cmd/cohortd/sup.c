@@ -12,6 +12,9 @@
  *   gave-up    restart-limit restarts within restart-window
  *   replacing  its declaration changed: stopped and deleted, then made
  *              again as declared
+ *   taking-over  it failed and its warm standby takes its place
+ *              (standby.c): takeover, stop --force, dump, delete,
+ *              rename; then it runs again, as the standby's kernel
  *
  * An instance that stops is judged by its stop_reason (sysfs, written by
  * the kernel): "stop", "stop-forced" and "stop-timeout" were asked for by
@@ -29,6 +32,10 @@
  * a row make it failed with reason "health", as a panic would: its
  * console is kept, it is stopped at once (stop --force, its kernel still
  * runs) and started again by its restart policy.
+ *
+ * With standby = yes, any of these failures is handed to the instance's
+ * standby when it is ready (standby.c) and to the restart policy only
+ * when it is not.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,11 +49,9 @@
 #include "cohort/parse.h"
 #include "cohortd.h"
 
-#define CD_BACKOFF_RESET_MS	10000
-
 enum phase {
 	PH_WAITING, PH_STARTING, PH_RUNNING, PH_BACKOFF, PH_STOPPED,
-	PH_FAILED, PH_GAVE_UP, PH_REPLACING,
+	PH_FAILED, PH_GAVE_UP, PH_REPLACING, PH_TAKING_OVER,
 };
 
 static const char *const phase_names[] = {
@@ -54,6 +59,7 @@ static const char *const phase_names[] = {
 	[PH_RUNNING] = "running", [PH_BACKOFF] = "backoff",
 	[PH_STOPPED] = "stopped", [PH_FAILED] = "failed",
 	[PH_GAVE_UP] = "gave-up", [PH_REPLACING] = "replacing",
+	[PH_TAKING_OVER] = "taking-over",
 };
 
 struct sup {
@@ -77,225 +83,23 @@ struct sup {
 	bool stop_job;			/* the job only stops it (health) */
 	struct cd_health health;
 	char *hprint;			/* its [health], as last read */
+	struct cd_standby sb;		/* its warm standby (standby = yes) */
 };
 
 static struct decl_set set;
 static struct sup **sups;
 static size_t nsups;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void memory_arg(__u64 bytes, char *buf, size_t len)
-{
-	if (!(bytes & ((1ULL << 20) - 1)))
-		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-}
-
-/* Appends a word to a NULL-terminated array of at most CD_JOB_ARGS - 2. */
-static int word(char **w, size_t *n, const char *s)
-{
-	if (*n >= CD_JOB_ARGS - 2)
-		return -E2BIG;
-	w[(*n)++] = (char *)s;
-	w[*n] = NULL;
-	return 0;
-}
-
-/*
- * The words after "cohort" that make @d from nothing: "run -d ..." for
- * an image, else create (load and start follow).  Strings that are not
- * the declaration's own go to @bufs.
- */
-static int cpu_words(const struct decl_instance *d, char **w, size_t *n,
-		     char *cpus, size_t clen, char *cnt, size_t nlen)
-{
-	int ret;
-
-	if (d->line[DK_CPUS]) {
-		cohort_format_cpulist(d->cpus, COHORT_MAX_CPUS, cpus, clen);
-		ret = word(w, n, "--cpus");
-		return ret ? ret : word(w, n, cpus);
-	}
-	snprintf(cnt, nlen, "%u", d->cpu_count);
-	ret = word(w, n, "--cpu-count");
-	return ret ? ret : word(w, n, cnt);
-}
-
-/* The -v text of a volume. */
-static void volume_text(const struct decl_volume *v, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s:%s%s", v->source, v->target,
-		 v->readonly ? ":ro" : "");
-}
-
-static int add_run(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32];
-	char (*vols)[8192] = NULL, (*lims)[96] = NULL;
-	size_t n = 0, i;
-	int ret;
-
-	vols = calloc(d->nr_volumes + 1, sizeof(*vols));
-	lims = calloc(d->nr_rlimits + 1, sizeof(*lims));
-	if (!vols || !lims) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memory_arg(d->memory, mem, sizeof(mem));
-	ret = word(w, &n, "run");
-	ret = ret ?: word(w, &n, "-d");
-	ret = ret ?: word(w, &n, "--name");
-	ret = ret ?: word(w, &n, s->name);
-	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
-	ret = ret ?: word(w, &n, "--memory");
-	ret = ret ?: word(w, &n, mem);
-	if (d->kernel) {
-		ret = ret ?: word(w, &n, "--kernel");
-		ret = ret ?: word(w, &n, d->kernel);
-	}
-	if (d->cmdline) {
-		ret = ret ?: word(w, &n, "--cmdline");
-		ret = ret ?: word(w, &n, d->cmdline);
-	}
-	if (d->entrypoint) {
-		ret = ret ?: word(w, &n, "--entrypoint");
-		ret = ret ?: word(w, &n, d->entrypoint);
-	}
-	for (i = 0; i < d->nr_env; i++) {
-		ret = ret ?: word(w, &n, "-e");
-		ret = ret ?: word(w, &n, d->env[i]);
-	}
-	if (d->workdir) {
-		ret = ret ?: word(w, &n, "-w");
-		ret = ret ?: word(w, &n, d->workdir);
-	}
-	if (d->user) {
-		ret = ret ?: word(w, &n, "-u");
-		ret = ret ?: word(w, &n, d->user);
-	}
-	for (i = 0; i < d->nr_volumes; i++) {
-		volume_text(&d->volumes[i], vols[i], sizeof(vols[i]));
-		ret = ret ?: word(w, &n, "-v");
-		ret = ret ?: word(w, &n, vols[i]);
-	}
-	for (i = 0; i < d->nr_publish; i++) {
-		ret = ret ?: word(w, &n, "-p");
-		ret = ret ?: word(w, &n, d->publish[i].text);
-	}
-	for (i = 0; i < d->nr_rlimits; i++) {
-		char soft[32], hard[32];
-
-		run_rlimit_format(d->rlimits[i].soft, soft, sizeof(soft));
-		run_rlimit_format(d->rlimits[i].hard, hard, sizeof(hard));
-		snprintf(lims[i], sizeof(lims[i]), "%s=%s:%s",
-			 run_rlimit_name(d->rlimits[i].resource), soft, hard);
-		ret = ret ?: word(w, &n, "--ulimit");
-		ret = ret ?: word(w, &n, lims[i]);
-	}
-	ret = ret ?: word(w, &n, d->image);
-	for (i = 0; i < d->nr_args; i++)
-		ret = ret ?: word(w, &n, d->args[i]);
-	ret = ret ?: cd_job_addv(&s->job, false, w);
-out:
-	free(vols);
-	free(lims);
-	return ret;
-}
-
-static int add_create(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char *w[CD_JOB_ARGS], cpus[1024], cnt[16], mem[32], q[16];
-	size_t n = 0;
-	int ret;
-
-	memory_arg(d->memory, mem, sizeof(mem));
-	ret = word(w, &n, "create");
-	ret = ret ?: word(w, &n, s->name);
-	ret = ret ?: cpu_words(d, w, &n, cpus, sizeof(cpus), cnt, sizeof(cnt));
-	ret = ret ?: word(w, &n, "--memory");
-	ret = ret ?: word(w, &n, mem);
-	if (d->net_link) {
-		ret = ret ?: word(w, &n, "--net");
-		if (d->net_queues) {
-			snprintf(q, sizeof(q), "%u", d->net_queues);
-			ret = ret ?: word(w, &n, "--net-queues");
-			ret = ret ?: word(w, &n, q);
-		}
-	}
-	return ret ?: cd_job_addv(&s->job, false, w);
-}
-
-static int add_load(struct sup *s)
-{
-	const struct decl_instance *d = s->d;
-	char kbuf[4096], ibuf[4096], cmdline[COHORT_CMDLINE_MAX + 1024];
-	const char *kernel = d->kernel, *initrd = d->initrd;
-	size_t off, i;
-
-	if (!kernel)
-		kernel = cohort_default_kernel(kbuf, sizeof(kbuf));
-	if (!initrd)
-		initrd = cohort_default_initrd(ibuf, sizeof(ibuf));
-	if (!kernel || !initrd)
-		return -ENOENT;
-	off = (size_t)snprintf(cmdline, sizeof(cmdline), "%s",
-			       d->cmdline ? d->cmdline : "");
-	for (i = 0; i < d->nr_addresses && off < sizeof(cmdline); i++)
-		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off,
-					"%s%s", i ? "," :
-					(off ? " cohort.ip=" : "cohort.ip="),
-					d->addresses[i].text);
-	return cd_job_add(&s->job, false, "load", s->name, "--kernel", kernel,
-			  "--initrd", initrd, "--cmdline", cmdline, NULL);
-}
-
 /* A job that takes @s from what sysfs shows (@seen) to running. */
 static int make_start_job(struct sup *s, const struct cd_seen *seen)
 {
-	bool failed = seen->exists && !strcmp(seen->state, COHORT_STATE_FAILED);
-	bool up = seen->exists &&
-		  (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
-		   !strcmp(seen->state, COHORT_STATE_STARTING) ||
-		   !strcmp(seen->state, COHORT_STATE_STOPPING));
-	int ret = 0;
+	int ret;
 
 	cd_job_free(&s->job);
 	cd_job_init(&s->job, s->name);
-	/* a failed kernel's CPUs come back first (none to take: no matter) */
-	if (failed || up)
-		ret = cd_job_add(&s->job, true, "stop", s->name, "--force",
-				 NULL);
-	/* then its memory is saved, before anything overwrites it */
-	if (s->dump[0] && seen->exists) {
-		cd_dump_prune(s->name, s->d->dump_keep);
-		ret = ret ?: cd_job_add(&s->job, true, "dump", s->name,
-					s->dump, NULL);
-	}
+	ret = cd_make_job(&s->job, s->name, s->d, seen, false, s->dump);
 	s->dump[0] = '\0';
-	if (s->d->image_kind != DECL_IMAGE_NONE) {
-		/* a workload starts from its image each time: a new instance */
-		if (seen->exists)
-			ret = ret ?: cd_job_add(&s->job, false, "delete",
-						s->name, NULL);
-		return ret ?: add_run(s);
-	}
-	if (!seen->exists) {
-		ret = ret ?: add_create(s);
-		ret = ret ?: add_load(s);
-	} else if (!strcmp(seen->state, COHORT_STATE_EMPTY)) {
-		ret = ret ?: add_load(s);
-	}
-	return ret ?: cd_job_add(&s->job, false, "start", s->name, NULL);
+	return ret;
 }
 
 static void start(struct sup *s, const struct cd_seen *seen, bool restart)
@@ -337,7 +141,7 @@ static bool deps_running(const struct sup *s)
 static bool at_limit(struct sup *s)
 {
 	const struct decl_instance *d = s->d;
-	long long now = now_ms(), window = (long long)d->restart_window * 1000;
+	long long now = cd_now_ms(), window = (long long)d->restart_window * 1000;
 	size_t i, kept = 0;
 
 	for (i = 0; i < s->nr_restarts; i++)
@@ -351,7 +155,7 @@ static bool at_limit(struct sup *s)
 static void schedule(struct sup *s)
 {
 	const struct decl_instance *d = s->d;
-	long long now = now_ms();
+	long long now = cd_now_ms();
 	bool limit = at_limit(s);
 	size_t kept = s->nr_restarts;
 	unsigned int delay;
@@ -378,17 +182,38 @@ static void schedule(struct sup *s)
 		 kept + 1, d->restart_limit, d->restart_window);
 }
 
-static bool user_stop(const char *why)
+/*
+ * It failed (s->last_failure says why; its console is in @kept): when
+ * its standby is ready, the standby takes over at once, the failed
+ * kernel's memory dumped first when @dump; the "failed" event says so,
+ * after @what ("" or "...; ").  @seen_at: when the failure was seen.
+ *
+ * Return: true when the standby took it; false: heal by restart policy.
+ */
+static bool take_over(struct sup *s, const char *what, const char *kept,
+		      bool dump, long long seen_at)
 {
-	return !strcmp(why, COHORT_WHY_STOP) ||
-	       !strcmp(why, COHORT_WHY_STOP_FORCED) ||
-	       !strcmp(why, COHORT_WHY_STOP_TIMEOUT);
+	char path[4096] = "";
+
+	if (!cd_standby_ready(&s->sb))
+		return false;
+	if (dump && cd_dump_path(s->name, s->last_failure, path, sizeof(path)))
+		path[0] = '\0';
+	if (cd_standby_take(&s->sb, s->d, seen_at, path))
+		return false;
+	cd_event(s->name, COHORTD_EV_FAILED, s->last_failure,
+		 "%sconsole kept in %s%s%s; %s takes over", what,
+		 kept[0] ? kept : "(none)", path[0] ? "; memory dump to " : "",
+		 path, s->sb.name);
+	s->phase = PH_TAKING_OVER;
+	return true;
 }
 
 /* A running instance is no longer: why, and what now. */
 static void ended(struct sup *s, const struct cd_seen *seen)
 {
 	const struct decl_instance *d = s->d;
+	long long seen_at = cd_now_ms();
 	char kept[4096] = "";
 	bool failure;
 
@@ -399,7 +224,7 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 		s->phase = PH_STOPPED;
 		return;
 	}
-	if (user_stop(seen->why)) {
+	if (cd_seen_user_stop(seen)) {
 		cd_event(s->name, COHORTD_EV_STOPPED, seen->why, "%s", "");
 		s->phase = PH_STOPPED;
 		return;
@@ -422,6 +247,8 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 		failure = true;
 		snprintf(s->last_failure, sizeof(s->last_failure), "%s",
 			 seen->why[0] ? seen->why : "unknown");
+		if (take_over(s, "", kept, d->dump, seen_at))
+			return;
 		/* Its kernel failed: its memory says why (restarts only). */
 		if (d->dump && d->restart != DECL_RESTART_NO && !at_limit(s) &&
 		    cd_dump_path(s->name, s->last_failure, s->dump,
@@ -440,13 +267,6 @@ static void ended(struct sup *s, const struct cd_seen *seen)
 	schedule(s);
 }
 
-static bool is_up(const struct cd_seen *seen)
-{
-	return seen->exists && (!strcmp(seen->state, COHORT_STATE_RUNNING) ||
-				!strcmp(seen->state, COHORT_STATE_STARTING) ||
-				!strcmp(seen->state, COHORT_STATE_STOPPING));
-}
-
 /*
  * One job at a time: two "cohort create --cpu-count" at once could pick
  * the same free CPU, and starts in dependency order stay in that order.
@@ -454,7 +274,7 @@ static bool is_up(const struct cd_seen *seen)
 static bool busy(void)
 {
 	for (size_t i = 0; i < nsups; i++)
-		if (sups[i]->job.pid)
+		if (sups[i]->job.pid || sups[i]->sb.job.pid)
 			return true;
 	return false;
 }
@@ -468,25 +288,26 @@ static void tick_one(struct sup *s)
 	cd_seen_read(s->name, &seen);
 	switch (s->phase) {
 	case PH_WAITING:
-		if (s->first && is_up(&seen)) {
+		if (s->first && cd_seen_up(&seen)) {
 			/* cohortd restarted: leave what runs alone */
 			s->phase = PH_RUNNING;
 			s->starts = seen.starts;
-			s->running_since = now_ms();
+			s->running_since = cd_now_ms();
 			cd_event(s->name, COHORTD_EV_ADOPTED, "",
 				 "state %s, started %llu time(s)", seen.state,
 				 seen.starts);
-		} else if (s->first && seen.exists && user_stop(seen.why)) {
+		} else if (s->first && seen.exists && cd_seen_user_stop(&seen)) {
 			s->phase = PH_STOPPED;
 			cd_event(s->name, COHORTD_EV_STOPPED, seen.why,
 				 "found stopped by a user: left alone");
-		} else if (deps_running(s) && !busy()) {
+		} else if (deps_running(s) && !busy() &&
+			   !cd_standby_blocks(&s->sb)) {
 			start(s, &seen, false);
 		}
 		s->first = false;
 		break;
 	case PH_RUNNING:
-		if (is_up(&seen)) {
+		if (cd_seen_up(&seen)) {
 			s->starts = seen.starts;
 			s->up = !strcmp(seen.state, COHORT_STATE_RUNNING);
 			break;
@@ -494,10 +315,10 @@ static void tick_one(struct sup *s)
 		ended(s, &seen);
 		break;
 	case PH_BACKOFF:
-		if (now_ms() < s->next_at || busy())
+		if (cd_now_ms() < s->next_at || busy())
 			break;
 		if (s->nr_restarts < CD_RESTARTS_KEPT)
-			s->restarts[s->nr_restarts++] = now_ms();
+			s->restarts[s->nr_restarts++] = cd_now_ms();
 		s->total_restarts++;
 		start(s, &seen, true);
 		break;
@@ -513,7 +334,8 @@ static void tick_one(struct sup *s)
  */
 static void unhealthy(struct sup *s)
 {
-	char kept[4096] = "";
+	long long seen_at = cd_now_ms();
+	char kept[4096] = "", what[512];
 	int ret;
 
 	cd_health_stop(&s->health);
@@ -522,6 +344,12 @@ static void unhealthy(struct sup *s)
 		kept[0] = '\0';
 	snprintf(s->last_failure, sizeof(s->last_failure), "%s",
 		 COHORTD_WHY_HEALTH);
+	/* its kernel did not fail: no dump, as for a restart */
+	snprintf(what, sizeof(what),
+		 "%u health checks in a row failed, the last: %s; ",
+		 s->d->health_threshold, s->health.last_error);
+	if (take_over(s, what, kept, false, seen_at))
+		return;
 	cd_event(s->name, COHORTD_EV_FAILED, COHORTD_WHY_HEALTH,
 		 "%u health checks in a row failed, the last: %s; console kept in %s",
 		 s->d->health_threshold, s->health.last_error,
@@ -584,7 +412,7 @@ void cd_sup_health_run(const struct pollfd *p, size_t n)
 
 		if (!checked(s))
 			continue;
-		if (cd_health_run(&s->health, s->name, s->d, p, n, now_ms()))
+		if (cd_health_run(&s->health, s->name, s->d, p, n, cd_now_ms()))
 			unhealthy(s);
 	}
 }
@@ -594,11 +422,49 @@ void cd_sup_health_run(const struct pollfd *p, size_t n)
  */
 void cd_sup_tick(void)
 {
-	for (size_t i = 0; i < set.n; i++) {
+	size_t i;
+
+	for (i = 0; i < set.n; i++) {
 		struct sup *s = find(set.v[set.order[i]]->name);
 
 		if (s)
 			tick_one(s);
+	}
+	/* then the standbys: a start has the free CPUs first */
+	for (i = 0; i < set.n; i++) {
+		struct sup *s = find(set.v[set.order[i]]->name);
+
+		if (s)
+			cd_standby_tick(&s->sb, s->d,
+					s->phase == PH_RUNNING && s->up,
+					busy());
+	}
+}
+
+/* The standby's job ended (@r): the instance goes on accordingly. */
+static void standby_reaped(struct sup *s, enum cd_sb_reaped r)
+{
+	struct cd_seen seen;
+
+	switch (r) {
+	case CD_SB_PROMOTED:
+		cd_seen_read(s->name, &seen);
+		s->phase = PH_RUNNING;
+		s->running_since = cd_now_ms();
+		s->starts = seen.starts;
+		break;
+	case CD_SB_REFUSED:
+		/* nothing moved: its restart policy heals it */
+		if (s->d->restart == DECL_RESTART_NO)
+			s->phase = PH_FAILED;
+		else
+			schedule(s);
+		break;
+	case CD_SB_BROKEN:
+		s->phase = PH_FAILED;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -610,9 +476,18 @@ void cd_sup_tick(void)
 void cd_sup_child(pid_t pid, int status)
 {
 	for (size_t i = 0; i < nsups; i++) {
+		enum cd_sb_reaped r = cd_standby_reap(&sups[i]->sb, sups[i]->d,
+						      pid, status);
+
+		if (r != CD_SB_NOT_MINE) {
+			standby_reaped(sups[i], r);
+			return;
+		}
+	}
+	for (size_t i = 0; i < nsups; i++) {
 		struct sup *s = sups[i];
 		int r = cd_health_reap(&s->health, s->name, s->d, pid, status,
-				       now_ms());
+				       cd_now_ms());
 
 		if (r < 0)
 			continue;
@@ -649,7 +524,7 @@ void cd_sup_child(pid_t pid, int status)
 			return;
 		}
 		s->phase = PH_RUNNING;
-		s->running_since = now_ms();
+		s->running_since = cd_now_ms();
 		cd_event(s->name, s->restart ? COHORTD_EV_RESTARTED :
 			 COHORTD_EV_STARTED, "", "%s", "");
 		return;
@@ -694,6 +569,7 @@ static void sup_free(struct sup *s)
 {
 	cd_health_stop(&s->health);
 	cd_job_free(&s->job);
+	cd_standby_free(&s->sb);
 	free(s->print);
 	free(s->hprint);
 	free(s);
@@ -716,8 +592,10 @@ static char *health_print(const struct decl_instance *d)
  * @newset: the set, taken over (the old one is freed)
  *
  * Instances declared before keep their state; those whose making changed
- * are replaced (stopped, deleted, made again); those no longer declared
- * are left as they are, unsupervised.
+ * are replaced (stopped, deleted, made again), their standbys with them;
+ * those no longer declared are left as they are, unsupervised, standbys
+ * too.  The fingerprint is the declaration's, never what runs: an
+ * instance its standby took over from runs on other CPUs, as declared.
  */
 void cd_sup_load(struct decl_set *newset)
 {
@@ -739,6 +617,9 @@ void cd_sup_load(struct decl_set *newset)
 				       strcmp(print, s->print);
 			char *hprint = health_print(d);
 
+			/* a takeover or a job at work finishes first */
+			changed &= !s->job.pid && s->phase != PH_TAKING_OVER;
+
 			s->d = d;
 			free(s->print);
 			s->print = print;
@@ -753,7 +634,9 @@ void cd_sup_load(struct decl_set *newset)
 				s->nr_restarts = 0;
 				s->backoff = 0;
 			}
-			if (changed && !s->job.pid) {
+			/* the promoted standby's other CPUs are no change */
+			cd_standby_want(&s->sb, d, changed);
+			if (changed) {
 				struct cd_seen seen;
 
 				cd_health_stop(&s->health);
@@ -761,7 +644,7 @@ void cd_sup_load(struct decl_set *newset)
 				cd_job_free(&s->job);
 				cd_job_init(&s->job, s->name);
 				if (seen.exists) {
-					if (is_up(&seen) ||
+					if (cd_seen_up(&seen) ||
 					    !strcmp(seen.state, COHORT_STATE_FAILED))
 						cd_job_add(&s->job, true, "stop",
 							   s->name, NULL);
@@ -789,6 +672,8 @@ void cd_sup_load(struct decl_set *newset)
 			s->first = true;
 			cd_job_init(&s->job, s->name);
 			cd_health_init(&s->health, s->name);
+			cd_standby_init(&s->sb, s->name);
+			cd_standby_want(&s->sb, d, false);
 		}
 		nv[n++] = s;
 	}
@@ -819,7 +704,7 @@ void cd_sup_load(struct decl_set *newset)
 struct json_object *cd_sup_status(void)
 {
 	struct json_object *a = json_object_new_array();
-	long long now = now_ms();
+	long long now = cd_now_ms();
 
 	for (size_t i = 0; i < nsups; i++) {
 		struct sup *s = sups[i];
@@ -846,6 +731,7 @@ struct json_object *cd_sup_status(void)
 					      s->next_at - now : 0));
 		json_object_object_add(o, "health",
 				       cd_health_json(&s->health, s->d));
+		json_object_object_add(o, "standby", cd_standby_json(&s->sb));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -20,7 +20,11 @@
  *	                               "watching": true, "result": "none" |
  *	                               "ok" | "failing", "failures": N,
  *	                               "counting": true, "checks": N,
- *	                               "last_check": T, "last_error": "..."}},
+ *	                               "last_check": T, "last_error": "..."},
+ *	                           "standby": null | {"name": "web.standby",
+ *	                               "phase": "ready", "state": "running",
+ *	                               "takeovers": N, "last_takeover_ms": N,
+ *	                               "last_failure": "panic" | ""}},
  *	                          ...]}
  *	reload\n   {"ok": true} or {"ok": false, "errors": ["FILE:LINE: reason"]}
  *	           (the configuration is read again, as on SIGHUP; with an
@@ -38,7 +42,10 @@
  * "last_check" of 0 means none yet.  "failures" counts the failed health
  * checks in a row that count ("counting": after the first that passed,
  * or once the start grace is over).
- * "instance" is "" for events of the daemon itself.
+ * "instance" is "" for events of the daemon itself; a standby's events
+ * carry the instance it stands by.  A standby's "phase" is one of
+ * waiting, making, starting, ready, backoff, stopped, discarding,
+ * taking-over.
  */
 #ifndef _COHORT_DAEMON_H
 #define _COHORT_DAEMON_H
@@ -65,6 +72,11 @@
 #define COHORTD_EV_GAVE_UP	"gave-up"	/* restart-limit reached */
 #define COHORTD_EV_START_FAILED	"start-failed"	/* detail: what cohort said */
 #define COHORTD_EV_REMOVED	"undeclared"	/* no longer declared: left alone */
+/* Warm standbys (standby = yes); "instance" is the one they stand by. */
+#define COHORTD_EV_STANDBY_READY "standby-ready"	/* NAME.standby runs */
+#define COHORTD_EV_STANDBY_FAILED "standby-failed"	/* reason: why; made again */
+#define COHORTD_EV_STANDBY_STOPPED "standby-stopped"	/* by a user, or deleted */
+#define COHORTD_EV_TOOK_OVER	"took-over"	/* detail: ms from the failure */
 
 /* The reason of a "failed" event for failed health checks ([health]). */
 #define COHORTD_WHY_HEALTH	"health"

@@ -2,7 +2,8 @@
 /*
  * What one declared instance must hold as a whole, once its file is
  * read: the keys that are required, those that exclude each other, those
- * that mean nothing without another, the command line's length, and
+ * that mean nothing without another, the command line's length, what a
+ * standby needs, and
  * (DECL_CHECK_FILES) that the files it boots can be read.
  *
  * A key whose value was refused counts as given (so one mistake is
@@ -80,13 +81,19 @@ static void check_restart(struct decl_ctx *x)
 {
 	static const enum decl_key tuning[] = {
 		DK_RESTART_LIMIT, DK_RESTART_WINDOW, DK_RESTART_BACKOFF,
-		DK_RESTART_BACKOFF_MAX, DK_DUMP, DK_DUMP_KEEP,
+		DK_RESTART_BACKOFF_MAX,
 	};
+	static const enum decl_key dumps[] = { DK_DUMP, DK_DUMP_KEEP };
 	const struct decl_instance *d = x->d;
 
 	if (d->restart == DECL_RESTART_NO && !x->bad[DK_RESTART])
 		needs(x, tuning, sizeof(tuning) / sizeof(tuning[0]),
 		      "restart = on-failure or always");
+	/* a takeover deletes the failed kernel: its dump comes first */
+	if (d->restart == DECL_RESTART_NO && !x->bad[DK_RESTART] &&
+	    !d->standby && !x->bad[DK_STANDBY])
+		needs(x, dumps, sizeof(dumps) / sizeof(dumps[0]),
+		      "restart = on-failure or always, or standby = yes");
 	if (d->restart != DECL_RESTART_NO &&
 	    (d->line[DK_RESTART_BACKOFF] || d->line[DK_RESTART_BACKOFF_MAX]) &&
 	    !x->bad[DK_RESTART_BACKOFF] && !x->bad[DK_RESTART_BACKOFF_MAX] &&
@@ -99,6 +106,28 @@ static void check_restart(struct decl_ctx *x)
 			 " (its default)");
 	if (!d->dump && !x->bad[DK_DUMP] && d->line[DK_DUMP_KEEP])
 		decl_err(x, d->line[DK_DUMP_KEEP], "dump-keep needs dump = yes");
+}
+
+/*
+ * standby = yes: NAME.standby is made beside the instance, booting what
+ * it boots; an image instance is run again from its image instead.
+ */
+static void check_standby(struct decl_ctx *x)
+{
+	const struct decl_instance *d = x->d;
+	size_t len = strlen(d->name), slen = strlen(DECL_STANDBY_SUFFIX);
+
+	if (!d->standby)
+		return;
+	if (d->line[DK_IMAGE])
+		decl_err(x, later(d, DK_STANDBY, DK_IMAGE),
+			 "standby (line %u) and image (line %u) cannot both be set: a standby is a kernel instance booted beside this one; an image instance is run again from its image",
+			 d->line[DK_STANDBY], d->line[DK_IMAGE]);
+	if (len && len + slen >= COHORT_NAME_MAX)
+		decl_err(x, d->line[DK_STANDBY],
+			 "standby: the name %s is %zu characters long, too long for %s%s (an instance with a standby has a name of at most %zu)",
+			 d->name, len, d->name, DECL_STANDBY_SUFFIX,
+			 (size_t)COHORT_NAME_MAX - 1 - slen);
 }
 
 static void check_net(struct decl_ctx *x)
@@ -174,6 +203,7 @@ void decl_check_instance(struct decl_ctx *x)
 
 	check_instance_keys(x);
 	check_restart(x);
+	check_standby(x);
 	check_net(x);
 	check_health(x);
 	if (!(x->flags & DECL_CHECK_FILES))

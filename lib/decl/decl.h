@@ -34,6 +34,8 @@
 #define DECL_DIR_DEFAULT	"/etc/cohort/instances.d"
 #define DECL_DIR_ENV		"COHORT_CONFIG_DIR"	/* overrides the default */
 #define DECL_SUFFIX		".conf"
+/* The name of an instance's warm standby: NAME + this (standby = yes). */
+#define DECL_STANDBY_SUFFIX	".standby"
 
 /* Instances one primary can hold beside itself. */
 #define DECL_MAX_INSTANCES	(COHORT_MAX_KERNELS - 1)
@@ -82,6 +84,7 @@ enum decl_key {
 	DK_CPUS, DK_CPU_COUNT, DK_MEMORY, DK_KERNEL, DK_INITRD, DK_CMDLINE,
 	DK_IMAGE, DK_AFTER, DK_RESTART, DK_RESTART_LIMIT, DK_RESTART_WINDOW,
 	DK_RESTART_BACKOFF, DK_RESTART_BACKOFF_MAX, DK_DUMP, DK_DUMP_KEEP,
+	DK_STANDBY,
 	/* [run] */
 	DK_ENTRYPOINT, DK_ARG, DK_ENV, DK_WORKDIR, DK_USER, DK_VOLUME,
 	DK_PUBLISH, DK_ULIMIT,
@@ -147,6 +150,7 @@ struct decl_instance {
 	__u32 restart_backoff_max;	/* milliseconds */
 	bool dump;			/* keep a memory dump before a restart */
 	__u32 dump_keep;		/* dumps kept per instance */
+	bool standby;			/* a warm standby, NAME.standby */
 
 	/* [run] */
 	char *entrypoint;		/* NULL: the image's; "": none */

@@ -2,7 +2,7 @@
 /*
  * What declared instances must satisfy together: one instance per name,
  * "after" naming declared instances and making no cycle, no CPU in two
- * cpus = lists; and the order they start in, dependencies first, ties
+ * cpus = lists, no instance named as another's standby; and the order they start in, dependencies first, ties
  * by name.
  */
 #include <stdio.h>
@@ -174,6 +174,43 @@ static void check_cpus(const struct decl_set *set, struct decl_errors *errs)
 }
 
 /*
+ * Standbys: no declared instance has the name of another's standby
+ * (NAME.standby), and the instances and their standbys fit beside the
+ * primary.
+ */
+static void check_standbys(const struct decl_set *set,
+			   struct decl_errors *errs)
+{
+	size_t i, nr = set->n, slen = strlen(DECL_STANDBY_SUFFIX);
+
+	for (i = 0; i < set->n; i++) {
+		const struct decl_instance *d = set->v[i], *o;
+		size_t len = strlen(d->name);
+		char base[COHORT_NAME_MAX];
+
+		nr += d->standby;
+		if (len <= slen ||
+		    strcmp(d->name + len - slen, DECL_STANDBY_SUFFIX))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(len - slen),
+			 d->name);
+		o = decl_set_find(set, base);
+		if (o && o->standby)
+			decl_errors_add(errs, d->path, 0,
+					"the name %s is that of %s's standby (standby = yes on line %u of %s)",
+					d->name, base, o->line[DK_STANDBY],
+					base_name(o->path));
+	}
+	if (set->n <= DECL_MAX_INSTANCES && nr > DECL_MAX_INSTANCES)
+		for (i = 0; i < set->n; i++)
+			if (set->v[i]->standby)
+				decl_errors_add(errs, set->v[i]->path,
+						set->v[i]->line[DK_STANDBY],
+						"standby: %zu instances and standbys are declared; at most %d fit beside the primary",
+						nr, DECL_MAX_INSTANCES);
+}
+
+/*
  * Dependencies first, ties by name.  When only instances waiting on a
  * cycle are left (an error already), the first of them by name goes next.
  */
@@ -218,7 +255,9 @@ static void start_order(struct graph *g, size_t *order)
  *
  * Errors: a name declared twice; an "after" name no instance of the set
  * has; a dependency cycle (once, at its instance whose name comes first,
- * naming the whole cycle); a CPU in the cpus = lists of two instances.
+ * naming the whole cycle); a CPU in the cpus = lists of two instances;
+ * an instance named as another's standby (NAME.standby); more instances
+ * and standbys than fit beside the primary.
  * The order starts each instance after those it names in "after", ties
  * broken by name; when only instances waiting on a cycle are left, the
  * first of them by name goes next.
@@ -256,6 +295,7 @@ int decl_set_check(struct decl_set *set, struct decl_errors *errs)
 		if (g.color[i] == WHITE)
 			walk(&g, i);
 	check_cpus(set, errs);
+	check_standbys(set, errs);
 	start_order(&g, order);
 	set->order = order;
 out:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The values of [instance]: CPUs, memory, what it boots, what it starts
- * after and its restart policy.  Each parser reads one value into the
+ * after, its restart policy and its standby.  Each parser reads one value into the
  * instance or says why not; what keys must hold together is check.c's.
  */
 #include <stdlib.h>
@@ -266,6 +266,11 @@ static int set_dump_keep(struct decl_ctx *x, const char *v, char *err,
 			 &x->d->dump_keep, err, n);
 }
 
+static int set_standby(struct decl_ctx *x, const char *v, char *err, size_t n)
+{
+	return decl_yes_no(v, &x->d->standby, err, n);
+}
+
 #define KEY(nm, k, fl, fn) { \
 	.section = SEC_INSTANCE, .name = nm, .key = k, .flags = fl, .set = fn \
 }
@@ -288,5 +293,6 @@ const struct decl_keydef decl_keys_instance[] = {
 	    set_restart_backoff_max),
 	KEY("dump", DK_DUMP, 0, set_dump),
 	KEY("dump-keep", DK_DUMP_KEEP, 0, set_dump_keep),
+	KEY("standby", DK_STANDBY, 0, set_standby),
 	{ .name = NULL }
 };

@@ -78,7 +78,8 @@ unchanged() {
 put "$T/cpu/present" "0-7"
 put "$S/version" "0.1.0"
 put "$S/role" "primary"
-instance web running 2-3 268435456
+instance web running 1,3 268435456
+instance web.standby running 2,6 268435456
 instance db loaded 5,7 536870912
 instance old stopped 1 67108864
 before=$(snapshot)
@@ -100,6 +101,7 @@ initrd = $T/initrd
 cmdline = console=ttyS0
   quiet
 restart = on-failure
+standby = yes
 
 [net]
 link = yes
@@ -118,6 +120,7 @@ cat >"$C/cache.conf" <<EOF
 cpus = 6
 memory = 128M
 after = db
+standby = yes
 EOF
 cat >"$C/api.conf" <<EOF
 [instance]
@@ -141,7 +144,9 @@ echo "[junk" >"$C/web.conf~"
 plan="replace db (cpus 5,7 -> 4-5, memory 512M -> 1G)
 create cache cpus 6 memory 128M
 start cache
+create cache.standby cpu-count 1 memory 128M (standby of cache)
 keep web
+keep web.standby (standby of web)
 create api cpu-count 2 memory 512M
 start api
 leave old (not declared)"
@@ -155,18 +160,23 @@ unchanged "plans"
 
 json_check apply --dry-run --dir "$C" -j -- '
 assert [(s["action"], s["name"]) for s in d] == [
-    ("replace", "db"), ("create", "cache"), ("start", "cache"), ("keep", "web"),
+    ("replace", "db"), ("create", "cache"), ("start", "cache"),
+    ("create", "cache.standby"), ("keep", "web"), ("keep", "web.standby"),
     ("create", "api"), ("start", "api"), ("leave", "old")], d
 r = d[0]
 assert r["have"] == {"cpus": [5, 7], "memory": 536870912}, r
 assert r["want"] == {"cpus": [4, 5], "cpu_count": 2, "memory": 1 << 30}, r
 assert r["state"] == "loaded", r
 assert d[1]["want"] == {"cpus": [6], "cpu_count": 1, "memory": 128 << 20}, d[1]
-assert d[3] == {"action": "keep", "name": "web", "state": "running"}, d[3]
-assert d[4]["want"] == {"cpus": None, "cpu_count": 2, "memory": 512 << 20}, d[4]
-assert d[6] == {"action": "leave", "name": "old", "reason": "not declared",
-                "state": "stopped"}, d[6]'
-json_check -p apply --dry-run --dir "$C" -- 'assert len(d) == 7'
+assert d[3] == {"action": "create", "name": "cache.standby",
+                "standby_of": "cache"}, d[3]
+assert d[4] == {"action": "keep", "name": "web", "state": "running"}, d[4]
+assert d[5] == {"action": "keep", "name": "web.standby", "standby_of": "web",
+                "state": "running"}, d[5]
+assert d[6]["want"] == {"cpus": None, "cpu_count": 2, "memory": 512 << 20}, d[6]
+assert d[8] == {"action": "leave", "name": "old", "reason": "not declared",
+                "state": "stopped"}, d[8]'
+json_check -p apply --dry-run --dir "$C" -- 'assert len(d) == 9'
 checks=$((checks + 1))
 [ "$("$bin" apply --dry-run --dir "$C" --pretty | wc -l)" -gt 20 ] ||
 	fail "apply --pretty is not indented"
@@ -175,9 +185,10 @@ checks=$((checks + 1))
 mkdir -p "$T/empty"
 expect 0 "leave db (not declared)
 leave old (not declared)
-leave web (not declared)" "" apply --dry-run --dir "$T/empty"
+leave web (not declared)
+leave web.standby (not declared)" "" apply --dry-run --dir "$T/empty"
 json_check apply --dry-run --dir "$T/empty" -j -- \
-	'assert [s["name"] for s in d] == ["db", "old", "web"], d'
+	'assert [s["name"] for s in d] == ["db", "old", "web", "web.standby"], d'
 
 # Without --dry-run: checked all the same, then cohortd is asked.
 expect 3 "" "cohort: apply: cohortd is not running (no socket at $COHORTD_SOCKET): start it, or use --dry-run" \
@@ -231,7 +242,7 @@ mkdir "$B/dir.conf"
 
 errors="$B/a.conf:2: cpus: CPU 0 always stays with the primary; it cannot be given to an instance
 $B/a.conf:3: memory: invalid size '12Q': unknown unit 'Q' (use K, M, G, T or KiB, MiB, GiB, TiB; powers of 1024)
-$B/a.conf:4: unknown key 'colour' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep)
+$B/a.conf:4: unknown key 'colour' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep, standby)
 $B/a.conf:5: memory is already set on line 3
 $B/a.conf:6: kernel: '$T/nothing': No such file or directory
 $B/b.conf:4: after: no instance ghost is declared (no ghost.conf here)

@@ -211,6 +211,43 @@ h = d["instances"][1]["health"]
 assert h["failures"] == 2 and h["result"] == "failing" and h["threshold"] == 3, h
 assert d["instances"][4]["health"] is None, d'
 
+# Warm standbys: a line each after the table; wrong types show as "?".
+reply status '{"pid": 812, "started": 1748779200, "config_dir": "/c",
+ "instances": [
+  {"name": "web", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "panic",
+   "next_restart_ms": 0, "health": null,
+   "standby": {"name": "web.standby", "phase": "ready", "state": "running",
+               "takeovers": 2, "last_takeover_ms": 431, "last_failure": ""}},
+  {"name": "db", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": null},
+  {"name": "api", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0,
+   "standby": {"name": "api.standby", "phase": "backoff", "state": "failed",
+               "takeovers": 0, "last_takeover_ms": 0, "last_failure": "panic"}},
+  {"name": "odd", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": 3},
+  {"name": "odder", "phase": "running", "state": "running",
+   "restart": "no", "restarts": 0, "starts": 1, "last_failure": "",
+   "next_restart_ms": 0, "standby": {"name": "x\u001b[2J", "takeovers": "1"}}]}'
+expect 0 "cohortd: running, pid 812, since 2025-06-01 12:00:00, config /c
+NAME   PHASE    STATE    RESTART  RESTARTS  LAST-FAILURE  NEXT-RESTART  HEALTH  LAST-CHECK
+web    running  running  no              0  panic         -             -       -
+db     running  running  no              0  -             -             -       -
+api    running  running  no              0  -             -             -       -
+odd    running  running  no              0  -             -             -       -
+odder  running  running  no              0  -             -             -       -
+web: standby web.standby ready (running), 2 takeovers, the last 431 ms after the failure
+api: standby api.standby backoff (failed), 0 takeovers, last failure panic
+odd: standby ?
+odder: standby x\\x1b[2J ? (?), last failure ?" "" daemon status
+json_check daemon status -j -- '
+assert d["instances"][0]["standby"]["takeovers"] == 2, d
+assert d["instances"][1]["standby"] is None, d'
+
 # A configuration it refused.
 reply status '{"pid": 812, "started": 1748779200,
  "config_dir": "/etc/cohort/instances.d",
@@ -345,7 +382,7 @@ fi
 
 # ---------------------------------------------------------------- events
 EV=$COHORT_STATE_DIR/events.jsonl
-head="TIME                     INSTANCE  EVENT         REASON         DETAIL"
+head="TIME                     INSTANCE  EVENT            REASON         DETAIL"
 
 # No events file yet.
 expect 0 "$head" "" events
@@ -389,16 +426,16 @@ json.dump(good, open(sys.argv[1] + ".good", "w"))
 EOF
 malformed="cohort: warning: events: 9 malformed lines in $EV skipped"
 expect 0 "$head
-2025-06-01 12:00:00.250  -         daemon-start  -              pid 812
-2025-06-01 12:00:01.500  web       started       -              -
-2025-06-01 12:01:00.007  web       failed        panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
-2025-06-01 12:01:01.000  db        restarting    heartbeat      after 1000 ms
-2025-06-01 12:01:02.999  web       exited        -              status 0\x1b[2J" \
+2025-06-01 12:00:00.250  -         daemon-start     -              pid 812
+2025-06-01 12:00:01.500  web       started          -              -
+2025-06-01 12:01:00.007  web       failed           panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
+2025-06-01 12:01:01.000  db        restarting       heartbeat      after 1000 ms
+2025-06-01 12:01:02.999  web       exited           -              status 0\x1b[2J" \
 	"$malformed" events
 expect 0 "$head
-2025-06-01 12:00:01.500  web       started       -              -
-2025-06-01 12:01:00.007  web       failed        panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
-2025-06-01 12:01:02.999  web       exited        -              status 0\x1b[2J" \
+2025-06-01 12:00:01.500  web       started          -              -
+2025-06-01 12:01:00.007  web       failed           panic          console kept in /var/lib/cohort/web/console-20250601T120100-panic.log
+2025-06-01 12:01:02.999  web       exited           -              status 0\x1b[2J" \
 	"$malformed" events web
 expect 0 "$head" "$malformed" events nosuch
 json_check events -j -- '
@@ -491,11 +528,11 @@ checks=$((checks + 1))
 [ $rc = 0 ] || fail "events -f: exit status $rc after SIGINT"
 checks=$((checks + 1))
 [ "$(cat "$T/f.out")" = "$head
-2025-06-01 12:00:00.000  web       started       -              -
-2025-06-01 12:00:01.000  web       failed        panic          -
-2025-06-01 12:00:02.000  web       restarting    -              after 1000 ms
-2025-06-01 12:01:40.000  db        adopted       -              -
-2025-06-01 12:03:20.000  api       started       -              -" ] || {
+2025-06-01 12:00:00.000  web       started          -              -
+2025-06-01 12:00:01.000  web       failed           panic          -
+2025-06-01 12:00:02.000  web       restarting       -              after 1000 ms
+2025-06-01 12:01:40.000  db        adopted          -              -
+2025-06-01 12:03:20.000  api       started          -              -" ] || {
 	fail "events -f: the output differs"
 	sed 's/^/    /' "$T/f.out"
 }

@@ -2,8 +2,8 @@
 /*
  * Unit tests of lib/decl/'s directories: which files are read, the
  * checks across files ("after" naming a declared instance, dependency
- * cycles, a CPU in two cpus = lists, the number of instances, file
- * names), every error of every file collected in order, and the start
+ * cycles, a CPU in two cpus = lists, the number of instances, standby
+ * names, file names), every error of every file collected in order, and the start
  * order.
  */
 #include "decl_test_util.h"
@@ -142,6 +142,44 @@ static void test_cpu_overlap(void **state)
 	decl_errors_free(&e);
 }
 
+/* NAME.standby is the standby's name; standbys count as instances. */
+static void test_standby_names(void **state)
+{
+	struct decl_errors e;
+	struct decl_set set;
+	char order[1024], name[32];
+	int i;
+
+	clear();
+	dt_write("web.conf", CONF("cpus = 2") "standby = yes\n");
+	dt_write("web.standby.conf", CONF("cpu-count = 1"));
+	dt_write("db.conf", CONF("cpus = 3") "standby = no\n");
+	dt_write("db.standby.conf", CONF("cpu-count = 1"));
+	load(&set, &e, order, sizeof(order));
+	dt_one(&e, 0, "the name web.standby is that of web's standby (standby = yes on line 4 of web.conf)");
+	assert_true(dt_has(&e, "web.standby.conf", 0, "web.standby"));
+	decl_set_free(&set);
+	decl_errors_free(&e);
+
+	/* 32 instances, 32 standbys: 64, one too many */
+	clear();
+	for (i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), "i%02d.conf", i);
+		dt_write(name, CONF("cpu-count = 1") "standby = yes\n");
+	}
+	load(&set, &e, order, sizeof(order));
+	assert_int_equal(e.n, 32);
+	assert_true(dt_has(&e, "i00.conf", 4, "standby: 64 instances and standbys are declared; at most 63 fit beside the primary"));
+	decl_set_free(&set);
+	decl_errors_free(&e);
+	/* one without: 63 fit */
+	dt_write("i31.conf", CONF("cpu-count = 1"));
+	load(&set, &e, order, sizeof(order));
+	dt_none(&e);
+	decl_set_free(&set);
+	decl_errors_free(&e);
+}
+
 static void test_too_many(void **state)
 {
 	struct decl_errors e;
@@ -272,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_after),
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_cpu_overlap),
+		cmocka_unit_test(test_standby_names),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_all_errors),
 		cmocka_unit_test(test_dirs),

@@ -35,6 +35,7 @@ static void test_defaults(void **state)
 	assert_int_equal(d->restart_window, 600);
 	assert_int_equal(d->restart_backoff, 1000);
 	assert_int_equal(d->restart_backoff_max, 60000);
+	assert_false(d->standby);
 	assert_null(d->entrypoint);
 	assert_int_equal(d->nr_args + d->nr_env + d->nr_volumes +
 			 d->nr_publish + d->nr_rlimits, 0);
@@ -238,6 +239,10 @@ static void test_more_good(void **state)
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[net]\nlink = yes\nqueues = 4\naddress = 10.0.0.1/32\naddress = ::1/128\n" },
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[health]\ntcp-port = 65535\ninterval = 10\nthreshold = 1000\n[net]\nlink = yes\naddress = fe80::2/64\n" },
 		{ "[instance]\ncpu-count = 1\nmemory = 64M\n[health]\nvsock-port = 4294967294\n" },
+		{ "[instance]\ncpu-count = 1\nmemory = 64M\nstandby = no\nimage = oci:/srv/img\n" },
+		/* a standby takes over whatever the restart policy */
+		{ "[instance]\ncpus = 2\nmemory = 64M\nstandby = yes\ndump-keep = 2\n" },
+		{ "[instance]\ncpus = 2\nmemory = 64M\nstandby = yes\nrestart = always\n[net]\nlink = yes\naddress = 10.0.0.2/8\n" },
 		/* sections again, in any order */
 		{ "[health]\ntcp-port = 1\n[instance]\ncpu-count = 1\n[net]\naddress = 10.0.0.2/8\n[instance]\nmemory = 64M\n[net]\nlink = yes\n" },
 	};
@@ -313,6 +318,9 @@ static void test_bad_values(void **state)
 		{ I2 "restart = always\nrestart-backoff-max = 3600001\n", 5, "from 1 to 3600000" },
 		{ I2 "restart = always\ndump = maybe\n", 5, "'maybe': want yes or no" },
 		{ I2 "restart = always\ndump-keep = 0\n", 5, "number of dumps kept must be from 1 to 100" },
+		{ I2 "standby = 1\n", 4, "standby: '1': want yes or no" },
+		{ I2 "standby =\n", 4, "standby has no value" },
+		{ I2 "standby = yes\nstandby = no\n", 5, "standby is already set on line 4" },
 		{ IMG "[run]\nentrypoint = /a\nentrypoint = /b\n", 7, "entrypoint is already set on line 6" },
 		{ IMG "[run]\nenv = NOVALUE\n", 6, "env: 'NOVALUE' is not NAME=VALUE" },
 		{ IMG "[run]\nenv = =x\n", 6, "has an empty variable name" },
@@ -405,7 +413,11 @@ static void test_rules(void **state)
 		{ I2 "[net]\nlink = yes\n[health]\ntcp-port = 80\n", 7, "tcp-port needs an address" },
 		{ I2 "restart-limit = 3\n", 4, "restart-limit needs restart = on-failure or always" },
 		{ I2 "restart = no\nrestart-window = 3\n", 5, "restart-window needs restart = on-failure or always" },
-		{ I2 "restart = no\ndump = no\n", 5, "dump needs restart = on-failure or always" },
+		{ I2 "restart = no\ndump = no\n", 5, "dump needs restart = on-failure or always, or standby = yes" },
+		{ I2 "standby = no\ndump-keep = 2\n", 5, "dump-keep needs restart = on-failure or always, or standby = yes" },
+		{ I2 "standby = yes\nimage = oci:/x\n", 5, "standby (line 4) and image (line 5) cannot both be set: a standby is a kernel instance" },
+		{ I2 "image = oci:/x\nrestart = always\nstandby = yes\n", 6, "standby (line 6) and image (line 4) cannot both be set" },
+		{ I2 "standby = yes\nrestart-limit = 2\n", 5, "restart-limit needs restart = on-failure or always" },
 		{ I2 "restart = always\ndump = no\ndump-keep = 2\n", 6, "dump-keep needs dump = yes" },
 		{ I2 "restart = always\nrestart-backoff = 70000\n", 5, "restart-backoff 70000 ms is above restart-backoff-max 60000 ms (its default)" },
 		{ I2 "restart = always\nrestart-backoff = 500\nrestart-backoff-max = 400\n", 6, "restart-backoff 500 ms is above restart-backoff-max 400 ms" },
@@ -508,11 +520,41 @@ static void test_check_files(void **state)
 	decl_errors_free(&e);
 }
 
+/* NAME.standby must be a name: NAME is at most 23 characters. */
+static void test_standby_name(void **state)
+{
+	struct decl_errors e;
+	struct decl_instance *d;
+
+	d = dt_parse_as("abcdefghijklmnopqrstuvw.conf", I2 "standby = yes\n",
+			0, &e);
+	dt_none(&e);
+	assert_true(d->standby);
+	assert_int_equal(d->line[DK_STANDBY], 4);
+	decl_instance_free(d);
+	decl_errors_free(&e);
+
+	d = dt_parse_as("abcdefghijklmnopqrstuvwx.conf",
+			"[instance]\nstandby = yes\ncpus = 2\nmemory = 64M\n",
+			0, &e);
+	dt_one(&e, 2, "standby: the name abcdefghijklmnopqrstuvwx is 24 characters long, too long for abcdefghijklmnopqrstuvwx.standby (an instance with a standby has a name of at most 23)");
+	decl_instance_free(d);
+	decl_errors_free(&e);
+
+	/* without a standby the name is fine */
+	d = dt_parse_as("abcdefghijklmnopqrstuvwx.conf", I2 "standby = no\n",
+			0, &e);
+	dt_none(&e);
+	decl_instance_free(d);
+	decl_errors_free(&e);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(decl_key_name(DK_CPU_COUNT), "cpu-count");
 	assert_string_equal(decl_key_name(DK_HEALTH_COMMAND), "command");
 	assert_string_equal(decl_key_name(DK_THRESHOLD), "threshold");
+	assert_string_equal(decl_key_name(DK_STANDBY), "standby");
 	assert_string_equal(decl_key_name(DECL_NR_KEYS), "?");
 	assert_string_equal(decl_restart_name(DECL_RESTART_NO), "no");
 	assert_string_equal(decl_restart_name(DECL_RESTART_ON_FAILURE),
@@ -531,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_cmdline_length),
 		cmocka_unit_test(test_check_files),
+		cmocka_unit_test(test_standby_name),
 		cmocka_unit_test(test_names),
 	};
 

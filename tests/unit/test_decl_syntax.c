@@ -202,7 +202,7 @@ static void test_bad_lines(void **state)
 		{ I2 "[ instance ]\n", 0, 4, "unknown section [ instance ]" },
 		{ I2 "[Instance]\n", 0, 4, "unknown section [Instance] (sections: [instance], [run], [net], [health])" },
 		{ I2 "[]\n", 0, 4, "unknown section []" },
-		{ I2 "Memory = 1G\n", 0, 4, "unknown key 'Memory' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep)" },
+		{ I2 "Memory = 1G\n", 0, 4, "unknown key 'Memory' in [instance] (keys: cpus, cpu-count, memory, kernel, initrd, cmdline, image, after, restart, restart-limit, restart-window, restart-backoff, restart-backoff-max, dump, dump-keep, standby)" },
 		{ I2 "[net]\ncpus = 4\n", 0, 5, "unknown key 'cpus' in [net] (keys: link, queues, address)" },
 		{ I2 "memory = 128M\n", 0, 4, "memory is already set on line 3" },
 		{ "memory = 64M\n[instance]\ncpus = 2\nmemory = 64M\n", 0, 1, "'memory' comes before any section" },

@@ -13,12 +13,9 @@
 # timeout: 400
 set -u
 . /tests/vm/lib/common.sh
+. /tests/vm/lib/cohortd.sh
 
-C=/tmp/conf
-S=/var/lib/cohort
 mkdir -p $C
-ev() { grep -c "\"instance\":\"$1\",\"event\":\"$2\"" $S/events.jsonl 2>/dev/null; }
-ev_is() { [ "$(ev "$1" "$2")" = "$3" ]; }
 # health NAME: its "health" object in cohort daemon status -j, one line
 health() { cohort daemon status -j | grep -o "\"name\":\"$1\",[^{]*\"health\":{[^}]*}"; }
 result_is() { health "$1" | grep -q "\"result\":\"$2\""; }	# NAME ok|failing|none

@@ -12,18 +12,9 @@
 # timeout: 600
 set -u
 . /tests/vm/lib/common.sh
+. /tests/vm/lib/cohortd.sh
 
-C=/tmp/conf
-S=/var/lib/cohort
 mkdir -p $C
-ev() { grep -c "\"instance\":\"$1\",\"event\":\"$2\"" $S/events.jsonl 2>/dev/null; }
-ev_is() { [ "$(ev "$1" "$2")" = "$3" ]; }	# for wait_for: no subshell
-phase() { cohort daemon status -j | grep -o "\"name\":\"$1\",\"phase\":\"[a-z-]*\"" | sed 's/.*phase":"//; s/"//'; }
-type_in() {	# instance text: typed into its console's shell
-	(printf '%s\n' "$2"; sleep 3) | cohort console --force --no-history "$1" >/dev/null 2>&1 &
-	sleep 4
-	kill $! 2>/dev/null
-}
 
 # c fails at every boot: its init panics at once.
 make_initrd c <<'EOF'
