@@ -14,19 +14,17 @@
 # parser refuses standby with image, and a name too long for .standby,
 # with file and line.
 #
-# The network half (NET_TAKEOVER=1): web also has a link and an address,
-# and a TCP client in the primary keeps connecting to it through coh-web
-# while web panics.  It needs "cohort takeover" to move the failed
-# instance's link to the standby (and the instance's init to put its
-# cohort.ip= addresses on a link that appears later): set NET_TAKEOVER=1
-# once the kernel does (main: the commit that moves the network link).
+# The network half: web also has a link and an address, and a TCP
+# client in the primary keeps connecting to it through coh-web while web
+# panics; the takeover moves the link (coh-web, same address) to the
+# standby, whose init puts its cohort.ip= address on the new eth0.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 600
 set -u
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/cohortd.sh
 
-NET_TAKEOVER=0
+NET_TAKEOVER=1
 IP=169.254.7.2
 mkdir -p $C
 
@@ -93,7 +91,7 @@ old=$(ask $cid)
 sb=$(ask "$(attr web.standby cid)")
 ok "web answers '$old', the standby at CID $(attr web.standby cid) '$sb'"
 if [ $NET_TAKEOVER = 1 ]; then
-	ip addr add 169.254.7.1/16 dev coh-web || bad "an address on coh-web"
+	ip link set coh-web up && ip addr add 169.254.7.1/16 dev coh-web || bad "an address on coh-web"
 	tcp() { socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web,connect-timeout=1 2>/dev/null; }
 	wait_for 60 sh -c "[ \"\$(socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web 2>/dev/null)\" = '$old' ]" &&
 		ok "web answers at $IP over coh-web" || bad "TCP to $IP: '$(tcp)'"
