@@ -59,6 +59,7 @@ static struct {
 	u32 moved[2 * COHORT_MAX_KERNELS];
 	unsigned int nr_moved;
 	bool own_moved;			/* this kernel's own CID changed */
+	u32 own_old;			/* ... from this one */
 	struct workqueue_struct *wq;
 	struct sk_buff_head txq;
 	struct sk_buff_head rxq;
@@ -513,7 +514,14 @@ static void reset_if_gone(struct sock *sk)
 	struct vsock_sock *vsk = vsock_sk(sk);
 	u32 id;
 
-	if (cv.own_moved || cid_moved(vsk->remote_addr.svm_cid))
+	/*
+	 * Its own CID moved: connections under the old one go (those it
+	 * made bound to any), not those accepted under the new one since
+	 * the copy took it.
+	 */
+	if ((cv.own_moved && (vsk->local_addr.svm_cid == cv.own_old ||
+			      vsk->local_addr.svm_cid == VMADDR_CID_ANY)) ||
+	    cid_moved(vsk->remote_addr.svm_cid))
 		goto reset;
 	/* A kernel that left is no member: look its CID up among those. */
 	for_each_set_bit(id, cv.gone, COHORT_MAX_KERNELS)
@@ -547,6 +555,7 @@ static void read_cids(void)
 		if (id == cv.self) {
 			WRITE_ONCE(cv.cid, cid);
 			cv.own_moved = true;
+			cv.own_old = old;
 			pr_info("vsock: this kernel's CID is %u now (was %u)\n",
 				cid, old);
 		} else {
