@@ -22,6 +22,7 @@
 #define CD_JOB_ARGS		256	/* words of one command */
 #define CD_RESTARTS_KEPT	64	/* restart times remembered per instance */
 #define CD_BACKOFF_RESET_MS	10000	/* running this long: delays start over */
+#define CD_UPDATE_WAIT_S	"60"	/* a new kernel's time to be healthy */
 #define CD_STANDBY_WORD		"cohort.standby"	/* on a standby's command line */
 
 struct cd_opts {
@@ -84,6 +85,8 @@ int cd_inst_attr(const char *name, const char *a, char *buf, size_t len);
 int cd_make_job(struct cd_job *j, const char *name,
 		const struct decl_instance *d, const struct cd_seen *seen,
 		bool standby, const char *dump);
+int cd_make_update_job(struct cd_job *j, const char *name,
+		       const struct decl_instance *d);
 
 /* keep.c: what is kept of a kernel that failed */
 int cd_keep_console(const char *name, const char *reason, char *path,

@@ -119,6 +119,12 @@ static int parse(int argc, char **argv)
 		return -1;
 	}
 	cd.cohort = find_cohort();
+	/* the cohort(8) it runs reads the same ("cohort update": [health]) */
+	if (setenv(DECL_DIR_ENV, cd.config_dir, 1) ||
+	    setenv("COHORT_STATE_DIR", cd.state_dir, 1)) {
+		fprintf(stderr, "cohortd: setenv: %s\n", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

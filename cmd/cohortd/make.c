@@ -173,31 +173,74 @@ static int add_create(struct cd_job *j, const char *name,
  * instance's init puts them on eth0; a standby's once the link has
  * moved to it), and for a standby the word cohort.standby.
  */
+/* What a kernel instance boots: kernel, initramfs and command line. */
+struct boot_args {
+	char kbuf[4096], ibuf[4096];
+	const char *kernel, *initrd;
+	char cmdline[COHORT_CMDLINE_MAX + 1024];
+};
+
+static int boot_args(const struct decl_instance *d, bool standby,
+		     struct boot_args *b)
+{
+	size_t off, i;
+
+	b->kernel = d->kernel;
+	b->initrd = d->initrd;
+	if (!b->kernel)
+		b->kernel = cohort_default_kernel(b->kbuf, sizeof(b->kbuf));
+	if (!b->initrd)
+		b->initrd = cohort_default_initrd(b->ibuf, sizeof(b->ibuf));
+	if (!b->kernel || !b->initrd)
+		return -ENOENT;
+	off = (size_t)snprintf(b->cmdline, sizeof(b->cmdline), "%s",
+			       d->cmdline ? d->cmdline : "");
+	for (i = 0; i < d->nr_addresses && off < sizeof(b->cmdline); i++)
+		off += (size_t)snprintf(b->cmdline + off,
+					sizeof(b->cmdline) - off, "%s%s",
+					i ? "," :
+					(off ? " cohort.ip=" : "cohort.ip="),
+					d->addresses[i].text);
+	if (standby && off < sizeof(b->cmdline))
+		snprintf(b->cmdline + off, sizeof(b->cmdline) - off, "%s%s",
+			 off ? " " : "", CD_STANDBY_WORD);
+	return 0;
+}
+
 static int add_load(struct cd_job *j, const char *name,
 		    const struct decl_instance *d, bool standby)
 {
-	char kbuf[4096], ibuf[4096], cmdline[COHORT_CMDLINE_MAX + 1024];
-	const char *kernel = d->kernel, *initrd = d->initrd;
-	size_t off, i;
+	struct boot_args b;
+	int ret = boot_args(d, standby, &b);
 
-	if (!kernel)
-		kernel = cohort_default_kernel(kbuf, sizeof(kbuf));
-	if (!initrd)
-		initrd = cohort_default_initrd(ibuf, sizeof(ibuf));
-	if (!kernel || !initrd)
-		return -ENOENT;
-	off = (size_t)snprintf(cmdline, sizeof(cmdline), "%s",
-			       d->cmdline ? d->cmdline : "");
-	for (i = 0; i < d->nr_addresses && off < sizeof(cmdline); i++)
-		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off,
-					"%s%s", i ? "," :
-					(off ? " cohort.ip=" : "cohort.ip="),
-					d->addresses[i].text);
-	if (standby && off < sizeof(cmdline))
-		snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
-			 off ? " " : "", CD_STANDBY_WORD);
-	return cd_job_add(j, false, "load", name, "--kernel", kernel,
-			  "--initrd", initrd, "--cmdline", cmdline, NULL);
+	return ret ?: cd_job_add(j, false, "load", name, "--kernel", b.kernel,
+				 "--initrd", b.initrd, "--cmdline", b.cmdline,
+				 NULL);
+}
+
+/**
+ * cd_make_update_job() - the command that gives a running instance the
+ *	kernel, initramfs and command line it is declared with now
+ * @j: the job, empty (cd_job_init())
+ * @name: the instance
+ * @d: its declaration
+ *
+ * "cohort update": a new kernel beside it, healthy within
+ * CD_UPDATE_WAIT_S seconds, then the service moved over; a failure rolls
+ * back by itself.
+ *
+ * Return: 0, or a negative errno (the job is not to be run).
+ */
+int cd_make_update_job(struct cd_job *j, const char *name,
+		       const struct decl_instance *d)
+{
+	struct boot_args b;
+	int ret = boot_args(d, false, &b);
+
+	return ret ?: cd_job_add(j, false, "update", name, "--wait",
+				 CD_UPDATE_WAIT_S, "--kernel", b.kernel,
+				 "--initrd", b.initrd, "--cmdline", b.cmdline,
+				 NULL);
 }
 
 /* Whether @name was loaded as a standby (its command line says so). */

@@ -15,6 +15,14 @@
  *   taking-over  it failed and its warm standby takes its place
  *              (standby.c): takeover, stop --force, dump, delete,
  *              rename; then it runs again, as the standby's kernel
+ *   updating   it runs and its declaration changed only in what it
+ *              boots (kernel, initrd, cmdline): "cohort update" gives it
+ *              the new kernel without stopping its service; a failed
+ *              update rolls back by itself and the old kernel runs on
+ *
+ * A stopped instance found running again (a user started it, or ran
+ * "cohort update", which stops the old kernel and renames the new one)
+ * is supervised again.
  *
  * An instance that stops is judged by its stop_reason (sysfs, written by
  * the kernel): "stop", "stop-forced" and "stop-timeout" were asked for by
@@ -51,7 +59,7 @@
 
 enum phase {
 	PH_WAITING, PH_STARTING, PH_RUNNING, PH_BACKOFF, PH_STOPPED,
-	PH_FAILED, PH_GAVE_UP, PH_REPLACING, PH_TAKING_OVER,
+	PH_FAILED, PH_GAVE_UP, PH_REPLACING, PH_TAKING_OVER, PH_UPDATING,
 };
 
 static const char *const phase_names[] = {
@@ -59,13 +67,14 @@ static const char *const phase_names[] = {
 	[PH_RUNNING] = "running", [PH_BACKOFF] = "backoff",
 	[PH_STOPPED] = "stopped", [PH_FAILED] = "failed",
 	[PH_GAVE_UP] = "gave-up", [PH_REPLACING] = "replacing",
-	[PH_TAKING_OVER] = "taking-over",
+	[PH_TAKING_OVER] = "taking-over", [PH_UPDATING] = "updating",
 };
 
 struct sup {
 	char name[COHORT_NAME_MAX];
 	const struct decl_instance *d;	/* in @set */
 	char *print;			/* what makes the instance (fingerprint) */
+	char *sprint;			/* the same without what it boots */
 	enum phase phase;
 	struct cd_job job;
 	bool restart;			/* the job starts it again */
@@ -314,6 +323,16 @@ static void tick_one(struct sup *s)
 		}
 		ended(s, &seen);
 		break;
+	case PH_STOPPED:
+		/* started again by a user, or by a user's "cohort update" */
+		if (seen.exists && !strcmp(seen.state, COHORT_STATE_RUNNING)) {
+			s->phase = PH_RUNNING;
+			s->starts = seen.starts;
+			s->running_since = cd_now_ms();
+			cd_event(s->name, COHORTD_EV_ADOPTED, "",
+				 "found running again: supervised again");
+		}
+		break;
 	case PH_BACKOFF:
 		if (cd_now_ms() < s->next_at || busy())
 			break;
@@ -441,6 +460,56 @@ void cd_sup_tick(void)
 	}
 }
 
+/*
+ * The update job ended: the new kernel serves, or the update rolled
+ * back and the old one runs on (which its next restart replaces with
+ * the declared one).
+ */
+static void updated(struct sup *s)
+{
+	struct cd_seen seen;
+
+	cd_seen_read(s->name, &seen);
+	if (s->job.failed)
+		cd_event(s->name, COHORTD_EV_UPDATE_FAILED, "",
+			 "%s (%s); the old kernel runs on", s->job.why,
+			 s->job.log);
+	else
+		cd_event(s->name, COHORTD_EV_UPDATED, "",
+			 "the new kernel serves it (the update's output: %s)",
+			 s->job.log);
+	s->phase = PH_RUNNING;
+	s->up = false;
+	s->starts = seen.starts;
+	s->running_since = cd_now_ms();
+}
+
+/*
+ * A running kernel instance whose declaration changed only in what it
+ * boots: "cohort update" instead of replacing it.  Return: true if so.
+ */
+static bool update(struct sup *s, const char *sprint)
+{
+	struct cd_seen seen;
+
+	if (s->phase != PH_RUNNING || s->d->image_kind != DECL_IMAGE_NONE ||
+	    !sprint || !s->sprint || strcmp(sprint, s->sprint))
+		return false;
+	cd_seen_read(s->name, &seen);
+	if (!seen.exists || strcmp(seen.state, COHORT_STATE_RUNNING))
+		return false;
+	cd_health_stop(&s->health);
+	cd_job_free(&s->job);
+	cd_job_init(&s->job, s->name);
+	if (cd_make_update_job(&s->job, s->name, s->d) ||
+	    cd_job_start(&s->job))
+		return false;
+	cd_event(s->name, COHORTD_EV_UPDATING, "",
+		 "what it boots changed: a new kernel beside it, then the service moves");
+	s->phase = PH_UPDATING;
+	return true;
+}
+
 /* The standby's job ended (@r): the instance goes on accordingly. */
 static void standby_reaped(struct sup *s, enum cd_sb_reaped r)
 {
@@ -512,6 +581,10 @@ void cd_sup_child(pid_t pid, int status)
 			s->phase = PH_WAITING;
 			return;
 		}
+		if (s->phase == PH_UPDATING) {
+			updated(s);
+			return;
+		}
 		if (s->job.failed) {
 			snprintf(s->last_failure, sizeof(s->last_failure),
 				 "start-failed");
@@ -565,12 +638,24 @@ static char *fingerprint(const struct decl_instance *d)
 	return buf;
 }
 
+/* The fingerprint without what it boots: its CPUs, memory, network... */
+static char *static_print(const struct decl_instance *d)
+{
+	struct decl_instance t = *d;
+
+	t.kernel = NULL;
+	t.initrd = NULL;
+	t.cmdline = NULL;
+	return fingerprint(&t);
+}
+
 static void sup_free(struct sup *s)
 {
 	cd_health_stop(&s->health);
 	cd_job_free(&s->job);
 	cd_standby_free(&s->sb);
 	free(s->print);
+	free(s->sprint);
 	free(s->hprint);
 	free(s);
 }
@@ -610,12 +695,13 @@ void cd_sup_load(struct decl_set *newset)
 	for (i = 0; i < newset->n; i++) {
 		const struct decl_instance *d = newset->v[i];
 		struct sup *s = find(d->name);
-		char *print = fingerprint(d);
+		char *print = fingerprint(d), *sprint = static_print(d);
 
 		if (s) {
 			bool changed = !print || !s->print ||
 				       strcmp(print, s->print);
 			char *hprint = health_print(d);
+			bool updating;
 
 			/* a takeover or a job at work finishes first */
 			changed &= !s->job.pid && s->phase != PH_TAKING_OVER;
@@ -623,6 +709,10 @@ void cd_sup_load(struct decl_set *newset)
 			s->d = d;
 			free(s->print);
 			s->print = print;
+			updating = changed && update(s, sprint);
+			changed &= !updating;
+			free(s->sprint);
+			s->sprint = sprint;
 			if (!hprint || !s->hprint || strcmp(hprint, s->hprint))
 				cd_health_stop(&s->health);
 			free(s->hprint);
@@ -634,8 +724,9 @@ void cd_sup_load(struct decl_set *newset)
 				s->nr_restarts = 0;
 				s->backoff = 0;
 			}
-			/* the promoted standby's other CPUs are no change */
-			cd_standby_want(&s->sb, d, changed);
+			/* the promoted standby's other CPUs are no change;
+			 * an updated instance's standby boots the new kernel */
+			cd_standby_want(&s->sb, d, changed || updating);
 			if (changed) {
 				struct cd_seen seen;
 
@@ -662,11 +753,13 @@ void cd_sup_load(struct decl_set *newset)
 			s = calloc(1, sizeof(*s));
 			if (!s) {
 				free(print);
+				free(sprint);
 				continue;
 			}
 			snprintf(s->name, sizeof(s->name), "%s", d->name);
 			s->d = d;
 			s->print = print;
+			s->sprint = sprint;
 			s->hprint = health_print(d);
 			s->phase = PH_WAITING;
 			s->first = true;

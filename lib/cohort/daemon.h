@@ -77,6 +77,9 @@
 #define COHORTD_EV_STANDBY_FAILED "standby-failed"	/* reason: why; made again */
 #define COHORTD_EV_STANDBY_STOPPED "standby-stopped"	/* by a user, or deleted */
 #define COHORTD_EV_TOOK_OVER	"took-over"	/* detail: ms from the failure */
+#define COHORTD_EV_UPDATING	"updating"	/* what it boots changed: cohort update */
+#define COHORTD_EV_UPDATED	"updated"	/* the new kernel serves it */
+#define COHORTD_EV_UPDATE_FAILED "update-failed"	/* rolled back; detail: why */
 
 /* The reason of a "failed" event for failed health checks ([health]). */
 #define COHORTD_WHY_HEALTH	"health"
