@@ -6,19 +6,24 @@
  *
  *	cohort-svc-gap vsock CID PORT SECONDS
  *	cohort-svc-gap tcp ADDR PORT SECONDS
- *		for SECONDS: connect, read the answer to EOF, close; an
- *		answer is at least one byte.  Prints
+ *		for SECONDS: connect, send "?" and a newline, read the
+ *		answer up to its first newline (or EOF), close; an answer is
+ *		at least one byte.  A server that answers without reading
+ *		(socat's SYSTEM:'echo ...') and an echo server
+ *		(cohort-sock-rr server) both do.  Prints
  *		"gap_ms G answered A failed F mean_ms M first TEXT last TEXT"
  *		where G is the longest time between two answers (and from
  *		the start to the first, the last to the end), F the tries that got no answer
  *		(refused, reset, timed out after 1 s), M the time per
  *		answer over the whole run (what one try costs), TEXT the first line
- *		of the first and the last answer.
+ *		of the first and the last answer; then, after failures,
+ *		"why ERRNAME:N,..." (EOF: closed without an answer).
  *
  * Exit status 2 on a usage error, 1 when no answer came at all.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +54,25 @@ static int parse_u32(const char *s, unsigned long max, unsigned long *v)
 	return errno || end == s || *end || *v > max ? -1 : 0;
 }
 
+/* Why tries failed: errno values (0: closed without a word), counted. */
+#define KINDS	8
+static struct {
+	int err;
+	unsigned long n;
+} why[KINDS];
+
+static void count_failure(int err)
+{
+	int i;
+
+	for (i = 0; i < KINDS && why[i].n && why[i].err != err; i++)
+		;
+	if (i < KINDS) {
+		why[i].err = err;
+		why[i].n++;
+	}
+}
+
 /* One try: the first line of the answer in @line; -1 without one. */
 static int ask(const struct sockaddr *sa, socklen_t len, char *line)
 {
@@ -67,16 +91,21 @@ static int ask(const struct sockaddr *sa, socklen_t len, char *line)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, sa, len)) {
+		count_failure(errno);
 		close(fd);
 		return -1;
 	}
+	/* An answer that came without reading it may make this fail. */
+	n = write(fd, "?\n", 2);
 	while ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
 		got += (size_t)n;
-		if (got == sizeof(buf) - 1)
+		if (got == sizeof(buf) - 1 || memchr(buf, '\n', got))
 			break;
 	}
+	if (!got)
+		count_failure(n < 0 ? errno : 0);
 	close(fd);
-	if (n < 0 || !got)
+	if (!got)
 		return -1;
 	buf[got] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
@@ -123,6 +152,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": want vsock or tcp (port 0-65535)\n");
 		return 2;
 	}
+	signal(SIGPIPE, SIG_IGN);
 	start = prev = now_ms();
 	end = start + secs * 1e3;
 	while ((t = now_ms()) < end) {
@@ -141,8 +171,13 @@ int main(int argc, char **argv)
 	/* An answer that never came back counts to the end. */
 	if (end - prev > gap)
 		gap = end - prev;
-	printf("gap_ms %.1f answered %lu failed %lu mean_ms %.1f first %s last %s\n",
+	printf("gap_ms %.1f answered %lu failed %lu mean_ms %.1f first %s last %s",
 	       gap, answered, failed, answered ? (end - start) / answered : 0.0,
 	       first, last);
+	for (int i = 0; i < KINDS && why[i].n; i++)
+		printf("%s%s:%lu", i ? "," : " why ",
+		       why[i].err ? strerrorname_np(why[i].err) : "EOF",
+		       why[i].n);
+	printf("\n");
 	return answered ? 0 : 1;
 }

@@ -75,7 +75,8 @@ echo "BENCH restart_failover_gap $r ms ratio=1.000 baseline=restart_failover_gap
 echo "BENCH standby_failover_gap $s ms ratio=$(ratio "$s" "$r") baseline=restart_failover_gap"
 echo "BENCH instance_boot $boot ms ratio=$(ratio "$boot" "$r") baseline=restart_failover_gap"
 echo "BENCH standby_takeover_seen_to_done $seen ms ratio=$(ratio "$seen" "$r") baseline=restart_failover_gap"
-echo "# standby_failover_gap over the instance's boot time: $(ratio "$s" "$boot")"
+echo "BENCH standby_failover_gap_vs_boot $s ms ratio=$(ratio "$s" "$boot") baseline=instance_boot"
+echo "BENCH restart_failover_gap_vs_boot $r ms ratio=$(ratio "$r" "$boot") baseline=instance_boot"
 kill $dpid
 wait $dpid
 for n in svc svc.standby; do
