@@ -128,7 +128,9 @@ grep -q '"instance":"web","event":"failed","reason":"panic","detail":"[^"]*web.s
 	ok "the failure event says the standby takes over" || bad "failure event: $(grep '"failed"' $S/events.jsonl)"
 f=$(ls $S/web/console-*-panic.log 2>/dev/null | head -n 1)
 [ -n "$f" ] && grep -q "sysrq" "$f" && ok "web's console kept: $f" || bad "console not kept: $(ls $S/web)"
-wait_for 60 sh -c "ls $S/web/vmcore-*-panic" || true
+# the dump is written after the takeover, before the job ends
+wait_for 120 sh -c '[ "$(cohort daemon status -j | grep -o "\"name\":\"web\",\"phase\":\"[a-z-]*\"")" = "\"name\":\"web\",\"phase\":\"running\"" ]' ||
+	bad "the takeover job did not end: $(phase web)"
 f=$(ls $S/web/vmcore-*-panic 2>/dev/null | head -n 1)
 [ -n "$f" ] && makedumpfile --dump-dmesg "$f" /tmp/web.dmesg >/dev/null 2>&1 &&
 	grep -q "sysrq triggered crash" /tmp/web.dmesg && ok "web's memory dumped before it was deleted: $f" ||
