@@ -135,22 +135,66 @@ cohort delete db
 umount /mnt/shared
 cohort region delete shared
 
-step "A live kernel update: a new kernel boots beside 'svc', then takes over its vsock address"
+step "cohortd: a declared service with a warm standby heals a crash and takes a new kernel, under a running client"
 instance_initrd svc /tmp/svc.initrd
-cohort create svc --cpus 1 --memory 128M
-cohort load svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline "quiet release=1"
-cohort start svc
-wait_exit svc
+mkdir -p /tmp/conf
+conf() { # release
+	cat >/tmp/conf/svc.conf <<EOF
+[instance]
+cpus = 1
+memory = 128M
+kernel = /boot/bzImage
+initrd = /tmp/svc.initrd
+cmdline = quiet release=$1
+restart = on-failure
+standby = yes
+[health]
+vsock-port = 7000
+EOF
+}
+conf 1
+cat /tmp/conf/svc.conf
+events() { # how many EVENT events of svc (0 before the file exists)
+	n=$(grep -c "\"instance\":\"svc\",\"event\":\"$1\"" /var/lib/cohort/events.jsonl 2>/dev/null)
+	echo "${n:-0}"
+}
+until_event() { # event count
+	i=0
+	until [ "$(events "$1")" -ge "$2" ] || [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+}
+cohortd --config-dir /tmp/conf >/tmp/cohortd.log 2>&1 &
+cohortd_pid=$!
+until_event standby-ready 1
+cohort daemon status
 echo "+ socat - VSOCK-CONNECT:3:7000"
 socat - VSOCK-CONNECT:3:7000 </dev/null
-echo "+ cohort update svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline 'quiet release=2'"
-cohort update svc --kernel /boot/bzImage --initrd /tmp/svc.initrd --cmdline "quiet release=2"
-i=0
-until socat - VSOCK-CONNECT:3:7000 </dev/null 2>/dev/null | grep -q svc.next || [ $i -ge 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-echo "+ socat - VSOCK-CONNECT:3:7000    (the kernel booted as svc.next answers at svc's address)"
+echo "+ a client asks CID 3 over and over (cohort-svc-gap) while svc's kernel panics"
+cohort-svc-gap vsock 3 7000 12 >/tmp/gap &
+gap=$!
+sleep 2
+cohort exec svc -- sh -c 'echo c >/proc/sysrq-trigger' >/dev/null 2>&1 || true
+until_event took-over 1
+wait $gap || true
+echo "client: $(cut -d' ' -f1-6 /tmp/gap)"
+echo "+ socat - VSOCK-CONNECT:3:7000    (the standby's kernel answers at svc's address)"
 socat - VSOCK-CONNECT:3:7000 </dev/null
+until_event standby-ready 2
+echo "+ a new kernel command line in svc.conf (release=2); cohort apply, with the client asking throughout"
+conf 2
+cohort-svc-gap vsock 3 7000 40 >/tmp/gap &
+gap=$!
+sleep 2
+cohort apply --dir /tmp/conf
+until_event updated 1
+wait $gap || true
+echo "client: $(cut -d' ' -f1-6 /tmp/gap)"
+echo "svc now boots: $(cat /sys/kernel/cohort/instances/svc/cmdline)"
+echo "+ cohort events svc"
+cohort events svc | cut -c1-150
+kill $cohortd_pid
+wait $cohortd_pid 2>/dev/null || true
+cohort stop --force svc.standby >/dev/null 2>&1 || true
+cohort delete svc.standby >/dev/null 2>&1 || true
 cohort list
 
 step "A kernel that panics: its memory saved as a crash dump (cohort dump), read with makedumpfile"
