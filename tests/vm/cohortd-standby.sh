@@ -24,7 +24,6 @@ set -u
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/cohortd.sh
 
-NET_TAKEOVER=1
 IP=169.254.7.2
 mkdir -p $C
 
@@ -58,7 +57,7 @@ restart-backoff = 500
 dump-keep = 2
 standby = $1
 EOF
-	[ $NET_TAKEOVER = 1 ] && printf '[net]\nlink = yes\naddress = %s/16\n' $IP >>$C/web.conf
+	printf '[net]\nlink = yes\naddress = %s/16\n' $IP >>$C/web.conf
 	return 0
 }
 conf yes
@@ -71,7 +70,7 @@ state_is web.standby running && [ "$(attr web.standby cpus)" != "$(attr web cpus
 	ok "web.standby runs on CPU $(attr web.standby cpus) beside web (CPU $(attr web cpus)), same memory" ||
 	bad "web.standby: $(attr web.standby state) cpus $(attr web.standby cpus)"
 want="quiet cohort.shell"
-[ $NET_TAKEOVER = 1 ] && want="$want cohort.ip=$IP/16"
+want="$want cohort.ip=$IP/16"
 [ "$(attr web.standby cmdline)" = "$want cohort.standby console=ttyCH0 cohort.name=web.standby" ] &&
 	ok "its command line: web's plus cohort.standby" || bad "standby cmdline: $(attr web.standby cmdline)"
 [ -z "$(attr web.standby net)" ] && ok "no link of its own" || bad "web.standby has a link: $(attr web.standby net)"
@@ -90,17 +89,16 @@ wait_for 60 sh -c "socat -t 1 - VSOCK-CONNECT:$(attr web.standby cid):5000 | gre
 old=$(ask $cid)
 sb=$(ask "$(attr web.standby cid)")
 ok "web answers '$old', the standby at CID $(attr web.standby cid) '$sb'"
-if [ $NET_TAKEOVER = 1 ]; then
-	ip link set coh-web up && ip addr add 169.254.7.1/16 dev coh-web || bad "an address on coh-web"
-	tcp() { socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web,connect-timeout=1 2>/dev/null; }
-	wait_for 60 sh -c "[ \"\$(socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web 2>/dev/null)\" = '$old' ]" &&
-		ok "web answers at $IP over coh-web" || bad "TCP to $IP: '$(tcp)'"
-fi
+ip link set coh-web up && ip addr add 169.254.7.1/16 dev coh-web || bad "an address on coh-web"
+tcp() { socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web,connect-timeout=1 2>/dev/null; }
+wait_for 60 sh -c "[ \"\$(socat -t 1 - TCP:$IP:80,so-bindtodevice=coh-web 2>/dev/null)\" = '$old' ]" &&
+	ok "web answers at $IP over coh-web" || bad "TCP to $IP: '$(tcp)'"
 
 # web panics while a client keeps asking its address.
 ask_loop ask $cid >/tmp/answers &
 client=$!
-[ $NET_TAKEOVER = 1 ] && { ask_loop tcp >/tmp/tcp-answers & tclient=$!; }
+ask_loop tcp >/tmp/tcp-answers &
+tclient=$!
 sleep 3
 s_sb=$(attr web.standby starts)
 type_in web 'echo c >/proc/sysrq-trigger'
@@ -111,7 +109,8 @@ wait_for 60 sh -c "[ \"\$(socat -t 1 - VSOCK-CONNECT:$cid:5000 2>/dev/null)\" = 
 sleep 2
 kill $client
 wait $client 2>/dev/null
-[ $NET_TAKEOVER = 1 ] && { kill $tclient; wait $tclient 2>/dev/null; }
+kill $tclient
+wait $tclient 2>/dev/null
 gap=$(longest_gap /tmp/answers)
 grep -q "^[0-9]* $sb\$" /tmp/answers && grep -q "^[0-9]* $old\$" /tmp/answers &&
 	ok "the client heard web, then the standby ($(wc -l </tmp/answers) answers)" ||
@@ -154,12 +153,10 @@ cohort daemon status | grep -q "^web: standby web.standby ready (running), 1 tak
 	ok "daemon status: $(cohort daemon status | grep '^web: standby')" ||
 	bad "status: $(cohort daemon status 2>&1 | tail -n 3)"
 [ "$(ev web restarted)" = 0 ] && ok "no restart was needed" || bad "restarted: $(ev web restarted)"
-if [ $NET_TAKEOVER = 1 ]; then
-	tgap=$(longest_gap /tmp/tcp-answers)
-	grep -q "^[0-9]* $sb\$" /tmp/tcp-answers && [ "$(tcp)" = "$sb" ] &&
-		ok "TCP to $IP: the former standby answers, after $tgap ms without" ||
-		bad "TCP answers: $(cut -d' ' -f2- /tmp/tcp-answers | uniq -c); now '$(tcp)'"
-fi
+tgap=$(longest_gap /tmp/tcp-answers)
+grep -q "^[0-9]* $sb\$" /tmp/tcp-answers && [ "$(tcp)" = "$sb" ] &&
+	ok "TCP to $IP: the former standby answers, after $tgap ms without" ||
+	bad "TCP answers: $(cut -d' ' -f2- /tmp/tcp-answers | uniq -c); now '$(tcp)'"
 
 # A reload: the declaration did not change (web runs on other CPUs).
 out=$(cohort apply --dir $C 2>&1) || bad "apply: $out"
