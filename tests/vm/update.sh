@@ -34,6 +34,8 @@ ip link set coh-svc up && ip addr add 169.254.40.1/24 dev coh-svc || die "coh-sv
 start_to_init svc 1
 wait_for 60 console_has svc 'svc serving' || die "svc does not serve"
 ask() { socat -t 3 - VSOCK-CONNECT:3:5000 2>/dev/null; }
+# socat went to the background before it listened: wait for its answer.
+wait_for 30 sh -c '[ -n "$(socat -t 3 - VSOCK-CONNECT:3:5000 2>/dev/null)" ]' || die "svc does not answer"
 [ "$(ask)" = "kver=1 count=1" ] && ok "svc serves: $(ask)" || bad "svc answers '$(ask)'"
 
 # Refusals: nothing changes.
