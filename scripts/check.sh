@@ -46,6 +46,10 @@ result() { # PASS|FAIL|SKIP name seconds [log]
 	SKIP) skip=$((skip + 1)) ;;
 	FAIL) fail=$((fail + 1)); failed+=("$2")
 	      if [ -n "${4:-}" ] && [ -f "$4" ]; then
+		      # What failed first: the tail alone often shows only the
+		      # clean-up that followed.
+		      echo "---- failed checks of $2:"
+		      grep -a 'FAIL' "$4" | head -n 15 | sed 's/^/  | /'
 		      echo "---- last lines of $2 (${4#"$top"/}):"
 		      tail -n 30 "$4" | sed 's/^/  | /'
 	      fi ;;

@@ -36,6 +36,11 @@ else
 	echo "inst $me: FAIL from 0:"; cat $D/sink
 fi
 cat $D/sink
+# What the ring saw, for a failure's diagnosis.
+for p in 0 $peer; do
+	P=/sys/kernel/cohort/peers/$p
+	echo "inst $me: peer $p sent $(cat $P/sent) received $(cat $P/received) errors $(cat $P/errors) drops $(cat $P/drops) full $(cat $P/full) stale $(cat $P/stale)"
+done
 IEOF
 }
 
