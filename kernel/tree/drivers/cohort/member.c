@@ -30,7 +30,7 @@
 #include "msg.h"
 
 #define HB_MS_DEFAULT		100
-#define HB_MISSES_DEFAULT	5
+#define HB_MISSES_DEFAULT	3
 
 static void scan_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(scan_work, scan_fn);
@@ -210,7 +210,7 @@ static void hb_note(struct cohort_peer *p, bool member, u64 hb)
 		p->last_hb = hb;
 		p->last_hb_change = jiffies;
 		p->last_hb_check = jiffies;
-		p->hb_missed = 0;
+		p->hb_stall = 0;
 	}
 }
 
@@ -218,11 +218,12 @@ static void hb_note(struct cohort_peer *p, bool member, u64 hb)
  * cohort_msg_heartbeat_lost() - has an instance stopped its heartbeat?
  * @id: instance id
  *
- * Primary only, called at least once per heartbeat period.  True when the
- * instance is a member and its heartbeat has not moved for the configured
- * number of periods, as seen by that many checks at least a period
- * apart: a primary that was itself held up (a busy host under TCG) sees
- * one miss after the gap, not many.
+ * Primary only, called several times per heartbeat period
+ * (cohort_msg_watch_ms()).  True when the instance is a member and its
+ * heartbeat has not moved for the configured number of periods.  The
+ * time is added up check by check, each interval counting for at most
+ * one period: a primary that was itself held up (a busy host, a
+ * descheduled virtual CPU) sees one period pass in the gap, not many.
  *
  * Return: true if it is to be declared failed.
  */
@@ -231,7 +232,7 @@ bool cohort_msg_heartbeat_lost(u32 id)
 	struct cohort_kernel_view v;
 	struct cohort_peer *p;
 	unsigned int ms, misses;
-	unsigned long period;
+	unsigned long period, now;
 	bool member, lost;
 
 	if (!cm.joined || !cm.is_primary || !id || id >= COHORT_MAX_KERNELS)
@@ -242,12 +243,12 @@ bool cohort_msg_heartbeat_lost(u32 id)
 	period = msecs_to_jiffies(ms);
 	spin_lock_bh(&cm.hb_lock);
 	hb_note(p, member, v.heartbeat);
-	if (member && time_after_eq(jiffies, p->last_hb_check + period)) {
-		p->hb_missed++;
-		p->last_hb_check = jiffies;
+	now = jiffies;
+	if (member) {
+		p->hb_stall += min(now - p->last_hb_check, period);
+		p->last_hb_check = now;
 	}
-	lost = member && p->hb_missed >= misses &&
-	       time_after_eq(jiffies, p->last_hb_change + misses * period);
+	lost = member && p->hb_stall >= misses * period;
 	spin_unlock_bh(&cm.hb_lock);
 	return lost;
 }
@@ -260,9 +261,10 @@ bool cohort_msg_heartbeat_lost(u32 id)
  */
 unsigned int cohort_msg_watch_ms(unsigned int limit)
 {
-	unsigned int ms = hb_period_ms();
+	/* A quarter period: a lost heartbeat is seen a quarter late at most. */
+	unsigned int ms = max(hb_period_ms() / 4, COHORT_HB_MS_MIN);
 
-	return ms && ms < limit ? ms : limit;
+	return min(ms, limit);
 }
 
 /* ---- membership ---- */

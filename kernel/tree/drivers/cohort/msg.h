@@ -42,7 +42,7 @@ struct cohort_peer {
 	u64 last_hb;
 	unsigned long last_hb_change;
 	unsigned long last_hb_check;
-	unsigned int hb_missed;
+	unsigned long hb_stall;		/* jiffies seen unchanged, capped */
 };
 
 struct cohort_msg_state {
