@@ -7,7 +7,8 @@
 # memory goes back to the pool when svc is deleted, sb keeps the link
 # across a restart (also after taking svc's name), and refusals (a taker
 # with a link of its own, a link for the instance that gave its away, a
-# rename of an instance whose link carries its name) change nothing.
+# rename of an instance whose link carries its name, a pool with no room
+# for the link's new memory) change nothing.
 # vm: --smp 4 --mem 2G --append cohort_pool=768M
 # timeout: 500
 set -u
@@ -51,6 +52,19 @@ cohort delete x || bad "delete x"
 out=$(cohort rename svc other 2>&1); rc=$?
 [ $rc != 0 ] && echo "$out" | grep -q "named after it" && [ "$(attr svc net)" = coh-svc ] &&
 	ok "renaming svc, whose link is coh-svc, refused: $out" || bad "rename svc: exit $rc: $out"
+
+# Refused: the pool has no room for the link's new rings; nothing moves.
+nfill=0
+for sz in 256M 64M 16M 4M 2M; do
+	while cohort region create fill$nfill --size $sz >/dev/null 2>&1; do nfill=$((nfill + 1)); done
+done
+out=$(cohort takeover sb svc 2>&1); rc=$?
+[ $rc != 0 ] && echo "$out" | grep -q "no free range" && ok "a takeover with the pool full refused: $out" ||
+	bad "takeover sb svc with the pool full: exit $rc: $out"
+[ "$(attr svc net)" = coh-svc ] && [ -z "$(attr sb net)" ] && [ "$(attr svc cid)" = 3 ] &&
+	[ "$(attr sb cid)" = 4 ] && [ "$(ask)" = from-svc ] && ok "the refusal changed nothing" ||
+	bad "after the refusal: svc $(attr svc net) cid $(attr svc cid), sb '$(attr sb net)' cid $(attr sb cid), answer '$(ask)'"
+for i in $(seq 0 $((nfill - 1))); do cohort region delete fill$i || bad "delete fill$i"; done
 
 # A client that keeps connecting, one line per try.
 (while :; do echo "$(now_ms) $(ask || echo none)"; done) >/tmp/tcp.log 2>&1 &

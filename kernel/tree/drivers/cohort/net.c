@@ -444,8 +444,10 @@ void cohort_net_dev_reset(u32 peer, void *base, u32 queues)
  *
  * The interface keeps its name, addresses, routes, bridge port and both
  * MAC addresses, so the primary and its neighbours see the same link; it
- * runs on @base, formatted afresh, with the carrier down until @to's end
- * announces itself.  Nothing reads @from's memory any more.
+ * runs on @base, formatted afresh.  The carrier stays up for a grace
+ * period (GRACE_MS), so frames sent meanwhile wait in the new rings for
+ * @to's end to attach; if it has not by then, the carrier goes down
+ * until it does.  Nothing reads @from's memory any more.
  *
  * Return: 0, -ENOENT when @from has no link, -EEXIST when @to has one.
  */
