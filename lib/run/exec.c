@@ -248,10 +248,7 @@ static int get_members(json_object *o, struct run_exec_req *r, char *err,
 int run_exec_req_decode(const char *buf, size_t len, struct run_exec_req *r,
 			char *err, size_t errlen)
 {
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
 	json_object *o = NULL;
-	size_t end;
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -260,36 +257,9 @@ int run_exec_req_decode(const char *buf, size_t len, struct run_exec_req *r,
 			      len, RUN_EXEC_REQ_MAX);
 		return -1;
 	}
-	if (memchr(buf, '\0', len)) {
-		cohort_seterr(err, errlen, "exec request: holds a NUL byte");
+	if (run_json_parse(buf, len, JSON_DEPTH, "exec request", &o, err,
+			   errlen))
 		return -1;
-	}
-	tok = json_tokener_new_ex(JSON_DEPTH);
-	if (!tok) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	if (jerr == json_tokener_continue) {
-		/* a bare number or literal ends only at a terminator */
-		o = json_tokener_parse_ex(tok, "", 1);
-		jerr = json_tokener_get_error(tok);
-		end = len;
-	}
-	if (jerr != json_tokener_success) {
-		cohort_seterr(err, errlen, "exec request: not valid JSON: %s",
-			      json_tokener_error_desc(jerr));
-		goto out;
-	}
-	for (; end < len; end++) {
-		if (!strchr(" \t\r\n", buf[end])) {
-			cohort_seterr(err, errlen, "exec request: text after the JSON object");
-			goto out;
-		}
-	}
 	if (get_members(o, r, err, errlen) || req_check(r, err, errlen))
 		goto out;
 	ret = 0;
@@ -297,7 +267,6 @@ out:
 	if (ret)
 		run_exec_req_free(r);
 	json_object_put(o);
-	json_tokener_free(tok);
 	return ret;
 }
 

@@ -33,8 +33,10 @@ int run_env_entry_check(const char *entry, const char *what, char *err,
 const char *run_env_get(char *const *env, const char *name, size_t namelen);
 int run_env_set(char ***env, const char *entry);
 
-/* jsonget.c: strings out of JSON another party wrote */
+/* jsonget.c: JSON another party wrote */
 struct json_object;
+int run_json_parse(const char *buf, size_t len, int depth, const char *doc,
+		   struct json_object **out, char *err, size_t errlen);
 int run_json_string(struct json_object *v, const char *doc, const char *what,
 		    char **out, char *err, size_t errlen);
 int run_json_strv(struct json_object *v, const char *doc, const char *what,

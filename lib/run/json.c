@@ -661,11 +661,8 @@ static bool integer_too_big(const char *buf, size_t len)
 int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 		       char *err, size_t errlen)
 {
-	struct json_tokener *tok;
 	json_object *o = NULL;
-	enum json_tokener_error jerr;
 	char cerr[RUN_ERR_MAX];
-	size_t end;
 	int ret = -1;
 
 	memset(spec, 0, sizeof(*spec));
@@ -674,36 +671,8 @@ int run_spec_from_json(const char *buf, size_t len, struct run_spec *spec,
 			len, RUN_JSON_MAX);
 		return -1;
 	}
-	if (memchr(buf, '\0', len)) {
-		cohort_seterr(err, errlen, "run spec: holds a NUL byte");
+	if (run_json_parse(buf, len, JSON_DEPTH, "run spec", &o, err, errlen))
 		return -1;
-	}
-	tok = json_tokener_new_ex(JSON_DEPTH);
-	if (!tok) {
-		cohort_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, buf, len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	if (jerr == json_tokener_continue) {
-		/* A bare number or literal ends only at a terminator. */
-		o = json_tokener_parse_ex(tok, "", 1);
-		jerr = json_tokener_get_error(tok);
-		end = len;
-	}
-	if (jerr != json_tokener_success) {
-		cohort_seterr(err, errlen, "run spec: not valid JSON: %s",
-			json_tokener_error_desc(jerr));
-		goto out;
-	}
-	for (; end < len; end++) {
-		if (!strchr(" \t\r\n", buf[end])) {
-			cohort_seterr(err, errlen, "run spec: text after the JSON object");
-			goto out;
-		}
-	}
 	if (get_top(o, spec, err, errlen))
 		goto out;
 	if (run_spec_check(spec, cerr, sizeof(cerr))) {
@@ -719,6 +688,5 @@ out:
 	if (ret)
 		run_spec_free(spec);
 	json_object_put(o);
-	json_tokener_free(tok);
 	return ret;
 }
