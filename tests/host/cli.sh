@@ -1722,5 +1722,19 @@ refuse 125 "cohort: run: --ulimit 'nofile=lots': the soft limit 'lots' is not a 
 	run --ulimit nofile=lots oci:/nowhere
 no_ioctl "run --ulimit refused"
 
+# cohort dump: what the kernel serves must be an ELF core file; anything
+# else (a kernel of another make, garbage) is refused and no file made.
+instance olddump 6 stopped 6 6 0x142000000 33554432 "" 0 0 0
+put "$S/instances/olddump/vmcore" "this is not an ELF core file at all"
+refuse 1 "cohort: dump olddump: $S/instances/olddump/vmcore: not an ELF core file" \
+	dump olddump "$T/olddump.core"
+[ ! -e "$T/olddump.core" ] || fail "a refused dump made $T/olddump.core"
+printf '\177ELF\002\001\001' | cat - /dev/zero | head -c 40 >"$S/instances/olddump/vmcore"
+refuse 1 "cohort: dump olddump: $S/instances/olddump/vmcore: not an ELF core file" \
+	dump olddump "$T/olddump.core"
+[ ! -e "$T/olddump.core" ] || fail "a dump of a truncated ELF header made $T/olddump.core"
+no_ioctl "dump of a non-ELF vmcore"
+rm -r "$S/instances/olddump"
+
 echo "$checks checks, $failures failed"
 [ $failures = 0 ]
