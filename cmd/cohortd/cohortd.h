@@ -129,7 +129,8 @@ enum cd_sb_phase {
 	SB_NONE,		/* none declared */
 	SB_WAITING,		/* to be made once its instance runs */
 	SB_MAKING,		/* a job makes and starts it */
-	SB_STARTING,		/* started; ready once its kernel checked in */
+	SB_STARTING,		/* started; ready once its kernel checked in
+				 * and, with a check it can pass, healthy */
 	SB_READY,		/* running: takes over when its instance fails */
 	SB_BACKOFF,		/* it failed: made again at next_at */
 	SB_STOPPED,		/* a user stopped or deleted it: left alone */
@@ -162,6 +163,8 @@ struct cd_standby {
 	unsigned int takeovers;
 	long long last_ms;		/* the last takeover: failure to done */
 	char last_failure[32];
+	bool up;			/* its kernel runs (a check may run) */
+	struct cd_health health;	/* its instance's vsock/command check */
 };
 
 void cd_standby_init(struct cd_standby *sb, const char *inst);
@@ -176,6 +179,9 @@ enum cd_sb_reaped cd_standby_reap(struct cd_standby *sb,
 				  const struct decl_instance *d, pid_t pid,
 				  int status);
 bool cd_standby_blocks(const struct cd_standby *sb);
+bool cd_standby_checked(const struct cd_standby *sb,
+			const struct decl_instance *d);
+void cd_standby_unhealthy(struct cd_standby *sb);
 struct json_object *cd_standby_json(const struct cd_standby *sb);
 void cd_standby_free(struct cd_standby *sb);
 

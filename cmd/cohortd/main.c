@@ -279,7 +279,7 @@ static void take_signals(int sfd, bool *done)
 
 int main(int argc, char **argv)
 {
-	struct pollfd p[2 + DECL_MAX_INSTANCES];
+	struct pollfd p[2 + 2 * DECL_MAX_INSTANCES];
 	long long next_tick, next_dog = 0, dog_ms;
 	sigset_t set;
 	int sfd, lfd;
@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 		p[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		wake = next_tick;
-		n = 2 + cd_sup_health_fds(p + 2, DECL_MAX_INSTANCES, &wake);
+		n = 2 + cd_sup_health_fds(p + 2, 2 * DECL_MAX_INSTANCES, &wake);
 		wait = wake - now;
 		if (wait < 0)
 			wait = 0;

@@ -22,7 +22,12 @@
  * the kernel moves links with it, NAME's network link with its
  * addresses); the event "took-over" says how long it took from the
  * failure being seen.  Then a new standby is made, in the background.
- * A standby that is not ready leaves NAME to its restart policy.
+ * A standby that is not ready leaves NAME to its restart policy.  It is
+ * ready once its kernel checked in and, when NAME has a vsock-port or
+ * command check, once that check passed on the standby (a tcp-port one
+ * needs the link, which only a takeover gives it); the check goes on
+ * while it stands by, and threshold failures in a row make it not ready
+ * again until one passes.
  *
  * A standby that fails itself (it is not the service) has its console
  * kept in STATE/NAME.standby/ and is started again after a delay that
@@ -67,6 +72,45 @@ void cd_standby_init(struct cd_standby *sb, const char *inst)
 		 (int)(sizeof(sb->name) - sizeof(DECL_STANDBY_SUFFIX)), inst,
 		 DECL_STANDBY_SUFFIX);
 	sb->phase = SB_NONE;
+	cd_health_init(&sb->health, sb->name);
+}
+
+/* NAME's check, if the standby can pass it without NAME's link. */
+static bool has_check(const struct decl_instance *d)
+{
+	return d->health == DECL_HEALTH_VSOCK ||
+	       d->health == DECL_HEALTH_COMMAND;
+}
+
+/**
+ * cd_standby_checked() - whether the standby's health check is to run
+ * @sb: the standby
+ * @d: its instance's declaration
+ *
+ * Return: true while it runs, starting or ready, with no job on it and
+ * a check it can pass (NAME's vsock-port or command check).
+ */
+bool cd_standby_checked(const struct cd_standby *sb,
+			const struct decl_instance *d)
+{
+	return has_check(d) && sb->up && !sb->job.pid &&
+	       (sb->phase == SB_STARTING || sb->phase == SB_READY);
+}
+
+/**
+ * cd_standby_unhealthy() - its check failed threshold times in a row
+ * @sb: the standby
+ *
+ * A ready standby is not ready until the check passes again; its
+ * instance's failures meanwhile go to the restart policy.
+ */
+void cd_standby_unhealthy(struct cd_standby *sb)
+{
+	if (sb->phase != SB_READY)
+		return;
+	sb->phase = SB_STARTING;
+	cd_log(CD_WARN, "%s: not ready: its health check fails: %s",
+	       sb->name, sb->health.last_error);
 }
 
 /* Stops and deletes it, whatever it is doing, once its job is idle. */
@@ -184,6 +228,7 @@ static void make(struct cd_standby *sb, const struct decl_instance *d,
 		return;
 	}
 	sb->phase = SB_MAKING;
+	sb->up = false;
 	sb->since = cd_now_ms();
 }
 
@@ -234,7 +279,8 @@ void cd_standby_tick(struct cd_standby *sb, const struct decl_instance *d,
 			sb->first = false;
 			if (cd_seen_up(&seen)) {
 				/* cohortd restarted: it stands by already */
-				if (!strcmp(seen.state, COHORT_STATE_RUNNING))
+				if (!strcmp(seen.state, COHORT_STATE_RUNNING) &&
+				    !has_check(d))
 					ready(sb, "adopted");
 				else
 					sb->phase = SB_STARTING;
@@ -249,12 +295,18 @@ void cd_standby_tick(struct cd_standby *sb, const struct decl_instance *d,
 			make(sb, d, &seen);
 		break;
 	case SB_STARTING:
-		if (seen.exists && !strcmp(seen.state, COHORT_STATE_RUNNING))
+		sb->up = seen.exists &&
+			 !strcmp(seen.state, COHORT_STATE_RUNNING);
+		if (sb->up && !has_check(d))
 			ready(sb, "started");
+		else if (sb->up && sb->health.st.last == CD_HEALTH_OK)
+			ready(sb, "healthy");
 		else if (!cd_seen_up(&seen))
 			ended(sb, d, &seen);
 		break;
 	case SB_READY:
+		sb->up = seen.exists &&
+			 !strcmp(seen.state, COHORT_STATE_RUNNING);
 		if (!cd_seen_up(&seen))
 			ended(sb, d, &seen);
 		break;

@@ -401,7 +401,7 @@ static bool checked(const struct sup *s)
 /**
  * cd_sup_health_fds() - the health checks' sockets the main loop waits on
  * @p: where to put them
- * @max: room at @p (at least one per supervised instance)
+ * @max: room at @p (two per supervised instance: it and its standby)
  * @wake: in/out: the earliest time a check needs looking at, ms
  *
  * Return: the entries used at @p.
@@ -411,10 +411,18 @@ size_t cd_sup_health_fds(struct pollfd *p, size_t max, long long *wake)
 	size_t n = 0;
 
 	for (size_t i = 0; i < nsups && n < max; i++) {
-		if (checked(sups[i]))
-			cd_health_fds(&sups[i]->health, p, &n, wake);
-		else if (sups[i]->health.st.since)
-			cd_health_stop(&sups[i]->health);
+		struct sup *s = sups[i];
+
+		if (checked(s))
+			cd_health_fds(&s->health, p, &n, wake);
+		else if (s->health.st.since)
+			cd_health_stop(&s->health);
+		if (n >= max)
+			break;
+		if (cd_standby_checked(&s->sb, s->d))
+			cd_health_fds(&s->sb.health, p, &n, wake);
+		else if (s->sb.health.st.since)
+			cd_health_stop(&s->sb.health);
 	}
 	return n;
 }
@@ -429,6 +437,10 @@ void cd_sup_health_run(const struct pollfd *p, size_t n)
 	for (size_t i = 0; i < nsups; i++) {
 		struct sup *s = sups[i];
 
+		if (cd_standby_checked(&s->sb, s->d) &&
+		    cd_health_run(&s->sb.health, s->sb.name, s->d, p, n,
+				  cd_now_ms()))
+			cd_standby_unhealthy(&s->sb);
 		if (!checked(s))
 			continue;
 		if (cd_health_run(&s->health, s->name, s->d, p, n, cd_now_ms()))
@@ -562,6 +574,17 @@ void cd_sup_child(pid_t pid, int status)
 			continue;
 		if (r > 0 && s->phase == PH_RUNNING)
 			unhealthy(s);
+		return;
+	}
+	for (size_t i = 0; i < nsups; i++) {
+		struct sup *s = sups[i];
+		int r = cd_health_reap(&s->sb.health, s->sb.name, s->d, pid,
+				       status, cd_now_ms());
+
+		if (r < 0)
+			continue;
+		if (r > 0)
+			cd_standby_unhealthy(&s->sb);
 		return;
 	}
 	for (size_t i = 0; i < nsups; i++) {
