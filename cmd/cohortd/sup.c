@@ -204,12 +204,15 @@ static bool take_over(struct sup *s, const char *what, const char *kept,
 {
 	char path[4096] = "";
 
-	if (!cd_standby_ready(&s->sb))
+	/* A takeover counts as a restart: at the limit, the policy gives up. */
+	if (!cd_standby_ready(&s->sb) || at_limit(s))
 		return false;
 	if (dump && cd_dump_path(s->name, s->last_failure, path, sizeof(path)))
 		path[0] = '\0';
 	if (cd_standby_take(&s->sb, s->d, seen_at, path))
 		return false;
+	if (s->nr_restarts < CD_RESTARTS_KEPT)
+		s->restarts[s->nr_restarts++] = cd_now_ms();
 	cd_event(s->name, COHORTD_EV_FAILED, s->last_failure,
 		 "%sconsole kept in %s%s%s; %s takes over", what,
 		 kept[0] ? kept : "(none)", path[0] ? "; memory dump to " : "",
