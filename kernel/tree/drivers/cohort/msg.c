@@ -38,7 +38,7 @@
 #include "msg.h"
 
 #define POLL_BUDGET		256
-#define CLAIM_TIMEOUT_NS	(50 * NSEC_PER_MSEC)
+#define CLAIM_TIMEOUT_NS	(250 * NSEC_PER_MSEC)
 #define SEND_WAIT_MS		5000
 /* Sends again of a message whose claim the receiver skipped. */
 #define SEND_CANCEL_RETRIES	3
