@@ -644,12 +644,27 @@ static void create_checks(uint64_t a_base)
 
 	/* flags and reserved words. */
 	r = mk_create("abi-x", 2, 64 * MIB, 0);
-	r.flags = 1;
-	check("create: flags 0x1", COHORT_IOC_CREATE, &r, r.msg, EINVAL, NULL);
+	r.flags = 2;
+	check("create: flags 0x2", COHORT_IOC_CREATE, &r, r.msg, EINVAL, NULL);
 	r.flags = 0x80000000u;
 	check("create: flags 0x80000000", COHORT_IOC_CREATE, &r, r.msg, EINVAL,
 	      NULL);
-	for (i = 0; i < 4; i++) {
+	r = mk_create("abi-x", 2, 64 * MIB, 0);
+	r.node = 1;
+	check("create: node 1 without COHORT_CREATE_NODE", COHORT_IOC_CREATE,
+	      &r, r.msg, EINVAL, NULL);
+	r.flags = COHORT_CREATE_NODE;
+	r.node = 0xffffffffu;
+	check("create: node 0xffffffff", COHORT_IOC_CREATE, &r, r.msg, EINVAL,
+	      "no NUMA node");
+	r.node = 4095;
+	check("create: node 4095 (not online)", COHORT_IOC_CREATE, &r, r.msg,
+	      EINVAL, "no NUMA node");
+	r = mk_create("abi-x", 2, 64 * MIB, 0);
+	r.reserved32 = 1;
+	check("create: reserved32 non-zero", COHORT_IOC_CREATE, &r, r.msg,
+	      EINVAL, NULL);
+	for (i = 0; i < 3; i++) {
 		r = mk_create("abi-x", 2, 64 * MIB, 0);
 		r.reserved[i] = 1ULL << (i * 16);
 		snprintf(c, sizeof(c), "create: reserved[%u] non-zero", i);

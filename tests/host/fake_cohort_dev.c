@@ -11,6 +11,9 @@
  * refused).  Other ioctls, and Cohort ioctls on anything but a regular
  * file (/dev/null), go to the C library.
  *
+ * CREATE's line has node=N only when its flags or node are not 0
+ * (COHORT_CREATE_NODE).
+ *
  * COHORT_FAKE_ONLY=WHAT (CREATE, NET, DELETE... as in the log) limits
  * COHORT_FAKE_ERRNO to that one request.
  *
@@ -487,10 +490,13 @@ int ioctl(int fd, unsigned long req, ...)
 
 		fprintf(f, "CREATE name=%s cpus=", c->name);
 		log_cpus(f, c->cpus);
-		fprintf(f, " mem_size=%llu mem_base=0x%llx flags=%u reserved=%d\n",
+		fprintf(f, " mem_size=%llu mem_base=0x%llx flags=%u",
 			(unsigned long long)c->mem_size,
-			(unsigned long long)c->mem_base, c->flags,
-			reserved_set(c->reserved));
+			(unsigned long long)c->mem_base, c->flags);
+		if (c->flags || c->node)
+			fprintf(f, " node=%u", c->node);
+		fprintf(f, " reserved=%d\n", c->reserved32 || c->reserved[0] ||
+			c->reserved[1] || c->reserved[2]);
 		c->id = 7;
 		msg = c->msg;
 		what = "CREATE";

@@ -67,9 +67,12 @@
  * @cpus: bitmap of the primary's CPU numbers to give to the instance
  * @mem_size: bytes of pool memory, a multiple of COHORT_MEM_ALIGN
  * @mem_base: physical base inside the pool, or 0 to let the kernel place it
- * @flags: must be 0
+ * @flags: 0, or COHORT_CREATE_NODE
  * @id: out: the instance's id (1..COHORT_MAX_KERNELS - 1; 0 is the primary)
  * @msg: out: why the request was refused
+ * @node: with COHORT_CREATE_NODE, the NUMA node the memory must be on
+ *	(the primary's node numbers); must be 0 without it
+ * @reserved32: must be 0
  * @reserved: must be 0
  */
 struct cohort_ioc_create {
@@ -80,8 +83,13 @@ struct cohort_ioc_create {
 	__u32 flags;
 	__u32 id;
 	char msg[COHORT_MSG_MAX];
-	__u64 reserved[4];
+	__u32 node;
+	__u32 reserved32;
+	__u64 reserved[3];
 };
+
+/* cohort_ioc_create.flags: take the memory from the pool on @node only. */
+#define COHORT_CREATE_NODE	(1U << 0)
 
 /**
  * struct cohort_ioc_load - COHORT_IOC_LOAD: load a kernel into an instance
@@ -365,6 +373,23 @@ struct cohort_ioc_rename {
 #define COHORT_SETUP_VERSION	3
 #define COHORT_SETUP_MAX_CPUS	256
 
+/* Parts of an instance's memory on distinct NUMA nodes, at most. */
+#define COHORT_SETUP_MEM_NODES	4
+
+/**
+ * struct cohort_setup_mem_node - a part of an instance's memory on one node
+ * @base: physical start
+ * @size: bytes
+ * @node: its NUMA node (the primary's number)
+ * @reserved: 0
+ */
+struct cohort_setup_mem_node {
+	__u64 base;
+	__u64 size;
+	__u32 node;
+	__u32 reserved;
+};
+
 /**
  * struct cohort_setup - what an instance learns from its primary at boot
  * @magic: COHORT_SETUP_MAGIC
@@ -397,6 +422,16 @@ struct cohort_ioc_rename {
  * @console_in_size: bytes of that buffer, a power of two
  * @reserved: 0
  * @apic_ids: APIC IDs of the instance's CPUs
+ * @cpu_nodes: with COHORT_SETUP_F_NUMA, the NUMA node of each CPU of
+ *	@apic_ids (the primary's node numbers)
+ * @nr_mem_nodes: with COHORT_SETUP_F_NUMA, entries used in @mem_nodes
+ * @reserved2: 0
+ * @mem_nodes: with COHORT_SETUP_F_NUMA, the instance's memory cut by NUMA
+ *	node, in address order, covering [@mem_base, @mem_base + @mem_size)
+ *
+ * Fields are only ever added at the end, with a flag saying they are
+ * filled: a kernel reads as much of the record as it knows, and a shorter
+ * record leaves the rest zero.
  */
 struct cohort_setup {
 	__u64 magic;
@@ -427,10 +462,15 @@ struct cohort_setup {
 	__u64 console_in_size;
 	__u64 reserved[1];
 	__u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+	__u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
+	__u32 nr_mem_nodes;
+	__u32 reserved2;
+	struct cohort_setup_mem_node mem_nodes[COHORT_SETUP_MEM_NODES];
 };
 
 /* cohort_setup.flags */
 #define COHORT_SETUP_F_X2APIC	(1U << 0)	/* the machine runs x2APIC */
 #define COHORT_SETUP_F_TSC_RELIABLE (1U << 1)	/* primary trusts its TSC */
+#define COHORT_SETUP_F_NUMA	(1U << 2)	/* cpu_nodes, mem_nodes filled */
 
 #endif /* _UAPI_LINUX_COHORT_H */

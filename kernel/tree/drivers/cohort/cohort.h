@@ -5,6 +5,7 @@
 
 #include <linux/cohort.h>
 #include <linux/kobject.h>
+#include <linux/nodemask.h>
 
 extern phys_addr_t cohort_pool_base;
 extern u64 cohort_pool_size;
@@ -52,6 +53,39 @@ bool cohort_inst_find(const char *name, struct cohort_inst_info *ii);
 bool cohort_inst_by_id(u32 id, struct cohort_inst_info *ii);
 
 void __init cohort_pool_publish(void);
+
+/* lend.c: the idle pool lent to the primary */
+#define COHORT_POOL_SEGS	8	/* parts in distinct nodes or zones */
+
+/**
+ * struct cohort_pool_stat - how (part of) the pool is used, in bytes
+ * @size: memory of the pool there (the control region left out)
+ * @held: held by instances and regions
+ * @lent: lent to the primary: not held, and the primary may use it
+ * @lent_used: of @lent, what the primary's pages take now
+ */
+struct cohort_pool_stat {
+	u64 size;
+	u64 held;
+	u64 lent;
+	u64 lent_used;
+};
+
+void __init cohort_pool_lend_init(phys_addr_t base, phys_addr_t end);
+void __init cohort_pool_lend_report(void);
+int cohort_pool_take(phys_addr_t base, u64 size, char *msg);
+void cohort_pool_give(phys_addr_t base, u64 size);
+bool cohort_pool_returning(phys_addr_t base, u64 size,
+			   struct cohort_pool_use *use);
+u64 cohort_pool_held(void);
+bool cohort_pool_stats(int nid, struct cohort_pool_stat *st);
+void cohort_pool_nodes(nodemask_t *nodes);
+bool cohort_pool_node_part(int nid, unsigned int i, phys_addr_t *lo,
+			   phys_addr_t *hi);
+bool cohort_pool_on_node(phys_addr_t base, u64 size, int nid);
+unsigned int cohort_pool_mem_nodes(phys_addr_t base, u64 size,
+				   struct cohort_setup_mem_node *out,
+				   unsigned int max);
 int __init cohort_instances_init(void);
 u64 cohort_pool_free(void);
 u64 cohort_pool_free_locked(void);
@@ -69,7 +103,6 @@ int cohort_region_give(const char *name, const struct cohort_inst_info *ii,
 int cohort_region_delete(struct cohort_ioc_region *req, struct kobject **gone);
 int cohort_region_grant(struct cohort_ioc_grant *req);
 bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
-u64 cohort_regions_bytes(void);
 void cohort_region_forget_instance(u32 id);
 
 /* conin.c: console input writers; all but the ioctl with the mutex held */

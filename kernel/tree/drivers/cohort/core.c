@@ -8,6 +8,8 @@
 #include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
+#include <linux/kstrtox.h>
+#include <linux/numa.h>
 #include <linux/sysfs.h>
 
 #include "cohort.h"
@@ -110,17 +112,119 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute free_attr = __ATTR_RO(free);
 
+/* pool/ and pool/nodeN/: the node is in the directory's name. */
+static int stat_of(struct kobject *kobj, struct cohort_pool_stat *st)
+{
+	int nid = NUMA_NO_NODE;
+
+	if (strncmp(kobject_name(kobj), "node", 4) == 0 &&
+	    kstrtoint(kobject_name(kobj) + 4, 10, &nid))
+		return -EINVAL;
+	cohort_pool_stats(nid, st);
+	return 0;
+}
+
+static ssize_t lent_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct cohort_pool_stat st;
+
+	if (stat_of(kobj, &st))
+		return -EINVAL;
+	return sysfs_emit(buf, "%llu\n", st.lent);
+}
+
+static struct kobj_attribute lent_attr = __ATTR_RO(lent);
+
+static ssize_t lent_used_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct cohort_pool_stat st;
+
+	if (stat_of(kobj, &st))
+		return -EINVAL;
+	return sysfs_emit(buf, "%llu\n", st.lent_used);
+}
+
+static struct kobj_attribute lent_used_attr = __ATTR_RO(lent_used);
+
+static ssize_t node_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct cohort_pool_stat st;
+
+	if (stat_of(kobj, &st))
+		return -EINVAL;
+	return sysfs_emit(buf, "%llu\n", st.size);
+}
+
+static struct kobj_attribute node_size_attr = __ATTR(size, 0444,
+						     node_size_show, NULL);
+
+static ssize_t node_free_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct cohort_pool_stat st;
+
+	if (stat_of(kobj, &st))
+		return -EINVAL;
+	return sysfs_emit(buf, "%llu\n", st.size - st.held);
+}
+
+static struct kobj_attribute node_free_attr = __ATTR(free, 0444,
+						     node_free_show, NULL);
+
 static struct attribute *pool_attrs[] = {
 	&base_attr.attr,
 	&size_attr.attr,
 	&free_attr.attr,
+	&lent_attr.attr,
+	&lent_used_attr.attr,
 	NULL,
 };
 
 static const struct attribute_group pool_group = {
-	.name = "pool",
 	.attrs = pool_attrs,
 };
+
+static struct attribute *pool_node_attrs[] = {
+	&node_size_attr.attr,
+	&node_free_attr.attr,
+	&lent_attr.attr,
+	&lent_used_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group pool_node_group = {
+	.attrs = pool_node_attrs,
+};
+
+/* /sys/kernel/cohort/pool/ and a nodeN/ for each node the pool is on. */
+static int __init pool_sysfs_init(void)
+{
+	struct kobject *pool, *node;
+	nodemask_t nodes;
+	char name[16];
+	int nid, ret;
+
+	pool = kobject_create_and_add("pool", cohort_kobj);
+	if (!pool)
+		return -ENOMEM;
+	ret = sysfs_create_group(pool, &pool_group);
+	if (ret)
+		return ret;
+	cohort_pool_nodes(&nodes);
+	for_each_node_mask(nid, nodes) {
+		snprintf(name, sizeof(name), "node%d", nid);
+		node = kobject_create_and_add(name, pool);
+		if (!node)
+			return -ENOMEM;
+		ret = sysfs_create_group(node, &pool_node_group);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
 
 static int __init cohort_init(void)
 {
@@ -137,10 +241,11 @@ static int __init cohort_init(void)
 		if (ret)
 			goto err;
 	} else {
-		ret = sysfs_create_group(cohort_kobj, &pool_group);
+		ret = pool_sysfs_init();
 		if (ret)
 			goto err;
 		cohort_pool_publish();
+		cohort_pool_lend_report();
 		ret = cohort_instances_init();
 		if (ret)
 			goto err;

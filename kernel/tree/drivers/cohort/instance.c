@@ -27,6 +27,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -69,6 +71,7 @@ struct cohort_inst {
 	u32 id;
 	struct cpumask cpus;
 	u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+	u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
 	unsigned int nr_cpus;
 	phys_addr_t mem_base;
 	u64 mem_size;
@@ -244,20 +247,37 @@ bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 			return true;
 		}
 	}
-	return cohort_region_busy(base, size, use);
+	return cohort_region_busy(base, size, use) ||
+	       cohort_pool_returning(base, size, use);
 }
 
-/* First fit in the pool, lowest address first. */
-static phys_addr_t mem_place(u64 size)
+/* First fit in [@base, @end), lowest address first. */
+static phys_addr_t fit(phys_addr_t base, phys_addr_t end, u64 size)
 {
-	phys_addr_t base = cohort_pool_base + cohort_ctrl_size;
-	phys_addr_t end = cohort_pool_base + cohort_pool_size;
 	struct cohort_pool_use use;
 
+	base = ALIGN(base, COHORT_MEM_ALIGN);
 	while (base + size <= end) {
 		if (!cohort_pool_busy(base, size, &use))
 			return base;
-		base = use.base + use.size;
+		base = ALIGN(use.base + use.size, COHORT_MEM_ALIGN);
+	}
+	return 0;
+}
+
+/* First fit in the pool, or in its parts on node @nid when not NUMA_NO_NODE. */
+static phys_addr_t mem_place(u64 size, int nid)
+{
+	phys_addr_t lo, hi, base;
+	unsigned int i;
+
+	if (nid == NUMA_NO_NODE)
+		return fit(cohort_pool_base + cohort_ctrl_size,
+			   cohort_pool_base + cohort_pool_size, size);
+	for (i = 0; cohort_pool_node_part(nid, i, &lo, &hi); i++) {
+		base = fit(lo, hi, size);
+		if (base)
+			return base;
 	}
 	return 0;
 }
@@ -271,12 +291,7 @@ static phys_addr_t mem_place(u64 size)
  */
 u64 cohort_pool_free_locked(void)
 {
-	struct cohort_inst *ci;
-	u64 used = cohort_regions_bytes();
-
-	list_for_each_entry(ci, &instances, node)
-		used += ci->mem_size;
-	return cohort_pool_size - cohort_ctrl_size - used;
+	return cohort_pool_size - cohort_ctrl_size - cohort_pool_held();
 }
 
 /**
@@ -653,6 +668,8 @@ static void inst_release(struct kobject *k)
 {
 	struct cohort_inst *ci = to_inst(k);
 
+	/* Nothing reaches its memory any more: the primary may have it. */
+	cohort_pool_give(ci->mem_base, ci->mem_size);
 	vfree(ci->kernel);
 	vfree(ci->initrd);
 	kfree(ci->cmdline);
@@ -697,17 +714,30 @@ static int do_create(struct cohort_ioc_create *req)
 	struct cohort_pool_use use;
 	struct cpumask cpus;
 	unsigned int cpu, id, slot;
+	int ret, nid = NUMA_NO_NODE;
+	nodemask_t pool_nodes;
 	phys_addr_t base;
-	int ret;
 
 	ret = cohort_check_name(req->name, msg);
 	if (ret)
 		return ret;
-	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	if ((req->flags & ~COHORT_CREATE_NODE) || req->reserved32 ||
+	    (!(req->flags & COHORT_CREATE_NODE) && req->node) ||
+	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (!cohort_pool_size)
 		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
 		       -ENODEV;
+	if (req->flags & COHORT_CREATE_NODE) {
+		if (req->node >= MAX_NUMNODES || !node_online(req->node))
+			return fail(msg, "there is no NUMA node %u", req->node),
+			       -EINVAL;
+		nid = req->node;
+		cohort_pool_nodes(&pool_nodes);
+		if (!node_isset(nid, pool_nodes))
+			return fail(msg, "the pool has no memory on node %d", nid),
+			       -ENOSPC;
+	}
 	if (find_inst(req->name))
 		return fail(msg, "an instance named '%s' exists already", req->name),
 		       -EEXIST;
@@ -769,8 +799,22 @@ static int do_create(struct cohort_ioc_create *req)
 		if (cohort_pool_busy(base, req->mem_size, &use))
 			return fail(msg, "the memory overlaps %s '%s'",
 				    use.kind, use.name), -EBUSY;
+		if (nid != NUMA_NO_NODE &&
+		    !cohort_pool_on_node(base, req->mem_size, nid))
+			return fail(msg, "[%#llx-%#llx] is not all on node %d",
+				    (u64)base, (u64)base + req->mem_size - 1,
+				    nid), -EINVAL;
 	} else {
-		base = mem_place(req->mem_size);
+		base = mem_place(req->mem_size, nid);
+		if (!base && nid != NUMA_NO_NODE) {
+			struct cohort_pool_stat st;
+
+			cohort_pool_stats(nid, &st);
+			return fail(msg,
+				    "no free range of %llu MiB in the pool on node %d (%llu MiB free there)",
+				    req->mem_size >> 20, nid,
+				    (st.size - st.held) >> 20), -ENOSPC;
+		}
 		if (!base)
 			return fail(msg, "no free range of %llu MiB in the pool (%llu MiB free)",
 				    req->mem_size >> 20,
@@ -786,22 +830,29 @@ static int do_create(struct cohort_ioc_create *req)
 		return fail(msg, "no trampoline slot left below 1 MiB (at most %u instances)",
 			    cohort_low_slots), -ENOSPC;
 
+	/* The primary's pages move out; from here ci holds the memory. */
+	ret = cohort_pool_take(base, req->mem_size, msg);
+	if (ret)
+		return ret;
 	ci = kzalloc(sizeof(*ci), GFP_KERNEL);
-	if (!ci)
+	if (!ci) {
+		cohort_pool_give(base, req->mem_size);
 		return -ENOMEM;
+	}
 	strscpy(ci->name, req->name, sizeof(ci->name));
 	ci->id = id;
 	ci->cid = free_cid(id);
 	cpumask_copy(&ci->cpus, &cpus);
-	for_each_cpu(cpu, &cpus)
+	for_each_cpu(cpu, &cpus) {
+		ci->cpu_nodes[ci->nr_cpus] = max(cpu_to_node(cpu), 0);
 		ci->apic_ids[ci->nr_cpus++] = cohort_arch_cpu_hwid(cpu);
+	}
 	ci->mem_base = base;
 	ci->mem_size = req->mem_size;
 	ci->low_slot = slot;
 	ci->state = ST_EMPTY;
 	ci->exit_status = -1;
 	INIT_DELAYED_WORK(&ci->watch, watch_fn);
-	memset(__va(base), 0, COHORT_RESERVED_HEAD);
 	cohort_grants_format(base);
 
 	ci->kobj.kset = instances_kset;
@@ -964,6 +1015,7 @@ out:
 static int do_start(struct cohort_ioc_instance *req)
 {
 	char *msg = req->msg;
+	struct cohort_setup_mem_node mem_nodes[COHORT_SETUP_MEM_NODES];
 	struct cohort_boot b = { };
 	struct cohort_inst *ci;
 	unsigned int cpu;
@@ -1028,6 +1080,12 @@ static int do_start(struct cohort_ioc_instance *req)
 	b.ctrl_size = cohort_ctrl_size;
 	b.pool_base = cohort_pool_base;
 	b.pool_size = cohort_pool_size;
+	/* Where its CPUs and memory are, so that it sees the same nodes. */
+	b.cpu_nodes = ci->cpu_nodes;
+	b.mem_nodes = mem_nodes;
+	b.nr_mem_nodes = cohort_pool_mem_nodes(ci->mem_base, ci->mem_size,
+					       mem_nodes,
+					       COHORT_SETUP_MEM_NODES);
 	ci->start_jiffies = jiffies;
 	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
 	if (ret)

@@ -149,6 +149,8 @@ void __init cohort_reserve_pool(void)
 		pr_err("pool too small for the %llu MiB control region: no messaging between kernels\n",
 		       COHORT_CTRL_SIZE >> 20);
 	}
+	/* The rest is the primary's until an instance or a region needs it. */
+	cohort_pool_lend_init(base + cohort_ctrl_size, base + size);
 }
 
 /**

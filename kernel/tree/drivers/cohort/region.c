@@ -137,7 +137,11 @@ static const struct attribute_group *region_groups[] = { &region_group, NULL };
 
 static void region_release(struct kobject *k)
 {
-	kfree(to_region(k));
+	struct cohort_region *r = to_region(k);
+
+	/* Nothing maps it any more: the primary may have its memory. */
+	cohort_pool_give(r->base, r->size);
+	kfree(r);
 }
 
 static const struct kobj_type region_ktype = {
@@ -180,23 +184,6 @@ bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 		}
 	}
 	return false;
-}
-
-/**
- * cohort_regions_bytes() - pool memory the regions take
- *
- * Called with cohort_mutex held.
- *
- * Return: bytes.
- */
-u64 cohort_regions_bytes(void)
-{
-	struct cohort_region *r;
-	u64 n = 0;
-
-	list_for_each_entry(r, &regions, node)
-		n += r->size;
-	return n;
 }
 
 /* Highest free range of @size in the pool: regions fill it from the top. */
@@ -295,9 +282,15 @@ int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
 			    size >> 20, cohort_pool_free_locked() >> 20),
 		       -ENOSPC;
 
+	/* Zeroed, the primary's pages moved out; from here r holds it. */
+	ret = cohort_pool_take(base, size, msg);
+	if (ret)
+		return ret;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
+	if (!r) {
+		cohort_pool_give(base, size);
 		return -ENOMEM;
+	}
 	strscpy(r->name, name, sizeof(r->name));
 	r->base = base;
 	r->size = size;
@@ -308,7 +301,6 @@ int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
 		kobject_put(&r->kobj);
 		return fail(msg, "cannot add it to sysfs"), ret;
 	}
-	memset(__va(base), 0, size);
 	list_add_tail(&r->node, &regions);
 	kobject_uevent(&r->kobj, KOBJ_ADD);
 	*out = base;

@@ -68,6 +68,9 @@ struct cohort_region_ref {
  * @ctrl_size: its size
  * @pool_base: physical base of the pool
  * @pool_size: its size
+ * @cpu_nodes: NUMA node of each CPU of @apic_ids
+ * @mem_nodes: its memory cut by node
+ * @nr_mem_nodes: entries in @mem_nodes; 0: no NUMA information
  */
 struct cohort_boot {
 	u32 id;
@@ -86,6 +89,9 @@ struct cohort_boot {
 	u64 ctrl_size;
 	phys_addr_t pool_base;
 	u64 pool_size;
+	const u16 *cpu_nodes;
+	const struct cohort_setup_mem_node *mem_nodes;
+	unsigned int nr_mem_nodes;
 };
 
 /* Architecture, primary side (arch/x86/kernel/cohort_boot.c). */
@@ -110,6 +116,9 @@ void __init cohort_reserve_pool(void);
 void __init cohort_instance_early(const struct boot_params *bp);
 void __init cohort_instance_detect(u64 pa_data, u32 len);
 void __init cohort_console_early(void *buf, u64 size);
+
+/* Called from x86_numa_init(). */
+int __init cohort_instance_numa_init(void);
 void cohort_console_poll(void);
 
 /**
@@ -242,6 +251,7 @@ static inline void cohort_reserve_low(void) { }
 static inline void cohort_reserve_pool(void) { }
 static inline void cohort_instance_early(const struct boot_params *bp) { }
 static inline void cohort_instance_detect(u64 pa_data, u32 len) { }
+static inline int cohort_instance_numa_init(void) { return -ENODEV; }
 
 #endif /* CONFIG_COHORT */
 #endif /* _LINUX_COHORT_H */

@@ -250,6 +250,13 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 	s->console_in = base + COHORT_OFF_CONSOLE_IN;
 	s->console_in_size = COHORT_CONSOLE_IN_SIZE;
 	strscpy(s->name, b->name, sizeof(s->name));
+	if (b->nr_mem_nodes && b->nr_mem_nodes <= COHORT_SETUP_MEM_NODES) {
+		s->flags |= COHORT_SETUP_F_NUMA;
+		memcpy(s->cpu_nodes, b->cpu_nodes, b->nr_cpus * sizeof(u16));
+		s->nr_mem_nodes = b->nr_mem_nodes;
+		memcpy(s->mem_nodes, b->mem_nodes,
+		       b->nr_mem_nodes * sizeof(s->mem_nodes[0]));
+	}
 }
 
 /**

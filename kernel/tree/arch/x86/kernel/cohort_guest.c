@@ -17,7 +17,9 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/nodemask.h>
 #include <linux/notifier.h>
+#include <linux/numa_memblks.h>
 #include <linux/panic_notifier.h>
 #include <linux/reboot.h>
 #include <linux/sched/signal.h>
@@ -32,6 +34,7 @@
 #include <asm/hpet.h>
 #include <asm/i8259.h>
 #include <asm/io_apic.h>
+#include <asm/numa.h>
 #include <asm/pci_x86.h>
 #include <asm/reboot.h>
 #include <asm/setup.h>
@@ -203,6 +206,69 @@ static bool __init setup_valid(void)
 	}
 	return true;
 }
+
+#ifdef CONFIG_NUMA
+/* The record's NUMA layout, checked: nodes this kernel can name, memory
+ * parts that cover its memory exactly, in order.
+ */
+static bool __init numa_valid(void)
+{
+	u64 at = setup.mem_base;
+	u32 i;
+
+	if (!setup.nr_mem_nodes || setup.nr_mem_nodes > COHORT_SETUP_MEM_NODES)
+		return false;
+	for (i = 0; i < setup.nr_cpus; i++)
+		if (setup.cpu_nodes[i] >= MAX_NUMNODES)
+			return false;
+	for (i = 0; i < setup.nr_mem_nodes; i++) {
+		const struct cohort_setup_mem_node *m = &setup.mem_nodes[i];
+
+		if (m->node >= MAX_NUMNODES || m->base != at || !m->size ||
+		    m->base + m->size < m->base)
+			return false;
+		at = m->base + m->size;
+	}
+	return at == setup.mem_base + setup.mem_size;
+}
+
+/**
+ * cohort_instance_numa_init() - this instance's NUMA nodes, from its record
+ *
+ * Called by x86_numa_init() in place of the firmware's tables, which an
+ * instance does not read.  Its CPUs and memory keep the primary's node
+ * numbers; the slot below 1 MiB (reserved, never the allocator's) counts
+ * with the first part of its memory.
+ *
+ * Return: 0, or -ENOENT when the record has no NUMA layout (a single
+ * node is faked then, as without firmware tables).
+ */
+int __init cohort_instance_numa_init(void)
+{
+	const struct cohort_setup_mem_node *m = setup.mem_nodes;
+	u32 i;
+
+	if (!(setup.flags & COHORT_SETUP_F_NUMA))
+		return -ENOENT;
+	if (!numa_valid()) {
+		pr_warn("the setup record's NUMA layout is inconsistent; one node\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < setup.nr_cpus; i++) {
+		set_apicid_to_node(setup.apic_ids[i], setup.cpu_nodes[i]);
+		node_set(setup.cpu_nodes[i], numa_nodes_parsed);
+	}
+	if (numa_add_memblk(m[0].node, setup.low_base,
+			    setup.low_base + setup.low_size))
+		return -EINVAL;
+	for (i = 0; i < setup.nr_mem_nodes; i++) {
+		node_set(m[i].node, numa_nodes_parsed);
+		if (numa_add_memblk(m[i].node, m[i].base, m[i].base + m[i].size))
+			return -EINVAL;
+	}
+	return 0;
+}
+#endif
 
 /**
  * cohort_instance_early() - notice, first thing, that this is an instance
