@@ -669,15 +669,15 @@ static void check_numa(struct checker *k)
 		return;
 	}
 	add(k, "numa", HC_PASS,
-	    "%u NUMA nodes (%s); Cohort does not yet place an instance's memory by node: "
-	    "choose its CPUs on the node that holds the pool", n, text);
+	    "%u NUMA nodes (%s); the pool is one range, so on one node: "
+	    "place instances there (cohort create --node N)", n, text);
 }
 
 static void check_memory(struct checker *k)
 {
 	char path[PATH_MAX], size[32], *line = NULL;
 	size_t cap = 0;
-	__u64 kb = 0;
+	__u64 kb = 0, cma_kb = 0, v;
 	bool found = false, bad = false;
 	struct result *r;
 	FILE *f = fopen(at(k, "/proc/meminfo", path, sizeof(path)), "re");
@@ -691,14 +691,20 @@ static void check_memory(struct checker *k)
 	while (getline(&line, &cap, f) > 0) {
 		int ret = hc_meminfo_kb(line, "MemTotal", &kb);
 
-		if (ret == -ENOENT)
+		if (ret == -ENOENT) {
+			/* The pool lent to it counts in MemTotal: not its own. */
+			if (!hc_meminfo_kb(line, "CmaTotal", &v))
+				cma_kb = v;
 			continue;
-		found = !ret;
-		bad = ret == -EINVAL;
-		break;
+		}
+		if (!found && !bad) {
+			found = !ret;
+			bad = ret == -EINVAL;
+		}
 	}
 	free(line);
 	fclose(f);
+	kb = kb > cma_kb ? kb - cma_kb : 0;
 	if (!found) {
 		r = add(k, "memory", HC_WARN, "cannot tell: %s in /proc/meminfo",
 			bad ? "a malformed MemTotal line" : "no MemTotal line");

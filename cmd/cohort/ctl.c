@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): the commands that ask the kernel for something through
- * /dev/cohort: create (with --net, also its network link: net.c), load,
- * start, stop, delete.  Everything that can be checked here is checked
- * before the device is opened.
+ * /dev/cohort: create (its CPUs and memory node: place.c; with --net,
+ * also its network link: net.c), load, start, stop, delete.  Everything
+ * that can be checked here is checked before the device is opened.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 
 #include "cohort.h"
 #include "launch.h"
+#include "place.h"
 #include "runrec.h"
 #include "cohort/bzimage.h"
 #include "cohort/parse.h"
@@ -206,12 +207,93 @@ static int create_undo(struct cli *c, const char *name, int status)
 	return status;
 }
 
+/* --placement: compact or spread; EXIT_OK or EXIT_USAGE (printed). */
+static int parse_placement(struct cli *c, const char *arg,
+			   enum cohort_place_how *how)
+{
+	char q[64];
+
+	if (!arg || !strcmp(arg, "compact")) {
+		*how = COHORT_PLACE_COMPACT;
+		return EXIT_OK;
+	}
+	if (!strcmp(arg, "spread")) {
+		*how = COHORT_PLACE_SPREAD;
+		return EXIT_OK;
+	}
+	cohort_quote(arg, q, sizeof(q));
+	return cli_usage_err(c, "--placement is compact or spread, not '%s'", q);
+}
+
+/* The memory size and --base into @req; EXIT_OK or EXIT_USAGE. */
+static int check_memory(struct cli *c, const char *name, const char *memory,
+			const char *base, struct cohort_ioc_create *req)
+{
+	char err[COHORT_ERR_MAX], sz[COHORT_SIZE_STR_MAX];
+
+	if (cohort_parse_size(memory, &req->mem_size, err, sizeof(err)) ||
+	    cohort_check_mem_size(req->mem_size, err, sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	if (!base)
+		return EXIT_OK;
+	if (cohort_parse_addr(base, &req->mem_base, err, sizeof(err))) {
+		cli_err("%s %s: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	cohort_format_size(COHORT_MEM_ALIGN, false, sz, sizeof(sz));
+	if (!req->mem_base) {
+		cli_err("%s %s: the base address must not be 0; leave --base out to let the kernel place the memory",
+			c->cmd, name);
+		return EXIT_USAGE;
+	}
+	if (req->mem_base % COHORT_MEM_ALIGN) {
+		cli_err("%s %s: the base address 0x%llx is not a multiple of %s",
+			c->cmd, name, (unsigned long long)req->mem_base, sz);
+		return EXIT_USAGE;
+	}
+	if (req->mem_base + req->mem_size < req->mem_base) {
+		cli_err("%s %s: base 0x%llx + memory size go past the end of the address space",
+			c->cmd, name, (unsigned long long)req->mem_base);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* "create --dry-run": what would be asked, on stdout. */
+static void create_dry_run(struct cli *c, const char *name,
+			   const struct place_plan *plan,
+			   const struct cohort_ioc_create *req, bool net)
+{
+	struct json_object *o;
+
+	if (!c->json) {
+		place_print("would create", name, plan, req, net);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	place_json(o, plan);
+	json_object_object_add(o, "memory",
+			       json_object_new_uint64(req->mem_size));
+	json_object_object_add(o, "net", json_object_new_boolean(net));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(true));
+	cli_json_print(c, o);
+	json_object_put(o);
+}
+
 /**
- * cmd_create() - "cohort create NAME --cpus LIST --memory SIZE [--base ADDR]
- *	[--net [--net-queues N]]"
+ * cmd_create() - "cohort create NAME --cpus LIST | --cpu-count N
+ *	[--placement compact|spread] [--node N] --memory SIZE [--base ADDR]
+ *	[--net [--net-queues N]] [--force] [--dry-run]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
+ *
+ * --cpu-count places the instance by the primary's topology, --cpus is
+ * checked against it (place.c); --dry-run stops before the kernel is
+ * asked and prints what would be.
  *
  * Return: an exit status.
  */
@@ -220,31 +302,43 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "cpu-count", required_argument, NULL, 'C' },
+		{ "placement", required_argument, NULL, 'P' },
+		{ "node", required_argument, NULL, 'O' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "net", no_argument, NULL, 'N' },
 		{ "net-queues", required_argument, NULL, 'Q' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpus = NULL, *memory = NULL, *base = NULL, *name;
 	const char *net_queues = NULL, *cmd = c->cmd, *cpu_count = NULL;
-	char picked[1024];
+	const char *placement = NULL, *node = NULL;
+	struct place_req pr = { .node = -1 };
+	struct place_plan plan;
 	struct cohort_ioc_create req;
 	struct cohort_ioc_net link;
 	char err[COHORT_ERR_MAX];
 	unsigned int seen[256] = { 0 };
-	bool net = false;
-	__u32 nq = 0;
+	bool net = false, force = false, dry = false;
+	__u32 nq = 0, v;
 	int opt, ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "c:m:b:", lo, seen)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, "c:m:b:fn", lo, seen)) != -1) {
 		switch (opt) {
 		case 'c':
 			cpus = optarg;
 			break;
 		case 'C':
 			cpu_count = optarg;
+			break;
+		case 'P':
+			placement = optarg;
+			break;
+		case 'O':
+			node = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -257,6 +351,12 @@ int cmd_create(struct cli *c, int argc, char **argv)
 			break;
 		case 'Q':
 			net_queues = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'n':
+			dry = true;
 			break;
 		default:
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
@@ -273,65 +373,76 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		return cli_usage_err(c, "--memory SIZE is required");
 	if (net_queues && !net)
 		return cli_usage_err(c, "--net-queues N needs --net");
+	if (placement && !cpu_count)
+		return cli_usage_err(c, "--placement goes with --cpu-count N");
+	if (force && !cpus)
+		return cli_usage_err(c, "--force goes with --cpus LIST");
+	ret = parse_placement(c, placement, &pr.how);
+	if (ret)
+		return ret;
 	if (net_queues) {
 		ret = net_parse_queues(c, name, net_queues, &nq);
 		if (ret)
 			return ret;
 	}
 
-	if (cpu_count) {
-		/* the highest-numbered free CPUs, as cohort run picks them */
-		ret = launch_pick_cpus(c, cpu_count, picked, sizeof(picked));
-		if (ret)
-			return ret;
-		cpus = picked;
-	}
 	memset(&req, 0, sizeof(req));
 	snprintf(req.name, sizeof(req.name), "%s", name);
-	ret = check_cpus(c, name, cpus, req.cpus);
-	if (ret)
-		return ret;
-	if (cohort_parse_size(memory, &req.mem_size, err, sizeof(err)) ||
-	    cohort_check_mem_size(req.mem_size, err, sizeof(err))) {
-		cli_err("%s %s: %s", c->cmd, name, err);
+	if (cpus) {
+		ret = check_cpus(c, name, cpus, req.cpus);
+		if (ret)
+			return ret;
+	} else if (cohort_parse_uint(cpu_count, "CPU count", NULL, 1,
+				     COHORT_SETUP_MAX_CPUS, &pr.count, err,
+				     sizeof(err))) {
+		cli_err("%s %s: --cpu-count: %s", c->cmd, name, err);
 		return EXIT_USAGE;
 	}
-	if (base) {
-		char sz[COHORT_SIZE_STR_MAX];
-
-		if (cohort_parse_addr(base, &req.mem_base, err, sizeof(err))) {
-			cli_err("%s %s: %s", c->cmd, name, err);
+	if (node) {
+		if (cohort_parse_uint(node, "NUMA node", NULL, 0,
+				      COHORT_MAX_NODES - 1, &v, err,
+				      sizeof(err))) {
+			cli_err("%s %s: --node: %s", c->cmd, name, err);
 			return EXIT_USAGE;
 		}
-		cohort_format_size(COHORT_MEM_ALIGN, false, sz, sizeof(sz));
-		if (!req.mem_base) {
-			cli_err("%s %s: the base address must not be 0; leave --base out to let the kernel place the memory",
-				c->cmd, name);
-			return EXIT_USAGE;
-		}
-		if (req.mem_base % COHORT_MEM_ALIGN) {
-			cli_err("%s %s: the base address 0x%llx is not a multiple of %s",
-				c->cmd, name,
-				(unsigned long long)req.mem_base, sz);
-			return EXIT_USAGE;
-		}
-		if (req.mem_base + req.mem_size < req.mem_base) {
-			cli_err("%s %s: base 0x%llx + memory size go past the end of the address space",
-				c->cmd, name,
-				(unsigned long long)req.mem_base);
-			return EXIT_USAGE;
-		}
+		pr.node = (int)v;
 	}
+	ret = check_memory(c, name, memory, base, &req);
+	if (ret)
+		return ret;
+	pr.name = name;
+	pr.force = force;
+	pr.base = base != NULL;
+	pr.mem_size = req.mem_size;
 
-	ret = check_cpus_present(c, name, req.cpus);
+	if (cpus) {
+		ret = check_cpus_present(c, name, req.cpus);
+		if (!ret)
+			ret = place_check(c, &pr, req.cpus, &plan);
+		if (!ret)
+			ret = check_new_name(c, name);
+	} else {
+		ret = check_new_name(c, name);
+		if (!ret)
+			ret = place_pick(c, &pr, &plan);
+		if (!ret)
+			memcpy(req.cpus, plan.cpus, sizeof(req.cpus));
+	}
 	if (ret)
 		return ret;
-	ret = check_new_name(c, name);
-	if (ret)
-		return ret;
+	if (plan.set_node) {
+		req.flags |= COHORT_CREATE_NODE;
+		req.node = plan.node;
+	}
+	if (dry) {
+		create_dry_run(c, name, &plan, &req, net);
+		return EXIT_OK;
+	}
 	ret = cli_dev_ioctl(c, name, COHORT_IOC_CREATE, &req, req.msg);
 	if (ret)
 		return ret;
+	if (cpu_count && !c->json)
+		place_print("create", name, &plan, &req, net);
 	if (net) {
 		/* its refusals read "cohort: net add NAME: ..." */
 		c->cmd = "net add";
@@ -345,6 +456,8 @@ int cmd_create(struct cli *c, int argc, char **argv)
 
 		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "id", json_object_new_int64(req.id));
+		if (cpu_count)
+			place_json(o, &plan);
 		if (net) {
 			json_object_object_add(o, "net",
 				json_object_new_string(link.ifname));

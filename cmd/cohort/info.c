@@ -532,58 +532,152 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* One figure of pool/ or pool/nodeN/; absent (an older kernel) is 0. */
+static int pool_read(struct cli *c, const char *dir, const char *name,
+		     bool optional, __u64 *val)
+{
+	char path[4096], buf[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/pool/%s%s%s", c->sysfs, dir,
+		 dir[0] ? "/" : "", name);
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret == -ENOENT && optional) {
+		*val = 0;
+		return 0;
+	}
+	if (ret >= 0)
+		ret = sysfs_parse_u64(buf, val);
+	if (ret < 0) {
+		cli_err("cannot read %s: %s", path,
+			ret == -EINVAL ? "not a number" : strerror(-ret));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static void pool_line(const char *name, __u64 v)
+{
+	char sz[COHORT_SIZE_STR_MAX];
+
+	if (v && !(v & 1023)) {
+		cohort_format_size(v, false, sz, sizeof(sz));
+		printf("%-10s %llu (%s)\n", name, (unsigned long long)v, sz);
+	} else {
+		printf("%-10s %llu\n", name, (unsigned long long)v);
+	}
+}
+
+#define POOL_NODES_MAX 64
+
 /**
  * cmd_pool() - "cohort pool [-j]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
  *
+ * The pool's base, size and free bytes; what of it is lent to the primary
+ * and what the primary's pages take of that; then the same per NUMA node.
+ *
  * Return: an exit status.
  */
 int cmd_pool(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = { "base", "size", "free" };
-	struct json_object *o = NULL;
-	char path[4096], buf[64];
-	__u64 val[3];
-	int ret;
+	static const char *const names[] = { "base", "size", "free", "lent",
+					     "lent_used" };
+	static const char *const node_names[] = { "size", "free", "lent",
+						  "lent_used" };
+	__u64 val[5], nval[POOL_NODES_MAX][4];
+	int nodes[POOL_NODES_MAX], nr = 0, ret, n;
+	struct json_object *o, *arr;
+	char path[4096];
+	struct dirent *de;
 	size_t i;
+	DIR *d;
 
 	ret = cli_info_begin(c, argc, argv);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/pool/%s", c->sysfs, names[i]);
-		ret = sysfs_read(path, buf, sizeof(buf));
-		if (ret >= 0)
-			ret = sysfs_parse_u64(buf, &val[i]);
-		if (ret < 0) {
-			cli_err("cannot read %s: %s", path,
-				ret == -EINVAL ? "not a number" :
-						 strerror(-ret));
+	for (i = 0; i < 5; i++)
+		if (pool_read(c, "", names[i], i >= 3, &val[i]))
 			return EXIT_FAIL;
-		}
+	snprintf(path, sizeof(path), "%s/pool", c->sysfs);
+	d = opendir(path);
+	while (d && (de = readdir(d)) && nr < POOL_NODES_MAX) {
+		char *end;
+		long v;
+
+		if (strncmp(de->d_name, "node", 4) || !de->d_name[4])
+			continue;
+		v = strtol(de->d_name + 4, &end, 10);
+		if (*end || v < 0 || v > 4095)
+			continue;
+		for (n = nr; n > 0 && nodes[n - 1] > v; n--)
+			nodes[n] = nodes[n - 1];
+		nodes[n] = (int)v;
+		nr++;
+	}
+	if (d)
+		closedir(d);
+	for (n = 0; n < nr; n++) {
+		char dir[32];
+
+		snprintf(dir, sizeof(dir), "node%d", nodes[n]);
+		for (i = 0; i < 4; i++)
+			if (pool_read(c, dir, node_names[i], false, &nval[n][i]))
+				return EXIT_FAIL;
 	}
 	if (c->json) {
 		o = json_object_new_object();
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 5; i++)
 			json_object_object_add(o, names[i],
 					       json_object_new_uint64(val[i]));
+		arr = json_object_new_array();
+		for (n = 0; n < nr; n++) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "node",
+					       json_object_new_int(nodes[n]));
+			for (i = 0; i < 4; i++)
+				json_object_object_add(e, node_names[i],
+						       json_object_new_uint64(nval[n][i]));
+			json_object_array_add(arr, e);
+		}
+		json_object_object_add(o, "nodes", arr);
 		cli_json_print(c, o);
 		json_object_put(o);
 		return EXIT_OK;
 	}
-	printf("base  0x%llx\n", (unsigned long long)val[0]);
-	for (i = 1; i < 3; i++) {
-		char sz[COHORT_SIZE_STR_MAX];
+	printf("%-10s 0x%llx\n", "base", (unsigned long long)val[0]);
+	for (i = 1; i < 5; i++)
+		pool_line(names[i], val[i]);
+	if (nr) {
+		static const char *const head[] = { "NODE", "SIZE", "FREE",
+						    "LENT", "LENT_USED" };
+		char cell[POOL_NODES_MAX][5][COHORT_SIZE_STR_MAX];
+		int w[5] = { 0 };
 
-		if (val[i] && !(val[i] & 1023)) {
-			cohort_format_size(val[i], false, sz, sizeof(sz));
-			printf("%s  %llu (%s)\n", names[i],
-			       (unsigned long long)val[i], sz);
-		} else {
-			printf("%s  %llu\n", names[i],
-			       (unsigned long long)val[i]);
+		table_widen(w, head, 5);
+		for (n = 0; n < nr; n++) {
+			const char *col[5];
+
+			snprintf(cell[n][0], sizeof(cell[n][0]), "%d", nodes[n]);
+			for (i = 0; i < 4; i++)
+				cohort_format_size(nval[n][i], true,
+						   cell[n][i + 1],
+						   sizeof(cell[n][i + 1]));
+			for (i = 0; i < 5; i++)
+				col[i] = cell[n][i];
+			table_widen(w, col, 5);
+		}
+		printf("\n");
+		table_row(w, head, 5, "lrrrr");
+		for (n = 0; n < nr; n++) {
+			const char *col[5];
+
+			for (i = 0; i < 5; i++)
+				col[i] = cell[n][i];
+			table_row(w, col, 5, "lrrrr");
 		}
 	}
 	return EXIT_OK;

@@ -46,8 +46,17 @@ int launch_files(struct cli *c, const char **kernel, const char **initrd,
 	return EXIT_OK;
 }
 
-/* CPUs held by no instance, CPU 0 left out. */
-static int free_cpus(struct cli *c, __u64 *out)
+/**
+ * launch_free_cpus() - the CPUs present that no instance holds
+ * @c: the invocation
+ * @out: the CPUs (COHORT_MAX_CPUS bits); CPU 0 is left out
+ *
+ * An instance holds the CPUs its instances/NAME/cpus lists.
+ *
+ * Return: EXIT_OK; EXIT_FAIL when the CPUs present or the instances
+ * cannot be read, EXIT_UNAVAIL in an instance (printed).
+ */
+int launch_free_cpus(struct cli *c, __u64 *out)
 {
 	char path[4096], buf[8192], err[COHORT_ERR_MAX];
 	__u64 held[COHORT_CPU_WORDS];
@@ -90,7 +99,9 @@ static int free_cpus(struct cli *c, __u64 *out)
  * @buf: out: the CPU list, as "cohort create --cpus" takes it
  * @len: bytes at @buf
  *
- * Takes the highest-numbered free CPUs; CPU 0 stays with the primary.
+ * Takes the highest-numbered free CPUs, whole cores or not (cohort run,
+ * warm and update; "cohort create --cpu-count" places by topology:
+ * place.c); CPU 0 stays with the primary.
  *
  * Return: EXIT_OK; EXIT_USAGE for a bad count; EXIT_FAIL when too few
  * are free (printed).
@@ -107,7 +118,7 @@ int launch_pick_cpus(struct cli *c, const char *count, char *buf, size_t len)
 		cli_err("%s: --cpu-count: %s", c->cmd, err);
 		return EXIT_USAGE;
 	}
-	ret = free_cpus(c, avail);
+	ret = launch_free_cpus(c, avail);
 	if (ret)
 		return ret;
 	for (cpu = COHORT_MAX_CPUS - 1; cpu > 0 && n; cpu--) {
@@ -185,11 +196,14 @@ int launch_sub(struct cli *c, int (*fn)(struct cli *, int, char **),
 }
 
 /**
- * launch_create() - "cohort create NAME --cpus CPUS --memory MEMORY"
+ * launch_create() - "cohort create NAME --cpus CPUS --memory MEMORY --force"
  * @c: the invocation
  * @name: the instance
  * @cpus: its CPU list
  * @memory: its memory, as given
+ *
+ * --force: the list is taken as given, as before placement by topology
+ * (a core may be split; no warning for a list over several nodes).
  *
  * Return: an exit status.
  */
@@ -197,7 +211,7 @@ int launch_create(struct cli *c, const char *name, const char *cpus,
 		  const char *memory)
 {
 	char *argv[] = { "create", (char *)name, "--cpus", (char *)cpus,
-			 "--memory", (char *)memory, NULL };
+			 "--memory", (char *)memory, "--force", NULL };
 
 	return launch_sub(c, cmd_create, "create", argv);
 }

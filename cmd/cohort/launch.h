@@ -13,6 +13,7 @@
 
 int launch_files(struct cli *c, const char **kernel, const char **initrd,
 		 char *kbuf, char *ibuf);
+int launch_free_cpus(struct cli *c, __u64 *out);
 int launch_pick_cpus(struct cli *c, const char *count, char *buf, size_t len);
 void launch_name(struct cli *c, const char *prefix, char *buf, size_t len);
 int launch_sub(struct cli *c, int (*fn)(struct cli *, int, char **),

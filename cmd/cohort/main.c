@@ -18,8 +18,10 @@ const char *prog = "cohort";
 
 static const struct command commands[] = {
 	{ "create", cmd_create,
-	  "NAME --cpus LIST | --cpu-count N --memory SIZE [--base ADDR]\n"
-	  "                      [--net [--net-queues N]]",
+	  "NAME --cpus LIST [--force] | --cpu-count N\n"
+	  "                      [--placement compact|spread] [--node N]\n"
+	  "                      --memory SIZE [--base ADDR]\n"
+	  "                      [--net [--net-queues N]] [--dry-run]",
 	  "make an instance from CPUs and pool memory" },
 	{ "load", cmd_load,
 	  "NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--shell]",
@@ -451,11 +453,24 @@ static void main_help(FILE *f)
 
 static const char *const command_details[][2] = {
 	{ "create",
-	  "  -c, --cpus LIST     CPUs to give it, e.g. 2-3,6 or 2-7:2 (not CPU 0)\n"
-	  "      --cpu-count N   or N CPUs no instance holds, the highest first\n"
+	  "  -c, --cpus LIST     CPUs to give it, e.g. 2-3,6 or 2-7:2 (not CPU 0\n"
+	  "                      nor its SMT siblings); a list that splits a\n"
+	  "                      core is refused, one over several NUMA nodes\n"
+	  "                      warned about\n"
+	  "  -f, --force         take the --cpus list as given (split cores)\n"
+	  "      --cpu-count N   or N CPUs in whole cores no instance holds\n"
+	  "                      (N a multiple of the threads of a core)\n"
+	  "      --placement P   compact (default): all from one NUMA node, the\n"
+	  "                      one with the most free cores (first those where\n"
+	  "                      the pool has the memory free), its highest-\n"
+	  "                      numbered cores; spread: a core from each node\n"
+	  "                      and package in turn\n"
+	  "      --node N        the NUMA node of the CPUs and the memory\n"
 	  "  -m, --memory SIZE   memory from the pool: bytes, or K, M, G, T\n"
 	  "                      (KiB...; powers of 1024), a multiple of 2 MiB,\n"
-	  "                      at least 32 MiB\n"
+	  "                      at least 32 MiB; from the CPUs' node with\n"
+	  "                      --cpu-count (compact or --node) when the pool\n"
+	  "                      has it free there, or with --node\n"
 	  "  -b, --base ADDR     physical base in the pool (0x... or decimal);\n"
 	  "                      without it the kernel places the memory\n"
 	  "      --net           then give it a network link (see 'cohort net');\n"
@@ -463,7 +478,13 @@ static const char *const command_details[][2] = {
 	  "                      again\n"
 	  "      --net-queues N  the link's queue pairs, 1-" NET_MAX_QUEUES_STR
 	  " (default: one\n"
-	  "                      per CPU, at most " NET_MAX_QUEUES_STR ")\n" },
+	  "                      per CPU, at most " NET_MAX_QUEUES_STR ")\n"
+	  "  -n, --dry-run       check, choose, print the plan; ask nothing of\n"
+	  "                      the kernel\n"
+	  "\n"
+	  "With --cpu-count (and --dry-run) one line says where it goes:\n"
+	  "  create web: CPUs 6,14 (1 core of 2 threads) on node 1, 256 MiB\n"
+	  "  of memory from node 1\n" },
 	{ "load",
 	  "  -k, --kernel FILE   x86-64 bzImage (boot protocol 2.12 or later)\n"
 	  "  -i, --initrd FILE   initramfs\n"

@@ -69,7 +69,7 @@ _cohort_pools()
 _cohort_argopt()
 {
 	case $1 in
-	create) [[ $2 == @(--cpus|-c|--memory|-m|--base|-b|--net-queues) ]] ;;
+	create) [[ $2 == @(--cpus|-c|--cpu-count|--placement|--node|--memory|-m|--base|-b|--net-queues) ]] ;;
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	update) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a|--wait) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
@@ -173,6 +173,17 @@ _cohort()
 	--cpu-count)
 		COMPREPLY=($(compgen -W "1 2 4" -- "$cur"))
 		return ;;
+	--placement)
+		COMPREPLY=($(compgen -W "compact spread" -- "$cur"))
+		return ;;
+	--node)
+		# the NUMA nodes: node0, node1... beside the CPUs' directory
+		local cpu=${COHORT_CPU_SYSFS:-/sys/devices/system/cpu} n nodes=
+		for n in "${cpu%/*}"/node/node[0-9]*; do
+			[ -d "$n" ] && nodes+=" ${n##*/node}"
+		done
+		COMPREPLY=($(compgen -W "$nodes" -- "$cur"))
+		return ;;
 	--count)
 		COMPREPLY=($(compgen -W "0 1 2 4" -- "$cur"))
 		return ;;
@@ -201,7 +212,7 @@ _cohort()
 
 	local opts=
 	case $cmd in
-	create) opts="--cpus --memory --base --net --net-queues --help" ;;
+	create) opts="--cpus --cpu-count --placement --node --memory --base --net --net-queues --force --dry-run --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
 	log|logs) opts="--follow --help" ;;

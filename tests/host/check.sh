@@ -312,7 +312,7 @@ run; status 1; want smt warn "cannot tell"
 good; put sys/devices/system/node/online 0-1
 put sys/devices/system/node/node0/cpulist 0-1
 put sys/devices/system/node/node1/cpulist 2-3
-run; status 0; want numa pass "2 NUMA nodes \(node 0: CPUs 0-1, node 1: CPUs 2-3\).*by node"
+run; status 0; want numa pass "2 NUMA nodes \(node 0: CPUs 0-1, node 1: CPUs 2-3\).*--node N"
 good; put sys/devices/system/node/online "zero"
 run; status 1; want numa warn "not a list"
 good; rm -r "$R/sys/devices/system/node"
@@ -321,6 +321,13 @@ run; status 0; want numa pass "no NUMA information"
 what="memory"
 good; put proc/meminfo "MemTotal:         262144 kB"
 run; status 1; want memory warn "left 256 MiB"
+# The pool lent to the primary (CMA) counts in MemTotal, not as its own.
+good; put proc/meminfo "MemTotal:        1310720 kB
+CmaTotal:        1048576 kB"
+run; status 1; want memory warn "left 256 MiB besides"
+put proc/meminfo "MemTotal:        2621440 kB
+CmaTotal:        1048576 kB"
+run; want memory pass "has 1.5 GiB besides the pool"
 put proc/meminfo "MemTotal: many kB"
 run; want memory warn "malformed MemTotal"
 put proc/meminfo "Nothing: 1 kB"

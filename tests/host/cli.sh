@@ -4,8 +4,9 @@
 # cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool,
 # version, log (byte-exact, and -f), peers and heartbeat (messaging files
 # present, partly present and missing), regions, network links (net, and
-# create --net undone when the link is refused), the console, and every
-# refusal: its message,
+# create --net undone when the link is refused), create's placement by
+# topology (whole cores, NUMA nodes, the pool's nodes, --dry-run), the
+# console, and every refusal: its message,
 # its exit status, and that nothing reached the kernel.  The kernel behind
 # /dev/cohort is played by an LD_PRELOAD shim (fake_cohort_dev.c) that
 # logs each ioctl and answers as told.
@@ -340,11 +341,46 @@ assert p["state"] == "joined" and p["heartbeat_age_ms"] == 120, p
 assert p["heartbeat"] == 4977 and p["received"] == 12, p
 '
 
-expect 0 "base  0x100000000
-size  1073741824 (1 GiB)
-free  268435456 (256 MiB)" "" pool
+# A kernel without lending (no lent files, no nodes): they read as 0.
+expect 0 "base       0x100000000
+size       1073741824 (1 GiB)
+free       268435456 (256 MiB)
+lent       0
+lent_used  0" "" pool
 json_check pool -j -- '
-assert d == {"base": 4294967296, "size": 1073741824, "free": 268435456}'
+assert d == {"base": 4294967296, "size": 1073741824, "free": 268435456,
+             "lent": 0, "lent_used": 0, "nodes": []}, d'
+# Lent to the primary, on two nodes (node10 sorts after node2).
+put "$S/pool/lent" "805306368"
+put "$S/pool/lent_used" "12288"
+for nd in node2:524288000:262144000:262144000:12288 \
+	  node10:524288000:524288000:524288000:0; do
+	IFS=: read -r n sz fr le us <<<"$nd"
+	put "$S/pool/$n/size" "$sz"
+	put "$S/pool/$n/free" "$fr"
+	put "$S/pool/$n/lent" "$le"
+	put "$S/pool/$n/lent_used" "$us"
+done
+mkdir -p "$S/pool/nodeX" "$S/pool/node"
+expect 0 "base       0x100000000
+size       1073741824 (1 GiB)
+free       268435456 (256 MiB)
+lent       805306368 (768 MiB)
+lent_used  12288 (12 KiB)
+
+NODE  SIZE  FREE  LENT  LENT_USED
+2     500M  250M  250M        12K
+10    500M  500M  500M          0" "" pool
+json_check pool -j -- '
+assert d["lent"] == 805306368 and d["lent_used"] == 12288, d
+assert d["nodes"] == [
+    {"node": 2, "size": 524288000, "free": 262144000, "lent": 262144000,
+     "lent_used": 12288},
+    {"node": 10, "size": 524288000, "free": 524288000, "lent": 524288000,
+     "lent_used": 0}], d'
+put "$S/pool/node10/lent" "lots"
+expect 1 "" "cohort: cannot read $S/pool/node10/lent: not a number" pool
+put "$S/pool/node10/lent" "524288000"
 
 expect 0 "cohort 0.1.0
 kernel 0.1.0 (primary, id 0)" "" version
@@ -1697,6 +1733,216 @@ checks=$((checks + 1))
 [ -s "$T/typed" ] && fail "console on a terminal: input after SIGTERM or with -r"
 # The usage errors leave the terminal alone.
 on_tty 'x' "rc=2 raw=0 restored=1" "usage error" --bogus web
+
+# ---------------------------------------------------------------- placement
+# create --cpu-count by the primary's topology, --cpus checked against it
+# (place.c, lib/cohort/placement.c).  The machine: CPUs 0-15, two threads
+# a core (CPUs i and i+8), cores 0-3 on node 0 and package 0, cores 4-7
+# on node 1 and package 1.  Instances hold 2-3 and 5,7; as the kernel
+# shows it, those CPUs are offline: no topology directory, in no node's
+# list, gone from their siblings' lists (10, 11, 13 and 15 show cores of
+# one thread, which are not taken).  The free whole cores: 1 (CPUs 1,9)
+# on node 0, 4 (4,12) and 6 (6,14) on node 1.
+P=$T/place/sys
+TP=$T/place/cpu
+put "$P/version" "0.1.0"
+put "$P/role" "primary"
+put "$P/id" "0"
+put "$P/pool/base" "0x100000000"
+put "$P/pool/size" "1073741824"
+put "$P/pool/free" "1073741824"
+put "$P/instances/web/cpus" "2-3"
+put "$P/instances/db/cpus" "5,7"
+put "$TP/present" "0-15"
+for cpu in 0 1 4 6 8 9 10 11 12 13 14 15; do
+	core=$((cpu % 8))
+	case $cpu in
+	10|11|13|15) sib=$cpu ;;
+	*) sib="$core,$((core + 8))" ;;
+	esac
+	put "$TP/cpu$cpu/topology/thread_siblings_list" "$sib"
+	put "$TP/cpu$cpu/topology/core_id" "$core"
+	put "$TP/cpu$cpu/topology/physical_package_id" "$((core / 4))"
+done
+put "$T/place/node/node0/cpulist" "0-1,8-11"
+put "$T/place/node/node1/cpulist" "4,6,12-15"
+put "$T/flat/cpu/present" "0-7"
+export COHORT_SYSFS=$P COHORT_CPU_SYSFS=$TP
+
+# Without topology files (only "present"): every CPU a core of its own on
+# node 0, the highest-numbered free ones first, as before.
+COHORT_CPU_SYSFS=$T/flat/cpu expect 0 \
+	"create new: CPUs 4,6 (2 cores of 1 thread) on node 0, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --memory 64M
+ioctl_log "CREATE name=new cpus=4,6 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# No thread_siblings_list but core_id: the CPUs of one core_id and
+# physical_package_id are one core (here N and N+6; with 2-3 and 5,7
+# held, only 4,10 is free).
+put "$T/ids/cpu/present" "0-11"
+for cpu in $(seq 0 11); do
+	put "$T/ids/cpu/cpu$cpu/topology/core_id" "$((cpu % 6))"
+	put "$T/ids/cpu/cpu$cpu/topology/physical_package_id" "0"
+done
+COHORT_CPU_SYSFS=$T/ids/cpu expect 0 \
+	"would create new: CPUs 4,10 (1 core of 2 threads) on node 0, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --memory 64M --dry-run
+COHORT_CPU_SYSFS=$T/ids/cpu refuse 2 \
+	"cohort: create new: the list splits the core [4,10]; SMT siblings stay together in one kernel: name all its threads, or add --force" \
+	create new --cpus 4 --memory 64M
+no_ioctl "cores by core_id"
+
+# compact: whole cores of the node with the most free (node 1), the
+# highest-numbered there; --node picks the node.
+expect 0 "create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "create new: CPUs 4,6,12,14 (2 cores of 2 threads) on node 1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 4 --placement compact --memory 64M
+ioctl_log "CREATE name=new cpus=4,6,12,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "create new: CPUs 1,9 (1 core of 2 threads) on node 0, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --node 0 --memory 64M
+ioctl_log "CREATE name=new cpus=1,9 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# spread: a core from each node in turn.
+expect 0 "create new: CPUs 1,6,9,14 (2 cores of 2 threads) on nodes 0-1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 4 --placement spread --memory 64M
+ioctl_log "CREATE name=new cpus=1,6,9,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+json_check -j create new --cpu-count 2 --memory 64M -- '
+assert d == {"name": "new", "id": 7, "cpus": [6, 14], "nodes": [1],
+             "memory_node": None}, d'
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+
+# What --cpu-count refuses, and says what is free.
+refuse 2 "cohort: create new: --cpu-count 3: cores here have 2 threads; ask for a multiple of 2, or use --cpus to split a core" \
+	create new --cpu-count 3 --memory 64M
+refuse 1 "cohort: create new: --cpu-count 6 needs 3 free cores of 2 threads on one node; free: node 0: 1 core (CPUs 1,9), node 1: 2 cores (CPUs 4,6,12,14); CPU 0's core stays with the primary" \
+	create new --cpu-count 6 --memory 64M
+refuse 1 "cohort: create new: --cpu-count 4 needs 2 free cores of 2 threads on node 0; free: node 0: 1 core (CPUs 1,9); CPU 0's core stays with the primary" \
+	create new --cpu-count 4 --node 0 --memory 64M
+refuse 1 "cohort: create new: --cpu-count 8 needs 4 free cores of 2 threads; free: node 0: 1 core (CPUs 1,9), node 1: 2 cores (CPUs 4,6,12,14); CPU 0's core stays with the primary" \
+	create new --cpu-count 8 --placement spread --memory 64M
+refuse 2 "cohort: create new: --node 2: no CPU is on NUMA node 2 (CPUs are on nodes 0-1)" \
+	create new --cpu-count 2 --node 2 --memory 64M
+refuse 2 "cohort: create new: --node: the NUMA node must be from 0 to 1023, not 1024" \
+	create new --cpu-count 2 --node 1024 --memory 64M
+refuse 2 "cohort: create new: --node: invalid NUMA node 'one': expected a whole number from 0 to 1023" \
+	create new --cpus 1,9 --node one --memory 64M
+refuse 2 "cohort: create new: --cpu-count: the CPU count must be from 1 to 256, not 0" \
+	create new --cpu-count 0 --memory 64M
+refuse 2 "cohort: create: --placement is compact or spread, not 'wide'
+$try_create" create new --cpu-count 2 --placement wide --memory 64M
+refuse 2 "cohort: create: --placement goes with --cpu-count N
+$try_create" create new --cpus 1,9 --placement spread --memory 64M
+refuse 2 "cohort: create: --force goes with --cpus LIST
+$try_create" create new --cpu-count 2 --force --memory 64M
+refuse 2 "cohort: create: option '--node' given more than once
+$try_create" create new --cpu-count 2 --node 0 --node 1 --memory 64M
+refuse 1 "cohort: create web: an instance of that name already exists" \
+	create web --cpu-count 2 --memory 64M
+no_ioctl "placement refusals"
+
+# --cpus: SMT siblings stay together unless --force; CPU 0's core stays
+# with the primary; --node must be the list's node.
+refuse 2 "cohort: create new: the list splits the core [6,14]; SMT siblings stay together in one kernel: name all its threads, or add --force" \
+	create new --cpus 6 --memory 64M
+refuse 2 "cohort: create new: the list splits the cores [1,9], [4,12] and [6,14]; SMT siblings stay together in one kernel: name all their threads, or add --force" \
+	create new --cpus 1,4,6 --memory 64M
+refuse 2 "cohort: create new: CPU 8 shares a core with CPU 0 ([0,8]); CPU 0 stays with the primary and so does its core: add --force to give it anyway" \
+	create new --cpus 8 --memory 64M
+refuse 2 "cohort: create new: --node 0: CPUs 6,14 are on node 1" \
+	create new --cpus 6,14 --node 0 --memory 64M
+refuse 2 "cohort: create new: --node 1: CPUs 1,9 are on node 0" \
+	create new --cpus 1,6,9,14 --node 1 --memory 64M
+no_ioctl "--cpus refused by topology"
+expect 0 "" "" create new --cpus 6 --force --memory 64M
+ioctl_log "CREATE name=new cpus=6 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "" "" create new --cpus 8 -f --memory 64M
+ioctl_log "CREATE name=new cpus=8 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "" "" create new --cpus 6,14 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# A core that shows one thread (its sibling offline, held) is not split.
+expect 0 "" "" create new --cpus 10 --memory 64M
+ioctl_log "CREATE name=new cpus=10 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# --node ties the memory to the node; --base leaves it where it is.
+expect 0 "" "" create new --cpus 6,14 --node 1 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=1 node=1 reserved=0"
+expect 0 "" "" create new --cpus 6,14 --node 1 --memory 64M --base 0x140000000
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x140000000 flags=0 reserved=0"
+# A list over two nodes: a warning, the memory not tied (--force: quiet).
+expect 0 "" "cohort: warning: create new: CPUs 1,6,9,14 are on NUMA nodes 0-1; the memory is not tied to a node" \
+	create new --cpus 1,6,9,14 --memory 64M
+ioctl_log "CREATE name=new cpus=1,6,9,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "" "" create new --cpus 1,6,9,14 --force --memory 64M
+ioctl_log "CREATE name=new cpus=1,6,9,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+
+# --dry-run: the plan on stdout, nothing asked of the kernel; the same
+# checks first.
+expect 0 "would create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --memory 64M --dry-run
+expect 0 "would create new: CPUs 1,9 (1 core of 2 threads) on node 0, 64 MiB of memory from node 0" "" \
+	create new --cpus 1,9 --node 0 --memory 64M -n
+expect 0 "would create new: CPU 6 (not whole cores) on node 1, 1 GiB of memory at 0x140000000, and a network link" "" \
+	create new --cpus 6 --force --memory 1G --base 0x140000000 --net --dry-run
+expect 0 "would create new: CPUs 4,6,12,14 (2 cores of 2 threads) on node 1, 64 MiB of memory from the pool, and a network link" "" \
+	create new --cpus 4,6,12,14 --memory 64M --dry-run --net-queues 2 --net
+json_check -j create new --cpu-count 4 --placement spread --memory 64M --dry-run -- '
+assert d == {"name": "new", "cpus": [1, 6, 9, 14], "nodes": [0, 1],
+             "memory_node": None, "memory": 67108864, "net": False,
+             "dry_run": True}, d'
+refuse 2 "cohort: create new: the list splits the core [6,14]; SMT siblings stay together in one kernel: name all its threads, or add --force" \
+	create new --cpus 6 --memory 64M --dry-run
+refuse 2 "cohort: create new: CPU 16 is not present (present: 0-15)" \
+	create new --cpus 16 --memory 64M --dry-run
+refuse 1 "cohort: create web: an instance of that name already exists" \
+	create web --cpus 6,14 --memory 64M --dry-run
+refuse 2 "cohort: create: option '--dry-run' given more than once
+$try_create" create new --cpus 6,14 --memory 64M -n --dry-run
+no_ioctl "dry runs"
+
+# The pool on two nodes (pool/nodeN/): compact takes the memory from the
+# CPUs' node, and prefers the nodes where the pool has it free.
+put "$P/pool/node0/free" "536870912"
+put "$P/pool/node1/free" "33554432"
+expect 0 "create new: CPUs 1,9 (1 core of 2 threads) on node 0, 64 MiB of memory from node 0" "" \
+	create new --cpu-count 2 --memory 64M
+ioctl_log "CREATE name=new cpus=1,9 mem_size=67108864 mem_base=0x0 flags=1 node=0 reserved=0"
+json_check -j create new --cpu-count 2 --memory 64M -- '
+assert d == {"name": "new", "id": 7, "cpus": [1, 9], "nodes": [0],
+             "memory_node": 0}, d'
+rm -f "$LOG"
+# Room on both: the node with the most free cores.
+expect 0 "create new: CPUs 6,14 (1 core of 2 threads) on node 1, 32 MiB of memory from node 1" "" \
+	create new --cpu-count 2 --memory 32M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=33554432 mem_base=0x0 flags=1 node=1 reserved=0"
+# Only node 1 has the cores, not the memory: placed, with a warning.
+expect 0 "create new: CPUs 4,6,12,14 (2 cores of 2 threads) on node 1, 64 MiB of memory from the pool" \
+	"cohort: warning: create new: the pool has only 32 MiB free on node 1 (64 MiB asked); the memory is not tied to the node" \
+	create new --cpu-count 4 --memory 64M
+ioctl_log "CREATE name=new cpus=4,6,12,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "would create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool" \
+	"cohort: warning: create new: the pool has only 32 MiB free on node 1 (64 MiB asked); the memory is not tied to the node" \
+	create new --cpu-count 2 --node 1 --memory 64M --dry-run
+rm -r "$P/pool/node1"
+expect 0 "create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool" \
+	"cohort: warning: create new: the pool has no memory on node 1; the memory comes from other nodes" \
+	create new --cpu-count 2 --node 1 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# spread ties the memory to a node only with --node; --base never does.
+expect 0 "create new: CPUs 1,6,9,14 (2 cores of 2 threads) on nodes 0-1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 4 --placement spread --memory 64M
+ioctl_log "CREATE name=new cpus=1,6,9,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+expect 0 "create new: CPUs 1,9 (1 core of 2 threads) on node 0, 64 MiB of memory from node 0" "" \
+	create new --cpu-count 2 --node 0 --placement spread --memory 64M
+ioctl_log "CREATE name=new cpus=1,9 mem_size=67108864 mem_base=0x0 flags=1 node=0 reserved=0"
+expect 0 "create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory at 0x140000000" "" \
+	create new --cpu-count 2 --memory 64M --base 0x140000000
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x140000000 flags=0 reserved=0"
+# The kernel's refusal is printed as ever (and no plan line).
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG="no free range of 64 MiB in the pool on node 0 (32 MiB free there)"
+refuse 1 "cohort: create new: no free range of 64 MiB in the pool on node 0 (32 MiB free there)" \
+	create new --cpu-count 2 --memory 64M
+ioctl_log "CREATE name=new cpus=1,9 mem_size=67108864 mem_base=0x0 flags=1 node=0 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+export COHORT_SYSFS=$S COHORT_CPU_SYSFS=$CPU
 
 # ---------------------------------------------------------------- help
 expect 0 "Usage: cohort start NAME
