@@ -536,24 +536,11 @@ int cmd_show(struct cli *c, int argc, char **argv)
 static int pool_read(struct cli *c, const char *dir, const char *name,
 		     bool optional, __u64 *val)
 {
-	char path[4096], buf[64];
-	int ret;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/pool/%s%s%s", c->sysfs, dir,
 		 dir[0] ? "/" : "", name);
-	ret = sysfs_read(path, buf, sizeof(buf));
-	if (ret == -ENOENT && optional) {
-		*val = 0;
-		return 0;
-	}
-	if (ret >= 0)
-		ret = sysfs_parse_u64(buf, val);
-	if (ret < 0) {
-		cli_err("cannot read %s: %s", path,
-			ret == -EINVAL ? "not a number" : strerror(-ret));
-		return EXIT_FAIL;
-	}
-	return 0;
+	return sysfs_u64_or_say(path, optional, val);
 }
 
 static void pool_line(const char *name, __u64 v)

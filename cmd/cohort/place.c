@@ -11,7 +11,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +20,6 @@
 #include "cohort/parse.h"
 #include "launch.h"
 #include "place.h"
-
-static const char *plural(unsigned int n)
-{
-	return n == 1 ? "" : "s";
-}
-
-/* Appends to @buf (@len bytes), cut short when it is full. */
-static void addf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void addf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t o = strlen(buf);
-	va_list ap;
-
-	if (o + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + o, len - o, fmt, ap);
-	va_end(ap);
-}
 
 /* pool/nodeN/free; 0 or a negative errno (-ENOENT: no memory there). */
 static int pool_node_free(struct cli *c, unsigned int node, __u64 *val)
@@ -104,21 +82,24 @@ static void describe(const struct cohort_topo *t, struct place_plan *p)
 
 	cohort_format_cpulist(p->cpus, COHORT_MAX_CPUS, list, sizeof(list));
 	p->what[0] = '\0';
-	addf(p->what, sizeof(p->what), "CPU%s %s", plural(n), list);
+	cohort_appendf(p->what, sizeof(p->what), "CPU%s %s", cohort_plural(n),
+		       list);
 	if (!t)
 		return;
 	if (cohort_topo_whole(t, p->cpus, &cores, &threads) &&
 	    threads == cohort_topo_threads(t))
-		addf(p->what, sizeof(p->what), " (%u core%s of %u thread%s)",
-		     cores, plural(cores), threads, plural(threads));
+		cohort_appendf(p->what, sizeof(p->what),
+			       " (%u core%s of %u thread%s)", cores,
+			       cohort_plural(cores), threads,
+			       cohort_plural(threads));
 	else
-		addf(p->what, sizeof(p->what), " (not whole cores)");
+		cohort_appendf(p->what, sizeof(p->what), " (not whole cores)");
 	n = cohort_cpulist_weight(p->nodes, COHORT_MAX_NODES);
 	if (n) {
 		cohort_format_cpulist(p->nodes, COHORT_MAX_NODES, list,
 				      sizeof(list));
-		addf(p->what, sizeof(p->what), " on node%s %s", plural(n),
-		     list);
+		cohort_appendf(p->what, sizeof(p->what), " on node%s %s",
+			       cohort_plural(n), list);
 	}
 }
 
@@ -207,8 +188,8 @@ static void split_text(const struct cohort_topo *t, const __u64 *split,
 		cohort_topo_core(t, cpu, core);
 		cohort_format_cpulist(core, COHORT_MAX_CPUS, list, sizeof(list));
 		i++;
-		addf(buf, len, "%s[%s]", i == 1 ? "" : i == n ? " and " : ", ",
-		     list);
+		cohort_appendf(buf, len, "%s[%s]",
+			       i == 1 ? "" : i == n ? " and " : ", ", list);
 	}
 }
 
@@ -229,13 +210,13 @@ static int refuse_split(struct cli *c, const struct place_req *r,
 		cohort_format_cpulist(mine, COHORT_MAX_CPUS, a, sizeof(a));
 		cohort_format_cpulist(core0, COHORT_MAX_CPUS, b, sizeof(b));
 		cli_err("%s %s: CPU%s %s share%s a core with CPU 0 ([%s]); CPU 0 stays with the primary and so does its core: add --force to give %s anyway",
-			c->cmd, r->name, plural(k), a, k == 1 ? "s" : "", b,
+			c->cmd, r->name, cohort_plural(k), a, k == 1 ? "s" : "", b,
 			k == 1 ? "it" : "them");
 		return EXIT_USAGE;
 	}
 	split_text(t, split, n, text, sizeof(text));
 	cli_err("%s %s: the list splits the core%s %s; SMT siblings stay together in one kernel: name all %s threads, or add --force",
-		c->cmd, r->name, plural(n), text, n == 1 ? "its" : "their");
+		c->cmd, r->name, cohort_plural(n), text, n == 1 ? "its" : "their");
 	return EXIT_USAGE;
 }
 
@@ -293,8 +274,8 @@ int place_check(struct cli *c, const struct place_req *r, const __u64 *cpus,
 			cohort_format_cpulist(where, COHORT_MAX_NODES, b,
 					      sizeof(b));
 			cli_err("%s %s: --node %d: CPU%s %s %s on node%s %s",
-				c->cmd, r->name, r->node, plural(k), a,
-				k == 1 ? "is" : "are", plural(n), b);
+				c->cmd, r->name, r->node, cohort_plural(k), a,
+				k == 1 ? "is" : "are", cohort_plural(n), b);
 			return EXIT_USAGE;
 		}
 	} else if (n > 1 && !r->force) {

@@ -46,19 +46,10 @@ static int cmp_region(const void *a, const void *b)
 static int region_u64(struct cli *c, const char *name, const char *attr,
 		      __u64 *val)
 {
-	char path[4096], buf[64];
-	int ret;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/regions/%s/%s", c->sysfs, name, attr);
-	ret = sysfs_read(path, buf, sizeof(buf));
-	if (ret >= 0)
-		ret = sysfs_parse_u64(buf, val);
-	if (ret < 0) {
-		cli_err("cannot read %s: %s", path,
-			ret == -EINVAL ? "not a number" : strerror(-ret));
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return sysfs_u64_or_say(path, false, val);
 }
 
 static int region_read(struct cli *c, const char *name, struct region *r)

@@ -326,3 +326,31 @@ int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
 		return ret;
 	return sysfs_parse_u64(buf, val);
 }
+
+/**
+ * sysfs_u64_or_say() - read a numeric sysfs file, saying why it failed
+ * @path: the file
+ * @optional: a file that does not exist reads as 0 (an older kernel)
+ * @val: its value
+ *
+ * Return: EXIT_OK, or EXIT_FAIL after printing "cannot read PATH: WHY".
+ */
+int sysfs_u64_or_say(const char *path, bool optional, __u64 *val)
+{
+	char buf[64];
+	int ret;
+
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret == -ENOENT && optional) {
+		*val = 0;
+		return EXIT_OK;
+	}
+	if (ret >= 0)
+		ret = sysfs_parse_u64(buf, val);
+	if (ret < 0) {
+		cli_err("cannot read %s: %s", path,
+			ret == -EINVAL ? "not a number" : strerror(-ret));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

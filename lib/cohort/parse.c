@@ -716,3 +716,34 @@ void cohort_format_age_ms(__u64 ms, char *buf, size_t len)
 	snprintf(buf, len, "%llu%s", (unsigned long long)(ms / units[i].ms),
 		 units[i].unit);
 }
+
+/**
+ * cohort_appendf() - append formatted text to a NUL-terminated buffer
+ * @buf: the buffer, holding a string
+ * @len: bytes at @buf
+ * @fmt: printf format
+ *
+ * Text that does not fit is cut short; @buf stays NUL-terminated.
+ */
+void cohort_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	va_list ap;
+
+	if (o + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, len - o, fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * cohort_plural() - the English plural ending for a count
+ * @n: the count
+ *
+ * Return: "" for 1, "s" otherwise.
+ */
+const char *cohort_plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}

@@ -58,6 +58,9 @@ int cohort_parse_uint(const char *s, const char *what, const char *unit,
 /* Longest string cohort_format_size() writes, with its NUL. */
 #define COHORT_SIZE_STR_MAX	32
 void cohort_format_size(__u64 bytes, bool compact, char *buf, size_t len);
+void cohort_appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *cohort_plural(unsigned int n);
 
 /* Longest string cohort_format_age_ms() writes, with its NUL. */
 #define COHORT_AGE_STR_MAX	24

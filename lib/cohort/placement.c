@@ -5,7 +5,6 @@
  * against it, and the choice of whole cores for "--cpu-count N".
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,27 +298,6 @@ static void add_core(const struct cohort_topo *t, unsigned int cpu,
 		mask[w] |= core[w];
 }
 
-/* Appends to a message, cutting it short when it is full. */
-static void addf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void addf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t o = strlen(buf);
-	va_list ap;
-
-	if (o + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + o, len - o, fmt, ap);
-	va_end(ap);
-}
-
-static const char *plural(unsigned int n)
-{
-	return n == 1 ? "" : "s";
-}
-
 /* "1 core (CPUs 6-7)", "2 cores (CPUs 4-7)" or "none": @node's free. */
 static void describe(const struct cohort_topo *t, const __u64 *ok, int node,
 		     char *buf, size_t len)
@@ -336,12 +314,12 @@ static void describe(const struct cohort_topo *t, const __u64 *ok, int node,
 		n++;
 	}
 	if (!n) {
-		addf(buf, len, "none");
+		cohort_appendf(buf, len, "none");
 		return;
 	}
 	cohort_format_cpulist(cpus, COHORT_MAX_CPUS, list, sizeof(list));
-	addf(buf, len, "%u core%s (CPU%s %s)", n, plural(n),
-	     plural(cohort_cpulist_weight(cpus, COHORT_MAX_CPUS)), list);
+	cohort_appendf(buf, len, "%u core%s (CPU%s %s)", n, cohort_plural(n),
+	     cohort_plural(cohort_cpulist_weight(cpus, COHORT_MAX_CPUS)), list);
 }
 
 /* The refusal of a request that too few free cores can meet. */
@@ -355,27 +333,29 @@ static void too_few(const struct cohort_topo *t, const __u64 *ok,
 	if (!err || !errlen)
 		return;
 	err[0] = '\0';
-	addf(err, errlen, "--cpu-count %u needs %u free core%s of %u thread%s",
-	     r->count, need, plural(need), threads, plural(threads));
+	cohort_appendf(err, errlen,
+		       "--cpu-count %u needs %u free core%s of %u thread%s",
+		       r->count, need, cohort_plural(need), threads,
+		       cohort_plural(threads));
 	if (r->node >= 0)
-		addf(err, errlen, " on node %d", r->node);
+		cohort_appendf(err, errlen, " on node %d", r->node);
 	else if (r->how == COHORT_PLACE_COMPACT && !one)
-		addf(err, errlen, " on one node");
-	addf(err, errlen, "; free: ");
+		cohort_appendf(err, errlen, " on one node");
+	cohort_appendf(err, errlen, "; free: ");
 	if (r->node >= 0 || one) {
 		if (r->node >= 0 && !one)
-			addf(err, errlen, "node %d: ", r->node);
+			cohort_appendf(err, errlen, "node %d: ", r->node);
 		describe(t, ok, r->node, err, errlen);
 	} else {
 		for (node = 0; node < COHORT_MAX_NODES; node++) {
 			if (!cohort_cpu_isset(known, node))
 				continue;
-			addf(err, errlen, "%snode %u: ", shown++ ? ", " : "",
-			     node);
+			cohort_appendf(err, errlen, "%snode %u: ",
+				       shown++ ? ", " : "", node);
 			describe(t, ok, (int)node, err, errlen);
 		}
 	}
-	addf(err, errlen, threads > 1 ?
+	cohort_appendf(err, errlen, threads > 1 ?
 	     "; CPU 0's core stays with the primary" :
 	     "; CPU 0 stays with the primary");
 }
@@ -518,7 +498,7 @@ int cohort_place_cpus(const struct cohort_topo *t, const __u64 *free,
 			cohort_seterr(err, errlen,
 				      "--node %d: no CPU is on NUMA node %d (CPUs are on node%s %s)",
 				      r->node, r->node,
-				      plural(cohort_cpulist_weight(known, COHORT_MAX_NODES)),
+				      cohort_plural(cohort_cpulist_weight(known, COHORT_MAX_NODES)),
 				      list);
 		else
 			cohort_seterr(err, errlen,

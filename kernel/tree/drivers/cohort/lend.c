@@ -212,6 +212,18 @@ static void lent_range(const struct pool_seg *s, phys_addr_t *lo,
 #endif
 }
 
+/* The lent part of [@base, @end) in part @i: false when it is empty. */
+static bool lent_piece(unsigned int i, phys_addr_t base, phys_addr_t end,
+		       phys_addr_t *a, phys_addr_t *b)
+{
+	phys_addr_t lo, hi;
+
+	lent_range(&segs[i], &lo, &hi);
+	*a = max(base, lo);
+	*b = min(end, hi);
+	return *a < *b;
+}
+
 /**
  * cohort_pool_lend_report() - say how much of the pool the primary may use
  *
@@ -232,16 +244,12 @@ void __init cohort_pool_lend_report(void)
 
 static void give_pieces(phys_addr_t base, u64 size)
 {
-	phys_addr_t end = base + size, a, b, lo, hi;
+	phys_addr_t end = base + size, a, b;
 	unsigned int i;
 
-	for (i = 0; i < nr_segs; i++) {
-		lent_range(&segs[i], &lo, &hi);
-		a = max(base, lo);
-		b = min(end, hi);
-		if (a < b)
+	for (i = 0; i < nr_segs; i++)
+		if (lent_piece(i, base, end, &a, &b))
 			give_lent(a, b);
-	}
 }
 
 /* Free pages of the buddy allocator in [@lo, @hi). */
@@ -283,16 +291,13 @@ static u64 buddy_free(phys_addr_t lo, phys_addr_t hi)
  */
 static int take_room(phys_addr_t base, u64 size, char *msg)
 {
-	phys_addr_t end = base + size, a, b, lo, hi;
+	phys_addr_t end = base + size, a, b;
 	u64 used = 0, free_in = 0, f;
 	s64 avail;
 	unsigned int i;
 
 	for (i = 0; i < nr_segs; i++) {
-		lent_range(&segs[i], &lo, &hi);
-		a = max(base, lo);
-		b = min(end, hi);
-		if (a >= b)
+		if (!lent_piece(i, base, end, &a, &b))
 			continue;
 		f = buddy_free(a, b);
 		free_in += f;
@@ -335,23 +340,16 @@ int cohort_pool_take(phys_addr_t base, u64 size, char *msg)
 	if (!h)
 		return -ENOMEM;
 	for (i = 0; i < nr_segs; i++) {
-		lent_range(&segs[i], &lo, &hi);
-		a = max(base, lo);
-		b = min(end, hi);
-		if (a >= b)
+		if (!lent_piece(i, base, end, &a, &b))
 			continue;
 		ret = take_lent(a, b);
 		if (ret)
 			break;
 	}
 	if (ret) {
-		for (done = 0; done < i; done++) {
-			lent_range(&segs[done], &lo, &hi);
-			a = max(base, lo);
-			b = min(end, hi);
-			if (a < b)
+		for (done = 0; done < i; done++)
+			if (lent_piece(done, base, end, &a, &b))
 				give_lent(a, b);
-		}
 		kfree(h);
 		scnprintf(msg, COHORT_MSG_MAX,
 			  "the primary's pages in %llu MiB at %#llx could not all be moved out of the pool (%s): free memory in the primary, or try again",
