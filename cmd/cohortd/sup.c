@@ -90,6 +90,7 @@ struct sup {
 	char dump[4096];		/* the restart job dumps it here first */
 	bool up;			/* its state was "running" at the last tick */
 	bool stop_job;			/* the job only stops it (health) */
+	bool update_due;		/* an update waits for another job */
 	struct cd_health health;
 	char *hprint;			/* its [health], as last read */
 	struct cd_standby sb;		/* its warm standby (standby = yes) */
@@ -291,6 +292,36 @@ static bool busy(void)
 	return false;
 }
 
+/*
+ * A running kernel instance whose declaration changed only in what it
+ * boots: "cohort update" instead of replacing it.  Return: true if so.
+ */
+static bool update_fits(struct sup *s, const char *sprint)
+{
+	struct cd_seen seen;
+
+	if (s->phase != PH_RUNNING || s->d->image_kind != DECL_IMAGE_NONE ||
+	    !sprint || !s->sprint || strcmp(sprint, s->sprint))
+		return false;
+	cd_seen_read(s->name, &seen);
+	return seen.exists && !strcmp(seen.state, COHORT_STATE_RUNNING);
+}
+
+/* Starts the update job.  Return: false when it cannot be started. */
+static bool update_start(struct sup *s)
+{
+	cd_health_stop(&s->health);
+	cd_job_free(&s->job);
+	cd_job_init(&s->job, s->name);
+	if (cd_make_update_job(&s->job, s->name, s->d) ||
+	    cd_job_start(&s->job))
+		return false;
+	cd_event(s->name, COHORTD_EV_UPDATING, "",
+		 "what it boots changed: a new kernel beside it, then the service moves");
+	s->phase = PH_UPDATING;
+	return true;
+}
+
 static void tick_one(struct sup *s)
 {
 	struct cd_seen seen;
@@ -322,8 +353,16 @@ static void tick_one(struct sup *s)
 		if (cd_seen_up(&seen)) {
 			s->starts = seen.starts;
 			s->up = !strcmp(seen.state, COHORT_STATE_RUNNING);
+			if (s->update_due && s->up && !busy()) {
+				s->update_due = false;
+				if (!update_start(s))
+					cd_event(s->name, COHORTD_EV_UPDATE_FAILED, "",
+						 "cannot start the update job; the old kernel runs on");
+			}
 			break;
 		}
+		/* it starts again from its declaration: the new kernel */
+		s->update_due = false;
 		ended(s, &seen);
 		break;
 	case PH_STOPPED:
@@ -497,32 +536,6 @@ static void updated(struct sup *s)
 	s->up = false;
 	s->starts = seen.starts;
 	s->running_since = cd_now_ms();
-}
-
-/*
- * A running kernel instance whose declaration changed only in what it
- * boots: "cohort update" instead of replacing it.  Return: true if so.
- */
-static bool update(struct sup *s, const char *sprint)
-{
-	struct cd_seen seen;
-
-	if (s->phase != PH_RUNNING || s->d->image_kind != DECL_IMAGE_NONE ||
-	    !sprint || !s->sprint || strcmp(sprint, s->sprint))
-		return false;
-	cd_seen_read(s->name, &seen);
-	if (!seen.exists || strcmp(seen.state, COHORT_STATE_RUNNING))
-		return false;
-	cd_health_stop(&s->health);
-	cd_job_free(&s->job);
-	cd_job_init(&s->job, s->name);
-	if (cd_make_update_job(&s->job, s->name, s->d) ||
-	    cd_job_start(&s->job))
-		return false;
-	cd_event(s->name, COHORTD_EV_UPDATING, "",
-		 "what it boots changed: a new kernel beside it, then the service moves");
-	s->phase = PH_UPDATING;
-	return true;
 }
 
 /* The standby's job ended (@r): the instance goes on accordingly. */
@@ -735,7 +748,15 @@ void cd_sup_load(struct decl_set *newset)
 			s->d = d;
 			free(s->print);
 			s->print = print;
-			updating = changed && update(s, sprint);
+			updating = changed && update_fits(s, sprint);
+			/*
+			 * One job at a time: the update's "create" would race
+			 * another job's (a standby being made) for the same
+			 * free CPUs.  It starts once that job is done.
+			 */
+			s->update_due = updating && busy();
+			if (updating && !s->update_due)
+				updating = update_start(s);
 			changed &= !updating;
 			free(s->sprint);
 			s->sprint = sprint;

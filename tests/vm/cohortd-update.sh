@@ -96,7 +96,8 @@ wait_for 300 ev_is web update-failed 1 || bad "no update-failed: $(grep '"web"' 
 [ ! -e $I/web.next ] && ok "no web.next left" || bad "web.next left: $(attr web.next state)"
 conf /tmp/bzImage-2 /tmp/initrd-web 2 128M
 cohort apply --dir $C >/dev/null 2>&1 || bad "apply back"
-wait_for 180 ev_is web updated 2 || bad "no second update"
+wait_for 180 ev_is web updated 2 ||
+	bad "no second update: $(grep '"web"' $S/events.jsonl | tail -n 4); cohortd: $(tail -n 4 /tmp/cohortd.log)"
 
 # 3. A user's own update: cohortd adopts the new kernel and heals it.
 wait_for 150 sh -c "[ \"\$(cat $I/web.standby/state 2>/dev/null)\" = running ]" || bad "no standby before the user's update"
