@@ -46,6 +46,12 @@ for n in /sys/devices/system/node/node*; do
 done
 cohort pool
 
+step "The idle pool is lent to the primary: 300 MiB written to a tmpfs land partly in it"
+mkdir -p /mnt/fill
+mount -t tmpfs -o size=1G fill /mnt/fill
+dd if=/dev/zero of=/mnt/fill/data bs=1M count=300 2>/dev/null
+cohort pool
+
 step "A region of the pool, shared by all kernels, with a cohortfs on it"
 cohort region create shared --size 32M
 mkdir -p /mnt/shared
@@ -53,9 +59,15 @@ mount -t cohortfs -o region=shared,format none /mnt/shared
 echo "written by the primary" >/mnt/shared/motd
 cohort region
 
-step "Create two instances: 'web' on CPU 1, 'db' on CPUs 2-3, each with a network link"
+step "Create two instances, each with a network link: 'web' on CPU 1, 'db' on two whole cores of one NUMA node, placed by cohort"
 cohort create web --cpus 1 --memory 256M --net
-cohort create db --cpus 2-3 --memory 384M --net
+cohort create db --cpu-count 2 --memory 384M --net --dry-run
+cohort create db --cpu-count 2 --memory 384M --net
+echo "The primary's pages moved out of the memory they took; its file is intact:"
+cohort pool | grep -E "^lent"
+dd if=/dev/zero bs=1M count=300 2>/dev/null | cmp -s - /mnt/fill/data &&
+	echo "its 300 MiB file reads back as written"
+umount /mnt/fill
 instance_initrd web /tmp/web.cpio.gz
 instance_initrd db /tmp/db.cpio.gz
 cohort load web --kernel /boot/bzImage --initrd /tmp/web.cpio.gz --cmdline cohort.ip=169.254.10.2/24
