@@ -1475,7 +1475,8 @@ con_bg() {
 		>"$T/con.out" 2>"$T/con.err" &
 	pid=$!
 	cpid=
-	until_ok 10 eval 'read -r cpid _ <"/proc/$pid/task/$pid/children"'
+	# The file has no newline: read fails at its end, cpid is still set.
+	until_ok 10 eval 'read -r cpid _ <"/proc/$pid/task/$pid/children"; [ -n "$cpid" ]'
 	until_ok 10 test -s "$T/con.err" ||
 		fail "console $*: no banner after 10 s"
 }
