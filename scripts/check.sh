@@ -15,6 +15,7 @@
 #                     "# timeout: SEC" bounds it (default 300)
 #   CHECK_FILTER=GLOB only tests whose name matches GLOB
 #   COHORT_VM_SLOW=N  multiply every VM scenario's timeout by N (debug kernel)
+#   CHECK_SERIAL=1    host tests first and alone, not beside the VM scenarios
 #
 # Logs of every test go to build/test-logs/; a failing test's tail is shown.
 set -uo pipefail
@@ -87,7 +88,11 @@ for bin in "${units[@]}"; do
 	fi
 done
 
-if [ $unit_only = 0 ]; then
+# run_host: the host-side scripts, one line "RC SECONDS NAME" each into
+# $logs/host-results.
+run_host() {
+	local t name log start rc
+	: >"$logs/host-results"
 	for t in "$host_dir"/*.sh; do
 		[ -e "$t" ] || continue
 		name=host/$(basename "$t" .sh)
@@ -96,12 +101,40 @@ if [ $unit_only = 0 ]; then
 		start=$SECONDS
 		(cd "$top" && timeout --kill-after=10 1800 bash "$t") </dev/null >"$log" 2>&1
 		rc=$?
-		case $rc in
-		0) result PASS "$name" $((SECONDS - start)) ;;
-		77) result SKIP "$name" $((SECONDS - start)) ;;
-		*) result FAIL "$name (exit status $rc)" $((SECONDS - start)) "$log" ;;
-		esac
+		echo "$rc $((SECONDS - start)) $name" >>"$logs/host-results"
 	done
+}
+# host_results: report what run_host recorded.
+host_results() {
+	local rc t name
+	while read -r rc t name; do
+		log=$logs/${name/\//-}.log
+		case $rc in
+		0) result PASS "$name" "$t" ;;
+		77) result SKIP "$name" "$t" ;;
+		*) result FAIL "$name (exit status $rc)" "$t" "$log" ;;
+		esac
+	done <"$logs/host-results"
+}
+
+if [ $unit_only = 0 ]; then
+	# The host tests use the CPU a VM scenario leaves idle (a TCG guest
+	# keeps about one of two cores busy): they run beside the scenarios
+	# and are reported after them.  CHECK_SERIAL=1 runs them first, alone.
+	host_pid=
+	if [ "${CHECK_SERIAL:-0}" = 1 ]; then
+		run_host
+		host_results
+	else
+		# In a process group of its own, so that an interrupted run
+		# takes its tests down with it.
+		set -m
+		run_host &
+		host_pid=$!
+		set +m
+		trap 'kill -- -$host_pid 2>/dev/null' EXIT
+		trap 'exit 130' INT TERM
+	fi
 
 	# The scenarios' shared helpers, fresh even without a new initramfs.
 	vm_lib=()
@@ -126,6 +159,11 @@ if [ $unit_only = 0 ]; then
 		*) result FAIL "$name (exit status $rc)" $((SECONDS - start)) "$log" ;;
 		esac
 	done
+	if [ -n "$host_pid" ]; then
+		wait "$host_pid"
+		trap - EXIT
+		host_results
+	fi
 fi
 
 if [ $fail -gt 0 ]; then
