@@ -89,10 +89,12 @@ for bin in "${units[@]}"; do
 done
 
 # run_host: the host-side scripts, one line "RC SECONDS NAME" each into
-# $logs/host-results.
+# $results_file (this run's own: a test may run check.sh itself), and
+# "done" once all ran.
+results_file=$logs/.host-results.$$
 run_host() {
 	local t name log start rc
-	: >"$logs/host-results"
+	: >"$results_file"
 	for t in "$host_dir"/*.sh; do
 		[ -e "$t" ] || continue
 		name=host/$(basename "$t" .sh)
@@ -101,20 +103,25 @@ run_host() {
 		start=$SECONDS
 		(cd "$top" && timeout --kill-after=10 1800 bash "$t") </dev/null >"$log" 2>&1
 		rc=$?
-		echo "$rc $((SECONDS - start)) $name" >>"$logs/host-results"
+		echo "$rc $((SECONDS - start)) $name" >>"$results_file"
 	done
+	echo done >>"$results_file"
 }
 # host_results: report what run_host recorded.
 host_results() {
 	local rc t name
+	grep -qx done "$results_file" 2>/dev/null ||
+		result FAIL "host tests (their results were lost)" 0
 	while read -r rc t name; do
+		[ "$rc" = done ] && continue
 		log=$logs/${name/\//-}.log
 		case $rc in
 		0) result PASS "$name" "$t" ;;
 		77) result SKIP "$name" "$t" ;;
 		*) result FAIL "$name (exit status $rc)" "$t" "$log" ;;
 		esac
-	done <"$logs/host-results"
+	done <"$results_file"
+	rm -f "$results_file"
 }
 
 if [ $unit_only = 0 ]; then
