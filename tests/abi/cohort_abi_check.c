@@ -1029,6 +1029,82 @@ static void takeover_checks(void)
 	      EFAULT, NULL);
 }
 
+static struct cohort_ioc_set_cpus mk_set(const char *name, unsigned int cpu)
+{
+	struct cohort_ioc_set_cpus r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	if (cpu < COHORT_MAX_CPUS)
+		r.cpus[cpu / 64] |= 1ULL << (cpu % 64);
+	return r;
+}
+
+/* The instance's CPU list in sysfs is @want. */
+static void cpus_are(const char *what, const char *name, const char *want)
+{
+	char path[256], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), SYSFS "/instances/%s/cpus", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	verdict(!strcmp(buf, want), "%s: %s has CPUs '%s' (want '%s')", what,
+		name, buf, want);
+}
+
+/*
+ * COHORT_IOC_SET_CPUS on A (CPU 1): malformed or impossible sets refused;
+ * a dry run accepted and changing nothing.  @running: A runs, so its
+ * boot CPU must stay.
+ */
+static void set_cpus_checks(bool running)
+{
+	struct cohort_ioc_set_cpus r;
+
+	printf("# COHORT_IOC_SET_CPUS on '%s' (%s)\n", A,
+	       running ? "running" : "not running");
+	r = mk_set("abi-nope", 1);
+	check("set_cpus: unknown name", COHORT_IOC_SET_CPUS, &r, r.msg, ENOENT,
+	      NULL);
+	r = mk_set(A, 1);
+	r.flags = 0x2;
+	check("set_cpus: flags 0x2", COHORT_IOC_SET_CPUS, &r, r.msg, EINVAL,
+	      NULL);
+	r = mk_set(A, 1);
+	r.reserved[3] = 1;
+	check("set_cpus: reserved[3] non-zero", COHORT_IOC_SET_CPUS, &r, r.msg,
+	      EINVAL, NULL);
+	r = mk_set(A, COHORT_MAX_CPUS);
+	check("set_cpus: no CPUs", COHORT_IOC_SET_CPUS, &r, r.msg, EINVAL,
+	      "no CPUs");
+	r = mk_set(A, 0);
+	check("set_cpus: CPU 0", COHORT_IOC_SET_CPUS, &r, r.msg, EBUSY,
+	      "CPU 0");
+	r = mk_set(A, 1);
+	r.cpus[COHORT_CPU_WORDS - 1] |= 1ULL << 63;
+	check("set_cpus: CPU 1023 (not present)", COHORT_IOC_SET_CPUS, &r,
+	      r.msg, ENODEV, "not present");
+	check("set_cpus: NULL argument", COHORT_IOC_SET_CPUS, NULL, NULL,
+	      EFAULT, NULL);
+	if (running) {
+		r = mk_set(A, 2);
+		check("set_cpus: without its boot CPU, running",
+		      COHORT_IOC_SET_CPUS, &r, r.msg, EBUSY, "boot CPU");
+	}
+	r = mk_set(A, 1);
+	r.cpus[0] |= 1ULL << 2;
+	r.flags = COHORT_SET_DRY_RUN;
+	check("set_cpus: CPUs 1-2, dry run (accepted)", COHORT_IOC_SET_CPUS,
+	      &r, r.msg, 0, NULL);
+	cpus_are("set_cpus: after the dry run", A, "1");
+}
+
 static struct cohort_ioc_rename mk_rename(const char *name, const char *to)
 {
 	struct cohort_ioc_rename r;
@@ -1443,6 +1519,7 @@ int main(int argc, char **argv)
 	signal_checks(false);
 	takeover_checks();
 	rename_checks();
+	set_cpus_checks(false);
 	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);
@@ -1549,6 +1626,7 @@ int main(int argc, char **argv)
 		      cr.msg, EBUSY, "'" A "'");
 		console_checks(true);
 		signal_checks(true);
+		set_cpus_checks(true);
 		net_checks_running();
 	}
 

@@ -335,6 +335,35 @@ struct cohort_ioc_rename {
 };
 
 #define COHORT_IOC_MAGIC	0xC8
+
+/**
+ * struct cohort_ioc_set_cpus - COHORT_IOC_SET_CPUS: change an instance's CPUs
+ * @name: instance name
+ * @cpus: the CPUs it should have (bitmap of the primary's CPU numbers)
+ * @flags: COHORT_SET_*
+ * @timeout_ms: how long the instance gets for each CPU it brings up or
+ *	takes down; 0 for the default (30 s)
+ * @msg: out: why the request was refused or failed
+ * @reserved: must be 0
+ *
+ * An instance that is not running just gets the new set, checked as at
+ * create.  A running one is changed a CPU at a time, removals first: its
+ * kernel takes each CPU down before the primary brings it up, and brings
+ * up each CPU the primary took offline for it.  A step that fails undoes
+ * the ones before it; the instance then has the CPUs it had.
+ */
+struct cohort_ioc_set_cpus {
+	char name[COHORT_NAME_MAX];
+	__u64 cpus[COHORT_CPU_WORDS];
+	__u32 flags;
+	__u32 timeout_ms;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
+/* cohort_ioc_set_cpus.flags: check only, change nothing. */
+#define COHORT_SET_DRY_RUN	(1U << 0)
+
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
 #define COHORT_IOC_START	_IOWR(COHORT_IOC_MAGIC, 3, struct cohort_ioc_instance)
@@ -348,6 +377,7 @@ struct cohort_ioc_rename {
 #define COHORT_IOC_SIGNAL	_IOWR(COHORT_IOC_MAGIC, 11, struct cohort_ioc_signal)
 #define COHORT_IOC_TAKEOVER	_IOWR(COHORT_IOC_MAGIC, 12, struct cohort_ioc_takeover)
 #define COHORT_IOC_RENAME	_IOWR(COHORT_IOC_MAGIC, 13, struct cohort_ioc_rename)
+#define COHORT_IOC_SET_CPUS	_IOWR(COHORT_IOC_MAGIC, 14, struct cohort_ioc_set_cpus)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;
@@ -428,6 +458,13 @@ struct cohort_setup_mem_node {
  * @reserved2: 0
  * @mem_nodes: with COHORT_SETUP_F_NUMA, the instance's memory cut by NUMA
  *	node, in address order, covering [@mem_base, @mem_base + @mem_size)
+ * @nr_spare: with COHORT_SETUP_F_SPARE, entries used in @spare_apic_ids
+ * @reserved3: 0
+ * @spare_apic_ids: with COHORT_SETUP_F_SPARE, the CPUs the primary may
+ *	give the instance while it runs (COHORT_IOC_SET_CPUS); none of them
+ *	is in @apic_ids.  The instance counts them as possible, not present.
+ * @spare_nodes: the NUMA node of each of @spare_apic_ids (with
+ *	COHORT_SETUP_F_NUMA meaningful)
  *
  * Fields are only ever added at the end, with a flag saying they are
  * filled: a kernel reads as much of the record as it knows, and a shorter
@@ -466,11 +503,16 @@ struct cohort_setup {
 	__u32 nr_mem_nodes;
 	__u32 reserved2;
 	struct cohort_setup_mem_node mem_nodes[COHORT_SETUP_MEM_NODES];
+	__u32 nr_spare;
+	__u32 reserved3;
+	__u32 spare_apic_ids[COHORT_SETUP_MAX_CPUS];
+	__u16 spare_nodes[COHORT_SETUP_MAX_CPUS];
 };
 
 /* cohort_setup.flags */
 #define COHORT_SETUP_F_X2APIC	(1U << 0)	/* the machine runs x2APIC */
 #define COHORT_SETUP_F_TSC_RELIABLE (1U << 1)	/* primary trusts its TSC */
 #define COHORT_SETUP_F_NUMA	(1U << 2)	/* cpu_nodes, mem_nodes filled */
+#define COHORT_SETUP_F_SPARE	(1U << 3)	/* nr_spare, spare_* filled */
 
 #endif /* _UAPI_LINUX_COHORT_H */

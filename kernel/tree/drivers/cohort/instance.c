@@ -38,16 +38,7 @@
 #include <linux/workqueue.h>
 
 #include "cohort.h"
-
-enum cohort_state {
-	ST_EMPTY,
-	ST_LOADED,
-	ST_STARTING,
-	ST_RUNNING,
-	ST_STOPPING,
-	ST_STOPPED,
-	ST_FAILED,
-};
+#include "instance.h"
 
 static const char *const state_names[] = {
 	[ST_EMPTY] = COHORT_STATE_EMPTY,
@@ -64,43 +55,11 @@ static const char *const state_names[] = {
 #define STOP_TIMEOUT_MS		(10 * 1000)
 #define WATCH_MS		100
 
-struct cohort_inst {
-	struct kobject kobj;
-	struct list_head node;
-	char name[COHORT_NAME_MAX];
-	u32 id;
-	struct cpumask cpus;
-	u32 apic_ids[COHORT_SETUP_MAX_CPUS];
-	u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
-	unsigned int nr_cpus;
-	phys_addr_t mem_base;
-	u64 mem_size;
-	unsigned int low_slot;
-	u32 cid;		/* AF_VSOCK CID, unique among instances */
-	enum cohort_state state;
-	bool cpus_out;		/* its CPUs are offline in the primary */
-	bool deleted;
-	void *kernel;
-	size_t kernel_len;
-	void *initrd;
-	size_t initrd_len;
-	char *cmdline;
-	unsigned int starts;
-	int exit_status;	/* of its workload, once off; -1: none said */
-	/* COHORT_WHY_*: why it last stopped or failed; NULL while it runs */
-	const char *why;
-	unsigned long start_jiffies;
-	struct delayed_work watch;
-	/* Header of its memory dump since it stopped; NULL until read. */
-	void *dump_hdr;
-	size_t dump_hdr_len;
-};
-
 static DEFINE_MUTEX(cohort_mutex);
 static LIST_HEAD(instances);
 static DECLARE_BITMAP(ids_used, COHORT_MAX_KERNELS);
 static DECLARE_BITMAP(slots_used, COHORT_LOW_SLOTS);
-static struct cpumask cpus_taken;
+struct cpumask cohort_cpus_taken;
 static struct kset *instances_kset;
 
 #define fail(msg, ...) scnprintf(msg, COHORT_MSG_MAX, __VA_ARGS__)
@@ -113,6 +72,33 @@ static struct cohort_inst *find_inst(const char *name)
 		if (!strcmp(ci->name, name))
 			return ci;
 	return NULL;
+}
+
+/**
+ * cohort_inst_of_cpu() - the instance a CPU is given to
+ * @cpu: the primary's CPU number
+ *
+ * Return: the instance, or NULL if the CPU is the primary's.
+ */
+struct cohort_inst *cohort_inst_of_cpu(unsigned int cpu)
+{
+	struct cohort_inst *ci;
+
+	list_for_each_entry(ci, &instances, node)
+		if (cpumask_test_cpu(cpu, &ci->cpus))
+			return ci;
+	return NULL;
+}
+
+/**
+ * cohort_inst_state_name() - an instance's state, as sysfs shows it
+ * @ci: the instance
+ *
+ * Return: the name.
+ */
+const char *cohort_inst_state_name(const struct cohort_inst *ci)
+{
+	return state_names[ci->state];
 }
 
 /**
@@ -213,7 +199,14 @@ int cohort_check_name(char *name, char *msg)
 	return 0;
 }
 
-static bool reserved_zero(const u64 *r, unsigned int n)
+/**
+ * cohort_reserved_zero() - are a request's reserved words all zero?
+ * @r: the words
+ * @n: how many
+ *
+ * Return: true if they are.
+ */
+bool cohort_reserved_zero(const u64 *r, unsigned int n)
 {
 	unsigned int i;
 
@@ -723,7 +716,7 @@ static int do_create(struct cohort_ioc_create *req)
 		return ret;
 	if ((req->flags & ~COHORT_CREATE_NODE) || req->reserved32 ||
 	    (!(req->flags & COHORT_CREATE_NODE) && req->node) ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (!cohort_pool_size)
 		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
@@ -751,7 +744,7 @@ static int do_create(struct cohort_ioc_create *req)
 		if (cpu == 0)
 			return fail(msg, "CPU 0 always stays with the primary"),
 			       -EBUSY;
-		if (cpumask_test_cpu(cpu, &cpus_taken)) {
+		if (cpumask_test_cpu(cpu, &cohort_cpus_taken)) {
 			list_for_each_entry(other, &instances, node)
 				if (cpumask_test_cpu(cpu, &other->cpus))
 					break;
@@ -864,7 +857,7 @@ static int do_create(struct cohort_ioc_create *req)
 	set_bit(id, ids_used);
 	set_bit(slot, slots_used);
 	cohort_ctrl_set_cid(id, ci->cid);
-	cpumask_or(&cpus_taken, &cpus_taken, &cpus);
+	cpumask_or(&cohort_cpus_taken, &cohort_cpus_taken, &cpus);
 	list_add_tail(&ci->node, &instances);
 	kobject_uevent(&ci->kobj, KOBJ_ADD);
 	req->id = id;
@@ -873,7 +866,17 @@ static int do_create(struct cohort_ioc_create *req)
 	return 0;
 }
 
-static struct cohort_inst *lookup(char *name, char *msg, int *ret)
+/**
+ * cohort_inst_lookup() - the instance a request names
+ * @name: its name, from the request
+ * @msg: where to say why there is none
+ * @ret: out: 0, or the errno for the caller to return
+ *
+ * Call with the mutex held.
+ *
+ * Return: the instance, or NULL.
+ */
+struct cohort_inst *cohort_inst_lookup(char *name, char *msg, int *ret)
 {
 	struct cohort_inst *ci;
 
@@ -928,10 +931,10 @@ static int do_load(struct cohort_ioc_load *req)
 	char *cmdline = NULL, *full = NULL;
 	int ret;
 
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
-	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	if (req->flags || !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (ci->state != ST_EMPTY && ci->state != ST_LOADED &&
 	    ci->state != ST_STOPPED)
@@ -1012,6 +1015,46 @@ out:
 	return ret;
 }
 
+/*
+ * The CPUs an instance may be given while it runs (COHORT_IOC_SET_CPUS),
+ * in @b for its setup record: every present CPU but CPU 0 and its own.
+ * Each costs the instance a possible CPU's per-CPU memory.
+ */
+static int spare_cpus(struct cohort_inst *ci, struct cohort_boot *b)
+{
+	unsigned int cpu, n = 0, max = COHORT_SETUP_MAX_CPUS - ci->nr_cpus;
+	u32 *apic_ids;
+	u16 *nodes;
+
+	apic_ids = kcalloc(max, sizeof(*apic_ids) + sizeof(*nodes), GFP_KERNEL);
+	if (!apic_ids)
+		return -ENOMEM;
+	nodes = (u16 *)(apic_ids + max);
+	cpumask_andnot(&ci->spare, cpu_present_mask, &ci->cpus);
+	cpumask_clear_cpu(0, &ci->spare);
+	for_each_cpu(cpu, &ci->spare) {
+		if (n == max) {
+			cpumask_clear_cpu(cpu, &ci->spare);
+			continue;
+		}
+		nodes[n] = max(cpu_to_node(cpu), 0);
+		apic_ids[n++] = cohort_arch_cpu_hwid(cpu);
+	}
+	b->spare_apic_ids = apic_ids;
+	b->spare_nodes = nodes;
+	b->nr_spare = n;
+	return 0;
+}
+
+/* Refuse a change to an instance whose CPUs are being changed. */
+static int changing(struct cohort_inst *ci, char *msg)
+{
+	if (!ci->cpus_changing)
+		return 0;
+	return fail(msg, "the CPUs of instance '%s' are being changed; try again when that is done",
+		    ci->name), -EBUSY;
+}
+
 static int do_start(struct cohort_ioc_instance *req)
 {
 	char *msg = req->msg;
@@ -1021,11 +1064,11 @@ static int do_start(struct cohort_ioc_instance *req)
 	unsigned int cpu;
 	int ret;
 
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
 	if (req->flags || req->timeout_ms ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (ci->state == ST_EMPTY)
 		return fail(msg, "nothing is loaded into instance '%s'", ci->name),
@@ -1086,8 +1129,14 @@ static int do_start(struct cohort_ioc_instance *req)
 	b.nr_mem_nodes = cohort_pool_mem_nodes(ci->mem_base, ci->mem_size,
 					       mem_nodes,
 					       COHORT_SETUP_MEM_NODES);
+	/* CPUs it may be given while it runs: any present but CPU 0. */
+	ret = spare_cpus(ci, &b);
+	if (ret)
+		goto undo;
+	ci->cpu_seq = 0;
 	ci->start_jiffies = jiffies;
 	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
+	kfree(b.spare_apic_ids);
 	if (ret)
 		goto undo;
 	ci->starts++;
@@ -1136,12 +1185,15 @@ static int do_stop(struct cohort_ioc_instance *req)
 	bool timed_out = false;
 	int ret;
 
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
 	if ((req->flags & ~COHORT_STOP_FORCE) ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	ret = changing(ci, msg);
+	if (ret)
+		return ret;
 	if (ci->state != ST_STARTING && ci->state != ST_RUNNING &&
 	    ci->state != ST_STOPPING && ci->state != ST_FAILED)
 		return fail(msg, "instance '%s' is not running (%s)", ci->name,
@@ -1190,11 +1242,11 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	struct cohort_inst *ci;
 	int ret;
 
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
 	if (req->flags || req->timeout_ms ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (ci->cpus_out || ci->state == ST_STARTING || ci->state == ST_RUNNING ||
 	    ci->state == ST_STOPPING)
@@ -1206,7 +1258,7 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	ci->deleted = true;
 	clear_bit(ci->id, ids_used);
 	clear_bit(ci->low_slot, slots_used);
-	cpumask_andnot(&cpus_taken, &cpus_taken, &ci->cpus);
+	cpumask_andnot(&cohort_cpus_taken, &cohort_cpus_taken, &ci->cpus);
 	cohort_msg_peer_gone(ci->id, false);
 	cohort_region_forget_instance(ci->id);
 	cohort_conin_forget(ci->id);
@@ -1223,10 +1275,10 @@ static int do_signal(struct cohort_ioc_signal *req)
 	struct cohort_inst *ci;
 	int ret;
 
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
-	if (req->flags || !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	if (req->flags || !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (!req->signo || req->signo > COHORT_SIGNAL_MAX)
 		return fail(msg, "signal %u is not from 1 to %u", req->signo,
@@ -1256,12 +1308,12 @@ static int do_takeover(struct cohort_ioc_takeover *req,
 	u32 cid;
 
 	if (req->flags || req->cid ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero fields"), -EINVAL;
-	a = lookup(req->name, msg, &ret);
+	a = cohort_inst_lookup(req->name, msg, &ret);
 	if (!a)
 		return ret;
-	b = lookup(req->from, msg, &ret);
+	b = cohort_inst_lookup(req->from, msg, &ret);
 	if (!b)
 		return ret;
 	if (a == b)
@@ -1293,10 +1345,10 @@ static int do_rename(struct cohort_ioc_rename *req)
 	int ret;
 
 	if (req->flags || req->reserved32 ||
-	    !reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
+	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"),
 		       -EINVAL;
-	ci = lookup(req->name, msg, &ret);
+	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
 	ret = cohort_check_name(req->new_name, msg);
@@ -1362,6 +1414,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_signal s;
 		struct cohort_ioc_takeover t;
 		struct cohort_ioc_rename n2;
+		struct cohort_ioc_set_cpus sc;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	unsigned int i;
@@ -1385,6 +1438,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_SIGNAL:
 	case COHORT_IOC_TAKEOVER:
 	case COHORT_IOC_RENAME:
+	case COHORT_IOC_SET_CPUS:
 		break;
 	default:
 		return -ENOTTY;
@@ -1422,6 +1476,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_RENAME:
 		msg = req->n2.msg;
+		break;
+	case COHORT_IOC_SET_CPUS:
+		msg = req->sc.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1463,6 +1520,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_RENAME:
 		ret = do_rename(&req->n2);
+		break;
+	case COHORT_IOC_SET_CPUS:
+		ret = cohort_set_cpus(&req->sc);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, gone_region);

@@ -419,6 +419,17 @@ static int run(const char *op, char **argv, int argc)
 		cohort_mbox_set_vmcoreinfo(note, size, po);
 		return 0;
 	}
+	if (!strcmp(op, "cpu_lie")) {
+		int answers[4];
+
+		/* What a hostile kernel could answer the primary's requests. */
+		if (!argc || argc > 4 || cm.is_primary)
+			return -EINVAL;
+		for (i = 0; i < argc; i++)
+			if (kstrtoint(argv[i], 0, &answers[i]))
+				return -EINVAL;
+		return cohort_cpuplug_test_lie(answers, argc);
+	}
 	if (!strcmp(op, "vsock_overrun")) {
 		if (argc != 2 || kstrtou32(argv[0], 0, &a[0]) ||
 		    kstrtou32(argv[1], 0, &a[1]))
@@ -561,6 +572,7 @@ static int __init cohort_msgtest_init(void)
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
 		"conin_tail", "net_forge", "vsock_overrun", "vmcoreinfo",
+		"cpu_lie",
 	};
 	struct dentry *dir;
 	unsigned int i;

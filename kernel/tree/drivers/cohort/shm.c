@@ -811,6 +811,61 @@ void cohort_mbox_request(phys_addr_t mem, u32 request)
 }
 
 /**
+ * cohort_mbox_has_feature() - does an instance say it can do something?
+ * @mem: base of the instance's memory
+ * @feature: a COHORT_MBOX_F_* bit
+ *
+ * Only a claim: what the instance then does is checked on its own.
+ *
+ * Return: true if the instance set the bit.
+ */
+bool cohort_mbox_has_feature(phys_addr_t mem, u32 feature)
+{
+	return READ_ONCE(mbox_of(mem)->features) & feature;
+}
+
+/**
+ * cohort_mbox_cpu_ask() - ask an instance to bring a CPU up or down
+ * @mem: base of the instance's memory
+ * @seq: a number the primary never used for this instance's run
+ * @op: COHORT_CPU_ADD or COHORT_CPU_REMOVE
+ * @apic_id: the CPU's physical APIC ID
+ */
+void cohort_mbox_cpu_ask(phys_addr_t mem, u32 seq, u32 op, u32 apic_id)
+{
+	struct cohort_mailbox *mb = mbox_of(mem);
+
+	WRITE_ONCE(mb->cpu_op, op);
+	WRITE_ONCE(mb->cpu_apic, apic_id);
+	/* The request before the number that makes it new. */
+	smp_store_release(&mb->cpu_seq, seq);
+}
+
+/**
+ * cohort_mbox_cpu_answer() - has an instance finished a CPU request?
+ * @mem: base of the instance's memory
+ * @seq: the request's number
+ * @result: out: 0, or the errno it failed with
+ *
+ * Each word is read once.  A result that is not 0 nor an errno reads as
+ * -EPROTO: the instance said nonsense.
+ *
+ * Return: true once the instance says it finished request @seq.
+ */
+bool cohort_mbox_cpu_answer(phys_addr_t mem, u32 seq, int *result)
+{
+	struct cohort_mailbox *mb = mbox_of(mem);
+	int r;
+
+	/* Pairs with the instance's release: the result came first. */
+	if (smp_load_acquire(&mb->cpu_done) != seq)
+		return false;
+	r = READ_ONCE(mb->cpu_result);
+	*result = r <= 0 && r >= -MAX_ERRNO ? r : -EPROTO;
+	return true;
+}
+
+/**
  * cohort_console_head() - bytes an instance ever wrote to its console
  * @mem: base of the instance's memory
  *
@@ -1021,6 +1076,53 @@ void cohort_mbox_beat(void)
 bool cohort_mbox_stop_requested(void)
 {
 	return self_mbox && READ_ONCE(self_mbox->request) == COHORT_REQ_STOP;
+}
+
+/**
+ * cohort_mbox_set_feature() - tell the primary this instance can do more
+ * @feature: a COHORT_MBOX_F_* bit
+ */
+void cohort_mbox_set_feature(u32 feature)
+{
+	if (self_mbox)
+		WRITE_ONCE(self_mbox->features,
+			   READ_ONCE(self_mbox->features) | feature);
+}
+
+/**
+ * cohort_mbox_cpu_asked() - a CPU request from the primary not yet done
+ * @seq: out: its number
+ * @op: out: COHORT_CPU_*, as the primary wrote it (check it)
+ * @apic_id: out: the APIC ID it names (check it)
+ *
+ * Return: true if there is one.
+ */
+bool cohort_mbox_cpu_asked(u32 *seq, u32 *op, u32 *apic_id)
+{
+	u32 s;
+
+	if (!self_mbox)
+		return false;
+	/* Pairs with the primary's release: op and APIC ID came first. */
+	s = smp_load_acquire(&self_mbox->cpu_seq);
+	if (s == READ_ONCE(self_mbox->cpu_done))
+		return false;
+	*seq = s;
+	*op = READ_ONCE(self_mbox->cpu_op);
+	*apic_id = READ_ONCE(self_mbox->cpu_apic);
+	return true;
+}
+
+/**
+ * cohort_mbox_cpu_finish() - answer a CPU request
+ * @seq: its number
+ * @result: 0 or a negative errno
+ */
+void cohort_mbox_cpu_finish(u32 seq, int result)
+{
+	WRITE_ONCE(self_mbox->cpu_result, result);
+	/* The result before the number that says it is there. */
+	smp_store_release(&self_mbox->cpu_done, seq);
 }
 
 /**

@@ -92,6 +92,10 @@ struct cohort_boot {
 	const u16 *cpu_nodes;
 	const struct cohort_setup_mem_node *mem_nodes;
 	unsigned int nr_mem_nodes;
+	/* CPUs that may be given to it while it runs, and their nodes */
+	const u32 *spare_apic_ids;
+	const u16 *spare_nodes;
+	unsigned int nr_spare;
 };
 
 /* Architecture, primary side (arch/x86/kernel/cohort_boot.c). */
@@ -105,6 +109,15 @@ bool cohort_arch_reserved_ram(phys_addr_t base, u64 size);
 /* Architecture, instance side (arch/x86/kernel/cohort_guest.c). */
 bool cohort_is_instance(void);
 const struct cohort_setup *cohort_instance_setup(void);
+
+/* Architecture, instance side: CPUs given and taken while it runs
+ * (arch/x86/kernel/cohort_cpuplug.c).
+ */
+void cohort_cpuplug_init(void);
+void cohort_cpuplug_poll(void);
+#ifdef CONFIG_COHORT_TEST
+int cohort_cpuplug_test_lie(const int *answers, unsigned int n);
+#endif
 
 /* Architecture, doorbells (arch/x86/kernel/cohort_doorbell.c). */
 bool cohort_arch_apic_id_ok(u32 apic_id);

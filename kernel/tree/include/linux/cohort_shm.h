@@ -195,6 +195,16 @@ struct cohort_ctrl_cpus {
  *	checked copy of it into the instance's memory dump
  * @page_offset: the virtual address where the instance's kernel maps
  *	physical address 0 (its direct map), for the dump's program headers
+ * @cpu_op: COHORT_CPU_*, what the primary asks of the CPU at @cpu_apic
+ *	(primary)
+ * @cpu_apic: the physical APIC ID of that CPU (primary)
+ * @cpu_seq: written last by the primary (release) when it asks: a value
+ *	not yet in @cpu_done is a new request
+ * @cpu_done: @cpu_seq of the last request the instance finished, written
+ *	after @cpu_result (release) (instance)
+ * @cpu_result: 0, or the negative errno the request failed with (instance)
+ * @features: COHORT_MBOX_F_*, what the instance can do, once it can
+ *	(instance)
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -210,8 +220,21 @@ struct cohort_mailbox {
 	__u64 signals;
 	__u64 vmcoreinfo;
 	__u64 page_offset;
-	__u64 reserved[54];
+	__u32 cpu_op;
+	__u32 cpu_apic;
+	__u32 cpu_seq;
+	__u32 cpu_done;
+	__s32 cpu_result;
+	__u32 features;
+	__u64 reserved[51];
 };
+
+/* mailbox.cpu_op */
+#define COHORT_CPU_ADD		1	/* bring it up: it was given to you */
+#define COHORT_CPU_REMOVE	2	/* take it down: it goes back */
+
+/* mailbox.features */
+#define COHORT_MBOX_F_CPU_HOTPLUG BIT(0)	/* takes cpu_op requests */
 
 /* mailbox.exit: the low byte holds the status once this bit is set */
 #define COHORT_EXIT_SET		0x100
@@ -462,6 +485,9 @@ ssize_t cohort_mbox_vmcoreinfo(phys_addr_t mem, u64 size, char *buf,
 u64 cohort_mbox_page_offset(phys_addr_t mem, u64 size);
 void cohort_mbox_signal(phys_addr_t mem, unsigned int signo);
 void cohort_mbox_request(phys_addr_t mem, u32 request);
+bool cohort_mbox_has_feature(phys_addr_t mem, u32 feature);
+void cohort_mbox_cpu_ask(phys_addr_t mem, u32 seq, u32 op, u32 apic_id);
+bool cohort_mbox_cpu_answer(phys_addr_t mem, u32 seq, int *result);
 u64 cohort_console_head(phys_addr_t mem);
 size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
 int cohort_conin_put(phys_addr_t mem, u64 *head, const void *buf, size_t len);
@@ -477,6 +503,9 @@ void cohort_mbox_set_vmcoreinfo(phys_addr_t note, u32 size,
 u64 cohort_mbox_take_signals(void);
 void cohort_mbox_beat(void);
 bool cohort_mbox_stop_requested(void);
+void cohort_mbox_set_feature(u32 feature);
+bool cohort_mbox_cpu_asked(u32 *seq, u32 *op, u32 *apic_id);
+void cohort_mbox_cpu_finish(u32 seq, int result);
 void cohort_mbox_console_publish(u64 head);
 void __init cohort_conin_attach(void *buf, u64 size);
 size_t cohort_conin_take(u8 *dst, size_t max);

@@ -257,6 +257,14 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 		memcpy(s->mem_nodes, b->mem_nodes,
 		       b->nr_mem_nodes * sizeof(s->mem_nodes[0]));
 	}
+	if (b->nr_spare && b->nr_spare <= COHORT_SETUP_MAX_CPUS) {
+		s->flags |= COHORT_SETUP_F_SPARE;
+		s->nr_spare = b->nr_spare;
+		memcpy(s->spare_apic_ids, b->spare_apic_ids,
+		       b->nr_spare * sizeof(u32));
+		memcpy(s->spare_nodes, b->spare_nodes,
+		       b->nr_spare * sizeof(u16));
+	}
 }
 
 /**

@@ -115,6 +115,10 @@ static void __init cohort_parse_smp_cfg(void)
 	for (i = 0; i < setup.nr_cpus; i++)
 		topology_register_apic(setup.apic_ids[i], CPU_ACPIID_INVALID,
 				       true);
+	/* Possible, not present: the primary may give them later. */
+	for (i = 0; i < setup.nr_spare; i++)
+		topology_register_apic(setup.spare_apic_ids[i],
+				       CPU_ACPIID_INVALID, false);
 	smp_found_config = 1;
 }
 
@@ -172,6 +176,26 @@ static struct notifier_block cohort_panic_nb = {
 	.priority = INT_MAX,
 };
 
+/* Spare CPUs: within bounds, none of them ours, none twice. */
+static bool __init spare_valid(void)
+{
+	u32 i, j;
+
+	if (!(setup.flags & COHORT_SETUP_F_SPARE))
+		return true;
+	if (setup.nr_spare > COHORT_SETUP_MAX_CPUS - setup.nr_cpus)
+		return false;
+	for (i = 0; i < setup.nr_spare; i++) {
+		for (j = 0; j < setup.nr_cpus; j++)
+			if (setup.spare_apic_ids[i] == setup.apic_ids[j])
+				return false;
+		for (j = 0; j < i; j++)
+			if (setup.spare_apic_ids[i] == setup.spare_apic_ids[j])
+				return false;
+	}
+	return true;
+}
+
 static bool __init setup_valid(void)
 {
 	u64 end = setup.mem_base + setup.mem_size;
@@ -204,6 +228,12 @@ static bool __init setup_valid(void)
 		pr_err("inconsistent setup record\n");
 		return false;
 	}
+	if (!spare_valid()) {
+		pr_warn("inconsistent spare CPUs in the setup record; no CPU can be added while running\n");
+		setup.flags &= ~COHORT_SETUP_F_SPARE;
+	}
+	if (!(setup.flags & COHORT_SETUP_F_SPARE))
+		setup.nr_spare = 0;
 	return true;
 }
 
@@ -266,6 +296,15 @@ int __init cohort_instance_numa_init(void)
 		if (numa_add_memblk(m[i].node, m[i].base, m[i].base + m[i].size))
 			return -EINVAL;
 	}
+	/*
+	 * A CPU that may come later keeps its node only if the instance has
+	 * that node already: a node is not added while it runs.
+	 */
+	for (i = 0; i < setup.nr_spare; i++)
+		if (setup.spare_nodes[i] < MAX_NUMNODES &&
+		    node_isset(setup.spare_nodes[i], numa_nodes_parsed))
+			set_apicid_to_node(setup.spare_apic_ids[i],
+					   setup.spare_nodes[i]);
 	return 0;
 }
 #endif
@@ -451,6 +490,8 @@ static void cohort_hb_fn(struct timer_list *t)
 		stopping = true;
 		schedule_work(&cohort_stop_work);
 	}
+	if (!stopping)
+		cohort_cpuplug_poll();
 	mod_timer(t, jiffies + msecs_to_jiffies(100));
 }
 
@@ -463,6 +504,7 @@ static int __init cohort_instance_late(void)
 	if (IS_ENABLED(CONFIG_VMCORE_INFO))
 		cohort_mbox_set_vmcoreinfo(paddr_vmcoreinfo_note(),
 					   VMCOREINFO_NOTE_SIZE, PAGE_OFFSET);
+	cohort_cpuplug_init();
 	timer_setup(&cohort_hb_timer, cohort_hb_fn, 0);
 	mod_timer(&cohort_hb_timer, jiffies + msecs_to_jiffies(100));
 	/* After everything this kernel set up: the primary acts on it. */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cohort instances, primary side: what instance.c (their life) and
+ * instcpu.c (their CPUs changed while they run) share.  Everything here
+ * is used with the instances' mutex held (cohort_lock()).
+ */
+#ifndef _COHORT_INSTANCE_H
+#define _COHORT_INSTANCE_H
+
+#include <linux/cpumask.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/cohort.h>
+
+enum cohort_state {
+	ST_EMPTY,
+	ST_LOADED,
+	ST_STARTING,
+	ST_RUNNING,
+	ST_STOPPING,
+	ST_STOPPED,
+	ST_FAILED,
+};
+
+struct cohort_inst {
+	struct kobject kobj;
+	struct list_head node;
+	char name[COHORT_NAME_MAX];
+	u32 id;
+	struct cpumask cpus;
+	/* CPUs that may be given while it runs: present at its start */
+	struct cpumask spare;
+	u32 apic_ids[COHORT_SETUP_MAX_CPUS];
+	u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
+	unsigned int nr_cpus;
+	phys_addr_t mem_base;
+	u64 mem_size;
+	unsigned int low_slot;
+	u32 cid;		/* AF_VSOCK CID, unique among instances */
+	enum cohort_state state;
+	bool cpus_out;		/* its CPUs are offline in the primary */
+	bool deleted;
+	void *kernel;
+	size_t kernel_len;
+	void *initrd;
+	size_t initrd_len;
+	char *cmdline;
+	unsigned int starts;
+	u32 cpu_seq;		/* last CPU request of this run (mailbox) */
+	bool cpus_changing;	/* a COHORT_IOC_SET_CPUS is under way */
+	int exit_status;	/* of its workload, once off; -1: none said */
+	/* COHORT_WHY_*: why it last stopped or failed; NULL while it runs */
+	const char *why;
+	unsigned long start_jiffies;
+	struct delayed_work watch;
+	/* Header of its memory dump since it stopped; NULL until read. */
+	void *dump_hdr;
+	size_t dump_hdr_len;
+};
+
+/* CPUs given to some instance, running or not */
+extern struct cpumask cohort_cpus_taken;
+
+struct cohort_inst *cohort_inst_lookup(char *name, char *msg, int *ret);
+struct cohort_inst *cohort_inst_of_cpu(unsigned int cpu);
+const char *cohort_inst_state_name(const struct cohort_inst *ci);
+bool cohort_reserved_zero(const u64 *r, unsigned int n);
+int cohort_set_cpus(struct cohort_ioc_set_cpus *req);
+
+#endif /* _COHORT_INSTANCE_H */
