@@ -84,6 +84,10 @@ int cli_subcommand(struct cli *c, int argc, char **argv,
 void cli_help(const char *cmd);
 
 /* ctl.c */
+int cli_check_cpus(struct cli *c, const char *name, const char *list,
+		   __u64 *cpus);
+int cli_check_cpus_present(struct cli *c, const char *name,
+			   const __u64 *cpus);
 int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
 		  void *arg, char *msg);
 int cli_dev_request(struct cli *c, const char *name, unsigned long req,
@@ -255,6 +259,7 @@ int cmd_dump(struct cli *c, int argc, char **argv);
 int cmd_takeover(struct cli *c, int argc, char **argv);
 int cli_takeover(struct cli *c, const char *name, const char *from,
 		 __u32 *cid);
+int cmd_set(struct cli *c, int argc, char **argv);
 int cmd_rename(struct cli *c, int argc, char **argv);
 int cli_rename(struct cli *c, const char *name, const char *to);
 int cmd_update(struct cli *c, int argc, char **argv);

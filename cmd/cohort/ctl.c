@@ -122,8 +122,17 @@ static int cpus_present(struct cli *c, __u64 *present)
 	return 0;
 }
 
-static int check_cpus(struct cli *c, const char *name, const char *list,
-		      __u64 *cpus)
+/**
+ * cli_check_cpus() - parse a CPU list given to @name
+ * @c: the invocation
+ * @name: the instance
+ * @list: the list, as typed
+ * @cpus: out: the bitmap
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after saying why (CPU 0 is refused).
+ */
+int cli_check_cpus(struct cli *c, const char *name, const char *list,
+		   __u64 *cpus)
 {
 	char err[COHORT_ERR_MAX];
 
@@ -140,8 +149,17 @@ static int check_cpus(struct cli *c, const char *name, const char *list,
 	return EXIT_OK;
 }
 
-static int check_cpus_present(struct cli *c, const char *name,
-			      const __u64 *cpus)
+/**
+ * cli_check_cpus_present() - are the CPUs in @cpus present?
+ * @c: the invocation
+ * @name: the instance they are for
+ * @cpus: the bitmap
+ *
+ * Return: EXIT_OK (also when it cannot be told), or EXIT_USAGE after
+ * saying which are not.
+ */
+int cli_check_cpus_present(struct cli *c, const char *name,
+			   const __u64 *cpus)
 {
 	__u64 present[COHORT_CPU_WORDS], missing[COHORT_CPU_WORDS];
 	char a[1024], b[1024];
@@ -389,7 +407,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	snprintf(req.name, sizeof(req.name), "%s", name);
 	if (cpus) {
-		ret = check_cpus(c, name, cpus, req.cpus);
+		ret = cli_check_cpus(c, name, cpus, req.cpus);
 		if (ret)
 			return ret;
 	} else if (cohort_parse_uint(cpu_count, "CPU count", NULL, 1,
@@ -416,7 +434,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	pr.mem_size = req.mem_size;
 
 	if (cpus) {
-		ret = check_cpus_present(c, name, req.cpus);
+		ret = cli_check_cpus_present(c, name, req.cpus);
 		if (!ret)
 			ret = place_check(c, &pr, req.cpus, &plan);
 		if (!ret)

@@ -59,6 +59,9 @@ static const struct command commands[] = {
 	  "[prepare|commit|rollback] NAME [--kernel FILE] [--initrd FILE]\n"
 	  "                      [--cmdline STR] [--wait SEC]",
 	  "boot a new kernel beside a running instance and move its service" },
+	{ "set", cmd_set,
+	  "NAME --cpus [+|-]LIST [--force] [--timeout SEC] [--dry-run] [-j]",
+	  "change an instance's CPUs, also while it runs" },
 	{ "rename", cmd_rename, "NAME NEW",
 	  "give an instance a new name (its kernel learns it at its next start)" },
 	{ "takeover", cmd_takeover, "NAME FROM",

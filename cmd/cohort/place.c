@@ -231,7 +231,7 @@ static int refuse_split(struct cli *c, const struct place_req *r,
  * others is refused, and one on several NUMA nodes is warned about.
  * With --node, every CPU of the list on a node known must be on that
  * one; the memory is tied to it unless --base is given.  When the
- * topology cannot be read, nothing is checked (check_cpus_present()
+ * topology cannot be read, nothing is checked (cli_check_cpus_present()
  * has warned).
  *
  * Return: EXIT_OK, or EXIT_USAGE (printed).

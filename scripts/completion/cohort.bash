@@ -73,6 +73,7 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	update) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a|--wait) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
+	set) [[ $2 == @(--cpus|-c|--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
 	exec) [[ $2 == @(--env|-e|--workdir|-w|--user|-u|--timeout) ]] ;;
 	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit|--warm|--publish|-p) ]] ;;
@@ -98,7 +99,7 @@ _cohort()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="create load start stop delete list show log console run wait kill exec dump takeover rename update logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
+	local commands="create load start stop delete set list show log console run wait kill exec dump takeover rename update logs warm images rmi apply daemon events pool region net peers heartbeat check version help"
 	local global="-j --json -p --pretty -h --help -V --version"
 	local i cmd="" nargs=0 start=$cword
 	# The word being completed starts before any ':' or '=' bash split
@@ -215,6 +216,7 @@ _cohort()
 	create) opts="--cpus --cpu-count --placement --node --memory --base --net --net-queues --force --dry-run --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
+	set) opts="--cpus --force --timeout --dry-run --json --pretty --help" ;;
 	log|logs) opts="--follow --help" ;;
 	run)
 		# after IMAGE, every word is the COMMAND's, run in the image
@@ -322,7 +324,7 @@ _cohort()
 		return
 	fi
 	case $cmd in
-	load|start|stop|delete|show|log|console|wait|logs|kill)
+	load|start|stop|delete|set|show|log|console|wait|logs|kill)
 		[ $nargs = 0 ] &&
 			COMPREPLY=($(compgen -W "$(_cohort_names instances)" -- "$cur"))
 		;;

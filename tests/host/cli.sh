@@ -938,6 +938,40 @@ ioctl_log "STOP name=web flags=1 timeout_ms=0 reserved=0"
 expect 0 "" "" delete db
 ioctl_log "DELETE name=db flags=0 timeout_ms=0 reserved=0"
 
+# set: the whole new set from LIST, +LIST or -LIST and the CPUs it has
+# (web: 2-3); the result checked before the kernel sees it.
+expect 0 "set web: CPUs 2-3 -> 2-4 (added: 4; removed: none)" "" set web --cpus +4
+ioctl_log "SET_CPUS name=web cpus=2,3,4 flags=0 timeout_ms=0 reserved=0"
+expect 0 "set web: CPUs 2-3 -> 2 (added: none; removed: 3)" "" set web --cpus -3
+ioctl_log "SET_CPUS name=web cpus=2 flags=0 timeout_ms=0 reserved=0"
+expect 0 "would set web: CPUs 2-3 -> 4-5 (added: 4-5; removed: 2-3)" "" \
+	set web --cpus 4-5 --dry-run --timeout 2.5
+ioctl_log "SET_CPUS name=web cpus=4,5 flags=1 timeout_ms=2500 reserved=0"
+json_check set web --cpus +6 -j -- '
+assert d == {"name": "web", "dry_run": False, "cpus_before": "2-3",
+             "cpus": "2-3,6", "added": "6", "removed": "none"}, d'
+ioctl_log "SET_CPUS name=web cpus=2,3,6 flags=0 timeout_ms=0 reserved=0"
+try_set="Try 'cohort set --help' for more information."
+refuse 2 "cohort: set web: that leaves it no CPU; an instance keeps at least one" \
+	set web --cpus -2-3
+no_ioctl "set leaving no CPU"
+refuse 2 "cohort: set web: CPU 0 always stays with the primary; it cannot be given to an instance" \
+	set web --cpus +0
+no_ioctl "set +0"
+refuse 2 "cohort: set web: CPU 9 is not present (present: 0-7)" set web --cpus +9
+no_ioctl "set a CPU not present"
+refuse 2 "cohort: set: --cpus [+|-]LIST is required
+$try_set" set web
+refuse 2 "cohort: set web: invalid timeout '1m': expected seconds, such as 10 or 2.5 (at most 3 decimals)" \
+	set web --cpus 2 --timeout 1m
+refuse 3 "cohort: set nosuch: no such instance" set nosuch --cpus 2
+no_ioctl "set bad arguments"
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="CPU 2 is the boot CPU of instance 'web': it stays while the instance runs"
+refuse 1 "cohort: set web: CPU 2 is the boot CPU of instance 'web': it stays while the instance runs" \
+	set web --cpus 3
+ioctl_log "SET_CPUS name=web cpus=3 flags=0 timeout_ms=0 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
 # The kernel's refusals: its msg, or strerror when there is none.
 export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="CPU 4 is already given to instance 'web'"
 refuse 1 "cohort: create new: CPU 4 is already given to instance 'web'" \

@@ -536,6 +536,15 @@ int ioctl(int fd, unsigned long req, ...)
 			reserved_set(n->reserved));
 		msg = n->msg;
 		what = "NET";
+	} else if (req == COHORT_IOC_SET_CPUS) {
+		struct cohort_ioc_set_cpus *sc = arg;
+
+		fprintf(f, "SET_CPUS name=%s cpus=", sc->name);
+		log_cpus(f, sc->cpus);
+		fprintf(f, " flags=%u timeout_ms=%u reserved=%d\n", sc->flags,
+			sc->timeout_ms, reserved_set(sc->reserved));
+		msg = sc->msg;
+		what = "SET_CPUS";
 	} else {
 		struct cohort_ioc_instance *i = arg;
 
