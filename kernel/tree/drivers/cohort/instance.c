@@ -91,6 +91,48 @@ struct cohort_inst *cohort_inst_of_cpu(unsigned int cpu)
 }
 
 /**
+ * cohort_inst_cpus() - the CPU set a request names, checked
+ * @bits: the request's bitmap, COHORT_CPU_WORDS words
+ * @self: the instance they are for, or NULL for a new one (its own CPUs
+ *	are not another instance's)
+ * @cpus: out: the set
+ * @msg: where to say why it is refused
+ *
+ * Every CPU present, none CPU 0, none given to another instance, at
+ * least one and at most COHORT_SETUP_MAX_CPUS.
+ *
+ * Return: 0, or a negative errno after writing @msg.
+ */
+int cohort_inst_cpus(const u64 *bits, const struct cohort_inst *self,
+		     struct cpumask *cpus, char *msg)
+{
+	struct cohort_inst *other;
+	unsigned int cpu;
+
+	cpumask_clear(cpus);
+	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++) {
+		if (!(bits[cpu / 64] & BIT_ULL(cpu % 64)))
+			continue;
+		if (cpu >= nr_cpu_ids || !cpu_present(cpu))
+			return fail(msg, "CPU %u is not present", cpu), -ENODEV;
+		if (cpu == 0)
+			return fail(msg, "CPU 0 always stays with the primary"),
+			       -EBUSY;
+		other = cohort_inst_of_cpu(cpu);
+		if (other && other != self)
+			return fail(msg, "CPU %u is already given to instance '%s'",
+				    cpu, other->name), -EBUSY;
+		__cpumask_set_cpu(cpu, cpus);
+	}
+	if (cpumask_empty(cpus))
+		return fail(msg, "no CPUs given"), -EINVAL;
+	if (cpumask_weight(cpus) > COHORT_SETUP_MAX_CPUS)
+		return fail(msg, "at most %d CPUs per instance",
+			    COHORT_SETUP_MAX_CPUS), -EINVAL;
+	return 0;
+}
+
+/**
  * cohort_inst_state_name() - an instance's state, as sysfs shows it
  * @ci: the instance
  *
@@ -703,7 +745,7 @@ static u32 free_cid(u32 id)
 static int do_create(struct cohort_ioc_create *req)
 {
 	char *msg = req->msg;
-	struct cohort_inst *ci, *other;
+	struct cohort_inst *ci;
 	struct cohort_pool_use use;
 	struct cpumask cpus;
 	unsigned int cpu, id, slot;
@@ -735,29 +777,9 @@ static int do_create(struct cohort_ioc_create *req)
 		return fail(msg, "an instance named '%s' exists already", req->name),
 		       -EEXIST;
 
-	cpumask_clear(&cpus);
-	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++) {
-		if (!(req->cpus[cpu / 64] & BIT_ULL(cpu % 64)))
-			continue;
-		if (cpu >= nr_cpu_ids || !cpu_present(cpu))
-			return fail(msg, "CPU %u is not present", cpu), -ENODEV;
-		if (cpu == 0)
-			return fail(msg, "CPU 0 always stays with the primary"),
-			       -EBUSY;
-		if (cpumask_test_cpu(cpu, &cohort_cpus_taken)) {
-			list_for_each_entry(other, &instances, node)
-				if (cpumask_test_cpu(cpu, &other->cpus))
-					break;
-			return fail(msg, "CPU %u is already given to instance '%s'",
-				    cpu, other->name), -EBUSY;
-		}
-		__cpumask_set_cpu(cpu, &cpus);
-	}
-	if (cpumask_empty(&cpus))
-		return fail(msg, "no CPUs given"), -EINVAL;
-	if (cpumask_weight(&cpus) > COHORT_SETUP_MAX_CPUS)
-		return fail(msg, "at most %d CPUs per instance",
-			    COHORT_SETUP_MAX_CPUS), -EINVAL;
+	ret = cohort_inst_cpus(req->cpus, NULL, &cpus, msg);
+	if (ret)
+		return ret;
 
 	if (!req->mem_size)
 		return fail(msg, "the memory size is 0"), -EINVAL;

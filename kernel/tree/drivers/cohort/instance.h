@@ -64,6 +64,8 @@ extern struct cpumask cohort_cpus_taken;
 
 struct cohort_inst *cohort_inst_lookup(char *name, char *msg, int *ret);
 struct cohort_inst *cohort_inst_of_cpu(unsigned int cpu);
+int cohort_inst_cpus(const u64 *bits, const struct cohort_inst *self,
+		     struct cpumask *cpus, char *msg);
 const char *cohort_inst_state_name(const struct cohort_inst *ci);
 bool cohort_reserved_zero(const u64 *r, unsigned int n);
 int cohort_set_cpus(struct cohort_ioc_set_cpus *req);

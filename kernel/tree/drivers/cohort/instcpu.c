@@ -192,8 +192,8 @@ static int check(struct cohort_inst *ci, struct cohort_ioc_set_cpus *req,
 		 struct cpumask *want)
 {
 	char *msg = req->msg;
-	struct cohort_inst *other;
 	unsigned int cpu;
+	int ret;
 
 	if ((req->flags & ~COHORT_SET_DRY_RUN) ||
 	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
@@ -201,27 +201,9 @@ static int check(struct cohort_inst *ci, struct cohort_ioc_set_cpus *req,
 	if (ci->cpus_changing)
 		return fail(msg, "the CPUs of instance '%s' are being changed already",
 			    ci->name), -EBUSY;
-	cpumask_clear(want);
-	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++) {
-		if (!(req->cpus[cpu / 64] & BIT_ULL(cpu % 64)))
-			continue;
-		if (cpu >= nr_cpu_ids || !cpu_present(cpu))
-			return fail(msg, "CPU %u is not present", cpu), -ENODEV;
-		if (cpu == 0)
-			return fail(msg, "CPU 0 always stays with the primary"),
-			       -EBUSY;
-		other = cohort_inst_of_cpu(cpu);
-		if (other && other != ci)
-			return fail(msg, "CPU %u is already given to instance '%s'",
-				    cpu, other->name), -EBUSY;
-		__cpumask_set_cpu(cpu, want);
-	}
-	if (cpumask_empty(want))
-		return fail(msg, "no CPUs given: an instance keeps at least one"),
-		       -EINVAL;
-	if (cpumask_weight(want) > COHORT_SETUP_MAX_CPUS)
-		return fail(msg, "at most %d CPUs per instance",
-			    COHORT_SETUP_MAX_CPUS), -EINVAL;
+	ret = cohort_inst_cpus(req->cpus, ci, want, msg);
+	if (ret)
+		return ret;
 
 	switch (ci->state) {
 	case ST_EMPTY:

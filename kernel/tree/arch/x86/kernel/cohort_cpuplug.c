@@ -74,6 +74,17 @@ static int present_cpu(u32 apic_id)
 	return -ENODEV;
 }
 
+/* An offline CPU is no longer present: device gone, APIC ID free. */
+static void forget_cpu(int cpu)
+{
+	cpu_maps_update_begin();
+	cpus_write_lock();
+	arch_unregister_cpu(cpu);
+	topology_hotunplug_apic(cpu);
+	cpus_write_unlock();
+	cpu_maps_update_done();
+}
+
 static int cpu_add(const struct cohort_setup *s, u32 apic_id)
 {
 	int cpu, nid, ret;
@@ -108,14 +119,8 @@ static int cpu_add(const struct cohort_setup *s, u32 apic_id)
 	ret = device_online(get_cpu_device(cpu));
 	if (ret > 0)	/* online already */
 		ret = 0;
-	if (ret) {
-		cpu_maps_update_begin();
-		cpus_write_lock();
-		arch_unregister_cpu(cpu);
-		topology_hotunplug_apic(cpu);
-		cpus_write_unlock();
-		cpu_maps_update_done();
-	}
+	if (ret)
+		forget_cpu(cpu);
 out:
 	unlock_device_hotplug();
 	if (ret)
@@ -145,12 +150,7 @@ static int cpu_remove(u32 apic_id)
 	ret = device_offline(get_cpu_device(cpu));
 	if (ret < 0)
 		goto out;
-	cpu_maps_update_begin();
-	cpus_write_lock();
-	arch_unregister_cpu(cpu);
-	topology_hotunplug_apic(cpu);
-	cpus_write_unlock();
-	cpu_maps_update_done();
+	forget_cpu(cpu);
 	ret = 0;
 	pr_info("CPU %d (APIC ID %u) is down and goes back to the primary\n",
 		cpu, apic_id);
