@@ -24,6 +24,14 @@ for r in $(seq 1 "$ROUNDS"); do
 			"$((r * 100 + w))" 2>/dev/null &
 		pids+=($!)
 	done
+	# Each writer has its journal before it can be killed (a slow or
+	# low-priority start would leave the check nothing to verify).
+	for w in 1 2 3; do
+		for i in $(seq 100); do
+			[ -e "$T/j$w" ] && break
+			sleep 0.1
+		done
+	done
 	sleep "0.$((RANDOM % 4 + 1))"
 	kill -9 "${pids[@]}" 2>/dev/null || true
 	wait "${pids[@]}" 2>/dev/null || true
