@@ -903,6 +903,25 @@ static inline void ring_before_publish(struct cohort_ring_tx *tx, u64 pos)
 }
 
 /*
+ * Does @old, the word a publishing exchange at @pos returned, mark the
+ * head slot of a message one to RING_LATE_LAPS laps after @pos (published
+ * or skipped)?  Then the receiver passed @pos.  Only laps made since the
+ * sender looked at head count, so a few are plenty; the bound keeps stale
+ * data bytes from passing for a mark: with the ring's random key, a word
+ * that is not a mark of such a position matches with odds of about
+ * 2^-60.
+ */
+#define RING_LATE_LAPS	4
+
+static inline bool ring_later_lap(const struct cohort_ring_tx *tx, u64 old,
+				  u64 pos)
+{
+	u64 d = ((old ^ tx->key) & ~BIT_ULL(63)) - 1 - pos;
+
+	return d && d <= (u64)RING_LATE_LAPS * tx->nslots && !(d & tx->mask);
+}
+
+/*
  * Claim @n consecutive positions.  Look first, claim after: the slots are
  * free if the receiver's head is at most nslots behind their end, so tail
  * moves with a cmpxchg only when they are, and a full ring leaves nothing
@@ -983,8 +1002,9 @@ static void tx_put(struct cohort_ring_tx *tx, struct cohort_ring_slot *s,
  * is published with one exchange of the head slot's state word for
  * COHORT_RING_MARK(), so the ring holds either the whole message or
  * nothing of it.  If the receiver had skipped the claim after its timeout
- * (or a peer scribbled a skip mark on it), the message is lost and the
- * receiver counts it as dropped.
+ * (or a peer scribbled a skip mark on it), the message is not delivered
+ * and the caller is told, also when the slot was reused meanwhile (see
+ * "Recovery from a dead sender" in docs/ring-protocol.md).
  *
  * Return: 0 when published; -EAGAIN if the ring is full (nothing written,
  * the sequence number is not used, retry later); -ECANCELED if the
@@ -1038,6 +1058,17 @@ int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
 
 	ring_before_publish(tx, pos);
 	/*
+	 * The receiver never passes an unpublished claim but by skipping
+	 * it: if head is beyond us, we were too slow, and the slot may
+	 * already hold a later lap's message that our mark would spoil.
+	 * (A head a peer scribbled ahead costs this message only: the
+	 * claim is skipped after the timeout and the number reused.)
+	 */
+	if ((s64)(READ_ONCE(tx->hdr->head) - pos) > 0) {
+		old = COHORT_RING_SKIP(tx->key, pos);
+		goto late;
+	}
+	/*
 	 * Publish: one exchange, fully ordered, so the writes above come
 	 * before the mark, and it is the barrier the doorbell check below
 	 * needs.  It returns what the word held: the receiver's skip mark
@@ -1046,6 +1077,18 @@ int cohort_ring_send2(struct cohort_ring_tx *tx, unsigned int type,
 	 * compare-and-swap fails and it finds the message published.
 	 */
 	old = xchg(&s->seq, COHORT_RING_MARK(tx->key, pos));
+	if (ring_later_lap(tx, old, pos)) {
+		/*
+		 * Skipped, and the slot reused for a later lap's message
+		 * between the look at head and now: put its word back, so
+		 * that it stays published (or skipped) as it was.
+		 */
+		u64 mark = COHORT_RING_MARK(tx->key, pos);
+
+		try_cmpxchg(&s->seq, &mark, old);
+		old = COHORT_RING_SKIP(tx->key, pos);
+	}
+late:
 	cancelled = old == COHORT_RING_SKIP(tx->key, pos);
 	/*
 	 * A skipped message was never read, its sequence number never

@@ -830,6 +830,83 @@ static void test_late_publisher(void **state)
 	rt_free(t);
 }
 
+/*
+ * A publisher late by a whole lap: while it was away its claim was skipped
+ * and its slot reused for another sender's message, not yet received.  It
+ * must learn its message was dropped and leave the other one intact,
+ * whether it notices from head (the usual case) or only from the word its
+ * exchange returned (head read just before the receiver moved on; faked
+ * here by showing it a stale head).
+ */
+static bool lap_stale_head;
+
+static void lap_hook(struct cohort_ring_tx *tx, uint64_t pos)
+{
+	struct cohort_ring_tx b;
+	uint64_t t0;
+
+	if (tx->sender != 3)
+		return;
+	t0 = rt_see_claim(late_rt, 100);
+	assert_int_equal(cohort_ring_poll(&late_rt->rx, 64, t0 + TMO), 1);
+	rt_attach(late_rt, &b, 4);
+	/* A lap of one-slot messages, all received but the last. */
+	for (unsigned int i = 0; i < 64; i++) {
+		assert_int_equal(rt_send(&b, 1, 10, NULL), 0);
+		if (i < 63)
+			assert_int_equal(rt_drain(late_rt, t0 + TMO), 1);
+	}
+	assert_int_equal(rt_hdr(late_rt)->tail, pos + 65);
+	assert_int_equal(rt_slot(late_rt, pos)->seq,
+			 COHORT_RING_MARK(rt_key(late_rt), pos + 64));
+	if (lap_stale_head)
+		rt_hdr(late_rt)->head = pos;
+}
+
+static void lap_late(bool stale_head)
+{
+	struct rt *t = rt_new(64, 1000, TMO);
+	struct cohort_ring_tx tx;
+	struct cohort_ring_stats st;
+
+	late_rt = t;
+	lap_stale_head = stale_head;
+	rt_attach(t, &tx, 3);
+	rt_hook = lap_hook;
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), -ECANCELED);
+	rt_hook = NULL;
+	cohort_ring_tx_stats(&tx, &st);
+	assert_int_equal(st.drops, 1);
+	assert_int_equal(st.sent, 0);
+
+	/* The other sender's last message is still there, intact. */
+	assert_int_equal(rt_drain(t, 1), 1);
+	assert_int_equal(rt_count(t, 4), 64);
+	assert_true(t->rec[t->nrec - 1].intact);
+	cohort_ring_rx_stats(&t->rx, 4, &st);
+	assert_int_equal(st.drops, 0);
+	assert_int_equal(st.errors, 0);
+	/* Sent again: no gap. */
+	assert_int_equal(rt_send(&tx, 1, 10, NULL), 0);
+	assert_int_equal(rt_drain(t, 1), 1);
+	assert_int_equal(t->rec[t->nrec - 1].sender, 3);
+	assert_int_equal(t->rec[t->nrec - 1].seq, 0);
+	cohort_ring_rx_stats(&t->rx, -1, &st);
+	assert_int_equal(st.drops, 0);
+	assert_int_equal(st.errors, 0);
+	rt_free(t);
+}
+
+static void test_late_by_a_lap(void **state)
+{
+	lap_late(false);
+}
+
+static void test_late_by_a_lap_stale_head(void **state)
+{
+	lap_late(true);
+}
+
 static void test_quarantine(void **state)
 {
 	struct rt *t = rt_new(256, 1000, TMO);
@@ -984,6 +1061,8 @@ int main(void)
 		cmocka_unit_test(test_dead_claimer_multi),
 		cmocka_unit_test(test_no_timeout),
 		cmocka_unit_test(test_late_publisher),
+		cmocka_unit_test(test_late_by_a_lap),
+		cmocka_unit_test(test_late_by_a_lap_stale_head),
 		cmocka_unit_test(test_quarantine),
 		cmocka_unit_test(test_reset_peer),
 		cmocka_unit_test(test_no_alloc),
