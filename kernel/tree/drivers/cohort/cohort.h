@@ -78,7 +78,7 @@ void cohort_pool_give(phys_addr_t base, u64 size);
 bool cohort_pool_returning(phys_addr_t base, u64 size,
 			   struct cohort_pool_use *use);
 u64 cohort_pool_held(void);
-bool cohort_pool_stats(int nid, struct cohort_pool_stat *st);
+bool cohort_pool_stats(int nid, struct cohort_pool_stat *st, bool used);
 void cohort_pool_nodes(nodemask_t *nodes);
 bool cohort_pool_node_part(int nid, unsigned int i, phys_addr_t *lo,
 			   phys_addr_t *hi);

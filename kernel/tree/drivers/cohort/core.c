@@ -112,74 +112,64 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute free_attr = __ATTR_RO(free);
 
-/* pool/ and pool/nodeN/: the node is in the directory's name. */
-static int stat_of(struct kobject *kobj, struct cohort_pool_stat *st)
+/*
+ * Figures of pool/ (the whole pool) and pool/nodeN/ (the node is in the
+ * directory's name), one show function for all.
+ */
+enum pool_fig { FIG_SIZE, FIG_FREE, FIG_LENT, FIG_LENT_USED };
+
+struct pool_fig_attr {
+	struct kobj_attribute attr;
+	enum pool_fig fig;
+};
+
+static ssize_t pool_fig_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
 {
+	enum pool_fig fig = container_of(attr, struct pool_fig_attr, attr)->fig;
+	struct cohort_pool_stat st;
 	int nid = NUMA_NO_NODE;
+	u64 v;
 
 	if (strncmp(kobject_name(kobj), "node", 4) == 0 &&
 	    kstrtoint(kobject_name(kobj) + 4, 10, &nid))
 		return -EINVAL;
-	cohort_pool_stats(nid, st);
-	return 0;
+	/* Only the memory the primary's pages take needs a look at them. */
+	cohort_pool_stats(nid, &st, fig == FIG_LENT_USED);
+	switch (fig) {
+	case FIG_SIZE:
+		v = st.size;
+		break;
+	case FIG_FREE:
+		v = st.size - st.held;
+		break;
+	case FIG_LENT:
+		v = st.lent;
+		break;
+	default:
+		v = st.lent_used;
+		break;
+	}
+	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static ssize_t lent_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	struct cohort_pool_stat st;
+#define POOL_FIG(_var, _name, _fig)					\
+	static struct pool_fig_attr _var = {				\
+		.attr = __ATTR(_name, 0444, pool_fig_show, NULL),	\
+		.fig = _fig,						\
+	}
 
-	if (stat_of(kobj, &st))
-		return -EINVAL;
-	return sysfs_emit(buf, "%llu\n", st.lent);
-}
-
-static struct kobj_attribute lent_attr = __ATTR_RO(lent);
-
-static ssize_t lent_used_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	struct cohort_pool_stat st;
-
-	if (stat_of(kobj, &st))
-		return -EINVAL;
-	return sysfs_emit(buf, "%llu\n", st.lent_used);
-}
-
-static struct kobj_attribute lent_used_attr = __ATTR_RO(lent_used);
-
-static ssize_t node_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	struct cohort_pool_stat st;
-
-	if (stat_of(kobj, &st))
-		return -EINVAL;
-	return sysfs_emit(buf, "%llu\n", st.size);
-}
-
-static struct kobj_attribute node_size_attr = __ATTR(size, 0444,
-						     node_size_show, NULL);
-
-static ssize_t node_free_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	struct cohort_pool_stat st;
-
-	if (stat_of(kobj, &st))
-		return -EINVAL;
-	return sysfs_emit(buf, "%llu\n", st.size - st.held);
-}
-
-static struct kobj_attribute node_free_attr = __ATTR(free, 0444,
-						     node_free_show, NULL);
+POOL_FIG(node_size_attr, size, FIG_SIZE);
+POOL_FIG(node_free_attr, free, FIG_FREE);
+POOL_FIG(lent_attr, lent, FIG_LENT);
+POOL_FIG(lent_used_attr, lent_used, FIG_LENT_USED);
 
 static struct attribute *pool_attrs[] = {
 	&base_attr.attr,
 	&size_attr.attr,
 	&free_attr.attr,
-	&lent_attr.attr,
-	&lent_used_attr.attr,
+	&lent_attr.attr.attr,
+	&lent_used_attr.attr.attr,
 	NULL,
 };
 
@@ -188,10 +178,10 @@ static const struct attribute_group pool_group = {
 };
 
 static struct attribute *pool_node_attrs[] = {
-	&node_size_attr.attr,
-	&node_free_attr.attr,
-	&lent_attr.attr,
-	&lent_used_attr.attr,
+	&node_size_attr.attr.attr,
+	&node_free_attr.attr.attr,
+	&lent_attr.attr.attr,
+	&lent_used_attr.attr.attr,
 	NULL,
 };
 

@@ -824,7 +824,7 @@ static int do_create(struct cohort_ioc_create *req)
 		if (!base && nid != NUMA_NO_NODE) {
 			struct cohort_pool_stat st;
 
-			cohort_pool_stats(nid, &st);
+			cohort_pool_stats(nid, &st, false);
 			return fail(msg,
 				    "no free range of %llu MiB in the pool on node %d (%llu MiB free there)",
 				    req->mem_size >> 20, nid,

@@ -252,32 +252,42 @@ static void give_pieces(phys_addr_t base, u64 size)
 			give_lent(a, b);
 }
 
-/* Free pages of the buddy allocator in [@lo, @hi). */
+/*
+ * Free pages of the buddy allocator in [@lo, @hi), @lo and @hi in one zone.
+ * A free block never crosses a MAX_ORDER_NR_PAGES boundary, so the range is
+ * read a block of that size at a time with the zone lock held, dropped in
+ * between: the walk over a large pool takes its time, but it never holds
+ * the lock (and interrupts off) for longer than one such block.
+ */
 static u64 buddy_free(phys_addr_t lo, phys_addr_t hi)
 {
 	unsigned long pfn = PHYS_PFN(lo), end = PHYS_PFN(hi);
-	unsigned long flags, n = 0;
+	unsigned long flags, n = 0, stop;
 	struct zone *zone;
 
 	if (lo >= hi)
 		return 0;
 	zone = page_zone(pfn_to_page(pfn));
-	spin_lock_irqsave(&zone->lock, flags);
 	while (pfn < end) {
-		struct page *page = pfn_to_page(pfn);
-		unsigned long order;
+		stop = min(ALIGN(pfn + 1, MAX_ORDER_NR_PAGES), end);
+		spin_lock_irqsave(&zone->lock, flags);
+		while (pfn < stop) {
+			struct page *page = pfn_to_page(pfn);
+			unsigned long order;
 
-		if (!PageBuddy(page)) {
-			pfn++;
-			continue;
+			if (!PageBuddy(page)) {
+				pfn++;
+				continue;
+			}
+			order = page_private(page);
+			if (order > MAX_PAGE_ORDER)
+				order = 0;
+			n += min(1UL << order, end - pfn);
+			pfn += 1UL << order;
 		}
-		order = page_private(page);
-		if (order > MAX_PAGE_ORDER)
-			order = 0;
-		n += min(1UL << order, end - pfn);
-		pfn += 1UL << order;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		cond_resched();
 	}
-	spin_unlock_irqrestore(&zone->lock, flags);
 	return (u64)n << PAGE_SHIFT;
 }
 
@@ -471,10 +481,12 @@ u64 cohort_pool_held(void)
  * cohort_pool_stats() - how a node's part of the pool is used
  * @nid: the node, or NUMA_NO_NODE for the whole pool
  * @st: out: the figures (bytes)
+ * @used: fill in @st->lent_used too, which takes a walk over every lent
+ *	page; 0 there otherwise
  *
  * Return: true if the pool has memory on @nid.
  */
-bool cohort_pool_stats(int nid, struct cohort_pool_stat *st)
+bool cohort_pool_stats(int nid, struct cohort_pool_stat *st, bool used)
 {
 	phys_addr_t lo, hi;
 	unsigned int i;
@@ -494,8 +506,10 @@ bool cohort_pool_stats(int nid, struct cohort_pool_stat *st)
 		if (lo >= hi)
 			continue;
 		lent = hi - lo - held_in(lo, hi - lo);
-		free = buddy_free(lo, hi);
 		st->lent += lent;
+		if (!used)
+			continue;
+		free = buddy_free(lo, hi);
 		st->lent_used += lent > free ? lent - free : 0;
 	}
 	return any;
