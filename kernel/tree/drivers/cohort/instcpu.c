@@ -112,6 +112,8 @@ static int ask(struct cohort_inst *ci, unsigned int cpu, u32 op,
 	int ret = -ETIMEDOUT;
 
 	cohort_mbox_cpu_ask(ci->mem_base, seq, op, cohort_arch_cpu_hwid(cpu));
+	/* Its boot CPU runs while it does; else the heartbeat tick notices. */
+	cohort_arch_doorbell(ci->apic_ids[0]);
 	kobject_get(&ci->kobj);
 	cohort_unlock();
 	for (;;) {
@@ -125,7 +127,7 @@ static int ask(struct cohort_inst *ci, unsigned int cpu, u32 op,
 			ret = -ETIMEDOUT;
 			break;
 		}
-		usleep_range(5000, 10000);
+		usleep_range(1000, 2000);
 	}
 	cohort_lock();
 	kobject_put(&ci->kobj);

@@ -48,8 +48,13 @@ void cohort_arch_doorbell(u32 apic_id)
 	local_irq_restore(flags);
 }
 
+/*
+ * Messages, and in an instance a CPU request of the primary, which rings
+ * after asking so that the request need not wait for the heartbeat tick.
+ */
 DEFINE_IDTENTRY_SYSVEC(sysvec_cohort_doorbell)
 {
 	apic_eoi();
 	cohort_msg_doorbell();
+	cohort_cpuplug_poll();
 }
