@@ -9,9 +9,10 @@
 # (the instance's kernel, booted with nr_cpus=2, cannot bring up a second
 # new CPU) is undone: the instance and the primary have the CPUs they had.
 # An instance kernel that answers with garbage or claims what it did not
-# do changes nothing in the primary but which CPUs it lists for it.
-# A hundred grow/shrink cycles leave the primary's memory and CPUs as
-# they were.
+# do changes nothing in the primary but which CPUs it lists for it.  A
+# setup record with a spoiled spare list leaves the instance running
+# without CPUs to take.  A hundred grow/shrink cycles leave the primary's
+# memory and CPUs as they were.
 # vm: --smp 4 --mem 1G --append cohort_pool=384M
 # timeout: 600
 set -u
@@ -190,6 +191,29 @@ cohort set liar --cpus -3 || bad "CPU 3 back from the liar"
 cohort stop liar || die "cohort stop liar"
 cohort delete liar || die "cohort delete liar"
 [ "$(online)" = 0-3 ] || bad "online after the liar: $(online)"
+
+# A record whose spare list names the instance's own boot CPU (the test
+# interface spoils the next record, as a buggy primary would): its kernel
+# says so, runs, and takes no CPU; the primary undoes the refused change.
+make_initrd spoil <<'EOF2'
+while :; do echo "ONLINE $(cat /sys/devices/system/cpu/online)"; sleep 0.5; done
+EOF2
+mount_debugfs
+echo spare >/sys/kernel/debug/cohort/setup_mangle || die "setup_mangle"
+cohort create spoil --cpus 1 --memory 128M || die "cohort create spoil"
+cohort load spoil --kernel /boot/bzImage --initrd /tmp/initrd-spoil || die "cohort load spoil"
+start_to_init spoil 1
+cohort log spoil | grep -q "inconsistent spare CPUs in the setup record" &&
+	ok "spoiled spare list: seen by the instance's kernel" ||
+	bad "no word of the spoiled spare list: $(cohort log spoil | grep -i spare)"
+out=$(cohort set spoil --cpus +2 2>&1) && bad "a CPU was given without a spare list: $out"
+echo "$out" | grep -q "did not bring up CPU 2 (-ENODEV)" && ok "refused by the instance: $out" ||
+	bad "without a spare list: $out"
+[ "$(attr spoil cpus)" = 1 ] && [ "$(online)" = 0,2-3 ] && ok "nothing changed" ||
+	bad "spoil has $(attr spoil cpus), the primary $(online)"
+cohort stop spoil || die "cohort stop spoil"
+cohort delete spoil || die "cohort delete spoil"
+[ "$(online)" = 0-3 ] || bad "online after spoil: $(online)"
 dmesg | grep -E "Oops|BUG:|WARNING:|Call Trace" && bad "the primary's kernel complained" ||
 	ok "no oops, BUG or WARNING in the primary"
 [ "$(mem_total)" = "$mem0" ] || bad "MemTotal $mem0 kB before, $(mem_total) kB at the end"

@@ -3,7 +3,7 @@
 # node 1 gets its memory there, and its kernel sees node 1 holding all its
 # CPUs and memory; asking for node 0, where the pool has nothing, is
 # refused and changes nothing; an instance whose CPUs span both nodes sees
-# a CPU on each.
+# a CPU on each; a record with an inconsistent NUMA layout gives one node.
 # vm: --smp 4 --numa --mem 2G --append cohort_pool=512M
 # timeout: 400
 set -u
@@ -85,6 +85,24 @@ cohort log sp | grep -q "^SPAN online=0-1 node0=0 node1=1" ||
 	bad "sp does not see one CPU on each node"
 cohort stop sp || die "cohort stop sp"
 cohort delete sp || die "cohort delete sp"
+# The same with a record whose memory parts cover more than its memory
+# (the test interface spoils the next record, as a buggy primary would):
+# the instance's kernel says so, takes one node, and runs.
+mount_debugfs
+echo numa >/sys/kernel/debug/cohort/setup_mangle || die "setup_mangle"
+cohort create sq --cpus 1-2 --memory 128M 2>&1 || die "cohort create sq"
+cohort load sq --kernel /boot/bzImage --initrd /tmp/initrd-sp || die "cohort load sq"
+start_to_init sq 2
+wait_for 60 console_has sq "^SPAN" || die "sq did not print its nodes"
+cohort log sq | grep -q "NUMA layout is inconsistent; one node" &&
+	ok "spoiled NUMA layout: seen by the instance's kernel" ||
+	bad "no word of the spoiled NUMA layout: $(cohort log sq | grep -i numa | head -n 3)"
+cohort log sq | grep "^SPAN"
+cohort log sq | grep -q "^SPAN online=0 node0=0-1" &&
+	ok "one node, holding both its CPUs" ||
+	bad "sq with a spoiled record sees $(cohort log sq | grep '^SPAN')"
+cohort stop sq || die "cohort stop sq"
+cohort delete sq || die "cohort delete sq"
 # --cpu-count: whole cores on the node where the pool has room (node 1),
 # the memory from there; --dry-run first changes nothing.
 out=$(cohort create auto --cpu-count 2 --memory 64M --dry-run 2>&1) || die "dry run: $out"

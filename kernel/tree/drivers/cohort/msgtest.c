@@ -430,6 +430,12 @@ static int run(const char *op, char **argv, int argc)
 				return -EINVAL;
 		return cohort_cpuplug_test_lie(answers, argc);
 	}
+	if (!strcmp(op, "setup_mangle")) {
+		/* The next instance's record, as a buggy primary writes it. */
+		if (argc != 1 || !cm.is_primary)
+			return -EINVAL;
+		return cohort_arch_test_mangle_setup(argv[0]);
+	}
 	if (!strcmp(op, "vsock_overrun")) {
 		if (argc != 2 || kstrtou32(argv[0], 0, &a[0]) ||
 		    kstrtou32(argv[1], 0, &a[1]))
@@ -572,7 +578,7 @@ static int __init cohort_msgtest_init(void)
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
 		"conin_tail", "net_forge", "vsock_overrun", "vmcoreinfo",
-		"cpu_lie",
+		"cpu_lie", "setup_mangle",
 	};
 	struct dentry *dir;
 	unsigned int i;

@@ -105,6 +105,9 @@ int cohort_arch_check_image(const void *buf, size_t len, u64 mem_size,
 int cohort_arch_boot(const struct cohort_boot *b, char *msg, size_t msgsz);
 u32 cohort_arch_cpu_hwid(unsigned int cpu);
 bool cohort_arch_reserved_ram(phys_addr_t base, u64 size);
+#ifdef CONFIG_COHORT_TEST
+int cohort_arch_test_mangle_setup(const char *what);
+#endif
 
 /* Architecture, instance side (arch/x86/kernel/cohort_guest.c). */
 bool cohort_is_instance(void);

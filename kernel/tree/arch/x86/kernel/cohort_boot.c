@@ -6,11 +6,13 @@
  */
 #define pr_fmt(fmt) "cohort: " fmt
 
+#include <linux/atomic.h>
 #include <linux/cohort.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <asm/apic.h>
@@ -217,6 +219,52 @@ static void build_trampoline(u64 slot, u64 entry, u64 bp)
 	t->boot_params = bp;
 }
 
+#ifdef CONFIG_COHORT_TEST
+static atomic_t mangle_next = ATOMIC_INIT(0);
+
+#define MANGLE_SPARE	1
+#define MANGLE_NUMA	2
+
+/**
+ * cohort_arch_test_mangle_setup() - spoil the next instance's setup record
+ * @what: "spare" (a spare CPU that is the instance's own boot CPU), "numa"
+ *	(memory parts covering more than its memory) or "none"
+ *
+ * Test interface: a record as a primary with a bug would write it, so
+ * that the instance's checks of it can be seen at work.  Used once.
+ *
+ * Return: 0, or -EINVAL for an unknown @what.
+ */
+int cohort_arch_test_mangle_setup(const char *what)
+{
+	if (!strcmp(what, "spare"))
+		atomic_set(&mangle_next, MANGLE_SPARE);
+	else if (!strcmp(what, "numa"))
+		atomic_set(&mangle_next, MANGLE_NUMA);
+	else if (!strcmp(what, "none"))
+		atomic_set(&mangle_next, 0);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void mangle_setup(struct cohort_setup *s)
+{
+	switch (atomic_xchg(&mangle_next, 0)) {
+	case MANGLE_SPARE:
+		if (s->nr_spare)
+			s->spare_apic_ids[s->nr_spare - 1] = s->apic_ids[0];
+		break;
+	case MANGLE_NUMA:
+		if (s->nr_mem_nodes)
+			s->mem_nodes[s->nr_mem_nodes - 1].size += SZ_2M;
+		break;
+	}
+}
+#else
+static inline void mangle_setup(struct cohort_setup *s) { }
+#endif
+
 static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 {
 	u64 base = b->mem_base;
@@ -265,6 +313,7 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 		memcpy(s->spare_nodes, b->spare_nodes,
 		       b->nr_spare * sizeof(u16));
 	}
+	mangle_setup(s);
 }
 
 /**
