@@ -35,6 +35,8 @@ expect "a guest panic gives 125" 125 $rc
 grep -q 'Kernel panic' "$tmp/err" || { echo "FAIL: panic not shown"; fails=$((fails + 1)); }
 
 $vm --smp 0 -- true 2>/dev/null; expect "bad --smp refused" 2 $?
+$vm --smp 4 --threads 3 -- true 2>/dev/null; expect "--threads that does not divide --smp refused" 2 $?
+$vm --smp 6 --threads 2 --numa -- true 2>/dev/null; expect "--numa with cores that do not split in two nodes refused" 2 $?
 $vm --bogus -- true 2>/dev/null; expect "unknown option refused" 2 $?
 $vm 2>/dev/null; expect "no command refused" 2 $?
 
