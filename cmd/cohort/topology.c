@@ -9,7 +9,10 @@
  *
  * The kernel removes a CPU's topology directory while the CPU is offline
  * (held by an instance), and takes it out of its siblings' lists and its
- * node's list: such a CPU reads as a core of its own on no node known.
+ * node's list.  A primary running Cohort keeps both for every CPU, online
+ * or not, in topology/cpuN/{thread_siblings_list,node} under COHORT_SYSFS:
+ * those come first where they are.  Without them an offline CPU reads as
+ * a core of its own on no node known.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -68,6 +71,7 @@ static void read_nodes(const struct cli *c, struct cohort_topo *t)
 	__u64 cpus[COHORT_CPU_WORDS];
 	bool any = false;
 	struct dirent *de;
+	unsigned int cpu;
 	DIR *d;
 
 	node_dir(c, dir, sizeof(dir));
@@ -93,6 +97,24 @@ static void read_nodes(const struct cli *c, struct cohort_topo *t)
 		cohort_topo_set_node(t, (unsigned int)node, cpus);
 	}
 	closedir(d);
+	if (!any)
+		return;
+	/* Offline CPUs are on no node's list: Cohort's record says. */
+	for (cpu = 0; cpu < COHORT_MAX_CPUS; cpu++) {
+		__u64 one[COHORT_CPU_WORDS] = { 0 };
+		long node;
+
+		if (!cohort_cpu_isset(t->present, cpu) ||
+		    t->node[cpu] != COHORT_NODE_NONE)
+			continue;
+		snprintf(path, sizeof(path), "%s/topology/cpu%u/node",
+			 c->sysfs, cpu);
+		node = read_id(path);
+		if (node < 0)
+			continue;
+		cohort_cpu_set(one, cpu);
+		cohort_topo_set_node(t, (unsigned int)node, one);
+	}
 }
 
 /**
@@ -130,10 +152,18 @@ int topo_read(struct cli *c, struct cohort_topo *t, char *why, size_t len)
 		core_id[cpu] = package[cpu] = -1;
 		if (!cohort_cpu_isset(present, cpu))
 			continue;
+		/* Cohort's list also names the siblings that are offline. */
 		snprintf(path, sizeof(path),
-			 "%s/cpu%u/topology/thread_siblings_list",
-			 c->cpu_sysfs, cpu);
-		if (!read_list(path, sib)) {
+			 "%s/topology/cpu%u/thread_siblings_list", c->sysfs,
+			 cpu);
+		ret = read_list(path, sib);
+		if (ret) {
+			snprintf(path, sizeof(path),
+				 "%s/cpu%u/topology/thread_siblings_list",
+				 c->cpu_sysfs, cpu);
+			ret = read_list(path, sib);
+		}
+		if (!ret) {
 			cohort_cpu_set(sib, cpu);
 			cohort_topo_join(t, sib);
 			cohort_cpu_set(listed, cpu);

@@ -1894,9 +1894,26 @@ expect 0 "" "" create new --cpus 8 -f --memory 64M
 ioctl_log "CREATE name=new cpus=8 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
 expect 0 "" "" create new --cpus 6,14 --memory 64M
 ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
-# A core that shows one thread (its sibling offline, held) is not split.
+# A core that shows one thread (its sibling offline, held) is not split,
+# as far as the kernel's own files tell.
 expect 0 "" "" create new --cpus 10 --memory 64M
 ioctl_log "CREATE name=new cpus=10 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
+# The primary's record (topology/ under COHORT_SYSFS) knows the offline
+# CPUs' cores and nodes: 10 is the other half of web's CPU 2, and 3 and
+# 11 are one core on node 0.
+for cpu in $(seq 0 15); do
+	core=$((cpu % 8))
+	put "$P/topology/cpu$cpu/thread_siblings_list" "$core,$((core + 8))"
+	put "$P/topology/cpu$cpu/node" "$((core / 4))"
+done
+refuse 2 "cohort: create new: the list splits the core [2,10]; SMT siblings stay together in one kernel: name all its threads, or add --force" \
+	create new --cpus 10 --memory 64M
+no_ioctl "a core half held, by the record"
+expect 0 "would create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --memory 64M --dry-run
+expect 0 "would create new: CPUs 1,9 (1 core of 2 threads) on node 0, 64 MiB of memory from the pool" "" \
+	create new --cpu-count 2 --node 0 --memory 64M --dry-run
+rm -r "$P/topology"
 # --node ties the memory to the node; --base leaves it where it is.
 expect 0 "" "" create new --cpus 6,14 --node 1 --memory 64M
 ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=1 node=1 reserved=0"

@@ -87,6 +87,7 @@ unsigned int cohort_pool_mem_nodes(phys_addr_t base, u64 size,
 				   struct cohort_setup_mem_node *out,
 				   unsigned int max);
 int __init cohort_instances_init(void);
+int __init cohort_topology_init(void);
 u64 cohort_pool_free(void);
 u64 cohort_pool_free_locked(void);
 bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);

@@ -234,6 +234,9 @@ static int __init cohort_init(void)
 		ret = pool_sysfs_init();
 		if (ret)
 			goto err;
+		ret = cohort_topology_init();
+		if (ret)
+			goto err;
 		cohort_pool_publish();
 		cohort_pool_lend_report();
 		ret = cohort_instances_init();
