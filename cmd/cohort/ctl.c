@@ -279,6 +279,32 @@ static int check_memory(struct cli *c, const char *name, const char *memory,
 	return EXIT_OK;
 }
 
+/*
+ * --max-cpus N: at least the CPUs it gets, at most what a setup record
+ * holds.  Sets it in @req.
+ */
+static int check_max_cpus(struct cli *c, const char *name, const char *arg,
+			  struct cohort_ioc_create *req)
+{
+	unsigned int n = cohort_cpulist_weight(req->cpus, COHORT_MAX_CPUS);
+	char err[COHORT_ERR_MAX];
+	__u32 v;
+
+	if (cohort_parse_uint(arg, "CPU count", NULL, 1, COHORT_SETUP_MAX_CPUS,
+			      &v, err, sizeof(err))) {
+		cli_err("%s %s: --max-cpus: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	if (v < n) {
+		cli_err("%s %s: --max-cpus %u is fewer than the %u CPUs it gets",
+			c->cmd, name, v, n);
+		return EXIT_USAGE;
+	}
+	req->flags |= COHORT_CREATE_MAX_CPUS;
+	req->max_cpus = v;
+	return EXIT_OK;
+}
+
 /* "create --dry-run": what would be asked, on stdout. */
 static void create_dry_run(struct cli *c, const char *name,
 			   const struct place_plan *plan,
@@ -295,6 +321,9 @@ static void create_dry_run(struct cli *c, const char *name,
 	place_json(o, plan);
 	json_object_object_add(o, "memory",
 			       json_object_new_uint64(req->mem_size));
+	json_object_object_add(o, "max_cpus",
+			       req->flags & COHORT_CREATE_MAX_CPUS ?
+			       json_object_new_int((int)req->max_cpus) : NULL);
 	json_object_object_add(o, "net", json_object_new_boolean(net));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(true));
 	cli_json_print(c, o);
@@ -303,8 +332,8 @@ static void create_dry_run(struct cli *c, const char *name,
 
 /**
  * cmd_create() - "cohort create NAME --cpus LIST | --cpu-count N
- *	[--placement compact|spread] [--node N] --memory SIZE [--base ADDR]
- *	[--net [--net-queues N]] [--force] [--dry-run]"
+ *	[--placement compact|spread] [--node N] [--max-cpus N] --memory SIZE
+ *	[--base ADDR] [--net [--net-queues N]] [--force] [--dry-run]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
@@ -322,6 +351,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		{ "cpu-count", required_argument, NULL, 'C' },
 		{ "placement", required_argument, NULL, 'P' },
 		{ "node", required_argument, NULL, 'O' },
+		{ "max-cpus", required_argument, NULL, 'X' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "net", no_argument, NULL, 'N' },
@@ -333,7 +363,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	};
 	const char *cpus = NULL, *memory = NULL, *base = NULL, *name;
 	const char *net_queues = NULL, *cmd = c->cmd, *cpu_count = NULL;
-	const char *placement = NULL, *node = NULL;
+	const char *placement = NULL, *node = NULL, *max_cpus = NULL;
 	struct place_req pr = { .node = -1 };
 	struct place_plan plan;
 	struct cohort_ioc_create req;
@@ -357,6 +387,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 			break;
 		case 'O':
 			node = optarg;
+			break;
+		case 'X':
+			max_cpus = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -451,6 +484,11 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	if (plan.set_node) {
 		req.flags |= COHORT_CREATE_NODE;
 		req.node = plan.node;
+	}
+	if (max_cpus) {
+		ret = check_max_cpus(c, name, max_cpus, &req);
+		if (ret)
+			return ret;
 	}
 	if (dry) {
 		create_dry_run(c, name, &plan, &req, net);

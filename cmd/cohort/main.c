@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	{ "create", cmd_create,
 	  "NAME --cpus LIST [--force] | --cpu-count N\n"
 	  "                      [--placement compact|spread] [--node N]\n"
-	  "                      --memory SIZE [--base ADDR]\n"
+	  "                      [--max-cpus N] --memory SIZE [--base ADDR]\n"
 	  "                      [--net [--net-queues N]] [--dry-run]",
 	  "make an instance from CPUs and pool memory" },
 	{ "load", cmd_load,
@@ -469,6 +469,11 @@ static const char *const command_details[][2] = {
 	  "                      numbered cores; spread: a core from each node\n"
 	  "                      and package in turn\n"
 	  "      --node N        the NUMA node of the CPUs and the memory\n"
+	  "      --max-cpus N    the most CPUs it may have (1-256, no fewer than\n"
+	  "                      it gets): its kernel is told of only that many,\n"
+	  "                      which bounds the memory it sets aside for CPUs;\n"
+	  "                      'cohort set' can give it the present CPUs\n"
+	  "                      nearest to its own, up to N (default: all)\n"
 	  "  -m, --memory SIZE   memory from the pool: bytes, or K, M, G, T\n"
 	  "                      (KiB...; powers of 1024), a multiple of 2 MiB,\n"
 	  "                      at least 32 MiB; from the CPUs' node with\n"

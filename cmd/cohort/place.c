@@ -313,6 +313,8 @@ void place_print(const char *verb, const char *name,
 		printf("at 0x%llx", (unsigned long long)req->mem_base);
 	else
 		printf("from the pool");
+	if (req->flags & COHORT_CREATE_MAX_CPUS)
+		printf(", at most %u CPUs", req->max_cpus);
 	printf("%s\n", net ? ", and a network link" : "");
 }
 

@@ -69,7 +69,7 @@ _cohort_pools()
 _cohort_argopt()
 {
 	case $1 in
-	create) [[ $2 == @(--cpus|-c|--cpu-count|--placement|--node|--memory|-m|--base|-b|--net-queues) ]] ;;
+	create) [[ $2 == @(--cpus|-c|--cpu-count|--placement|--node|--max-cpus|--memory|-m|--base|-b|--net-queues) ]] ;;
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	update) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a|--wait) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
@@ -213,7 +213,7 @@ _cohort()
 
 	local opts=
 	case $cmd in
-	create) opts="--cpus --cpu-count --placement --node --memory --base --net --net-queues --force --dry-run --help" ;;
+	create) opts="--cpus --cpu-count --placement --node --max-cpus --memory --base --net --net-queues --force --dry-run --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
 	set) opts="--cpus --force --timeout --dry-run --json --pretty --help" ;;

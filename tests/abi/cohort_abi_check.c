@@ -644,8 +644,8 @@ static void create_checks(uint64_t a_base)
 
 	/* flags and reserved words. */
 	r = mk_create("abi-x", 2, 64 * MIB, 0);
-	r.flags = 2;
-	check("create: flags 0x2", COHORT_IOC_CREATE, &r, r.msg, EINVAL, NULL);
+	r.flags = 4;
+	check("create: flags 0x4", COHORT_IOC_CREATE, &r, r.msg, EINVAL, NULL);
 	r.flags = 0x80000000u;
 	check("create: flags 0x80000000", COHORT_IOC_CREATE, &r, r.msg, EINVAL,
 	      NULL);
@@ -661,9 +661,16 @@ static void create_checks(uint64_t a_base)
 	check("create: node 4095 (not online)", COHORT_IOC_CREATE, &r, r.msg,
 	      EINVAL, "no NUMA node");
 	r = mk_create("abi-x", 2, 64 * MIB, 0);
-	r.reserved32 = 1;
-	check("create: reserved32 non-zero", COHORT_IOC_CREATE, &r, r.msg,
-	      EINVAL, NULL);
+	r.max_cpus = 1;
+	check("create: max_cpus 1 without COHORT_CREATE_MAX_CPUS",
+	      COHORT_IOC_CREATE, &r, r.msg, EINVAL, NULL);
+	r.flags = COHORT_CREATE_MAX_CPUS;
+	r.max_cpus = 0;
+	check("create: max_cpus 0", COHORT_IOC_CREATE, &r, r.msg, EINVAL,
+	      "max_cpus 0");
+	r.max_cpus = COHORT_SETUP_MAX_CPUS + 1;
+	check("create: max_cpus above COHORT_SETUP_MAX_CPUS", COHORT_IOC_CREATE,
+	      &r, r.msg, EINVAL, "max_cpus");
 	for (i = 0; i < 3; i++) {
 		r = mk_create("abi-x", 2, 64 * MIB, 0);
 		r.reserved[i] = 1ULL << (i * 16);

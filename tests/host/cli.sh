@@ -1950,8 +1950,8 @@ expect 0 "would create new: CPUs 4,6,12,14 (2 cores of 2 threads) on node 1, 64 
 	create new --cpus 4,6,12,14 --memory 64M --dry-run --net-queues 2 --net
 json_check -j create new --cpu-count 4 --placement spread --memory 64M --dry-run -- '
 assert d == {"name": "new", "cpus": [1, 6, 9, 14], "nodes": [0, 1],
-             "memory_node": None, "memory": 67108864, "net": False,
-             "dry_run": True}, d'
+             "memory_node": None, "memory": 67108864, "max_cpus": None,
+             "net": False, "dry_run": True}, d'
 refuse 2 "cohort: create new: the list splits the core [6,14]; SMT siblings stay together in one kernel: name all its threads, or add --force" \
 	create new --cpus 6 --memory 64M --dry-run
 refuse 2 "cohort: create new: CPU 16 is not present (present: 0-15)" \
@@ -1961,6 +1961,32 @@ refuse 1 "cohort: create web: an instance of that name already exists" \
 refuse 2 "cohort: create: option '--dry-run' given more than once
 $try_create" create new --cpus 6,14 --memory 64M -n --dry-run
 no_ioctl "dry runs"
+
+# --max-cpus N: the most CPUs the instance may have (its kernel is told
+# of no more); no fewer than it gets, at most 256.
+expect 0 "would create new: CPUs 6,14 (1 core of 2 threads) on node 1, 64 MiB of memory from the pool, at most 4 CPUs" "" \
+	create new --cpus 6,14 --max-cpus 4 --memory 64M --dry-run
+json_check -j create new --cpus 6,14 --max-cpus 4 --memory 64M --dry-run -- '
+assert d["max_cpus"] == 4, d'
+no_ioctl "max-cpus dry runs"
+expect 0 "" "" create new --cpus 6,14 --max-cpus 4 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=2 max_cpus=4 reserved=0"
+expect 0 "" "" create new --cpus 6,14 --max-cpus 2 --node 1 --memory 64M
+ioctl_log "CREATE name=new cpus=6,14 mem_size=67108864 mem_base=0x0 flags=3 node=1 max_cpus=2 reserved=0"
+refuse 2 "cohort: create new: --max-cpus 1 is fewer than the 2 CPUs it gets" \
+	create new --cpus 6,14 --max-cpus 1 --memory 64M
+refuse 2 "cohort: create new: --max-cpus 1 is fewer than the 2 CPUs it gets" \
+	create new --cpu-count 2 --max-cpus 1 --memory 64M
+for v in 0 257 -1 two 4x ""; do
+	checks=$((checks + 1))
+	out=$("$bin" create new --cpus 6,14 --max-cpus "$v" --memory 64M 2>&1)
+	rc=$?
+	case "$rc:$out" in
+	"2:cohort: create new: --max-cpus: "*) ;;
+	*) fail "--max-cpus '$v': exit $rc: $out" ;;
+	esac
+done
+no_ioctl "max-cpus refusals"
 
 # The pool on two nodes (pool/nodeN/): compact takes the memory from the
 # CPUs' node, and prefers the nodes where the pool has it free.

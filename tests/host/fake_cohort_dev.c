@@ -493,9 +493,11 @@ int ioctl(int fd, unsigned long req, ...)
 		fprintf(f, " mem_size=%llu mem_base=0x%llx flags=%u",
 			(unsigned long long)c->mem_size,
 			(unsigned long long)c->mem_base, c->flags);
-		if (c->flags || c->node)
+		if ((c->flags & COHORT_CREATE_NODE) || c->node)
 			fprintf(f, " node=%u", c->node);
-		fprintf(f, " reserved=%d\n", c->reserved32 || c->reserved[0] ||
+		if ((c->flags & COHORT_CREATE_MAX_CPUS) || c->max_cpus)
+			fprintf(f, " max_cpus=%u", c->max_cpus);
+		fprintf(f, " reserved=%d\n", c->reserved[0] ||
 			c->reserved[1] || c->reserved[2]);
 		c->id = 7;
 		msg = c->msg;

@@ -11,7 +11,8 @@
 # An instance kernel that answers with garbage or claims what it did not
 # do changes nothing in the primary but which CPUs it lists for it.  A
 # setup record with a spoiled spare list leaves the instance running
-# without CPUs to take.  A hundred grow/shrink cycles leave the primary's
+# without CPUs to take.  --max-cpus bounds what its kernel is told of and
+# what it can be given.  A hundred grow/shrink cycles leave the primary's
 # memory and CPUs as they were.
 # vm: --smp 4 --mem 1G --append cohort_pool=384M
 # timeout: 600
@@ -214,6 +215,38 @@ echo "$out" | grep -q "did not bring up CPU 2 (-ENODEV)" && ok "refused by the i
 cohort stop spoil || die "cohort stop spoil"
 cohort delete spoil || die "cohort delete spoil"
 [ "$(online)" = 0-3 ] || bad "online after spoil: $(online)"
+
+# --max-cpus 2: its kernel is told of one spare, the nearest (CPU 2), and
+# of no more; a CPU that is not its spare and a third CPU are refused.
+make_initrd cap <<'EOF2'
+while :; do
+	echo "POSSIBLE $(cat /sys/devices/system/cpu/possible) ONLINE $(cat /sys/devices/system/cpu/online)"
+	sleep 0.5
+done
+EOF2
+cohort create cap --cpus 1 --max-cpus 2 --memory 128M || die "cohort create cap"
+cohort load cap --kernel /boot/bzImage --initrd /tmp/initrd-cap || die "cohort load cap"
+start_to_init cap 1
+[ "$(attr cap max_cpus)" = 2 ] && [ "$(attr cap spare_cpus)" = 2 ] &&
+	ok "max_cpus 2: spare CPU 2" ||
+	bad "cap: max_cpus $(attr cap max_cpus), spare_cpus '$(attr cap spare_cpus)'"
+wait_for 30 console_has cap "^POSSIBLE 0-1 " && ok "its kernel has 2 possible CPUs" ||
+	bad "cap: $(cohort log cap | grep POSSIBLE | tail -n 1)"
+out=$(cohort set cap --cpus 1,3 2>&1) && bad "a CPU that is not its spare was given: $out"
+echo "$out" | grep -q "cannot be given to instance 'cap' while it runs.*spare_cpus: 2" &&
+	ok "refused: $out" || bad "cap 1,3: $out"
+cohort set cap --cpus +2 || bad "cohort set cap --cpus +2"
+wait_for 30 console_has cap "ONLINE 0-1" && ok "its spare came up" ||
+	bad "cap: $(cohort log cap | grep POSSIBLE | tail -n 1)"
+out=$(cohort set cap --cpus +3 2>&1) && bad "a third CPU was given: $out"
+echo "$out" | grep -q "at most 2 CPUs (max_cpus), not 3" && ok "refused: $out" || bad "cap +3: $out"
+[ "$(attr cap cpus)" = 1-2 ] && [ "$(online)" = 0,3 ] && ok "cap has CPUs 1-2, the primary 0,3" ||
+	bad "cap has $(attr cap cpus), the primary $(online)"
+cohort stop cap || die "cohort stop cap"
+out=$(cohort set cap --cpus 1-3 2>&1) && bad "a stopped instance got more than max_cpus: $out"
+echo "$out" | grep -q "at most 2 CPUs" || bad "stopped cap 1-3: $out"
+cohort delete cap || die "cohort delete cap"
+[ "$(online)" = 0-3 ] || bad "online after cap: $(online)"
 dmesg | grep -E "Oops|BUG:|WARNING:|Call Trace" && bad "the primary's kernel complained" ||
 	ok "no oops, BUG or WARNING in the primary"
 [ "$(mem_total)" = "$mem0" ] || bad "MemTotal $mem0 kB before, $(mem_total) kB at the end"

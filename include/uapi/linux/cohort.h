@@ -67,12 +67,16 @@
  * @cpus: bitmap of the primary's CPU numbers to give to the instance
  * @mem_size: bytes of pool memory, a multiple of COHORT_MEM_ALIGN
  * @mem_base: physical base inside the pool, or 0 to let the kernel place it
- * @flags: 0, or COHORT_CREATE_NODE
+ * @flags: 0, or COHORT_CREATE_NODE and/or COHORT_CREATE_MAX_CPUS
  * @id: out: the instance's id (1..COHORT_MAX_KERNELS - 1; 0 is the primary)
  * @msg: out: why the request was refused
  * @node: with COHORT_CREATE_NODE, the NUMA node the memory must be on
  *	(the primary's node numbers); must be 0 without it
- * @reserved32: must be 0
+ * @max_cpus: with COHORT_CREATE_MAX_CPUS, the most CPUs the instance may
+ *	ever have, 1..COHORT_SETUP_MAX_CPUS and no fewer than @cpus: its
+ *	kernel is told of only that many (its own and the nearest others,
+ *	which it may be given while it runs), which bounds the per-CPU
+ *	memory it sets aside; must be 0 without it (every CPU present then)
  * @reserved: must be 0
  */
 struct cohort_ioc_create {
@@ -84,12 +88,14 @@ struct cohort_ioc_create {
 	__u32 id;
 	char msg[COHORT_MSG_MAX];
 	__u32 node;
-	__u32 reserved32;
+	__u32 max_cpus;
 	__u64 reserved[3];
 };
 
 /* cohort_ioc_create.flags: take the memory from the pool on @node only. */
 #define COHORT_CREATE_NODE	(1U << 0)
+/* cohort_ioc_create.flags: @max_cpus caps the instance's CPUs. */
+#define COHORT_CREATE_MAX_CPUS	(1U << 1)
 
 /**
  * struct cohort_ioc_load - COHORT_IOC_LOAD: load a kernel into an instance

@@ -476,6 +476,18 @@ static ssize_t cpus_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&to_inst(k)->cpus));
 }
 
+static ssize_t spare_cpus_show(struct kobject *k, struct kobj_attribute *a,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&to_inst(k)->spare));
+}
+
+static ssize_t max_cpus_show(struct kobject *k, struct kobj_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_inst(k)->max_cpus);
+}
+
 static ssize_t apic_ids_show(struct kobject *k, struct kobj_attribute *a,
 			     char *buf)
 {
@@ -598,6 +610,7 @@ static ssize_t net_show(struct kobject *k, struct kobj_attribute *a,
 
 static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
+	__ATTR_RO(spare_cpus), __ATTR_RO(max_cpus),
 	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
 	__ATTR_RO(exit_status), __ATTR_RO(stop_reason),
@@ -756,7 +769,8 @@ static int do_create(struct cohort_ioc_create *req)
 	ret = cohort_check_name(req->name, msg);
 	if (ret)
 		return ret;
-	if ((req->flags & ~COHORT_CREATE_NODE) || req->reserved32 ||
+	if ((req->flags & ~(COHORT_CREATE_NODE | COHORT_CREATE_MAX_CPUS)) ||
+	    (!(req->flags & COHORT_CREATE_MAX_CPUS) && req->max_cpus) ||
 	    (!(req->flags & COHORT_CREATE_NODE) && req->node) ||
 	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
@@ -780,6 +794,12 @@ static int do_create(struct cohort_ioc_create *req)
 	ret = cohort_inst_cpus(req->cpus, NULL, &cpus, msg);
 	if (ret)
 		return ret;
+	if ((req->flags & COHORT_CREATE_MAX_CPUS) &&
+	    (!req->max_cpus || req->max_cpus > COHORT_SETUP_MAX_CPUS ||
+	     cpumask_weight(&cpus) > req->max_cpus))
+		return fail(msg, "max_cpus %u: not between its %u CPUs and %u",
+			    req->max_cpus, cpumask_weight(&cpus),
+			    COHORT_SETUP_MAX_CPUS), -EINVAL;
 
 	if (!req->mem_size)
 		return fail(msg, "the memory size is 0"), -EINVAL;
@@ -862,6 +882,7 @@ static int do_create(struct cohort_ioc_create *req)
 		ci->cpu_nodes[ci->nr_cpus] = max(cpu_to_node(cpu), 0);
 		ci->apic_ids[ci->nr_cpus++] = cohort_arch_cpu_hwid(cpu);
 	}
+	ci->max_cpus = req->max_cpus;
 	ci->mem_base = base;
 	ci->mem_size = req->mem_size;
 	ci->low_slot = slot;
@@ -1039,28 +1060,42 @@ out:
 
 /*
  * The CPUs an instance may be given while it runs (COHORT_IOC_SET_CPUS),
- * in @b for its setup record: every present CPU but CPU 0 and its own.
- * Each costs the instance a possible CPU's per-CPU memory.
+ * in @b for its setup record: the present CPUs but CPU 0 and its own,
+ * those on its own nodes first; as many as its max_cpus leaves, if it
+ * has one.  Each costs the instance a possible CPU's per-CPU memory.
  */
 static int spare_cpus(struct cohort_inst *ci, struct cohort_boot *b)
 {
-	unsigned int cpu, n = 0, max = COHORT_SETUP_MAX_CPUS - ci->nr_cpus;
+	unsigned int cpu, n = 0, pass, max = COHORT_SETUP_MAX_CPUS - ci->nr_cpus;
+	nodemask_t own = NODE_MASK_NONE;
+	struct cpumask cand;
 	u32 *apic_ids;
 	u16 *nodes;
 
+	if (ci->max_cpus)
+		max = ci->max_cpus > ci->nr_cpus ? ci->max_cpus - ci->nr_cpus : 0;
+	cpumask_clear(&ci->spare);
+	b->nr_spare = 0;
+	if (!max)
+		return 0;
 	apic_ids = kcalloc(max, sizeof(*apic_ids) + sizeof(*nodes), GFP_KERNEL);
 	if (!apic_ids)
 		return -ENOMEM;
 	nodes = (u16 *)(apic_ids + max);
-	cpumask_andnot(&ci->spare, cpu_present_mask, &ci->cpus);
-	cpumask_clear_cpu(0, &ci->spare);
-	for_each_cpu(cpu, &ci->spare) {
-		if (n == max) {
-			cpumask_clear_cpu(cpu, &ci->spare);
-			continue;
+	for_each_cpu(cpu, &ci->cpus)
+		node_set(max(cpu_to_node(cpu), 0), own);
+	cpumask_andnot(&cand, cpu_present_mask, &ci->cpus);
+	cpumask_clear_cpu(0, &cand);
+	for (pass = 0; pass < 2; pass++) {
+		for_each_cpu(cpu, &cand) {
+			if (n == max)
+				break;
+			if (node_isset(max(cpu_to_node(cpu), 0), own) != !pass)
+				continue;
+			cpumask_set_cpu(cpu, &ci->spare);
+			nodes[n] = max(cpu_to_node(cpu), 0);
+			apic_ids[n++] = cohort_arch_cpu_hwid(cpu);
 		}
-		nodes[n] = max(cpu_to_node(cpu), 0);
-		apic_ids[n++] = cohort_arch_cpu_hwid(cpu);
 	}
 	b->spare_apic_ids = apic_ids;
 	b->spare_nodes = nodes;

@@ -31,6 +31,7 @@ struct cohort_inst {
 	struct cpumask cpus;
 	/* CPUs that may be given while it runs: present at its start */
 	struct cpumask spare;
+	unsigned int max_cpus;	/* most CPUs it may have; 0: no cap */
 	u32 apic_ids[COHORT_SETUP_MAX_CPUS];
 	u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
 	unsigned int nr_cpus;

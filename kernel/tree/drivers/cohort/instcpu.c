@@ -206,6 +206,9 @@ static int check(struct cohort_inst *ci, struct cohort_ioc_set_cpus *req,
 	ret = cohort_inst_cpus(req->cpus, ci, want, msg);
 	if (ret)
 		return ret;
+	if (ci->max_cpus && cpumask_weight(want) > ci->max_cpus)
+		return fail(msg, "instance '%s' may have at most %u CPUs (max_cpus), not %u",
+			    ci->name, ci->max_cpus, cpumask_weight(want)), -EINVAL;
 
 	switch (ci->state) {
 	case ST_EMPTY:
@@ -239,8 +242,9 @@ static int check(struct cohort_inst *ci, struct cohort_ioc_set_cpus *req,
 		if (!cpumask_test_cpu(cpu, &ci->cpus) &&
 		    !cpumask_test_cpu(cpu, &ci->spare))
 			return fail(msg,
-				    "CPU %u was not present when instance '%s' started: it cannot be given while it runs",
-				    cpu, ci->name), -ENODEV;
+				    "CPU %u cannot be given to instance '%s' while it runs: only CPUs present at its start, within its max_cpus, can (spare_cpus: %*pbl)",
+				    cpu, ci->name, cpumask_pr_args(&ci->spare)),
+			       -ENODEV;
 	return 0;
 }
 
