@@ -370,6 +370,58 @@ struct cohort_ioc_set_cpus {
 /* cohort_ioc_set_cpus.flags: check only, change nothing. */
 #define COHORT_SET_DRY_RUN	(1U << 0)
 
+/*
+ * Memory given to an instance after create, or taken back from it
+ * (COHORT_IOC_SET_MEMORY), comes in blocks of this size, each aligned to
+ * it: the instance's kernel adds and removes its memory in these blocks
+ * (memory hotplug).  Its memory from create stays with it.
+ */
+#define COHORT_MEM_BLOCK	(128ULL << 20)
+/* Most such blocks one instance holds. */
+#define COHORT_MEM_BLOCKS_MAX	256
+
+/**
+ * struct cohort_ioc_set_memory - COHORT_IOC_SET_MEMORY: grow or shrink
+ *	an instance's memory
+ * @name: instance name
+ * @mem_size: the memory it should have: its memory from create plus a
+ *	whole number of COHORT_MEM_BLOCK blocks (up to COHORT_MEM_BLOCKS_MAX)
+ * @flags: COHORT_SET_DRY_RUN and/or COHORT_SET_MEM_NODE
+ * @timeout_ms: how long the instance gets for each block it adds or gives
+ *	back; 0 for the default (30 s)
+ * @node: with COHORT_SET_MEM_NODE, the NUMA node new blocks must be on
+ *	(the primary's number); 0 without it
+ * @reserved0: must be 0
+ * @freeable: out: when the instance could not give back as much as asked,
+ *	the bytes it could give back; 0 otherwise
+ * @msg: out: why the request was refused or failed
+ * @reserved: must be 0
+ *
+ * New blocks are taken from the pool (on the node of the instance's
+ * memory from create when there is room, unless a node is asked for) and
+ * blocks given back go to the pool, last added first.  An instance that
+ * is not running just gets or loses the blocks: it adds them when it
+ * starts.  A running one adds each new block to its memory (movable)
+ * and gives a block back only once it has moved everything out of it.
+ * When it cannot free as much as asked, the blocks it gave back are
+ * added again and @freeable says how much it could have given.  A change
+ * that fails half way is undone.
+ */
+struct cohort_ioc_set_memory {
+	char name[COHORT_NAME_MAX];
+	__u64 mem_size;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 node;
+	__u32 reserved0;
+	__u64 freeable;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
+/* cohort_ioc_set_memory.flags: new blocks on @node only. */
+#define COHORT_SET_MEM_NODE	(1U << 1)
+
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
 #define COHORT_IOC_START	_IOWR(COHORT_IOC_MAGIC, 3, struct cohort_ioc_instance)
@@ -384,6 +436,7 @@ struct cohort_ioc_set_cpus {
 #define COHORT_IOC_TAKEOVER	_IOWR(COHORT_IOC_MAGIC, 12, struct cohort_ioc_takeover)
 #define COHORT_IOC_RENAME	_IOWR(COHORT_IOC_MAGIC, 13, struct cohort_ioc_rename)
 #define COHORT_IOC_SET_CPUS	_IOWR(COHORT_IOC_MAGIC, 14, struct cohort_ioc_set_cpus)
+#define COHORT_IOC_SET_MEMORY	_IOWR(COHORT_IOC_MAGIC, 15, struct cohort_ioc_set_memory)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;
@@ -471,6 +524,14 @@ struct cohort_setup_mem_node {
  *	is in @apic_ids.  The instance counts them as possible, not present.
  * @spare_nodes: the NUMA node of each of @spare_apic_ids (with
  *	COHORT_SETUP_F_NUMA meaningful)
+ * @nr_mem_blocks: with COHORT_SETUP_F_MEM_BLOCKS, entries used in
+ *	@mem_blocks
+ * @reserved4: 0
+ * @mem_blocks: with COHORT_SETUP_F_MEM_BLOCKS, memory given to the
+ *	instance after create (COHORT_IOC_SET_MEMORY), one COHORT_MEM_BLOCK
+ *	block each, outside [@mem_base, @mem_base + @mem_size): the instance
+ *	adds them as hot-plugged (movable) memory, so that it can give them
+ *	back while it runs
  *
  * Fields are only ever added at the end, with a flag saying they are
  * filled: a kernel reads as much of the record as it knows, and a shorter
@@ -513,6 +574,9 @@ struct cohort_setup {
 	__u32 reserved3;
 	__u32 spare_apic_ids[COHORT_SETUP_MAX_CPUS];
 	__u16 spare_nodes[COHORT_SETUP_MAX_CPUS];
+	__u32 nr_mem_blocks;
+	__u32 reserved4;
+	struct cohort_setup_mem_node mem_blocks[COHORT_MEM_BLOCKS_MAX];
 };
 
 /* cohort_setup.flags */
@@ -520,5 +584,6 @@ struct cohort_setup {
 #define COHORT_SETUP_F_TSC_RELIABLE (1U << 1)	/* primary trusts its TSC */
 #define COHORT_SETUP_F_NUMA	(1U << 2)	/* cpu_nodes, mem_nodes filled */
 #define COHORT_SETUP_F_SPARE	(1U << 3)	/* nr_spare, spare_* filled */
+#define COHORT_SETUP_F_MEM_BLOCKS (1U << 4)	/* nr_mem_blocks, mem_blocks */
 
 #endif /* _UAPI_LINUX_COHORT_H */

@@ -6,6 +6,7 @@
 #include <linux/cohort.h>
 #include <linux/kobject.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 
 extern phys_addr_t cohort_pool_base;
 extern u64 cohort_pool_size;
@@ -71,6 +72,11 @@ struct cohort_pool_stat {
 	u64 lent_used;
 };
 
+/* room.c: can a kernel move its pages out of a range of its memory? */
+#define COHORT_MOVE_MARGIN	SZ_32M	/* kept free beyond the pages moved */
+u64 cohort_buddy_free(phys_addr_t lo, phys_addr_t hi);
+bool cohort_room_to_move(u64 used, u64 free_in, s64 *avail);
+
 void __init cohort_pool_lend_init(phys_addr_t base, phys_addr_t end);
 void __init cohort_pool_lend_report(void);
 int cohort_pool_take(phys_addr_t base, u64 size, char *msg);
@@ -133,7 +139,8 @@ static inline int cohort_vsock_test_overrun(u32 port, u32 bytes)
 #endif
 
 /* dump.c: an instance's memory as an ELF core file */
-#define COHORT_DUMP_RANGES	2	/* its low slot and its memory */
+/* Most: its low slot, its memory from create and its blocks. */
+#define COHORT_DUMP_RANGES	(2 + COHORT_MEM_BLOCKS_MAX)
 
 /**
  * struct cohort_dump_range - a range of an instance's RAM

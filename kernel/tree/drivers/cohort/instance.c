@@ -271,6 +271,7 @@ bool cohort_reserved_zero(const u64 *r, unsigned int n)
 bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 {
 	struct cohort_inst *ci;
+	unsigned int i;
 
 	list_for_each_entry(ci, &instances, node) {
 		if (base < ci->mem_base + ci->mem_size &&
@@ -280,6 +281,17 @@ bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 			use->kind = "instance";
 			use->name = ci->name;
 			return true;
+		}
+		for (i = 0; i < ci->nr_blocks; i++) {
+			const struct cohort_setup_mem_node *b = &ci->blocks[i];
+
+			if (base < b->base + b->size && b->base < base + size) {
+				use->base = b->base;
+				use->size = b->size;
+				use->kind = "instance";
+				use->name = ci->name;
+				return true;
+			}
 		}
 	}
 	return cohort_region_busy(base, size, use) ||
@@ -510,7 +522,30 @@ static ssize_t mem_base_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t mem_size_show(struct kobject *k, struct kobj_attribute *a,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", to_inst(k)->mem_size);
+	struct cohort_inst *ci = to_inst(k);
+	u64 size;
+
+	mutex_lock(&cohort_mutex);
+	size = cohort_inst_mem_total(ci);
+	mutex_unlock(&cohort_mutex);
+	return sysfs_emit(buf, "%llu\n", size);
+}
+
+/* Memory given after create: "BASE NODE" per block, in the order given. */
+static ssize_t mem_blocks_show(struct kobject *k, struct kobj_attribute *a,
+			       char *buf)
+{
+	struct cohort_inst *ci = to_inst(k);
+	unsigned int i;
+	int n = 0;
+
+	mutex_lock(&cohort_mutex);
+	for (i = 0; i < ci->nr_blocks; i++)
+		n += sysfs_emit_at(buf, n, "%#llx %d\n", ci->blocks[i].base,
+				   ci->blocks[i].node < MAX_NUMNODES ?
+				   (int)ci->blocks[i].node : NUMA_NO_NODE);
+	mutex_unlock(&cohort_mutex);
+	return n;
 }
 
 static ssize_t cmdline_show(struct kobject *k, struct kobj_attribute *a,
@@ -611,7 +646,8 @@ static ssize_t net_show(struct kobject *k, struct kobj_attribute *a,
 static struct kobj_attribute inst_attrs[] = {
 	__ATTR_RO(id), __ATTR_RO(cid), __ATTR_RO(state), __ATTR_RO(cpus), __ATTR_RO(apic_ids),
 	__ATTR_RO(spare_cpus), __ATTR_RO(max_cpus),
-	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(cmdline),
+	__ATTR_RO(mem_base), __ATTR_RO(mem_size), __ATTR_RO(mem_blocks),
+	__ATTR_RO(cmdline),
 	__ATTR_RO(kernel_size), __ATTR_RO(initrd_size), __ATTR_RO(starts),
 	__ATTR_RO(exit_status), __ATTR_RO(stop_reason),
 	__ATTR_RO(console_head), __ATTR_RO(console_size),
@@ -635,17 +671,26 @@ static struct bin_attribute console_attr = {
 	.read = console_read,
 };
 
-static void dump_ranges(struct cohort_inst *ci, struct cohort_dump_range *r)
+/* Its RAM: low slot, memory from create, blocks.  Return: how many. */
+static unsigned int dump_ranges(struct cohort_inst *ci,
+				struct cohort_dump_range *r)
 {
+	unsigned int i;
+
 	r[0].base = cohort_low_base + ci->low_slot * COHORT_LOW_SLOT_SIZE;
 	r[0].size = COHORT_LOW_SLOT_SIZE;
 	r[1].base = ci->mem_base;
 	r[1].size = ci->mem_size;
+	for (i = 0; i < ci->nr_blocks; i++) {
+		r[2 + i].base = ci->blocks[i].base;
+		r[2 + i].size = ci->blocks[i].size;
+	}
+	return 2 + i;
 }
 
 /* The dump's header, from what the instance published, checked once. */
 static int dump_prepare(struct cohort_inst *ci,
-			const struct cohort_dump_range *r)
+			const struct cohort_dump_range *r, unsigned int nr)
 {
 	char *note = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	ssize_t n;
@@ -656,7 +701,7 @@ static int dump_prepare(struct cohort_inst *ci,
 	if (n < 0)
 		pr_warn("instance %s: its VMCOREINFO note does not hold together; its dump goes without one\n",
 			ci->name);
-	ci->dump_hdr = cohort_dump_header(r, COHORT_DUMP_RANGES,
+	ci->dump_hdr = cohort_dump_header(r, nr,
 					  cohort_mbox_page_offset(ci->mem_base,
 								  ci->mem_size),
 					  n > 0 ? note : NULL, n > 0 ? n : 0,
@@ -674,10 +719,14 @@ static ssize_t vmcore_read(struct file *f, struct kobject *k,
 			   struct bin_attribute *a, char *buf, loff_t pos,
 			   size_t count)
 {
-	struct cohort_dump_range r[COHORT_DUMP_RANGES];
 	struct cohort_inst *ci = to_inst(k);
+	struct cohort_dump_range *r;
+	unsigned int nr;
 	ssize_t ret;
 
+	r = kmalloc_array(COHORT_DUMP_RANGES, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
 	mutex_lock(&cohort_mutex);
 	if (ci->deleted) {
 		ret = -ENODEV;
@@ -685,14 +734,14 @@ static ssize_t vmcore_read(struct file *f, struct kobject *k,
 		   ci->cpus_out) {
 		ret = -EBUSY;
 	} else {
-		dump_ranges(ci, r);
-		ret = ci->dump_hdr ? 0 : dump_prepare(ci, r);
+		nr = dump_ranges(ci, r);
+		ret = ci->dump_hdr ? 0 : dump_prepare(ci, r, nr);
 		if (!ret)
 			ret = cohort_dump_read(ci->dump_hdr, ci->dump_hdr_len,
-					       r, COHORT_DUMP_RANGES, buf, pos,
-					       count);
+					       r, nr, buf, pos, count);
 	}
 	mutex_unlock(&cohort_mutex);
+	kfree(r);
 	return ret;
 }
 
@@ -715,9 +764,12 @@ static const struct attribute_group *inst_groups[] = { &inst_group, NULL };
 static void inst_release(struct kobject *k)
 {
 	struct cohort_inst *ci = to_inst(k);
+	unsigned int i;
 
 	/* Nothing reaches its memory any more: the primary may have it. */
 	cohort_pool_give(ci->mem_base, ci->mem_size);
+	for (i = 0; i < ci->nr_blocks; i++)
+		cohort_pool_give(ci->blocks[i].base, ci->blocks[i].size);
 	vfree(ci->kernel);
 	vfree(ci->initrd);
 	kfree(ci->cmdline);
@@ -934,6 +986,78 @@ struct cohort_inst *cohort_inst_lookup(char *name, char *msg, int *ret)
 	return ci;
 }
 
+/**
+ * cohort_inst_changeable() - may an instance's CPUs or memory change now?
+ * @ci: the instance
+ * @msg: out: why not
+ *
+ * Return: 0 when it is not running (only the primary's record of it
+ * changes), 1 when it runs (it is asked), or -EBUSY with @msg: starting,
+ * stopping, or failed with its CPUs still out.
+ */
+int cohort_inst_changeable(const struct cohort_inst *ci, char *msg)
+{
+	switch (ci->state) {
+	case ST_EMPTY:
+	case ST_LOADED:
+	case ST_STOPPED:
+		return 0;
+	case ST_RUNNING:
+		return 1;
+	case ST_FAILED:
+		if (!ci->cpus_out)
+			return 0;
+		return fail(msg,
+			    "instance '%s' failed: 'cohort stop --force %s' takes its CPUs back first",
+			    ci->name, ci->name), -EBUSY;
+	default:
+		return fail(msg, "instance '%s' is %s; try again when it runs",
+			    ci->name, state_names[ci->state]), -EBUSY;
+	}
+}
+
+/**
+ * cohort_inst_await() - wait for a running instance's answer in its mailbox
+ * @ci: the instance, asked already
+ * @answered: reads the answer to request @seq, if there is one
+ * @seq: the request's number
+ * @timeout_ms: how long to wait
+ *
+ * Rings the instance's doorbell first: its boot CPU runs while it does,
+ * and else its heartbeat tick notices the request.  Called with the mutex
+ * held; it is dropped while waiting, so the caller keeps stop away.
+ *
+ * Return: the answer (0 or a negative errno), -ETIMEDOUT, or -ESRCH if
+ * the instance stopped running meanwhile.
+ */
+int cohort_inst_await(struct cohort_inst *ci,
+		      bool (*answered)(phys_addr_t mem, u32 seq, int *result),
+		      u32 seq, unsigned int timeout_ms)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(timeout_ms);
+	int ret;
+
+	cohort_arch_doorbell(ci->apic_ids[0]);
+	kobject_get(&ci->kobj);
+	mutex_unlock(&cohort_mutex);
+	for (;;) {
+		if (answered(ci->mem_base, seq, &ret))
+			break;
+		if (READ_ONCE(ci->state) != ST_RUNNING) {
+			ret = -ESRCH;
+			break;
+		}
+		if (time_after(jiffies, until)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		usleep_range(1000, 2000);
+	}
+	mutex_lock(&cohort_mutex);
+	kobject_put(&ci->kobj);
+	return ret;
+}
+
 static int read_fd(int fd, void **buf, size_t max, enum kernel_read_file_id id,
 		   const char *what, char *msg)
 {
@@ -1103,13 +1227,13 @@ static int spare_cpus(struct cohort_inst *ci, struct cohort_boot *b)
 	return 0;
 }
 
-/* Refuse a change to an instance whose CPUs are being changed. */
+/* Refuse a change to an instance whose CPUs or memory are being changed. */
 static int changing(struct cohort_inst *ci, char *msg)
 {
-	if (!ci->cpus_changing)
+	if (!ci->cpus_changing && !ci->mem_changing)
 		return 0;
-	return fail(msg, "the CPUs of instance '%s' are being changed; try again when that is done",
-		    ci->name), -EBUSY;
+	return fail(msg, "the %s of instance '%s' is being changed; try again when that is done",
+		    ci->cpus_changing ? "CPU set" : "memory", ci->name), -EBUSY;
 }
 
 static int do_start(struct cohort_ioc_instance *req)
@@ -1190,7 +1314,11 @@ static int do_start(struct cohort_ioc_instance *req)
 	ret = spare_cpus(ci, &b);
 	if (ret)
 		goto undo;
+	/* Memory given after create: it adds the blocks as it boots. */
+	b.mem_blocks = ci->blocks;
+	b.nr_mem_blocks = ci->nr_blocks;
 	ci->cpu_seq = 0;
+	ci->mem_seq = 0;
 	ci->start_jiffies = jiffies;
 	ret = cohort_arch_boot(&b, msg, COHORT_MSG_MAX);
 	kfree(b.spare_apic_ids);
@@ -1472,6 +1600,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_takeover t;
 		struct cohort_ioc_rename n2;
 		struct cohort_ioc_set_cpus sc;
+		struct cohort_ioc_set_memory sm;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	unsigned int i;
@@ -1496,6 +1625,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_TAKEOVER:
 	case COHORT_IOC_RENAME:
 	case COHORT_IOC_SET_CPUS:
+	case COHORT_IOC_SET_MEMORY:
 		break;
 	default:
 		return -ENOTTY;
@@ -1536,6 +1666,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SET_CPUS:
 		msg = req->sc.msg;
+		break;
+	case COHORT_IOC_SET_MEMORY:
+		msg = req->sm.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1580,6 +1713,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SET_CPUS:
 		ret = cohort_set_cpus(&req->sc);
+		break;
+	case COHORT_IOC_SET_MEMORY:
+		ret = cohort_set_memory(&req->sm);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, gone_region);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Cohort instances, primary side: what instance.c (their life) and
- * instcpu.c (their CPUs changed while they run) share.  Everything here
- * is used with the instances' mutex held (cohort_lock()).
+ * Cohort instances, primary side: what instance.c (their life),
+ * instcpu.c and instmem.c (their CPUs and memory changed) share.
+ * Everything here is used with the instances' mutex held (cohort_lock()).
  */
 #ifndef _COHORT_INSTANCE_H
 #define _COHORT_INSTANCE_H
@@ -36,7 +36,12 @@ struct cohort_inst {
 	u16 cpu_nodes[COHORT_SETUP_MAX_CPUS];
 	unsigned int nr_cpus;
 	phys_addr_t mem_base;
-	u64 mem_size;
+	u64 mem_size;		/* from create: its boot memory */
+	/* memory given after create, COHORT_MEM_BLOCK each, in that order */
+	struct cohort_setup_mem_node blocks[COHORT_MEM_BLOCKS_MAX];
+	unsigned int nr_blocks;
+	u32 mem_seq;		/* last memory request of this run (mailbox) */
+	bool mem_changing;	/* a COHORT_IOC_SET_MEMORY is under way */
 	unsigned int low_slot;
 	u32 cid;		/* AF_VSOCK CID, unique among instances */
 	enum cohort_state state;
@@ -70,5 +75,11 @@ int cohort_inst_cpus(const u64 *bits, const struct cohort_inst *self,
 const char *cohort_inst_state_name(const struct cohort_inst *ci);
 bool cohort_reserved_zero(const u64 *r, unsigned int n);
 int cohort_set_cpus(struct cohort_ioc_set_cpus *req);
+int cohort_set_memory(struct cohort_ioc_set_memory *req);
+int cohort_inst_changeable(const struct cohort_inst *ci, char *msg);
+int cohort_inst_await(struct cohort_inst *ci,
+		      bool (*answered)(phys_addr_t mem, u32 seq, int *result),
+		      u32 seq, unsigned int timeout_ms);
+u64 cohort_inst_mem_total(const struct cohort_inst *ci);
 
 #endif /* _COHORT_INSTANCE_H */

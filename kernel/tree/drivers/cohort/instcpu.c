@@ -28,9 +28,7 @@
 #include <linux/cohort_shm.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
-#include <linux/delay.h>
 #include <linux/err.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -107,31 +105,10 @@ static void list_del_cpu(struct cohort_inst *ci, unsigned int cpu)
 static int ask(struct cohort_inst *ci, unsigned int cpu, u32 op,
 	       unsigned int timeout_ms)
 {
-	unsigned long until = jiffies + msecs_to_jiffies(timeout_ms);
 	u32 seq = ++ci->cpu_seq;
-	int ret = -ETIMEDOUT;
 
 	cohort_mbox_cpu_ask(ci->mem_base, seq, op, cohort_arch_cpu_hwid(cpu));
-	/* Its boot CPU runs while it does; else the heartbeat tick notices. */
-	cohort_arch_doorbell(ci->apic_ids[0]);
-	kobject_get(&ci->kobj);
-	cohort_unlock();
-	for (;;) {
-		if (cohort_mbox_cpu_answer(ci->mem_base, seq, &ret))
-			break;
-		if (READ_ONCE(ci->state) != ST_RUNNING) {
-			ret = -ESRCH;
-			break;
-		}
-		if (time_after(jiffies, until)) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		usleep_range(1000, 2000);
-	}
-	cohort_lock();
-	kobject_put(&ci->kobj);
-	return ret;
+	return cohort_inst_await(ci, cohort_mbox_cpu_answer, seq, timeout_ms);
 }
 
 /* Give the running instance @cpu.  Return: 0, or a negative errno with @msg. */
@@ -210,23 +187,9 @@ static int check(struct cohort_inst *ci, struct cohort_ioc_set_cpus *req,
 		return fail(msg, "instance '%s' may have at most %u CPUs (max_cpus), not %u",
 			    ci->name, ci->max_cpus, cpumask_weight(want)), -EINVAL;
 
-	switch (ci->state) {
-	case ST_EMPTY:
-	case ST_LOADED:
-	case ST_STOPPED:
-		return 0;
-	case ST_RUNNING:
-		break;
-	case ST_FAILED:
-		if (!ci->cpus_out)
-			return 0;
-		return fail(msg,
-			    "instance '%s' failed: 'cohort stop --force %s' takes its CPUs back first",
-			    ci->name, ci->name), -EBUSY;
-	default:
-		return fail(msg, "instance '%s' is %s; try again when it runs",
-			    ci->name, cohort_inst_state_name(ci)), -EBUSY;
-	}
+	ret = cohort_inst_changeable(ci, msg);
+	if (ret <= 0)
+		return ret;
 
 	if (!cohort_mbox_has_feature(ci->mem_base, COHORT_MBOX_F_CPU_HOTPLUG))
 		return fail(msg,

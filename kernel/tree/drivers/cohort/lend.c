@@ -40,8 +40,6 @@
 
 /* How often a take is tried when some page could not be moved at once. */
 #define TAKE_TRIES	5
-/* Memory the primary keeps free beyond the pages it moves out. */
-#define TAKE_MARGIN	SZ_32M
 
 /**
  * struct pool_seg - a part of the pool in one node and one zone
@@ -252,53 +250,7 @@ static void give_pieces(phys_addr_t base, u64 size)
 			give_lent(a, b);
 }
 
-/*
- * Free pages of the buddy allocator in [@lo, @hi), @lo and @hi in one zone.
- * A free block never crosses a MAX_ORDER_NR_PAGES boundary, so the range is
- * read a block of that size at a time with the zone lock held, dropped in
- * between: the walk over a large pool takes its time, but it never holds
- * the lock (and interrupts off) for longer than one such block.
- */
-static u64 buddy_free(phys_addr_t lo, phys_addr_t hi)
-{
-	unsigned long pfn = PHYS_PFN(lo), end = PHYS_PFN(hi);
-	unsigned long flags, n = 0, stop;
-	struct zone *zone;
-
-	if (lo >= hi)
-		return 0;
-	zone = page_zone(pfn_to_page(pfn));
-	while (pfn < end) {
-		stop = min(ALIGN(pfn + 1, MAX_ORDER_NR_PAGES), end);
-		spin_lock_irqsave(&zone->lock, flags);
-		while (pfn < stop) {
-			struct page *page = pfn_to_page(pfn);
-			unsigned long order;
-
-			if (!PageBuddy(page)) {
-				pfn++;
-				continue;
-			}
-			order = page_private(page);
-			if (order > MAX_PAGE_ORDER)
-				order = 0;
-			n += min(1UL << order, end - pfn);
-			pfn += 1UL << order;
-		}
-		spin_unlock_irqrestore(&zone->lock, flags);
-		cond_resched();
-	}
-	return (u64)n << PAGE_SHIFT;
-}
-
-/*
- * Can the primary move its pages out of [@base, @base + @size)?  Only if
- * the memory it has elsewhere (free, or page cache it can drop) holds
- * them with TAKE_MARGIN to spare: a migration that fails half way leaves
- * the pages it moved where they went, and filling the rest of the
- * primary's memory with them would leave its own allocations to the OOM
- * killer.
- */
+/* Can the primary move its pages out of [@base, @base + @size)? (room.c) */
 static int take_room(phys_addr_t base, u64 size, char *msg)
 {
 	phys_addr_t end = base + size, a, b;
@@ -309,19 +261,16 @@ static int take_room(phys_addr_t base, u64 size, char *msg)
 	for (i = 0; i < nr_segs; i++) {
 		if (!lent_piece(i, base, end, &a, &b))
 			continue;
-		f = buddy_free(a, b);
+		f = cohort_buddy_free(a, b);
 		free_in += f;
 		used += b - a > f ? b - a - f : 0;
 	}
-	if (!used)
-		return 0;
-	avail = ((s64)si_mem_available() << PAGE_SHIFT) - (s64)free_in;
-	if (avail >= (s64)(used + TAKE_MARGIN))
+	if (cohort_room_to_move(used, free_in, &avail))
 		return 0;
 	scnprintf(msg, COHORT_MSG_MAX,
 		  "the primary's pages take %llu MiB of the %llu MiB at %#llx and it has %lld MiB elsewhere to move them to (%llu MiB needed): free memory in the primary",
 		  used >> 20, size >> 20, (u64)base,
-		  avail > 0 ? avail >> 20 : 0, (used + TAKE_MARGIN) >> 20);
+		  avail > 0 ? avail >> 20 : 0, (used + COHORT_MOVE_MARGIN) >> 20);
 	return -ENOMEM;
 }
 
@@ -509,7 +458,7 @@ bool cohort_pool_stats(int nid, struct cohort_pool_stat *st, bool used)
 		st->lent += lent;
 		if (!used)
 			continue;
-		free = buddy_free(lo, hi);
+		free = cohort_buddy_free(lo, hi);
 		st->lent_used += lent > free ? lent - free : 0;
 	}
 	return any;

@@ -866,6 +866,48 @@ bool cohort_mbox_cpu_answer(phys_addr_t mem, u32 seq, int *result)
 }
 
 /**
+ * cohort_mbox_mem_ask() - ask an instance to add or give back a memory block
+ * @mem: base of the instance's memory
+ * @r: the request; @r->seq a number the primary never used for this
+ *	instance's run
+ */
+void cohort_mbox_mem_ask(phys_addr_t mem, const struct cohort_mem_req *r)
+{
+	struct cohort_mailbox *mb = mbox_of(mem);
+
+	WRITE_ONCE(mb->mem_op, r->op);
+	WRITE_ONCE(mb->mem_node, r->node);
+	WRITE_ONCE(mb->mem_base, r->base);
+	WRITE_ONCE(mb->mem_timeout_ms, r->timeout_ms);
+	/* The request before the number that makes it new. */
+	smp_store_release(&mb->mem_seq, r->seq);
+}
+
+/**
+ * cohort_mbox_mem_answer() - has an instance finished a memory request?
+ * @mem: base of the instance's memory
+ * @seq: the request's number
+ * @result: out: 0, or the errno it failed with
+ *
+ * As cohort_mbox_cpu_answer(): a result that is not 0 nor an errno reads
+ * as -EPROTO.
+ *
+ * Return: true once the instance says it finished request @seq.
+ */
+bool cohort_mbox_mem_answer(phys_addr_t mem, u32 seq, int *result)
+{
+	struct cohort_mailbox *mb = mbox_of(mem);
+	int r;
+
+	/* Pairs with the instance's release: the result came first. */
+	if (smp_load_acquire(&mb->mem_done) != seq)
+		return false;
+	r = READ_ONCE(mb->mem_result);
+	*result = r <= 0 && r >= -MAX_ERRNO ? r : -EPROTO;
+	return true;
+}
+
+/**
  * cohort_console_head() - bytes an instance ever wrote to its console
  * @mem: base of the instance's memory
  *
@@ -1123,6 +1165,42 @@ void cohort_mbox_cpu_finish(u32 seq, int result)
 	WRITE_ONCE(self_mbox->cpu_result, result);
 	/* The result before the number that says it is there. */
 	smp_store_release(&self_mbox->cpu_done, seq);
+}
+
+/**
+ * cohort_mbox_mem_asked() - a memory request from the primary not yet done
+ * @r: out: the request, each word read once; the caller checks them all
+ *
+ * Return: true if there is one.
+ */
+bool cohort_mbox_mem_asked(struct cohort_mem_req *r)
+{
+	u32 s;
+
+	if (!self_mbox)
+		return false;
+	/* Pairs with the primary's release: the request came first. */
+	s = smp_load_acquire(&self_mbox->mem_seq);
+	if (s == READ_ONCE(self_mbox->mem_done))
+		return false;
+	r->seq = s;
+	r->op = READ_ONCE(self_mbox->mem_op);
+	r->node = READ_ONCE(self_mbox->mem_node);
+	r->base = READ_ONCE(self_mbox->mem_base);
+	r->timeout_ms = READ_ONCE(self_mbox->mem_timeout_ms);
+	return true;
+}
+
+/**
+ * cohort_mbox_mem_finish() - answer a memory request
+ * @seq: its number
+ * @result: 0 or a negative errno
+ */
+void cohort_mbox_mem_finish(u32 seq, int result)
+{
+	WRITE_ONCE(self_mbox->mem_result, result);
+	/* The result before the number that says it is there. */
+	smp_store_release(&self_mbox->mem_done, seq);
 }
 
 /**

@@ -96,6 +96,9 @@ struct cohort_boot {
 	const u32 *spare_apic_ids;
 	const u16 *spare_nodes;
 	unsigned int nr_spare;
+	/* memory given after create, COHORT_MEM_BLOCK bytes each */
+	const struct cohort_setup_mem_node *mem_blocks;
+	unsigned int nr_mem_blocks;
 };
 
 /* Architecture, primary side (arch/x86/kernel/cohort_boot.c). */
@@ -120,6 +123,15 @@ void cohort_cpuplug_init(void);
 void cohort_cpuplug_poll(void);
 #ifdef CONFIG_COHORT_TEST
 int cohort_cpuplug_test_lie(const int *answers, unsigned int n);
+#endif
+
+/* Instance side: memory blocks given and taken while it runs
+ * (drivers/cohort/memplug.c).
+ */
+#ifdef CONFIG_MEMORY_HOTREMOVE
+void cohort_memplug_poll(void);
+#else
+static inline void cohort_memplug_poll(void) { }
 #endif
 
 /* Architecture, doorbells (arch/x86/kernel/cohort_doorbell.c). */

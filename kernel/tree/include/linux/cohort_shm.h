@@ -205,6 +205,15 @@ struct cohort_ctrl_cpus {
  * @cpu_result: 0, or the negative errno the request failed with (instance)
  * @features: COHORT_MBOX_F_*, what the instance can do, once it can
  *	(instance)
+ * @mem_op: COHORT_MEM_*, what the primary asks of the memory block at
+ *	@mem_base (primary)
+ * @mem_node: that block's NUMA node, the primary's number (primary)
+ * @mem_base: physical base of the block, %COHORT_MEM_BLOCK bytes (primary)
+ * @mem_seq: as @cpu_seq, for memory requests (primary)
+ * @mem_done: as @cpu_done (instance)
+ * @mem_result: as @cpu_result (instance)
+ * @mem_timeout_ms: how long the instance may try to empty a block before
+ *	it gives up (primary)
  * @reserved: 0
  */
 struct cohort_mailbox {
@@ -226,15 +235,27 @@ struct cohort_mailbox {
 	__u32 cpu_done;
 	__s32 cpu_result;
 	__u32 features;
-	__u64 reserved[51];
+	__u32 mem_op;
+	__u32 mem_node;
+	__u64 mem_base;
+	__u32 mem_seq;
+	__u32 mem_done;
+	__s32 mem_result;
+	__u32 mem_timeout_ms;
+	__u64 reserved[47];
 };
 
 /* mailbox.cpu_op */
 #define COHORT_CPU_ADD		1	/* bring it up: it was given to you */
 #define COHORT_CPU_REMOVE	2	/* take it down: it goes back */
 
+/* mailbox.mem_op */
+#define COHORT_MEM_ADD		1	/* add the block: it was given to you */
+#define COHORT_MEM_REMOVE	2	/* empty the block and give it back */
+
 /* mailbox.features */
 #define COHORT_MBOX_F_CPU_HOTPLUG BIT(0)	/* takes cpu_op requests */
+#define COHORT_MBOX_F_MEM_HOTPLUG BIT(1)	/* takes mem_op requests */
 
 /* mailbox.exit: the low byte holds the status once this bit is set */
 #define COHORT_EXIT_SET		0x100
@@ -420,6 +441,22 @@ struct cohort_msg_rpc {
 #ifdef CONFIG_COHORT
 
 /**
+ * struct cohort_mem_req - a memory request as the instance read it
+ * @seq: its number
+ * @op: COHORT_MEM_*, as the primary wrote it (check it)
+ * @node: the node it names (check it)
+ * @timeout_ms: how long emptying a block may take (check it)
+ * @base: the block it names (check it)
+ */
+struct cohort_mem_req {
+	u32 seq;
+	u32 op;
+	u32 node;
+	u32 timeout_ms;
+	u64 base;
+};
+
+/**
  * struct cohort_kernel_view - a private, checked copy of a kernel's entry
  * @id: its id
  * @state: COHORT_KS_*
@@ -488,6 +525,8 @@ void cohort_mbox_request(phys_addr_t mem, u32 request);
 bool cohort_mbox_has_feature(phys_addr_t mem, u32 feature);
 void cohort_mbox_cpu_ask(phys_addr_t mem, u32 seq, u32 op, u32 apic_id);
 bool cohort_mbox_cpu_answer(phys_addr_t mem, u32 seq, int *result);
+void cohort_mbox_mem_ask(phys_addr_t mem, const struct cohort_mem_req *r);
+bool cohort_mbox_mem_answer(phys_addr_t mem, u32 seq, int *result);
 u64 cohort_console_head(phys_addr_t mem);
 size_t cohort_console_copy(phys_addr_t mem, u64 pos, char *buf, size_t count);
 int cohort_conin_put(phys_addr_t mem, u64 *head, const void *buf, size_t len);
@@ -506,6 +545,8 @@ bool cohort_mbox_stop_requested(void);
 void cohort_mbox_set_feature(u32 feature);
 bool cohort_mbox_cpu_asked(u32 *seq, u32 *op, u32 *apic_id);
 void cohort_mbox_cpu_finish(u32 seq, int result);
+bool cohort_mbox_mem_asked(struct cohort_mem_req *r);
+void cohort_mbox_mem_finish(u32 seq, int result);
 void cohort_mbox_console_publish(u64 head);
 void __init cohort_conin_attach(void *buf, u64 size);
 size_t cohort_conin_take(u8 *dst, size_t max);

@@ -48,6 +48,9 @@ struct cohort_tramp {
 static_assert(offsetof(struct cohort_tramp, gdt_limit) == 0x30);
 static_assert(offsetof(struct cohort_tramp, entry) == 0x50);
 static_assert(sizeof(struct cohort_tramp) == 0x60);
+/* The setup_data entry fits before the grant page. */
+static_assert(sizeof(struct setup_data) + sizeof(struct cohort_setup) <=
+	      COHORT_OFF_GRANTS - COHORT_OFF_SETUP);
 
 /* Pages of the slot below 1 MiB: trampoline, PML4, PDPT, page directories. */
 #define SLOT_PML4	1
@@ -224,11 +227,14 @@ static atomic_t mangle_next = ATOMIC_INIT(0);
 
 #define MANGLE_SPARE	1
 #define MANGLE_NUMA	2
+#define MANGLE_BLOCKS	3
 
 /**
  * cohort_arch_test_mangle_setup() - spoil the next instance's setup record
  * @what: "spare" (a spare CPU that is the instance's own boot CPU), "numa"
- *	(memory parts covering more than its memory) or "none"
+ *	(memory parts covering more than its memory), "blocks" (its first
+ *	memory block moved onto its memory from create, its second one off
+ *	its alignment) or "none"
  *
  * Test interface: a record as a primary with a bug would write it, so
  * that the instance's checks of it can be seen at work.  Used once.
@@ -241,6 +247,8 @@ int cohort_arch_test_mangle_setup(const char *what)
 		atomic_set(&mangle_next, MANGLE_SPARE);
 	else if (!strcmp(what, "numa"))
 		atomic_set(&mangle_next, MANGLE_NUMA);
+	else if (!strcmp(what, "blocks"))
+		atomic_set(&mangle_next, MANGLE_BLOCKS);
 	else if (!strcmp(what, "none"))
 		atomic_set(&mangle_next, 0);
 	else
@@ -258,6 +266,13 @@ static void mangle_setup(struct cohort_setup *s)
 	case MANGLE_NUMA:
 		if (s->nr_mem_nodes)
 			s->mem_nodes[s->nr_mem_nodes - 1].size += SZ_2M;
+		break;
+	case MANGLE_BLOCKS:
+		if (s->nr_mem_blocks)
+			s->mem_blocks[0].base = ALIGN_DOWN(s->mem_base,
+							   COHORT_MEM_BLOCK);
+		if (s->nr_mem_blocks > 1)
+			s->mem_blocks[1].base += SZ_2M;
 		break;
 	}
 }
@@ -312,6 +327,12 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 		       b->nr_spare * sizeof(u32));
 		memcpy(s->spare_nodes, b->spare_nodes,
 		       b->nr_spare * sizeof(u16));
+	}
+	if (b->nr_mem_blocks && b->nr_mem_blocks <= COHORT_MEM_BLOCKS_MAX) {
+		s->flags |= COHORT_SETUP_F_MEM_BLOCKS;
+		s->nr_mem_blocks = b->nr_mem_blocks;
+		memcpy(s->mem_blocks, b->mem_blocks,
+		       b->nr_mem_blocks * sizeof(s->mem_blocks[0]));
 	}
 	mangle_setup(s);
 }

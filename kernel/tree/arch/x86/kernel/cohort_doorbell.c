@@ -49,12 +49,14 @@ void cohort_arch_doorbell(u32 apic_id)
 }
 
 /*
- * Messages, and in an instance a CPU request of the primary, which rings
- * after asking so that the request need not wait for the heartbeat tick.
+ * Messages, and in an instance a CPU or memory request of the primary,
+ * which rings after asking so that the request need not wait for the
+ * heartbeat tick.
  */
 DEFINE_IDTENTRY_SYSVEC(sysvec_cohort_doorbell)
 {
 	apic_eoi();
 	cohort_msg_doorbell();
 	cohort_cpuplug_poll();
+	cohort_memplug_poll();
 }

@@ -16,7 +16,9 @@
 #include <linux/cohort_shm.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/memblock.h>
+#include <linux/memory.h>
 #include <linux/nodemask.h>
 #include <linux/notifier.h>
 #include <linux/numa_memblks.h>
@@ -401,6 +403,10 @@ void __init cohort_instance_detect(u64 pa_data, u32 len)
 	if (setup.hz && setup.lpj)
 		preset_lpj = div_u64(setup.lpj * setup.hz, HZ);
 
+	/* Memory given while it runs comes in blocks of this size. */
+	if (IS_ENABLED(CONFIG_MEMORY_HOTPLUG))
+		set_memory_block_size_order(ilog2(COHORT_MEM_BLOCK));
+
 	/* Offline CPUs wait without flushing caches other kernels share. */
 	smp_ops.play_dead = cohort_play_dead;
 
@@ -490,8 +496,10 @@ static void cohort_hb_fn(struct timer_list *t)
 		stopping = true;
 		schedule_work(&cohort_stop_work);
 	}
-	if (!stopping)
+	if (!stopping) {
 		cohort_cpuplug_poll();
+		cohort_memplug_poll();
+	}
 	mod_timer(t, jiffies + msecs_to_jiffies(100));
 }
 
