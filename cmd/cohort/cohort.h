@@ -88,6 +88,8 @@ int cli_check_cpus(struct cli *c, const char *name, const char *list,
 		   __u64 *cpus);
 int cli_check_cpus_present(struct cli *c, const char *name,
 			   const __u64 *cpus);
+int cli_parse_node(struct cli *c, const char *name, const char *arg,
+		   __u32 *node);
 int cli_dev_ioctl(struct cli *c, const char *name, unsigned long req,
 		  void *arg, char *msg);
 int cli_dev_request(struct cli *c, const char *name, unsigned long req,
@@ -146,6 +148,15 @@ int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
 int sysfs_u64_or_say(const char *path, bool optional, __u64 *val);
 int sysfs_parse_u64(const char *s, __u64 *val);
 int sysfs_write(const char *path, const char *val);
+
+/* A block of memory given to an instance after create (mem_blocks). */
+struct mem_block {
+	__u64 base;		/* physical, COHORT_MEM_BLOCK-aligned */
+	int node;		/* the primary's NUMA node, -1 unknown */
+};
+
+int sysfs_mem_blocks(struct cli *c, const char *name, struct mem_block *b,
+		     size_t *n);
 
 /* info.c */
 struct json_object;

@@ -180,6 +180,28 @@ int cli_check_cpus_present(struct cli *c, const char *name,
 	return EXIT_USAGE;
 }
 
+/**
+ * cli_parse_node() - parse the NUMA node of --node N
+ * @c: the invocation
+ * @name: the instance it is for
+ * @arg: N, as typed
+ * @node: out: its number
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after saying why.
+ */
+int cli_parse_node(struct cli *c, const char *name, const char *arg,
+		   __u32 *node)
+{
+	char err[COHORT_ERR_MAX];
+
+	if (cohort_parse_uint(arg, "NUMA node", NULL, 0, COHORT_MAX_NODES - 1,
+			      node, err, sizeof(err))) {
+		cli_err("%s %s: --node: %s", c->cmd, name, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 /* Fails when instance @name already exists; EXIT_OK when unknown. */
 static int check_new_name(struct cli *c, const char *name)
 {
@@ -450,12 +472,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (node) {
-		if (cohort_parse_uint(node, "NUMA node", NULL, 0,
-				      COHORT_MAX_NODES - 1, &v, err,
-				      sizeof(err))) {
-			cli_err("%s %s: --node: %s", c->cmd, name, err);
-			return EXIT_USAGE;
-		}
+		ret = cli_parse_node(c, name, node, &v);
+		if (ret)
+			return ret;
 		pr.node = (int)v;
 	}
 	ret = check_memory(c, name, memory, base, &req);

@@ -23,9 +23,11 @@ enum field_kind {
 	F_ADDR,		/* 0x... address */
 	F_SIZE,		/* bytes, shown with a human size too */
 	F_CPUS,		/* CPU list "2-3,6"; JSON: array of numbers */
+	F_CPULIST,	/* CPU list; "": "none"; JSON: the list, a string */
 	F_IDS,		/* "2,3"; JSON: array of numbers */
-	F_PID,		/* a process id; 0: "none", JSON null */
+	F_OR_NONE,	/* a number (process id, cap); 0: "none", JSON null */
 	F_IFNAME,	/* an interface name; "": "none", JSON null */
+	F_BLOCKS,	/* mem_blocks: "0xBASE NODE" lines; JSON: objects */
 };
 
 /* An instance's files, in the order "show" prints them. */
@@ -38,14 +40,17 @@ static const struct field {
 	{ "state", F_STR },
 	{ "cpus", F_CPUS },
 	{ "apic_ids", F_IDS },
+	{ "max_cpus", F_OR_NONE },
+	{ "spare_cpus", F_CPULIST },
 	{ "mem_base", F_ADDR },
 	{ "mem_size", F_SIZE },
+	{ "mem_blocks", F_BLOCKS },
 	{ "cmdline", F_STR },
 	{ "kernel_size", F_SIZE },
 	{ "initrd_size", F_SIZE },
 	{ "starts", F_U64 },
 	{ "console_head", F_U64 },
-	{ "console_writer", F_PID },
+	{ "console_writer", F_OR_NONE },
 	{ "net", F_IFNAME },
 };
 
@@ -58,7 +63,9 @@ struct instance {
 	char name[256];
 	bool ok[NR_FIELDS];		/* the file was read */
 	__u64 num[NR_FIELDS];		/* numeric fields */
-	char *text[NR_FIELDS];		/* every field as read */
+	char *text[NR_FIELDS];		/* every field as read, but blocks */
+	struct mem_block blocks[COHORT_MEM_BLOCKS_MAX];	/* F_BLOCKS */
+	size_t nr_blocks;
 	bool has_peer;			/* peers/ID/ exists */
 	struct peer peer;		/* what it holds */
 };
@@ -94,9 +101,17 @@ static int instance_read(struct cli *c, const char *name,
 	memset(in, 0, sizeof(*in));
 	snprintf(in->name, sizeof(in->name), "%s", name);
 	for (i = 0; i < NR_FIELDS; i++) {
-		int ret = sysfs_inst_read(c, name, fields[i].attr, buf,
-					  sizeof(buf));
+		int ret;
 
+		if (fields[i].kind == F_BLOCKS) {
+			in->ok[i] = !sysfs_mem_blocks(c, name, in->blocks,
+						      &in->nr_blocks);
+			if (!in->ok[i])
+				in->nr_blocks = 0;
+			continue;
+		}
+		ret = sysfs_inst_read(c, name, fields[i].attr, buf,
+				      sizeof(buf));
 		if (ret < 0) {
 			if (i == 0 && ret == -ENOENT)
 				return -ENOENT;
@@ -111,7 +126,7 @@ static int instance_read(struct cli *c, const char *name,
 		case F_U64:
 		case F_ADDR:
 		case F_SIZE:
-		case F_PID:
+		case F_OR_NONE:
 			in->ok[i] = !sysfs_parse_u64(buf, &in->num[i]);
 			break;
 		default:
@@ -194,6 +209,24 @@ static struct json_object *json_ids(const char *list)
 	return a;
 }
 
+/* mem_blocks: [{"base": N, "node": N or null (unknown)}, ...] */
+static struct json_object *json_blocks(const struct instance *in)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < in->nr_blocks; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "base",
+			json_object_new_uint64(in->blocks[i].base));
+		json_object_object_add(o, "node", in->blocks[i].node < 0 ?
+			NULL : json_object_new_int(in->blocks[i].node));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *instance_json(const struct instance *in)
 {
 	struct json_object *o = json_object_new_object();
@@ -211,10 +244,16 @@ static struct json_object *instance_json(const struct instance *in)
 			case F_CPUS:
 				v = json_cpus(in->text[i]);
 				break;
+			case F_CPULIST:
+				v = json_object_new_string(in->text[i]);
+				break;
 			case F_IDS:
 				v = json_ids(in->text[i]);
 				break;
-			case F_PID:
+			case F_BLOCKS:
+				v = json_blocks(in);
+				break;
+			case F_OR_NONE:
 				if (in->num[i])
 					v = json_object_new_uint64(in->num[i]);
 				break;
@@ -301,17 +340,48 @@ int cli_info_begin(struct cli *c, int argc, char **argv)
 	return ret ? ret : sysfs_available(c);
 }
 
+/*
+ * The memory @in has from create: its total less its blocks.  False when
+ * that is not known (a kernel without mem_blocks, or figures that do not
+ * add up).
+ */
+static bool created_size(const struct instance *in, __u64 *created)
+{
+	int s = field_index("mem_size"), k = field_index("mem_blocks");
+	__u64 blocks = in->nr_blocks * COHORT_MEM_BLOCK;
+
+	if (!in->ok[s] || !in->ok[k] || blocks > in->num[s])
+		return false;
+	*created = in->num[s] - blocks;
+	return true;
+}
+
+/*
+ * The MEMORY column: "0x100000000+256M", its memory from create; with
+ * blocks given after create, the total first: "512M (0x100000000+256M,
+ * 2 blocks)".
+ */
 static void memory_text(const struct instance *in, char *buf, size_t len)
 {
 	int b = field_index("mem_base"), s = field_index("mem_size");
-	char sz[COHORT_SIZE_STR_MAX];
+	char sz[COHORT_SIZE_STR_MAX], total[COHORT_SIZE_STR_MAX];
+	__u64 created;
 
 	if (!in->ok[b] || !in->ok[s]) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	cohort_format_size(in->num[s], true, sz, sizeof(sz));
-	snprintf(buf, len, "0x%llx+%s", (unsigned long long)in->num[b], sz);
+	if (!in->nr_blocks || !created_size(in, &created)) {
+		cohort_format_size(in->num[s], true, sz, sizeof(sz));
+		snprintf(buf, len, "0x%llx+%s", (unsigned long long)in->num[b],
+			 sz);
+		return;
+	}
+	cohort_format_size(in->num[s], true, total, sizeof(total));
+	cohort_format_size(created, true, sz, sizeof(sz));
+	snprintf(buf, len, "%s (0x%llx+%s, %zu block%s)", total,
+		 (unsigned long long)in->num[b], sz, in->nr_blocks,
+		 cohort_plural((unsigned int)in->nr_blocks));
 }
 
 /* The PEER column: the peer's state, or "-" without a peers/ID/state. */
@@ -331,7 +401,7 @@ static void list_table(const struct instance *v, size_t n)
 	int id = field_index("id");
 	int st = field_index("state");
 	int cp = field_index("cpus");
-	char ids[24], mem[64], age[COHORT_AGE_STR_MAX];
+	char ids[24], mem[128], age[COHORT_AGE_STR_MAX];
 	const char *col[NR_COLS];
 	int w[NR_COLS] = { 0 }, pass;
 	size_t i;
@@ -436,6 +506,39 @@ static void show_messaging(const struct instance *in)
 	}
 }
 
+/*
+ * The mem_blocks line of "cohort show": how many blocks and what they
+ * make, then each block's base and node, indented.
+ */
+static void show_blocks(const struct instance *in, const char *attr)
+{
+	char sz[COHORT_SIZE_STR_MAX], cr[COHORT_SIZE_STR_MAX];
+	__u64 created;
+	size_t i;
+
+	printf("%-*s %zu", SHOW_NAME_W, attr, in->nr_blocks);
+	if (in->nr_blocks) {
+		cohort_format_size(in->nr_blocks * COHORT_MEM_BLOCK, false, sz,
+				   sizeof(sz));
+		printf(" (%s", sz);
+		if (created_size(in, &created)) {
+			cohort_format_size(created, false, cr, sizeof(cr));
+			printf("; %s from create", cr);
+		}
+		printf(")");
+	}
+	printf("\n");
+	for (i = 0; i < in->nr_blocks; i++) {
+		if (in->blocks[i].node < 0)
+			printf("  0x%llx node -\n",
+			       (unsigned long long)in->blocks[i].base);
+		else
+			printf("  0x%llx node %d\n",
+			       (unsigned long long)in->blocks[i].base,
+			       in->blocks[i].node);
+	}
+}
+
 /**
  * cmd_show() - "cohort show NAME [-j]"
  * @c: the invocation
@@ -494,11 +597,16 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	for (i = 0; i < NR_FIELDS; i++) {
 		char sz[COHORT_SIZE_STR_MAX];
 
+		if (fields[i].kind == F_BLOCKS && in.ok[i]) {
+			show_blocks(&in, fields[i].attr);
+			continue;
+		}
 		if (!in.text[i]) {
 			printf("%-*s -\n", SHOW_NAME_W, fields[i].attr);
 			continue;
 		}
-		if (fields[i].kind == F_IFNAME && !in.text[i][0]) {
+		if ((fields[i].kind == F_IFNAME ||
+		     fields[i].kind == F_CPULIST) && !in.text[i][0]) {
 			printf("%-*s none\n", SHOW_NAME_W, fields[i].attr);
 			continue;
 		}
@@ -507,7 +615,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		printf("%-*s ", SHOW_NAME_W, fields[i].attr);
-		if (fields[i].kind == F_PID && in.ok[i] && !in.num[i]) {
+		if (fields[i].kind == F_OR_NONE && in.ok[i] && !in.num[i]) {
 			printf("none\n");
 		} else if (fields[i].kind == F_ADDR && in.ok[i]) {
 			printf("0x%llx\n", (unsigned long long)in.num[i]);

@@ -60,8 +60,10 @@ static const struct command commands[] = {
 	  "                      [--cmdline STR] [--wait SEC]",
 	  "boot a new kernel beside a running instance and move its service" },
 	{ "set", cmd_set,
-	  "NAME --cpus [+|-]LIST [--force] [--timeout SEC] [--dry-run] [-j]",
-	  "change an instance's CPUs, also while it runs" },
+	  "NAME [--cpus [+|-]LIST [--force]]\n"
+	  "                      [--memory [+|-]SIZE [--node N]] [--timeout SEC]\n"
+	  "                      [--dry-run] [-j]",
+	  "change an instance's CPUs or memory, also while it runs" },
 	{ "rename", cmd_rename, "NAME NEW",
 	  "give an instance a new name (its kernel learns it at its next start)" },
 	{ "takeover", cmd_takeover, "NAME FROM",
@@ -510,6 +512,28 @@ static const char *const command_details[][2] = {
 	  "  -f, --force         take the CPUs back at once\n"
 	  "  -t, --timeout SEC   how long a graceful stop may take before the\n"
 	  "                      CPUs are taken back by force (default 10)\n" },
+	{ "set",
+	  "  -c, --cpus [+|-]LIST\n"
+	  "                      the CPUs it should have; +LIST adds those,\n"
+	  "                      -LIST takes them away (checked as for create)\n"
+	  "  -f, --force         take the CPUs as given (split cores)\n"
+	  "  -m, --memory [+|-]SIZE\n"
+	  "                      the memory it should have in all, as for\n"
+	  "                      create; +SIZE adds to it, -SIZE takes from it.\n"
+	  "                      Its memory from create stays; the rest is\n"
+	  "                      whole blocks of 128 MiB\n"
+	  "      --node N        new blocks from the pool on NUMA node N (default:\n"
+	  "                      near its memory from create when there is room)\n"
+	  "  -t, --timeout SEC   how long its kernel gets for each CPU or block\n"
+	  "                      (default 30)\n"
+	  "  -n, --dry-run       have the kernel check everything; change nothing\n"
+	  "  -j, --json          print a JSON object\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "With both, the CPUs are changed first, then the memory; when the\n"
+	  "memory cannot be changed, the CPUs are put back.  A running instance\n"
+	  "gives back only blocks it can empty: a shrink it cannot make is\n"
+	  "refused whole, saying how much it could have given back.\n" },
 	{ "list", "  -j, --json          print a JSON array\n"
 		  "  -p, --pretty        print indented JSON\n" },
 	{ "show", "  -j, --json          print a JSON object\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cohort(8): "cohort set NAME --cpus [+|-]LIST [--force] [--timeout SEC]
- * [--dry-run] [-j]": change the CPUs of an instance (COHORT_IOC_SET_CPUS).
+ * cohort(8): the CPU part of "cohort set NAME --cpus [+|-]LIST [--force]"
+ * (set.c): change the CPUs of an instance (COHORT_IOC_SET_CPUS).
  *
  * LIST is the whole new set; +LIST adds to the CPUs it has, -LIST takes
  * those away.  The result is checked as "cohort create --cpus" checks a
@@ -9,7 +9,6 @@
  * before the kernel checks it again and, for a running instance, moves
  * the CPUs one at a time.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +17,7 @@
 #include "cohort.h"
 #include "cohort/parse.h"
 #include "place.h"
+#include "set.h"
 
 /* The instance's CPUs now, from sysfs. */
 static int current_cpus(struct cli *c, const char *name, __u64 *cpus)
@@ -51,146 +51,183 @@ static const char *cpus_text(const __u64 *cpus, char *buf, size_t len)
 	return buf;
 }
 
-static void report(struct cli *c, const char *name, bool dry,
-		   const __u64 *before, const __u64 *after)
+/* What was added and what was taken away, as CPU lists. */
+static void diff(const struct set_cpus *s, __u64 *added, __u64 *removed)
 {
-	__u64 added[COHORT_CPU_WORDS], removed[COHORT_CPU_WORDS];
-	char a[1100], b[1100], d[1100], e[1100];
 	unsigned int i;
 
 	for (i = 0; i < COHORT_CPU_WORDS; i++) {
-		added[i] = after[i] & ~before[i];
-		removed[i] = before[i] & ~after[i];
+		added[i] = s->req.cpus[i] & ~s->before[i];
+		removed[i] = s->before[i] & ~s->req.cpus[i];
 	}
-	if (c->json) {
-		struct json_object *o = json_object_new_object();
+}
 
-		json_object_object_add(o, "name", json_object_new_string(name));
-		json_object_object_add(o, "dry_run",
-				       json_object_new_boolean(dry));
-		json_object_object_add(o, "cpus_before",
-			json_object_new_string(cpus_text(before, a, sizeof(a))));
-		json_object_object_add(o, "cpus",
-			json_object_new_string(cpus_text(after, b, sizeof(b))));
-		json_object_object_add(o, "added",
-			json_object_new_string(cpus_text(added, d, sizeof(d))));
-		json_object_object_add(o, "removed",
-			json_object_new_string(cpus_text(removed, e, sizeof(e))));
-		cli_json_print(c, o);
-		json_object_put(o);
-		return;
-	}
+/**
+ * set_cpus_json() - the report of a CPU change, as keys of @o:
+ *	cpus_before, cpus, added, removed (CPU lists)
+ * @o: the object
+ * @s: the change
+ */
+void set_cpus_json(struct json_object *o, const struct set_cpus *s)
+{
+	__u64 added[COHORT_CPU_WORDS], removed[COHORT_CPU_WORDS];
+	char a[1100], b[1100], d[1100], e[1100];
+
+	diff(s, added, removed);
+	json_object_object_add(o, "cpus_before",
+		json_object_new_string(cpus_text(s->before, a, sizeof(a))));
+	json_object_object_add(o, "cpus",
+		json_object_new_string(cpus_text(s->req.cpus, b, sizeof(b))));
+	json_object_object_add(o, "added",
+		json_object_new_string(cpus_text(added, d, sizeof(d))));
+	json_object_object_add(o, "removed",
+		json_object_new_string(cpus_text(removed, e, sizeof(e))));
+}
+
+/**
+ * set_cpus_print() - the report of a CPU change, as a line
+ * @name: the instance
+ * @dry: it was a dry run
+ * @s: the change
+ */
+void set_cpus_print(const char *name, bool dry, const struct set_cpus *s)
+{
+	__u64 added[COHORT_CPU_WORDS], removed[COHORT_CPU_WORDS];
+	char a[1100], b[1100], d[1100], e[1100];
+
+	diff(s, added, removed);
 	printf("%s %s: CPUs %s -> %s (added: %s; removed: %s)\n",
-	       dry ? "would set" : "set", name, cpus_text(before, a, sizeof(a)),
-	       cpus_text(after, b, sizeof(b)), cpus_text(added, d, sizeof(d)),
+	       dry ? "would set" : "set", name,
+	       cpus_text(s->before, a, sizeof(a)),
+	       cpus_text(s->req.cpus, b, sizeof(b)),
+	       cpus_text(added, d, sizeof(d)),
 	       cpus_text(removed, e, sizeof(e)));
 }
 
 /**
- * cmd_set() - "cohort set NAME --cpus [+|-]LIST ..."
+ * set_cpus_parse() - parse "--cpus [+|-]LIST" (nothing is read)
  * @c: the invocation
- * @argc: arguments of the command
- * @argv: the arguments
+ * @name: the instance
+ * @s: the change, with @arg and @force set; out: @list
  *
- * Return: an exit status.
+ * Return: EXIT_OK, or EXIT_USAGE after saying why.
  */
-int cmd_set(struct cli *c, int argc, char **argv)
+int set_cpus_parse(struct cli *c, const char *name, struct set_cpus *s)
 {
-	static const struct option lo[] = {
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	__u64 before[COHORT_CPU_WORDS], list[COHORT_CPU_WORDS];
-	const char *cpus = NULL, *timeout = NULL, *name, *l;
+	const char *l = s->arg;
+
+	if (l[0] == '+' || l[0] == '-')
+		l++;
+	return cli_check_cpus(c, name, l, s->list);
+}
+
+/**
+ * set_cpus_plan() - the CPUs the instance should have, checked
+ * @c: the invocation
+ * @name: the instance, which exists
+ * @s: the change, parsed; out: @before and the request
+ *
+ * The result is checked as create checks a set: at least one CPU, every
+ * one present, SMT siblings together unless --force.
+ *
+ * Return: EXIT_OK, or an exit status after saying why not.
+ */
+int set_cpus_plan(struct cli *c, const char *name, struct set_cpus *s)
+{
 	struct place_req pr = { .node = -1 };
-	struct cohort_ioc_set_cpus req;
-	unsigned int seen[256] = { 0 }, i;
-	char err[COHORT_ERR_MAX];
 	struct place_plan plan;
-	bool dry = false;
-	int opt, ret;
-	__u32 ms = 0;
+	char sign = s->arg[0];
+	unsigned int i;
+	int ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "c:ft:njp", lo, seen)) != -1) {
-		switch (opt) {
-		case 'c':
-			cpus = optarg;
-			break;
-		case 'f':
-			pr.force = true;
-			break;
-		case 't':
-			timeout = optarg;
-			break;
-		case 'n':
-			dry = true;
-			break;
-		case 'j':
-		case 'p':
-			cli_json_opt(c, opt);
-			break;
-		default:
-			return opt == -2 ? EXIT_OK : EXIT_USAGE;
-		}
-	}
-	ret = cli_name_arg(c, argc, argv, &name);
+	ret = current_cpus(c, name, s->before);
 	if (ret)
 		return ret;
-	if (!cpus)
-		return cli_usage_err(c, "--cpus [+|-]LIST is required");
-	if (timeout && cohort_parse_timeout(timeout, &ms, err, sizeof(err))) {
-		cli_err("%s %s: %s", c->cmd, name, err);
-		return EXIT_USAGE;
-	}
-	l = cpus[0] == '+' || cpus[0] == '-' ? cpus + 1 : cpus;
-	ret = cli_check_cpus(c, name, l, list);
-	if (ret)
-		return ret;
-	ret = sysfs_instance_check(c, name);
-	if (!ret)
-		ret = current_cpus(c, name, before);
-	if (ret)
-		return ret;
-
-	memset(&req, 0, sizeof(req));
-	snprintf(req.name, sizeof(req.name), "%s", name);
+	memset(&s->req, 0, sizeof(s->req));
+	snprintf(s->req.name, sizeof(s->req.name), "%s", name);
 	for (i = 0; i < COHORT_CPU_WORDS; i++)
-		req.cpus[i] = cpus[0] == '+' ? before[i] | list[i] :
-			      cpus[0] == '-' ? before[i] & ~list[i] : list[i];
-	if (!cohort_cpulist_weight(req.cpus, COHORT_MAX_CPUS)) {
+		s->req.cpus[i] = sign == '+' ? s->before[i] | s->list[i] :
+				 sign == '-' ? s->before[i] & ~s->list[i] :
+				 s->list[i];
+	if (!cohort_cpulist_weight(s->req.cpus, COHORT_MAX_CPUS)) {
 		cli_err("%s %s: that leaves it no CPU; an instance keeps at least one",
 			c->cmd, name);
 		return EXIT_USAGE;
 	}
-	ret = cli_check_cpus_present(c, name, req.cpus);
+	ret = cli_check_cpus_present(c, name, s->req.cpus);
 	if (ret)
 		return ret;
 	pr.name = name;
-	ret = place_check(c, &pr, req.cpus, &plan);
-	if (ret)
-		return ret;
+	pr.force = s->force;
+	return place_check(c, &pr, s->req.cpus, &plan);
+}
 
-	req.timeout_ms = ms;
-	if (dry)
-		req.flags |= COHORT_SET_DRY_RUN;
-	ret = cli_dev_ioctl(c, name, COHORT_IOC_SET_CPUS, &req, req.msg);
-	if (ret) {
-		__u64 now[COHORT_CPU_WORDS];
-		char a[1100];
+/**
+ * set_cpus_apply() - ask the kernel for the planned CPUs
+ * @c: the invocation
+ * @name: the instance
+ * @s: the change, planned
+ * @dry: only check (COHORT_SET_DRY_RUN)
+ * @timeout_ms: for each CPU; 0 for the kernel's default
+ *
+ * After a failed change, says what the instance has when the kernel's
+ * undo left it other CPUs than it had.
+ *
+ * Return: EXIT_OK, or an exit status after saying why not.
+ */
+int set_cpus_apply(struct cli *c, const char *name, struct set_cpus *s,
+		   bool dry, __u32 timeout_ms)
+{
+	__u64 now[COHORT_CPU_WORDS];
+	char a[1100];
+	int ret;
 
-		/* What it has after the undo, as the kernel says. */
-		if (!dry && !current_cpus(c, name, now) &&
-		    memcmp(now, before, sizeof(now)))
-			cli_err("%s %s: it now has CPUs %s", c->cmd, name,
-				cpus_text(now, a, sizeof(a)));
-		return ret;
-	}
-	report(c, name, dry, before, req.cpus);
-	return EXIT_OK;
+	s->req.timeout_ms = timeout_ms;
+	s->req.flags = dry ? COHORT_SET_DRY_RUN : 0;
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_SET_CPUS, &s->req,
+			    s->req.msg);
+	/* What it has after the undo, as the kernel says. */
+	if (ret && !dry && !current_cpus(c, name, now) &&
+	    memcmp(now, s->before, sizeof(now)))
+		cli_err("%s %s: it now has CPUs %s", c->cmd, name,
+			cpus_text(now, a, sizeof(a)));
+	return ret;
+}
+
+/**
+ * set_cpus_undo() - give the instance back the CPUs it had before a
+ *	change that succeeded, as when what followed it failed
+ * @c: the invocation
+ * @name: the instance
+ * @s: the change, applied
+ * @timeout_ms: for each CPU; 0 for the kernel's default
+ *
+ * Says whether the CPUs were put back.
+ *
+ * Return: EXIT_OK, or an exit status.
+ */
+int set_cpus_undo(struct cli *c, const char *name, struct set_cpus *s,
+		  __u32 timeout_ms)
+{
+	__u64 now[COHORT_CPU_WORDS];
+	struct cohort_ioc_set_cpus r;
+	char a[1100], b[1100];
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	memcpy(r.cpus, s->before, sizeof(r.cpus));
+	r.timeout_ms = timeout_ms;
+	cpus_text(s->before, a, sizeof(a));
+	ret = cli_dev_ioctl(c, name, COHORT_IOC_SET_CPUS, &r, r.msg);
+	if (ret && !current_cpus(c, name, now))
+		cli_err("%s %s: its CPUs could not be put back to %s; it has CPUs %s",
+			c->cmd, name, a, cpus_text(now, b, sizeof(b)));
+	else if (ret)
+		cli_err("%s %s: its CPUs could not be put back to %s", c->cmd,
+			name, a);
+	else
+		cli_err("%s %s: its CPUs were put back to %s", c->cmd, name,
+			a);
+	return ret;
 }

@@ -2,6 +2,7 @@
 /*
  * cohort(8): reading /sys/kernel/cohort/ (docs/abi.md).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -353,4 +354,68 @@ int sysfs_u64_or_say(const char *path, bool optional, __u64 *val)
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * One line of mem_blocks, "0xBASE NODE", from @p; 0 and @p past it, or
+ * -EINVAL.
+ */
+static int mem_block_line(const char **p, struct mem_block *b)
+{
+	const char *s = *p;
+	char *end;
+	long node;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') ||
+	    !isxdigit((unsigned char)s[2]))
+		return -EINVAL;
+	errno = 0;
+	b->base = strtoull(s + 2, &end, 16);
+	if (errno || *end != ' ' || b->base % COHORT_MEM_BLOCK)
+		return -EINVAL;
+	s = end + 1;
+	if (!isdigit((unsigned char)*s) && *s != '-')
+		return -EINVAL;
+	node = strtol(s, &end, 10);
+	if (errno || node < -1 || node > 65535 || (*end && *end != '\n'))
+		return -EINVAL;
+	b->node = (int)node;
+	*p = *end ? end + 1 : end;
+	return 0;
+}
+
+/**
+ * sysfs_mem_blocks() - the blocks of memory an instance was given after
+ *	create, as instances/NAME/mem_blocks lists them
+ * @c: the invocation
+ * @name: instance name
+ * @b: out: the blocks, in the order they were added; room for
+ *	COHORT_MEM_BLOCKS_MAX
+ * @n: out: how many
+ *
+ * Return: 0; -ENOENT when the kernel has no such file (an older one);
+ * -EINVAL when a line is not "0xBASE NODE" with an aligned base; -E2BIG
+ * past COHORT_MEM_BLOCKS_MAX lines; or another negative errno.
+ */
+int sysfs_mem_blocks(struct cli *c, const char *name, struct mem_block *b,
+		     size_t *n)
+{
+	/* "0x" and 16 digits, a space, a node, a newline: under 32 bytes */
+	char buf[COHORT_MEM_BLOCKS_MAX * 32];
+	const char *p = buf;
+	int ret;
+
+	*n = 0;
+	ret = sysfs_inst_read(c, name, "mem_blocks", buf, sizeof(buf));
+	if (ret < 0)
+		return ret == -EFBIG ? -E2BIG : ret;
+	while (*p) {
+		if (*n == COHORT_MEM_BLOCKS_MAX)
+			return -E2BIG;
+		ret = mem_block_line(&p, &b[*n]);
+		if (ret)
+			return ret;
+		(*n)++;
+	}
+	return 0;
 }

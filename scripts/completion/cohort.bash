@@ -73,7 +73,7 @@ _cohort_argopt()
 	load) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a) ]] ;;
 	update) [[ $2 == @(--kernel|-k|--initrd|-i|--cmdline|-a|--wait) ]] ;;
 	stop) [[ $2 == @(--timeout|-t) ]] ;;
-	set) [[ $2 == @(--cpus|-c|--timeout|-t) ]] ;;
+	set) [[ $2 == @(--cpus|-c|--memory|-m|--node|--timeout|-t) ]] ;;
 	kill) [[ $2 == @(--signal|-s) ]] ;;
 	exec) [[ $2 == @(--env|-e|--workdir|-w|--user|-u|--timeout) ]] ;;
 	run) [[ $2 == @(--name|-n|--cpus|-c|--cpu-count|--memory|-m|--kernel|--initrd|--cmdline|--env|-e|--env-file|--workdir|-w|--user|-u|--entrypoint|--restart|--volume|-v|--ulimit|--warm|--publish|-p) ]] ;;
@@ -140,6 +140,11 @@ _cohort()
 	[ "$cmd" = warm ] && [ "$popt" = -n ] && popt=--count
 	if [ "$cmd" = kill ] && [ -n "$popt" ]; then
 		COMPREPLY=($(compgen -W "TERM KILL INT HUP QUIT USR1 USR2 STOP CONT" -- "${cur^^}"))
+		return
+	fi
+	# set --memory: whole blocks of 128 MiB, given or taken back
+	if [ "$cmd" = set ] && [[ $popt == @(--memory|-m) ]]; then
+		COMPREPLY=($(compgen -W "+128M +256M +512M +1G -128M -256M -512M -1G" -- "$cur"))
 		return
 	fi
 	case $popt in
@@ -216,7 +221,7 @@ _cohort()
 	create) opts="--cpus --cpu-count --placement --node --max-cpus --memory --base --net --net-queues --force --dry-run --help" ;;
 	load) opts="--kernel --initrd --cmdline --shell --help" ;;
 	stop) opts="--force --timeout --help" ;;
-	set) opts="--cpus --force --timeout --dry-run --json --pretty --help" ;;
+	set) opts="--cpus --force --memory --node --timeout --dry-run --json --pretty --help" ;;
 	log|logs) opts="--follow --help" ;;
 	run)
 		# after IMAGE, every word is the COMMAND's, run in the image

@@ -53,6 +53,7 @@ put() {
 }
 
 # instance NAME ID STATE CPUS APIC MEM_BASE MEM_SIZE CMDLINE KSIZE ISIZE STARTS
+# (no CPU cap, no spare CPUs, no memory blocks)
 instance() {
 	local d=$S/instances/$1
 	mkdir -p "$d"
@@ -61,8 +62,11 @@ instance() {
 	put "$d/state" "$3"
 	put "$d/cpus" "$4"
 	put "$d/apic_ids" "$5"
+	put "$d/max_cpus" 0
+	put "$d/spare_cpus" ""
 	put "$d/mem_base" "$6"
 	put "$d/mem_size" "$7"
+	: >"$d/mem_blocks"
 	put "$d/cmdline" "$8"
 	put "$d/kernel_size" "$9"
 	put "$d/initrd_size" "${10}"
@@ -155,6 +159,8 @@ instance web 1 running 2-3 2,3 0x100000000 268435456 \
 	"console=ttyS0 quiet" 4064256 1048576 1
 instance db 2 loaded 5-7:2 5,7 0x110000000 536870912 "" 4064256 0 0
 put "$S/instances/db/cpus" "5,7"
+put "$S/instances/db/max_cpus" 4
+put "$S/instances/db/spare_cpus" "4,6"
 put "$S/instances/web/console_writer" 4242
 
 # Messaging: the primary, web joined, db created but not running, a
@@ -217,8 +223,9 @@ json_check list -j -- '
 assert isinstance(d, list) and len(d) == 2
 w, b = d
 assert w == {"name": "web", "id": 1, "cid": 3, "state": "running", "cpus": [2, 3],
-             "apic_ids": [2, 3], "mem_base": 0x100000000,
-             "mem_size": 268435456, "cmdline": "console=ttyS0 quiet",
+             "apic_ids": [2, 3], "max_cpus": None, "spare_cpus": "",
+             "mem_base": 0x100000000, "mem_size": 268435456,
+             "mem_blocks": [], "cmdline": "console=ttyS0 quiet",
              "kernel_size": 4064256, "initrd_size": 1048576, "starts": 1,
              "console_head": 794, "console_writer": 4242, "net": None,
              "peer": {
@@ -231,6 +238,8 @@ assert w == {"name": "web", "id": 1, "cid": 3, "state": "running", "cpus": [2, 3
                  "ctrl_errors": 0}}, w
 assert b["name"] == "db" and b["cpus"] == [5, 7] and b["cmdline"] == ""
 assert b["mem_base"] == 0x110000000 and b["starts"] == 0
+assert b["max_cpus"] == 4 and b["spare_cpus"] == "4,6", b
+assert b["mem_blocks"] == [], b
 # No writer on the console: null, as without the file; no link, null.
 assert b["console_writer"] is None, b
 assert b["net"] is None, b
@@ -257,8 +266,11 @@ cid            3
 state          running
 cpus           2-3
 apic_ids       2,3
+max_cpus       none
+spare_cpus     none
 mem_base       0x100000000
 mem_size       268435456 (256 MiB)
+mem_blocks     0
 cmdline        console=ttyS0 quiet
 kernel_size    4064256 (3969 KiB)
 initrd_size    1048576 (1 MiB)
@@ -293,8 +305,11 @@ cid            4
 state          loaded
 cpus           5,7
 apic_ids       5,7
+max_cpus       4
+spare_cpus     4,6
 mem_base       0x110000000
 mem_size       536870912 (512 MiB)
+mem_blocks     0
 cmdline
 kernel_size    4064256 (3969 KiB)
 initrd_size    0
@@ -329,8 +344,9 @@ assert d["cpus"] == [2, 3] and d["apic_ids"] == [2, 3]
 assert d["console_head"] == 794 and d["cmdline"] == "console=ttyS0 quiet"
 assert d["console_writer"] == 4242
 assert sorted(d) == sorted(["name", "id", "cid", "state", "cpus", "apic_ids",
-    "mem_base", "mem_size", "cmdline", "kernel_size", "initrd_size",
-    "starts", "console_head", "console_writer", "net", "peer"])
+    "max_cpus", "spare_cpus", "mem_base", "mem_size", "mem_blocks",
+    "cmdline", "kernel_size", "initrd_size", "starts", "console_head",
+    "console_writer", "net", "peer"])
 p = d["peer"]
 assert sorted(p) == sorted(["id", "state", "name", "apic_id", "doorbell",
     "epoch", "heartbeat", "heartbeat_age_ms", "services_offered",
@@ -578,6 +594,19 @@ grep -qx 'console_writer -' "$T/out" ||
 [ -s "$T/err" ] && fail "show web without console_writer: stderr: $(cat "$T/err")"
 COHORT_SYSFS=$T/old json_check show web -j -- '
 assert "console_writer" in d and d["console_writer"] is None, d'
+# A kernel without CPU caps or memory blocks: -, null in JSON.
+rm "$T/old/instances/web/max_cpus" "$T/old/instances/web/spare_cpus" \
+	"$T/old/instances/web/mem_blocks"
+checks=$((checks + 1))
+COHORT_SYSFS=$T/old "$bin" show web >"$T/out" 2>"$T/err" ||
+	fail "show web without mem_blocks: exit status $?"
+[ "$(grep -E '^(max_cpus|spare_cpus|mem_blocks) ' "$T/out")" = "max_cpus       -
+spare_cpus     -
+mem_blocks     -" ] || fail "show web without mem_blocks: $(grep -E '^(max|spare|mem)' "$T/out")"
+[ -s "$T/err" ] && fail "show web without mem_blocks: stderr: $(cat "$T/err")"
+COHORT_SYSFS=$T/old json_check show web -j -- '
+assert d["max_cpus"] is None and d["spare_cpus"] is None, d
+assert "mem_blocks" in d and d["mem_blocks"] is None, d'
 # A kernel without network links: net is -, null in JSON.
 rm "$T/old/instances/web/net"
 checks=$((checks + 1))
@@ -972,7 +1001,7 @@ refuse 2 "cohort: set web: CPU 0 always stays with the primary; it cannot be giv
 no_ioctl "set +0"
 refuse 2 "cohort: set web: CPU 9 is not present (present: 0-7)" set web --cpus +9
 no_ioctl "set a CPU not present"
-refuse 2 "cohort: set: --cpus [+|-]LIST is required
+refuse 2 "cohort: set: --cpus [+|-]LIST or --memory [+|-]SIZE is required
 $try_set" set web
 refuse 2 "cohort: set web: invalid timeout '1m': expected seconds, such as 10 or 2.5 (at most 3 decimals)" \
 	set web --cpus 2 --timeout 1m
@@ -983,6 +1012,189 @@ refuse 1 "cohort: set web: CPU 2 is the boot CPU of instance 'web': it stays whi
 	set web --cpus 3
 ioctl_log "SET_CPUS name=web cpus=3 flags=0 timeout_ms=0 reserved=0"
 unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
+# set --memory: the total it should have, from SIZE, +SIZE or -SIZE and
+# what it has (web: 160 MiB from create and two blocks, 416 MiB); the
+# result checked before the kernel sees it.
+put "$S/instances/web/mem_size" 436207616
+printf '0x180000000 0\n0x188000000 -1\n' >"$S/instances/web/mem_blocks"
+expect 0 "NAME  ID  STATE    CPUS  MEMORY                             PEER    HEARTBEAT
+web    1  running  2-3   416M (0x100000000+160M, 2 blocks)  joined  120ms
+db     2  loaded   5,7   0x110000000+512M                   absent  -" "" list
+checks=$((checks + 1))
+"$bin" show web >"$T/out" 2>"$T/err" || fail "show web with blocks: exit status $?"
+[ "$(sed -n '/^max_cpus/,/^cmdline/p' "$T/out")" = "max_cpus       none
+spare_cpus     none
+mem_base       0x100000000
+mem_size       436207616 (416 MiB)
+mem_blocks     2 (256 MiB; 160 MiB from create)
+  0x180000000 node 0
+  0x188000000 node -
+cmdline        console=ttyS0 quiet" ] ||
+	fail "show web with blocks: $(sed -n '/^max_cpus/,/^cmdline/p' "$T/out")"
+json_check show web -j -- '
+assert d["mem_size"] == 436207616 and d["mem_base"] == 0x100000000, d
+assert d["mem_blocks"] == [{"base": 0x180000000, "node": 0},
+                           {"base": 0x188000000, "node": None}], d'
+json_check list -j -- '
+assert [i["mem_blocks"] for i in d] == [
+    [{"base": 0x180000000, "node": 0}, {"base": 0x188000000, "node": None}],
+    []], d'
+expect 0 "set web: memory 416 MiB -> 672 MiB (added: 256 MiB)" "" \
+	set web --memory +256M
+ioctl_log "SET_MEMORY name=web mem_size=704643072 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "set web: memory 416 MiB -> 288 MiB (removed: 128 MiB)" "" \
+	set web --memory -128M
+ioctl_log "SET_MEMORY name=web mem_size=301989888 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "set web: memory 416 MiB -> 160 MiB (removed: 256 MiB)" "" \
+	set web -m 160M
+ioctl_log "SET_MEMORY name=web mem_size=167772160 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "set web: memory 416 MiB -> 1184 MiB (added: 768 MiB)" "" \
+	set web --memory=1184M
+ioctl_log "SET_MEMORY name=web mem_size=1241513984 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "set web: memory 416 MiB -> 416 MiB (no change)" "" set web --memory +0
+ioctl_log "SET_MEMORY name=web mem_size=436207616 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "would set web: memory 416 MiB -> 288 MiB (removed: 128 MiB)" "" \
+	set web --memory 288M --dry-run --timeout 2.5
+ioctl_log "SET_MEMORY name=web mem_size=301989888 flags=1 node=0 timeout_ms=2500 reserved=0"
+expect 0 "set web: memory 416 MiB -> 544 MiB (added: 128 MiB)" "" \
+	set web --memory +128M --node 1
+ioctl_log "SET_MEMORY name=web mem_size=570425344 flags=2 node=1 timeout_ms=0 reserved=0"
+json_check set web --memory +128M -j -- '
+assert d == {"name": "web", "dry_run": False, "mem_size_before": 436207616,
+             "mem_size": 570425344, "added": 134217728, "removed": 0}, d'
+ioctl_log "SET_MEMORY name=web mem_size=570425344 flags=0 node=0 timeout_ms=0 reserved=0"
+json_check set web --memory -256M --dry-run -j -- '
+assert d == {"name": "web", "dry_run": True, "mem_size_before": 436207616,
+             "mem_size": 167772160, "added": 0, "removed": 268435456}, d'
+ioctl_log "SET_MEMORY name=web mem_size=167772160 flags=1 node=0 timeout_ms=0 reserved=0"
+# The most blocks: 256 beyond its 160 MiB, no more.
+expect 0 "set web: memory 416 MiB -> 32928 MiB (added: 32512 MiB)" "" \
+	set web --memory +32512M
+ioctl_log "SET_MEMORY name=web mem_size=34527510528 flags=0 node=0 timeout_ms=0 reserved=0"
+refuse 2 "cohort: set web: 33 GiB is more than its 160 MiB from create and 256 blocks of 128 MiB: at most 32928 MiB" \
+	set web --memory 33G
+refuse 2 "cohort: set web: 32992 MiB is not its 160 MiB from create and whole blocks of 128 MiB; the nearest size is 32928 MiB" \
+	set web --memory 32992M
+refuse 2 "cohort: set web: 32 MiB is less than the 160 MiB it was created with, which stays with it" \
+	set web --memory 32M
+refuse 2 "cohort: set web: 32 MiB (416 MiB - 384 MiB) is less than the 160 MiB it was created with, which stays with it" \
+	set web --memory -384M
+refuse 2 "cohort: set web: 1 GiB is not its 160 MiB from create and whole blocks of 128 MiB; the nearest sizes are 928 MiB and 1056 MiB" \
+	set web --memory 1G
+refuse 2 "cohort: set web: 516 MiB (416 MiB + 100 MiB) is not its 160 MiB from create and whole blocks of 128 MiB; the nearest sizes are 416 MiB and 544 MiB" \
+	set web --memory +100M
+refuse 2 "cohort: set web: it has 416 MiB; it cannot give back 1 GiB" \
+	set web --memory -1G
+refuse 2 "cohort: set web: --memory: invalid size 'lots': expected a number of bytes, optionally followed by K, M, G or T" \
+	set web --memory lots
+refuse 2 "cohort: set web: --memory: invalid size '1.5G': fractions are not accepted; use a smaller unit" \
+	set web --memory +1.5G
+refuse 2 "cohort: set web: --memory: the size is empty" set web --memory -
+refuse 2 "cohort: set web: --memory: size '99999999999T' is too large" \
+	set web --memory +99999999999T
+refuse 2 "cohort: set web: 18446744073709551615 bytes more is too large" \
+	set web --memory +18446744073709551615
+refuse 3 "cohort: set nosuch: no such instance" set nosuch --memory +128M
+refuse 2 "cohort: set: option '--memory' needs an argument
+$try_set" set web --memory
+refuse 2 "cohort: set: option '--memory' given more than once
+$try_set" set web -m 1G --memory 2G
+refuse 2 "cohort: set: --node goes with --memory [+|-]SIZE
+$try_set" set web --cpus +4 --node 1
+refuse 2 "cohort: set: --force goes with --cpus [+|-]LIST
+$try_set" set web --memory +128M --force
+refuse 2 "cohort: set web: --node: invalid NUMA node 'x': expected a whole number from 0 to 1023" \
+	set web --memory +128M --node x
+no_ioctl "set --memory refusals"
+# A kernel that cannot change memory (no mem_blocks), one that shows
+# garbage: nothing asked.
+mv "$S/instances/web/mem_blocks" "$T/mem_blocks"
+refuse 1 "cohort: set web: this kernel cannot change an instance's memory ($S/instances/web/mem_blocks does not exist)" \
+	set web --memory +128M
+put "$S/instances/web/mem_blocks" "0x180000000 zero"
+refuse 1 "cohort: set web: cannot read its memory blocks: not \"0xBASE NODE\" lines" \
+	set web --memory +128M
+put "$S/instances/web/mem_blocks" "0x180000001 0"
+refuse 1 "cohort: set web: cannot read its memory blocks: not \"0xBASE NODE\" lines" \
+	set web --memory +128M
+mv "$T/mem_blocks" "$S/instances/web/mem_blocks"
+no_ioctl "set --memory without mem_blocks"
+# The kernel's refusals; a shrink the instance could make only in part
+# says how much it could have given back.
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="web could empty 1 of the 2 blocks asked; they were added again"
+export COHORT_FAKE_FREEABLE=134217728
+refuse 1 "cohort: set web: web could empty 1 of the 2 blocks asked; they were added again
+cohort: set web: 'cohort set web --memory -128M' takes the 128 MiB it can give back" \
+	set web --memory 160M
+ioctl_log "SET_MEMORY name=web mem_size=167772160 flags=0 node=0 timeout_ms=0 reserved=0"
+export COHORT_FAKE_FREEABLE=0
+refuse 1 "cohort: set web: web could empty 1 of the 2 blocks asked; they were added again" \
+	set web --memory 160M
+ioctl_log "SET_MEMORY name=web mem_size=167772160 flags=0 node=0 timeout_ms=0 reserved=0"
+unset COHORT_FAKE_FREEABLE
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG="the pool has no 128 MiB block free on node 1"
+refuse 1 "cohort: set web: the pool has no 128 MiB block free on node 1" \
+	set web --memory +128M --node 1
+ioctl_log "SET_MEMORY name=web mem_size=570425344 flags=2 node=1 timeout_ms=0 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+
+# --cpus and --memory together: both checked first, the CPUs changed
+# first; when the memory cannot be changed, the CPUs are put back.
+expect 0 "set web: CPUs 2-3 -> 2-4 (added: 4; removed: none)
+set web: memory 416 MiB -> 544 MiB (added: 128 MiB)" "" \
+	set web --cpus +4 --memory +128M
+ioctl_log "SET_CPUS name=web cpus=2,3,4 flags=0 timeout_ms=0 reserved=0" \
+	"SET_MEMORY name=web mem_size=570425344 flags=0 node=0 timeout_ms=0 reserved=0"
+expect 0 "would set web: CPUs 2-3 -> 2 (added: none; removed: 3)
+would set web: memory 416 MiB -> 288 MiB (removed: 128 MiB)" "" \
+	set web --memory 288M --cpus -3 --dry-run -t 1
+ioctl_log "SET_CPUS name=web cpus=2 flags=1 timeout_ms=1000 reserved=0" \
+	"SET_MEMORY name=web mem_size=301989888 flags=1 node=0 timeout_ms=1000 reserved=0"
+json_check set web --cpus +4 --memory +128M -j -- '
+assert d == {"name": "web", "dry_run": False,
+             "cpus": {"cpus_before": "2-3", "cpus": "2-4", "added": "4",
+                      "removed": "none"},
+             "memory": {"mem_size_before": 436207616, "mem_size": 570425344,
+                        "added": 134217728, "removed": 0}}, d'
+ioctl_log "SET_CPUS name=web cpus=2,3,4 flags=0 timeout_ms=0 reserved=0" \
+	"SET_MEMORY name=web mem_size=570425344 flags=0 node=0 timeout_ms=0 reserved=0"
+refuse 2 "cohort: set web: 1 GiB is not its 160 MiB from create and whole blocks of 128 MiB; the nearest sizes are 928 MiB and 1056 MiB" \
+	set web --cpus +4 --memory 1G
+refuse 2 "cohort: set web: CPU 9 is not present (present: 0-7)" \
+	set web --cpus +9 --memory +128M
+no_ioctl "set --cpus --memory refused before the kernel"
+export COHORT_FAKE_ONLY=SET_MEMORY COHORT_FAKE_ERRNO=28
+export COHORT_FAKE_MSG="the pool has no 128 MiB block free"
+refuse 1 "cohort: set web: the pool has no 128 MiB block free
+cohort: set web: its CPUs were put back to 2-3" \
+	set web --cpus +4 --memory +128M --timeout 5
+ioctl_log "SET_CPUS name=web cpus=2,3,4 flags=0 timeout_ms=5000 reserved=0" \
+	"SET_MEMORY name=web mem_size=570425344 flags=0 node=0 timeout_ms=5000 reserved=0" \
+	"SET_CPUS name=web cpus=2,3 flags=0 timeout_ms=5000 reserved=0"
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_FREEABLE=134217728
+export COHORT_FAKE_MSG="web could empty 1 of the 2 blocks asked; they were added again"
+refuse 1 "cohort: set web: web could empty 1 of the 2 blocks asked; they were added again
+cohort: set web: 'cohort set web --memory -128M' takes the 128 MiB it can give back
+cohort: set web: its CPUs were put back to 2-3" \
+	set web --cpus -3 --memory -256M
+ioctl_log "SET_CPUS name=web cpus=2 flags=0 timeout_ms=0 reserved=0" \
+	"SET_MEMORY name=web mem_size=167772160 flags=0 node=0 timeout_ms=0 reserved=0" \
+	"SET_CPUS name=web cpus=2,3 flags=0 timeout_ms=0 reserved=0"
+unset COHORT_FAKE_FREEABLE
+# The CPUs refused: the memory is not asked for, but a dry run checks it.
+export COHORT_FAKE_ONLY=SET_CPUS COHORT_FAKE_ERRNO=16
+export COHORT_FAKE_MSG="CPU 2 is the boot CPU of instance 'web': it stays while the instance runs"
+refuse 1 "cohort: set web: CPU 2 is the boot CPU of instance 'web': it stays while the instance runs" \
+	set web --cpus 3 --memory +128M
+ioctl_log "SET_CPUS name=web cpus=3 flags=0 timeout_ms=0 reserved=0"
+refuse 1 "cohort: set web: CPU 2 is the boot CPU of instance 'web': it stays while the instance runs" \
+	set web --cpus 3 --memory +128M --dry-run
+ioctl_log "SET_CPUS name=web cpus=3 flags=1 timeout_ms=0 reserved=0" \
+	"SET_MEMORY name=web mem_size=570425344 flags=1 node=0 timeout_ms=0 reserved=0"
+unset COHORT_FAKE_ONLY COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+put "$S/instances/web/mem_size" 268435456
+: >"$S/instances/web/mem_blocks"
 
 # The kernel's refusals: its msg, or strerror when there is none.
 export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="CPU 4 is already given to instance 'web'"
@@ -1423,6 +1635,30 @@ gone "$S/instances/a_long_instance" "$NETS/coh#7"
 expect 0 "" "" create new --cpus 4 --memory 64M
 ioctl_log "CREATE name=new cpus=4 mem_size=67108864 mem_base=0x0 flags=0 reserved=0"
 net_is new ""
+# Blocks given and taken back, as the kernel shows them: added in order,
+# taken back last first; its memory from create stays.
+expect 0 "set new: memory 64 MiB -> 320 MiB (added: 256 MiB)" "" \
+	set new --memory +256M
+expect 0 "set new: memory 320 MiB -> 448 MiB (added: 128 MiB)" "" \
+	set new --memory 448M --node 1
+expect 0 "set new: memory 448 MiB -> 320 MiB (removed: 128 MiB)" "" \
+	set new --memory -128M
+rm -f "$LOG"
+checks=$((checks + 1))
+"$bin" show new >"$T/out" 2>"$T/err" || fail "show new with blocks: exit status $?"
+[ "$(sed -n '/^mem_size/,/^cmdline/p' "$T/out")" = "mem_size       335544320 (320 MiB)
+mem_blocks     2 (256 MiB; 64 MiB from create)
+  0x200000000 node 0
+  0x208000000 node 0
+cmdline" ] || fail "show new with blocks: $(sed -n '/^mem_size/,/^cmdline/p' "$T/out")"
+refuse 2 "cohort: set new: 32 MiB is less than the 64 MiB it was created with, which stays with it" \
+	set new --memory 32M
+expect 0 "set new: memory 320 MiB -> 64 MiB (removed: 256 MiB)" "" \
+	set new --memory 64M
+json_check show new -j -- '
+assert d["mem_size"] == 67108864 and d["mem_blocks"] == [], d
+assert d["max_cpus"] is None and d["spare_cpus"] == "", d'
+rm -f "$LOG"
 expect 0 "" "" delete new
 rm -f "$LOG"
 

@@ -29,6 +29,15 @@
  * (id 7, state empty, net "") and COHORT_IOC_DELETE remove it with its
  * link.
  *
+ * COHORT_IOC_SET_MEMORY is logged like the others (reserved=1 when
+ * reserved0 or reserved is not 0); when it fails as told,
+ * COHORT_FAKE_FREEABLE (bytes) is what it says in freeable, as an
+ * instance that could not empty every block asked.  With
+ * COHORT_FAKE_INSTANCES, a change that is not a dry run is made in the
+ * fake tree: mem_size becomes the size asked and mem_blocks gains blocks
+ * (at 0x200000000 + 128 MiB * N for the Nth line, on the node asked, or
+ * 0) or loses its last lines.
+ *
  * COHORT_IOC_CONSOLE is refused as the kernel does when its fd is not 0;
  * when it succeeds, it hands back a write-only
  * descriptor chosen by COHORT_FAKE_CONSOLE: unset, /dev/null; "hup", a
@@ -398,6 +407,9 @@ static void fake_create(const struct cohort_ioc_create *c)
 	put(dir, "mem_base", "0x%llx", c->mem_base ?
 	    (unsigned long long)c->mem_base : 0x130000000ULL);
 	put(dir, "mem_size", "%llu", (unsigned long long)c->mem_size);
+	put(dir, "mem_blocks", "");
+	put(dir, "max_cpus", "%u", c->max_cpus);
+	put(dir, "spare_cpus", "");
 	put(dir, "cmdline", "");
 	put(dir, "kernel_size", "0");
 	put(dir, "initrd_size", "0");
@@ -406,6 +418,49 @@ static void fake_create(const struct cohort_ioc_create *c)
 	put(dir, "console_writer", "0");
 	put(dir, "net", "");
 	put(dir, "console", "");
+}
+
+/*
+ * COHORT_FAKE_INSTANCES: SET_MEMORY (not a dry run) changes mem_size and
+ * mem_blocks as asked, blocks taken back last first.
+ */
+static void fake_set_memory(const struct cohort_ioc_set_memory *m)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	char dir[4096], path[4200], line[64], old[COHORT_MEM_BLOCKS_MAX][64];
+	unsigned long long size, created;
+	unsigned int n = 0, want, i;
+	FILE *f;
+
+	if (m->flags & COHORT_SET_DRY_RUN)
+		return;
+	snprintf(dir, sizeof(dir), "%s/instances/%s", sys ? sys : "",
+		 m->name);
+	get(dir, "mem_size", line, sizeof(line));
+	size = strtoull(line, NULL, 0);
+	snprintf(path, sizeof(path), "%s/mem_blocks", dir);
+	f = fopen(path, "r");
+	while (f && n < COHORT_MEM_BLOCKS_MAX &&
+	       fgets(old[n], sizeof(old[n]), f))
+		if (old[n][0] != '\n')
+			n++;
+	if (f)
+		fclose(f);
+	created = size - n * COHORT_MEM_BLOCK;
+	want = (unsigned int)((m->mem_size - created) / COHORT_MEM_BLOCK);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	for (i = 0; i < want; i++) {
+		if (i < n)
+			fputs(old[i], f);
+		else
+			fprintf(f, "0x%llx %u\n", 0x200000000ULL +
+				i * COHORT_MEM_BLOCK, m->flags &
+				COHORT_SET_MEM_NODE ? m->node : 0);
+	}
+	fclose(f);
+	put(dir, "mem_size", "%llu", (unsigned long long)m->mem_size);
 }
 
 /* COHORT_FAKE_INSTANCES: DELETE removes the instance and its link. */
@@ -547,6 +602,15 @@ int ioctl(int fd, unsigned long req, ...)
 			sc->timeout_ms, reserved_set(sc->reserved));
 		msg = sc->msg;
 		what = "SET_CPUS";
+	} else if (req == COHORT_IOC_SET_MEMORY) {
+		struct cohort_ioc_set_memory *sm = arg;
+
+		fprintf(f, "SET_MEMORY name=%s mem_size=%llu flags=%u node=%u timeout_ms=%u reserved=%d\n",
+			sm->name, (unsigned long long)sm->mem_size, sm->flags,
+			sm->node, sm->timeout_ms,
+			sm->reserved0 || reserved_set(sm->reserved));
+		msg = sm->msg;
+		what = "SET_MEMORY";
 	} else {
 		struct cohort_ioc_instance *i = arg;
 
@@ -561,6 +625,11 @@ int ioctl(int fd, unsigned long req, ...)
 	}
 	fclose(f);
 	if (e && *e && (!only || !*only || !strcmp(only, what))) {
+		const char *fr = getenv("COHORT_FAKE_FREEABLE");
+
+		if (req == COHORT_IOC_SET_MEMORY && fr && *fr)
+			((struct cohort_ioc_set_memory *)arg)->freeable =
+				strtoull(fr, NULL, 0);
 		snprintf(msg, COHORT_MSG_MAX, "%s", m ? m : "");
 		errno = atoi(e);
 		return -1;
@@ -583,6 +652,8 @@ int ioctl(int fd, unsigned long req, ...)
 		fake_create(arg);
 	if (fake && req == COHORT_IOC_DELETE)
 		fake_delete(arg);
+	if (fake && req == COHORT_IOC_SET_MEMORY)
+		fake_set_memory(arg);
 	if (req == COHORT_IOC_CONSOLE) {
 		struct cohort_ioc_console *k = arg;
 
