@@ -114,6 +114,20 @@ refused "more than the pool has" "room\|pool" w --memory +2G
 refused "an unknown instance" "no such instance" nosuch --memory +128M
 refused "a node the pool does not have" "node" w --memory +128M --node 7
 
+# CPUs and memory in one command; when the memory part is refused, the
+# CPU set is put back.
+out=$(cohort set w --cpus +2 --memory +128M --node 0 2>&1) || bad "CPUs and memory together: $out"
+echo "$out"
+[ "$(attr w cpus)" = 1-2 ] && [ "$(blocks)" = 3 ] && grep -q " 0$" "$I/w/mem_blocks" &&
+	ok "CPUs and memory together: CPUs 1-2, 3 blocks on node 0" ||
+	bad "together: w has CPUs $(attr w cpus), $(blocks) blocks"
+expect_mem $((base_kb + 3 * 131072)) "CPUs and memory together"
+cohort set w --cpus -2 --memory -128M || bad "CPUs and memory back together"
+out=$(cohort set w --cpus +2 --memory +2G 2>&1) && bad "more memory than the pool has was given: $out"
+echo "$out"
+[ "$(attr w cpus)" = 1 ] && [ "$(blocks)" = 2 ] && ok "memory refused: the CPU set was put back" ||
+	bad "after the refused memory: w has CPUs $(attr w cpus), $(blocks) blocks"
+
 # Fill it: 200 MiB of files, which do not fit in its memory from create.
 cohort stop w || die "cohort stop w"
 cohort load w --kernel /boot/bzImage --initrd /tmp/initrd-wfill || die "cohort load w (fill)"
