@@ -1068,14 +1068,14 @@ json_check set web --memory -256M --dry-run -j -- '
 assert d == {"name": "web", "dry_run": True, "mem_size_before": 436207616,
              "mem_size": 167772160, "added": 0, "removed": 268435456}, d'
 ioctl_log "SET_MEMORY name=web mem_size=167772160 flags=1 node=0 timeout_ms=0 reserved=0"
-# The most blocks: 256 beyond its 160 MiB, no more.
-expect 0 "set web: memory 416 MiB -> 32928 MiB (added: 32512 MiB)" "" \
-	set web --memory +32512M
-ioctl_log "SET_MEMORY name=web mem_size=34527510528 flags=0 node=0 timeout_ms=0 reserved=0"
-refuse 2 "cohort: set web: 33 GiB is more than its 160 MiB from create and 256 blocks of 128 MiB: at most 32928 MiB" \
-	set web --memory 33G
-refuse 2 "cohort: set web: 32992 MiB is not its 160 MiB from create and whole blocks of 128 MiB; the nearest size is 32928 MiB" \
-	set web --memory 32992M
+# The most blocks: 128 beyond its 160 MiB, no more.
+expect 0 "set web: memory 416 MiB -> 16544 MiB (added: 16128 MiB)" "" \
+	set web --memory +16128M
+ioctl_log "SET_MEMORY name=web mem_size=17347641344 flags=0 node=0 timeout_ms=0 reserved=0"
+refuse 2 "cohort: set web: 17 GiB is more than its 160 MiB from create and 128 blocks of 128 MiB: at most 16544 MiB" \
+	set web --memory 17G
+refuse 2 "cohort: set web: 16608 MiB is not its 160 MiB from create and whole blocks of 128 MiB; the nearest size is 16544 MiB" \
+	set web --memory 16608M
 refuse 2 "cohort: set web: 32 MiB is less than the 160 MiB it was created with, which stays with it" \
 	set web --memory 32M
 refuse 2 "cohort: set web: 32 MiB (416 MiB - 384 MiB) is less than the 160 MiB it was created with, which stays with it" \

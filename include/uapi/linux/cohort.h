@@ -378,7 +378,7 @@ struct cohort_ioc_set_cpus {
  */
 #define COHORT_MEM_BLOCK	(128ULL << 20)
 /* Most such blocks one instance holds. */
-#define COHORT_MEM_BLOCKS_MAX	256
+#define COHORT_MEM_BLOCKS_MAX	128
 
 /**
  * struct cohort_ioc_set_memory - COHORT_IOC_SET_MEMORY: grow or shrink

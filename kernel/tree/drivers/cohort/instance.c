@@ -531,7 +531,12 @@ static ssize_t mem_size_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%llu\n", size);
 }
 
-/* Memory given after create: "BASE NODE" per block, in the order given. */
+/*
+ * Memory given after create: "BASE NODE" per block, in the order given.
+ * The longest line, "0x" 16 digits, a space, a node of 4 characters and a
+ * newline, 24 bytes, fits a page for every block.
+ */
+static_assert(COHORT_MEM_BLOCKS_MAX * 24 <= PAGE_SIZE);
 static ssize_t mem_blocks_show(struct kobject *k, struct kobj_attribute *a,
 			       char *buf)
 {
