@@ -422,6 +422,31 @@ struct cohort_ioc_set_memory {
 /* cohort_ioc_set_memory.flags: new blocks on @node only. */
 #define COHORT_SET_MEM_NODE	(1U << 1)
 
+/**
+ * struct cohort_ioc_pool_release - COHORT_IOC_POOL_RELEASE: give the pool
+ *	to the primary for good
+ * @flags: COHORT_SET_DRY_RUN (check and count only) or 0
+ * @reserved0: must be 0
+ * @released: out: bytes of the pool the primary gets (or would get)
+ * @kept: out: bytes that stay reserved: the control region, which the
+ *	messaging between kernels keeps using
+ * @msg: out: why the request was refused
+ * @reserved: must be 0
+ *
+ * Only when no instance, region or network link holds any of the pool.
+ * The memory lent to the primary becomes ordinary memory where it is
+ * (nothing moves) and the rest is freed to it; no instance or region can
+ * be made afterwards, until the primary boots again with a pool.
+ */
+struct cohort_ioc_pool_release {
+	__u32 flags;
+	__u32 reserved0;
+	__u64 released;
+	__u64 kept;
+	char msg[COHORT_MSG_MAX];
+	__u64 reserved[4];
+};
+
 #define COHORT_IOC_CREATE	_IOWR(COHORT_IOC_MAGIC, 1, struct cohort_ioc_create)
 #define COHORT_IOC_LOAD		_IOWR(COHORT_IOC_MAGIC, 2, struct cohort_ioc_load)
 #define COHORT_IOC_START	_IOWR(COHORT_IOC_MAGIC, 3, struct cohort_ioc_instance)
@@ -437,6 +462,7 @@ struct cohort_ioc_set_memory {
 #define COHORT_IOC_RENAME	_IOWR(COHORT_IOC_MAGIC, 13, struct cohort_ioc_rename)
 #define COHORT_IOC_SET_CPUS	_IOWR(COHORT_IOC_MAGIC, 14, struct cohort_ioc_set_cpus)
 #define COHORT_IOC_SET_MEMORY	_IOWR(COHORT_IOC_MAGIC, 15, struct cohort_ioc_set_memory)
+#define COHORT_IOC_POOL_RELEASE	_IOWR(COHORT_IOC_MAGIC, 16, struct cohort_ioc_pool_release)
 
 /*
  * AF_VSOCK address of kernel id N: the primary (0) is the host, CID 2;
@@ -464,6 +490,8 @@ struct cohort_ioc_set_memory {
 
 /* Parts of an instance's memory on distinct NUMA nodes, at most. */
 #define COHORT_SETUP_MEM_NODES	4
+/* NUMA nodes of the pool a setup record names, at most. */
+#define COHORT_SETUP_POOL_NODES	16
 
 /**
  * struct cohort_setup_mem_node - a part of an instance's memory on one node
@@ -532,6 +560,12 @@ struct cohort_setup_mem_node {
  *	block each, outside [@mem_base, @mem_base + @mem_size): the instance
  *	adds them as hot-plugged (movable) memory, so that it can give them
  *	back while it runs
+ * @nr_pool_nodes: with COHORT_SETUP_F_POOL_NODES, entries used in
+ *	@pool_nodes
+ * @reserved5: 0
+ * @pool_nodes: with COHORT_SETUP_F_POOL_NODES, the NUMA nodes the pool
+ *	has memory on: memory given while the instance runs may come from
+ *	any of them, so it counts them all as possible nodes
  *
  * Fields are only ever added at the end, with a flag saying they are
  * filled: a kernel reads as much of the record as it knows, and a shorter
@@ -577,6 +611,9 @@ struct cohort_setup {
 	__u32 nr_mem_blocks;
 	__u32 reserved4;
 	struct cohort_setup_mem_node mem_blocks[COHORT_MEM_BLOCKS_MAX];
+	__u32 nr_pool_nodes;
+	__u32 reserved5;
+	__u32 pool_nodes[COHORT_SETUP_POOL_NODES];
 };
 
 /* cohort_setup.flags */
@@ -585,5 +622,6 @@ struct cohort_setup {
 #define COHORT_SETUP_F_NUMA	(1U << 2)	/* cpu_nodes, mem_nodes filled */
 #define COHORT_SETUP_F_SPARE	(1U << 3)	/* nr_spare, spare_* filled */
 #define COHORT_SETUP_F_MEM_BLOCKS (1U << 4)	/* nr_mem_blocks, mem_blocks */
+#define COHORT_SETUP_F_POOL_NODES (1U << 5)	/* nr_pool_nodes, pool_nodes */
 
 #endif /* _UAPI_LINUX_COHORT_H */

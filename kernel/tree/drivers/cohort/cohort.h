@@ -8,8 +8,9 @@
 #include <linux/nodemask.h>
 #include <linux/sizes.h>
 
-extern phys_addr_t cohort_pool_base;
-extern u64 cohort_pool_size;
+extern phys_addr_t cohort_pool_base;	/* the lowest part's start */
+extern phys_addr_t cohort_pool_end;	/* the highest part's end */
+extern u64 cohort_pool_size;		/* bytes of all parts */
 extern phys_addr_t cohort_low_base;
 extern unsigned int cohort_low_slots;
 extern struct kobject *cohort_kobj;
@@ -54,9 +55,15 @@ bool cohort_inst_find(const char *name, struct cohort_inst_info *ii);
 bool cohort_inst_by_id(u32 id, struct cohort_inst_info *ii);
 
 void __init cohort_pool_publish(void);
+bool cohort_pool_part(unsigned int i, phys_addr_t *base, u64 *size);
+int cohort_pool_none(char *msg);
+bool cohort_pool_within(phys_addr_t base, u64 size);
+int cohort_pool_release(struct cohort_ioc_pool_release *req);
+int cohort_pool_lend_release(void);
 
 /* lend.c: the idle pool lent to the primary */
-#define COHORT_POOL_SEGS	8	/* parts in distinct nodes or zones */
+#define COHORT_POOL_PARTS	8	/* ranges cohort_pool= may reserve */
+#define COHORT_POOL_SEGS	16	/* parts in distinct nodes or zones */
 
 /**
  * struct cohort_pool_stat - how (part of) the pool is used, in bytes
@@ -77,7 +84,8 @@ struct cohort_pool_stat {
 u64 cohort_buddy_free(phys_addr_t lo, phys_addr_t hi);
 bool cohort_room_to_move(u64 used, u64 free_in, s64 *avail);
 
-void __init cohort_pool_lend_init(phys_addr_t base, phys_addr_t end);
+void __init cohort_pool_lend_add(phys_addr_t base, phys_addr_t end);
+void __init cohort_pool_lend_declare(void);
 void __init cohort_pool_lend_report(void);
 int cohort_pool_take(phys_addr_t base, u64 size, char *msg);
 void cohort_pool_give(phys_addr_t base, u64 size);
@@ -89,6 +97,7 @@ void cohort_pool_nodes(nodemask_t *nodes);
 bool cohort_pool_node_part(int nid, unsigned int i, phys_addr_t *lo,
 			   phys_addr_t *hi);
 bool cohort_pool_on_node(phys_addr_t base, u64 size, int nid);
+bool cohort_pool_range(unsigned int i, phys_addr_t *lo, phys_addr_t *hi);
 unsigned int cohort_pool_mem_nodes(phys_addr_t base, u64 size,
 				   struct cohort_setup_mem_node *out,
 				   unsigned int max);
@@ -97,6 +106,8 @@ int __init cohort_topology_init(void);
 u64 cohort_pool_free(void);
 u64 cohort_pool_free_locked(void);
 bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use);
+phys_addr_t cohort_pool_fit(u64 size, u64 align, int nid,
+			    const phys_addr_t *skip, unsigned int nskip);
 int cohort_check_name(char *name, char *msg);
 int __init cohort_msg_init(void);
 

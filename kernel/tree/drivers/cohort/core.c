@@ -104,6 +104,22 @@ static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute size_attr = __ATTR_RO(size);
 
+/* One line "BASE SIZE" per range reserved: few, so they fit a page. */
+static ssize_t ranges_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	phys_addr_t base;
+	unsigned int i;
+	int len = 0;
+	u64 size;
+
+	for (i = 0; cohort_pool_part(i, &base, &size); i++)
+		len += sysfs_emit_at(buf, len, "%#llx %llu\n", (u64)base, size);
+	return len;
+}
+
+static struct kobj_attribute ranges_attr = __ATTR_RO(ranges);
+
 static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -167,6 +183,7 @@ POOL_FIG(lent_used_attr, lent_used, FIG_LENT_USED);
 static struct attribute *pool_attrs[] = {
 	&base_attr.attr,
 	&size_attr.attr,
+	&ranges_attr.attr,
 	&free_attr.attr,
 	&lent_attr.attr.attr,
 	&lent_used_attr.attr.attr,

@@ -298,35 +298,80 @@ bool cohort_pool_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 	       cohort_pool_returning(base, size, use);
 }
 
+/* Which of @skip (ranges of @size) [@base, @base + @size) overlaps; -1 if none. */
+static int skipped(phys_addr_t base, u64 size, const phys_addr_t *skip,
+		   unsigned int nskip)
+{
+	unsigned int k;
+
+	for (k = 0; k < nskip; k++)
+		if (base < skip[k] + size && skip[k] < base + size)
+			return k;
+	return -1;
+}
+
 /* First fit in [@base, @end), lowest address first. */
-static phys_addr_t fit(phys_addr_t base, phys_addr_t end, u64 size)
+static phys_addr_t fit(phys_addr_t base, phys_addr_t end, u64 size, u64 align,
+		       const phys_addr_t *skip, unsigned int nskip)
 {
 	struct cohort_pool_use use;
+	int k;
 
-	base = ALIGN(base, COHORT_MEM_ALIGN);
-	while (base + size <= end) {
-		if (!cohort_pool_busy(base, size, &use))
+	base = ALIGN(base, align);
+	while (base < end && end - base >= size) {
+		k = skipped(base, size, skip, nskip);
+		if (k >= 0)
+			base = ALIGN(skip[k] + size, align);
+		else if (cohort_pool_busy(base, size, &use))
+			base = ALIGN(use.base + use.size, align);
+		else
 			return base;
-		base = ALIGN(use.base + use.size, COHORT_MEM_ALIGN);
 	}
 	return 0;
 }
 
-/* First fit in the pool, or in its parts on node @nid when not NUMA_NO_NODE. */
-static phys_addr_t mem_place(u64 size, int nid)
+/**
+ * cohort_pool_fit() - the lowest free range of the pool that fits
+ * @size: bytes
+ * @align: its alignment, a power of two, at least %COHORT_MEM_ALIGN
+ * @nid: only memory of this node, or NUMA_NO_NODE for any
+ * @skip: starts of ranges of @size chosen already but not yet held,
+ *	passed over; may be NULL
+ * @nskip: entries at @skip
+ *
+ * Called with cohort_mutex held.  With NUMA_NO_NODE a range may span
+ * nodes; never the control region or a gap between the pool's ranges.
+ *
+ * Return: its start, or 0 when nothing fits.
+ */
+phys_addr_t cohort_pool_fit(u64 size, u64 align, int nid,
+			    const phys_addr_t *skip, unsigned int nskip)
 {
 	phys_addr_t lo, hi, base;
 	unsigned int i;
+	bool more;
 
-	if (nid == NUMA_NO_NODE)
-		return fit(cohort_pool_base + cohort_ctrl_size,
-			   cohort_pool_base + cohort_pool_size, size);
-	for (i = 0; cohort_pool_node_part(nid, i, &lo, &hi); i++) {
-		base = fit(lo, hi, size);
+	for (i = 0;; i++) {
+		more = nid == NUMA_NO_NODE ? cohort_pool_range(i, &lo, &hi) :
+					     cohort_pool_node_part(nid, i, &lo, &hi);
+		if (!more)
+			return 0;
+		base = fit(lo, hi, size, align, skip, nskip);
 		if (base)
 			return base;
 	}
-	return 0;
+}
+
+/* Is [@base, @base + @size) all memory of the pool for instances? */
+static bool pool_has(phys_addr_t base, u64 size)
+{
+	phys_addr_t lo, hi;
+	unsigned int i;
+
+	for (i = 0; cohort_pool_range(i, &lo, &hi); i++)
+		if (lo <= base && base < hi && size <= hi - base)
+			return true;
+	return false;
 }
 
 /**
@@ -831,9 +876,9 @@ static int do_create(struct cohort_ioc_create *req)
 	    (!(req->flags & COHORT_CREATE_NODE) && req->node) ||
 	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
-	if (!cohort_pool_size)
-		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
-		       -ENODEV;
+	ret = cohort_pool_none(msg);
+	if (ret)
+		return ret;
 	if (req->flags & COHORT_CREATE_NODE) {
 		if (req->node >= MAX_NUMNODES || !node_online(req->node))
 			return fail(msg, "there is no NUMA node %u", req->node),
@@ -875,19 +920,21 @@ static int do_create(struct cohort_ioc_create *req)
 		if (!IS_ALIGNED(base, COHORT_MEM_ALIGN))
 			return fail(msg, "the base %#llx is not a multiple of 2 MiB",
 				    (u64)base), -EINVAL;
-		if (base < cohort_pool_base || base - cohort_pool_base >
-		    cohort_pool_size - req->mem_size)
-			return fail(msg, "%llu MiB at %#llx are not inside the pool [%#llx-%#llx]",
-				    req->mem_size >> 20, (u64)base,
-				    (u64)cohort_pool_base,
-				    (u64)cohort_pool_base + cohort_pool_size - 1),
-			       -ENOSPC;
-		if (base < cohort_pool_base + cohort_ctrl_size)
+		if (!cohort_pool_within(base, req->mem_size))
+			return fail(msg,
+				    "%llu MiB at %#llx are not inside the pool (see cohort pool)",
+				    req->mem_size >> 20, (u64)base), -ENOSPC;
+		if (cohort_ctrl_size && base < cohort_ctrl_base + cohort_ctrl_size &&
+		    cohort_ctrl_base < base + req->mem_size)
 			return fail(msg, "[%#llx-%#llx] overlaps the control region [%#llx-%#llx]",
 				    (u64)base, (u64)base + req->mem_size - 1,
 				    (u64)cohort_ctrl_base,
 				    (u64)cohort_ctrl_base + cohort_ctrl_size - 1),
 			       -EBUSY;
+		if (!pool_has(base, req->mem_size))
+			return fail(msg,
+				    "%llu MiB at %#llx are not memory of the pool for instances",
+				    req->mem_size >> 20, (u64)base), -ENOSPC;
 		if (cohort_pool_busy(base, req->mem_size, &use))
 			return fail(msg, "the memory overlaps %s '%s'",
 				    use.kind, use.name), -EBUSY;
@@ -897,7 +944,8 @@ static int do_create(struct cohort_ioc_create *req)
 				    (u64)base, (u64)base + req->mem_size - 1,
 				    nid), -EINVAL;
 	} else {
-		base = mem_place(req->mem_size, nid);
+		base = cohort_pool_fit(req->mem_size, COHORT_MEM_ALIGN, nid,
+				       NULL, 0);
 		if (!base && nid != NUMA_NO_NODE) {
 			struct cohort_pool_stat st;
 
@@ -1245,10 +1293,12 @@ static int do_start(struct cohort_ioc_instance *req)
 {
 	char *msg = req->msg;
 	struct cohort_setup_mem_node mem_nodes[COHORT_SETUP_MEM_NODES];
+	u32 pool_node_ids[COHORT_SETUP_POOL_NODES];
 	struct cohort_boot b = { };
 	struct cohort_inst *ci;
+	nodemask_t pool_nodes;
 	unsigned int cpu;
-	int ret;
+	int ret, nid;
 
 	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
@@ -1308,7 +1358,7 @@ static int do_start(struct cohort_ioc_instance *req)
 	b.ctrl_base = cohort_ctrl_base;
 	b.ctrl_size = cohort_ctrl_size;
 	b.pool_base = cohort_pool_base;
-	b.pool_size = cohort_pool_size;
+	b.pool_size = cohort_pool_end - cohort_pool_base;
 	/* Where its CPUs and memory are, so that it sees the same nodes. */
 	b.cpu_nodes = ci->cpu_nodes;
 	b.mem_nodes = mem_nodes;
@@ -1322,6 +1372,12 @@ static int do_start(struct cohort_ioc_instance *req)
 	/* Memory given after create: it adds the blocks as it boots. */
 	b.mem_blocks = ci->blocks;
 	b.nr_mem_blocks = ci->nr_blocks;
+	/* Nodes more may come from while it runs. */
+	cohort_pool_nodes(&pool_nodes);
+	for_each_node_mask(nid, pool_nodes)
+		if (b.nr_pool_nodes < ARRAY_SIZE(pool_node_ids))
+			pool_node_ids[b.nr_pool_nodes++] = nid;
+	b.pool_nodes = pool_node_ids;
 	ci->cpu_seq = 0;
 	ci->mem_seq = 0;
 	ci->start_jiffies = jiffies;
@@ -1606,6 +1662,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		struct cohort_ioc_rename n2;
 		struct cohort_ioc_set_cpus sc;
 		struct cohort_ioc_set_memory sm;
+		struct cohort_ioc_pool_release pr;
 	} *req;
 	size_t size = _IOC_SIZE(cmd);
 	unsigned int i;
@@ -1631,6 +1688,7 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case COHORT_IOC_RENAME:
 	case COHORT_IOC_SET_CPUS:
 	case COHORT_IOC_SET_MEMORY:
+	case COHORT_IOC_POOL_RELEASE:
 		break;
 	default:
 		return -ENOTTY;
@@ -1674,6 +1732,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SET_MEMORY:
 		msg = req->sm.msg;
+		break;
+	case COHORT_IOC_POOL_RELEASE:
+		msg = req->pr.msg;
 		break;
 	default:
 		msg = req->i.msg;
@@ -1721,6 +1782,9 @@ static long cohort_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case COHORT_IOC_SET_MEMORY:
 		ret = cohort_set_memory(&req->sm);
+		break;
+	case COHORT_IOC_POOL_RELEASE:
+		ret = cohort_pool_release(&req->pr);
 		break;
 	default:
 		ret = do_delete(&req->i, &gone, gone_region);

@@ -68,41 +68,10 @@ static u32 block_node(phys_addr_t base)
 	return NUMA_NO_NODE;
 }
 
-static bool planned(phys_addr_t b, const phys_addr_t *plan, unsigned int n)
+/* A free block on @nid (NUMA_NO_NODE: anywhere), not in @plan; 0 if none. */
+static phys_addr_t fit(int nid, const phys_addr_t *plan, unsigned int n)
 {
-	while (n--)
-		if (plan[n] == b)
-			return true;
-	return false;
-}
-
-/* A free aligned block in [@lo, @hi), not in @plan; 0 if none. */
-static phys_addr_t scan(phys_addr_t lo, phys_addr_t hi,
-			const phys_addr_t *plan, unsigned int n)
-{
-	struct cohort_pool_use use;
-	phys_addr_t b;
-
-	lo = max_t(phys_addr_t, lo, cohort_pool_base + cohort_ctrl_size);
-	for (b = ALIGN(lo, COHORT_MEM_BLOCK);
-	     b < hi && hi - b >= COHORT_MEM_BLOCK; b += COHORT_MEM_BLOCK)
-		if (!planned(b, plan, n) &&
-		    !cohort_pool_busy(b, COHORT_MEM_BLOCK, &use))
-			return b;
-	return 0;
-}
-
-static phys_addr_t scan_node(int nid, const phys_addr_t *plan, unsigned int n)
-{
-	phys_addr_t lo, hi, b;
-	unsigned int i;
-
-	for (i = 0; cohort_pool_node_part(nid, i, &lo, &hi); i++) {
-		b = scan(lo, hi, plan, n);
-		if (b)
-			return b;
-	}
-	return 0;
+	return cohort_pool_fit(COHORT_MEM_BLOCK, COHORT_MEM_BLOCK, nid, plan, n);
 }
 
 /*
@@ -118,22 +87,21 @@ static phys_addr_t place(const struct cohort_inst *ci, int nid,
 	phys_addr_t b;
 
 	if (nid != NUMA_NO_NODE)
-		return scan_node(nid, plan, n);
+		return fit(nid, plan, n);
 	nr = cohort_pool_mem_nodes(ci->mem_base, ci->mem_size, own,
 				   ARRAY_SIZE(own));
 	for (i = 0; i < nr; i++) {
-		b = scan_node(own[i].node, plan, n);
+		b = fit(own[i].node, plan, n);
 		if (b)
 			return b;
 	}
 	cohort_pool_nodes(&nodes);
 	for_each_node_mask(nid, nodes) {
-		b = scan_node(nid, plan, n);
+		b = fit(nid, plan, n);
 		if (b)
 			return b;
 	}
-	return scan(cohort_pool_base, cohort_pool_base + cohort_pool_size,
-		    plan, n);
+	return fit(NUMA_NO_NODE, plan, n);
 }
 
 static void list_add_block(struct cohort_inst *ci, phys_addr_t base, u32 node)

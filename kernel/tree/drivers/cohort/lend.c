@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/numa.h>
+#include <linux/page-isolation.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -80,7 +81,7 @@ static void __init add_seg(phys_addr_t base, phys_addr_t end, int nid)
 		return;
 	}
 	if (nr_segs == COHORT_POOL_SEGS) {
-		pr_warn("pool: more than %d node or zone parts; [%pa-%pa) is not lent\n",
+		pr_warn("pool: more than %d node or zone parts; [%pa-%pa) is not used\n",
 			COHORT_POOL_SEGS, &base, &end);
 		return;
 	}
@@ -103,18 +104,17 @@ static void __init add_split(phys_addr_t base, phys_addr_t end, int nid)
 	add_seg(base, end, nid);
 }
 
-static void __init lend_declare(void);
-
 /**
- * cohort_pool_lend_init() - cut the pool into parts and lend each
- * @base: where instances' and regions' memory starts (after the control
- *        region)
- * @end: end of the pool
+ * cohort_pool_lend_add() - cut a range of the pool into parts
+ * @base: where instances' and regions' memory starts in it (after the
+ *        control region)
+ * @end: its end
  *
  * Called from cohort_reserve_pool() while memblock still rules, with the
- * pool reserved.  The areas become the primary's at core_initcall time.
+ * range reserved, for each range of the pool in address order; then
+ * cohort_pool_lend_declare() lends the parts.
  */
-void __init cohort_pool_lend_init(phys_addr_t base, phys_addr_t end)
+void __init cohort_pool_lend_add(phys_addr_t base, phys_addr_t end)
 {
 	unsigned long spfn, epfn;
 	int nid, r;
@@ -126,12 +126,16 @@ void __init cohort_pool_lend_init(phys_addr_t base, phys_addr_t end)
 		if (lo < hi)
 			add_split(lo, hi, nid);
 	}
-	lend_declare();
 }
 
 #ifdef CONFIG_CMA
-/* Each part an area of its own, cut to pageblocks. */
-static void __init lend_declare(void)
+/**
+ * cohort_pool_lend_declare() - lend every part of the pool to the primary
+ *
+ * Each part becomes a CMA area of its own, cut to pageblocks.  The areas
+ * become the primary's at core_initcall time.
+ */
+void __init cohort_pool_lend_declare(void)
 {
 	unsigned int i;
 
@@ -180,8 +184,38 @@ static void give_lent(phys_addr_t lo, phys_addr_t hi)
 {
 	free_contig_range(PHYS_PFN(lo), PHYS_PFN(hi - lo));
 }
+
+/*
+ * Stop the allocator from handing out [@lo, @hi) while its blocks change
+ * type; the primary's pages there stay where they are.  Within one area.
+ */
+static int isolate_lent(phys_addr_t lo, phys_addr_t hi)
+{
+	return start_isolate_page_range(PHYS_PFN(lo), PHYS_PFN(hi), MIGRATE_CMA,
+					0, GFP_KERNEL);
+}
+
+/*
+ * Make an isolated area ordinary memory of the primary: its blocks become
+ * movable ones (free pages there may then serve any allocation once the
+ * kernel falls back to them), and it no longer counts as CMA.
+ */
+static void unlend(phys_addr_t lo, phys_addr_t hi)
+{
+	unsigned long n = PHYS_PFN(hi - lo);
+
+	undo_isolate_page_range(PHYS_PFN(lo), PHYS_PFN(hi), MIGRATE_MOVABLE);
+	page_zone(pfn_to_page(PHYS_PFN(lo)))->cma_pages -= n;
+	totalcma_pages -= n;
+}
+
+/* Undo isolate_lent(): the area is lent as before. */
+static void relend(phys_addr_t lo, phys_addr_t hi)
+{
+	undo_isolate_page_range(PHYS_PFN(lo), PHYS_PFN(hi), MIGRATE_CMA);
+}
 #else
-static void __init lend_declare(void)
+void __init cohort_pool_lend_declare(void)
 {
 }
 
@@ -192,6 +226,19 @@ static int take_lent(phys_addr_t lo, phys_addr_t hi)
 }
 
 static void give_lent(phys_addr_t lo, phys_addr_t hi)
+{
+}
+
+static int isolate_lent(phys_addr_t lo, phys_addr_t hi)
+{
+	return -EINVAL;
+}
+
+static void unlend(phys_addr_t lo, phys_addr_t hi)
+{
+}
+
+static void relend(phys_addr_t lo, phys_addr_t hi)
 {
 }
 #endif
@@ -423,7 +470,7 @@ bool cohort_pool_returning(phys_addr_t base, u64 size,
  */
 u64 cohort_pool_held(void)
 {
-	return held_in(cohort_pool_base, cohort_pool_size);
+	return held_in(cohort_pool_base, cohort_pool_end - cohort_pool_base);
 }
 
 /**
@@ -475,6 +522,37 @@ void cohort_pool_nodes(nodemask_t *nodes)
 	nodes_clear(*nodes);
 	for (i = 0; i < nr_segs; i++)
 		node_set(segs[i].nid, *nodes);
+}
+
+/**
+ * cohort_pool_range() - the @i-th stretch of the pool for instances
+ * @i: which, from 0, in address order
+ * @lo: out: its start
+ * @hi: out: its end
+ *
+ * A stretch is contiguous memory of the pool, the control region left
+ * out; it may span nodes and zones.  The pool has one stretch per range
+ * reserved (cohort_pool=NODE:SIZE,... reserves one per node).
+ *
+ * Return: false when there is no such stretch.
+ */
+bool cohort_pool_range(unsigned int i, phys_addr_t *lo, phys_addr_t *hi)
+{
+	unsigned int k = 0;
+	phys_addr_t a, b;
+
+	while (k < nr_segs) {
+		a = segs[k].base;
+		b = a + segs[k].size;
+		for (k++; k < nr_segs && segs[k].base == b; k++)
+			b += segs[k].size;
+		if (i-- == 0) {
+			*lo = a;
+			*hi = b;
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -558,4 +636,58 @@ unsigned int cohort_pool_mem_nodes(phys_addr_t base, u64 size,
 		at = b;
 	}
 	return at >= end ? n : 0;
+}
+
+/* Free reserved pages of the pool in [@lo, @hi) to the primary. */
+static void free_kept(phys_addr_t lo, phys_addr_t hi)
+{
+	if (lo < hi)
+		free_reserved_area(__va(lo), __va(hi), -1, NULL);
+}
+
+/**
+ * cohort_pool_lend_release() - give every part of the pool to the primary
+ *
+ * Called with cohort_mutex held when nobody holds any of the pool.  Lent
+ * areas become ordinary memory of the primary where they are (nothing
+ * moves); the rest, reserved since boot, is freed to it.  Afterwards the
+ * pool has no part for instances.  A failure changes nothing.
+ *
+ * Return: 0, or -EBUSY when some area could not change type.
+ */
+int cohort_pool_lend_release(void)
+{
+	phys_addr_t lo, hi;
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < nr_segs; i++) {
+		lent_range(&segs[i], &lo, &hi);
+		if (lo >= hi)
+			continue;
+		ret = isolate_lent(lo, hi);
+		if (ret) {
+			for (k = 0; k < i; k++) {
+				lent_range(&segs[k], &lo, &hi);
+				if (lo < hi)
+					relend(lo, hi);
+			}
+			return ret;
+		}
+	}
+	for (i = 0; i < nr_segs; i++) {
+		const struct pool_seg *s = &segs[i];
+
+		lent_range(s, &lo, &hi);
+		if (lo >= hi) {
+			free_kept(s->base, s->base + s->size);
+			continue;
+		}
+		unlend(lo, hi);
+		free_kept(s->base, lo);
+		free_kept(hi, s->base + s->size);
+	}
+	/* Readers of the statistics take no lock: they see it empty. */
+	WRITE_ONCE(nr_segs, 0);
+	return 0;
 }

@@ -88,10 +88,13 @@ static bool block_ok(const struct cohort_setup *s, u64 base)
 	       !overlaps(base, COHORT_MEM_BLOCK, s->ctrl_base, s->ctrl_size);
 }
 
-/* The node to add a block to: the primary's, if this kernel has it. */
+/*
+ * The node to add a block to: the primary's, if this kernel may have it
+ * (a node of the pool; it comes online with the block).
+ */
 static int block_node(const struct cohort_setup *s, u32 node)
 {
-	if (node < MAX_NUMNODES && node_online(node))
+	if (node < MAX_NUMNODES && node_possible(node))
 		return node;
 	return page_to_nid(pfn_to_page(PFN_DOWN(s->mem_base +
 						 COHORT_OFF_KERNEL)));

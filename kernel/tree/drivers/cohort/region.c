@@ -186,22 +186,38 @@ bool cohort_region_busy(phys_addr_t base, u64 size, struct cohort_pool_use *use)
 	return false;
 }
 
-/* Highest free range of @size in the pool: regions fill it from the top. */
-static phys_addr_t region_place(u64 size)
+/* Highest free range of @size in [@lo, @hi); 0 if none. */
+static phys_addr_t fit_down(phys_addr_t lo, phys_addr_t hi, u64 size)
 {
-	phys_addr_t lo = cohort_pool_base + cohort_ctrl_size;
-	phys_addr_t cand = cohort_pool_base + cohort_pool_size;
 	struct cohort_pool_use use;
+	phys_addr_t cand;
 
-	if (size > cand - lo)
+	if (size > hi - lo)
 		return 0;
-	cand -= size;
+	cand = hi - size;
 	while (cohort_pool_busy(cand, size, &use)) {
 		if (use.base < lo + size)
 			return 0;
 		cand = use.base - size;
 	}
 	return cand;
+}
+
+/* Highest free range of @size in the pool: regions fill it from the top. */
+static phys_addr_t region_place(u64 size)
+{
+	phys_addr_t lo, hi, cand;
+	unsigned int n = 0;
+
+	while (cohort_pool_range(n, &lo, &hi))
+		n++;
+	while (n--) {
+		cohort_pool_range(n, &lo, &hi);
+		cand = fit_down(lo, hi, size);
+		if (cand)
+			return cand;
+	}
+	return 0;
 }
 
 /* A name from the ioctl: a valid name, and not a network link's. */
@@ -256,9 +272,9 @@ int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
 	phys_addr_t base;
 	int ret;
 
-	if (!cohort_pool_size)
-		return fail(msg, "there is no pool: boot the primary with cohort_pool=SIZE"),
-		       -ENODEV;
+	ret = cohort_pool_none(msg);
+	if (ret)
+		return ret;
 	if (!cohort_ctrl_size)
 		return fail(msg, "the pool has no control region, so regions cannot be shared"),
 		       -ENODEV;

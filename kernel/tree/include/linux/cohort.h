@@ -98,6 +98,9 @@ struct cohort_boot {
 	unsigned int nr_spare;
 	/* memory given after create, COHORT_MEM_BLOCK bytes each */
 	const struct cohort_setup_mem_node *mem_blocks;
+	/* the nodes the pool has memory on */
+	const u32 *pool_nodes;
+	unsigned int nr_pool_nodes;
 	unsigned int nr_mem_blocks;
 };
 

@@ -334,6 +334,12 @@ static void fill_setup(struct cohort_setup *s, const struct cohort_boot *b)
 		memcpy(s->mem_blocks, b->mem_blocks,
 		       b->nr_mem_blocks * sizeof(s->mem_blocks[0]));
 	}
+	if (b->nr_pool_nodes && b->nr_pool_nodes <= COHORT_SETUP_POOL_NODES) {
+		s->flags |= COHORT_SETUP_F_POOL_NODES;
+		s->nr_pool_nodes = b->nr_pool_nodes;
+		memcpy(s->pool_nodes, b->pool_nodes,
+		       b->nr_pool_nodes * sizeof(u32));
+	}
 	mangle_setup(s);
 }
 

@@ -278,7 +278,7 @@ static bool __init numa_valid(void)
 int __init cohort_instance_numa_init(void)
 {
 	const struct cohort_setup_mem_node *m = setup.mem_nodes;
-	u32 i;
+	u32 i, n;
 
 	if (!(setup.flags & COHORT_SETUP_F_NUMA))
 		return -ENOENT;
@@ -307,6 +307,15 @@ int __init cohort_instance_numa_init(void)
 		    node_isset(setup.spare_nodes[i], numa_nodes_parsed))
 			set_apicid_to_node(setup.spare_apic_ids[i],
 					   setup.spare_nodes[i]);
+	/*
+	 * Memory given while it runs may come from any node of the pool:
+	 * possible nodes, online once memory is added there.
+	 */
+	n = setup.flags & COHORT_SETUP_F_POOL_NODES ?
+	    min_t(u32, setup.nr_pool_nodes, COHORT_SETUP_POOL_NODES) : 0;
+	for (i = 0; i < n; i++)
+		if (setup.pool_nodes[i] < MAX_NUMNODES)
+			node_set(setup.pool_nodes[i], numa_nodes_parsed);
 	return 0;
 }
 #endif
