@@ -57,7 +57,7 @@ struct command {
 	const char *help;	/* one line */
 };
 
-/* A subcommand of "region" or "net" (cli_subcommand()). */
+/* A subcommand of "region", "net" or "pool" (cli_subcommand()). */
 struct subcommand {
 	const char *name;	/* "add" */
 	const char *cmd;	/* for messages: "net add" */
@@ -259,6 +259,7 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_console(struct cli *c, int argc, char **argv);
 int cmd_pool(struct cli *c, int argc, char **argv);
+int cmd_pool_release(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_heartbeat(struct cli *c, int argc, char **argv);
 int cmd_region(struct cli *c, int argc, char **argv);

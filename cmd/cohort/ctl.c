@@ -42,13 +42,15 @@ static int dev_open(struct cli *c)
 /**
  * cli_dev_request() - run one /dev/cohort request, telling why it failed
  * @c: the invocation
- * @name: the instance or region it is about, for messages
+ * @name: the instance or region it is about, for messages; NULL for a
+ *	request about none (pool release)
  * @req: the ioctl
  * @arg: the request
  * @msg: the request's msg field
  * @err: out: the ioctl's errno, 0 when it succeeded or was not made
  *
- * A refusal is printed as "cohort: CMD NAME: MSG".
+ * A refusal is printed as "cohort: CMD NAME: MSG" ("cohort: CMD: MSG"
+ * without a name).
  *
  * Return: EXIT_OK, EXIT_NOTFOUND (ENOENT), EXIT_UNAVAIL or EXIT_FAIL.
  */
@@ -76,19 +78,23 @@ int cli_dev_request(struct cli *c, const char *name, unsigned long req,
 		return EXIT_UNAVAIL;
 	}
 	msg[COHORT_MSG_MAX - 1] = '\0';
-	cli_err("%s %s: %s", c->cmd, name, msg[0] ? msg : strerror(e));
+	if (name)
+		cli_err("%s %s: %s", c->cmd, name, msg[0] ? msg : strerror(e));
+	else
+		cli_err("%s: %s", c->cmd, msg[0] ? msg : strerror(e));
 	return e == ENOENT ? EXIT_NOTFOUND : EXIT_FAIL;
 }
 
 /**
  * cli_dev_ioctl() - run one /dev/cohort request
  * @c: the invocation
- * @name: the instance or region it is about, for messages
+ * @name: the instance or region it is about, for messages; NULL for none
  * @req: the ioctl
  * @arg: the request
  * @msg: the request's msg field
  *
- * A refusal is printed as "cohort: CMD NAME: MSG".
+ * A refusal is printed as "cohort: CMD NAME: MSG" ("cohort: CMD: MSG"
+ * without a name).
  *
  * Return: EXIT_OK, EXIT_NOTFOUND (ENOENT), EXIT_UNAVAIL or EXIT_FAIL.
  */

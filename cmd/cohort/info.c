@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cohort(8): the commands that only read /sys/kernel/cohort/: list, show,
- * pool, version (peers is in peer.c).
+ * pool, version (peers is in peer.c; "pool release" in poolrel.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -664,19 +664,84 @@ static void pool_line(const char *name, __u64 v)
 }
 
 #define POOL_NODES_MAX 64
+#define POOL_RANGES_MAX 64
 
-/**
- * cmd_pool() - "cohort pool [-j]"
- * @c: the invocation
- * @argc: arguments of the command
- * @argv: the arguments
- *
- * The pool's base, size and free bytes; what of it is lent to the primary
- * and what the primary's pages take of that; then the same per NUMA node.
- *
- * Return: an exit status.
+/* A range reserved for the pool (pool/ranges). */
+struct pool_range {
+	__u64 base;
+	__u64 size;
+};
+
+/*
+ * One line of pool/ranges, "0xBASE SIZE", from @p; 0 and @p past it, or
+ * -EINVAL.
  */
-int cmd_pool(struct cli *c, int argc, char **argv)
+static int pool_range_line(char **p, struct pool_range *r)
+{
+	char *s = *p, *sp, *nl;
+
+	nl = s + strcspn(s, "\n");
+	sp = memchr(s, ' ', (size_t)(nl - s));
+	if (!sp)
+		return -EINVAL;
+	*sp = '\0';
+	if (*nl)
+		*nl++ = '\0';
+	if (sysfs_parse_u64(s, &r->base) || sysfs_parse_u64(sp + 1, &r->size) ||
+	    !r->size || r->base + r->size < r->base)
+		return -EINVAL;
+	*p = nl;
+	return 0;
+}
+
+/*
+ * The ranges of the pool, from pool/ranges in address order; a kernel
+ * without that file has one, from @base and @size (none when @size is 0).
+ * EXIT_OK, or EXIT_FAIL after saying why.
+ */
+static int pool_ranges(struct cli *c, __u64 base, __u64 size,
+		       struct pool_range *r, size_t *n)
+{
+	char path[4096], buf[4096], *p = buf;
+	int ret;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/pool/ranges", c->sysfs);
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret == -ENOENT) {
+		if (size) {
+			r[0].base = base;
+			r[0].size = size;
+			*n = 1;
+		}
+		return EXIT_OK;
+	}
+	if (ret < 0) {
+		cli_err("cannot read %s: %s", path, strerror(-ret));
+		return EXIT_FAIL;
+	}
+	while (*p) {
+		if (*n == POOL_RANGES_MAX) {
+			cli_err("cannot read %s: more than %d ranges", path,
+				POOL_RANGES_MAX);
+			return EXIT_FAIL;
+		}
+		if (pool_range_line(&p, &r[*n])) {
+			cli_err("cannot read %s: not \"0xBASE SIZE\" lines",
+				path);
+			return EXIT_FAIL;
+		}
+		(*n)++;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * "cohort pool [-j]": the pool's base, the ranges it is made of, its size
+ * and free bytes; what of it is lent to the primary and what the
+ * primary's pages take of that; then the same per NUMA node.
+ */
+static int pool_show(struct cli *c, int argc, char **argv)
 {
 	static const char *const names[] = { "base", "size", "free", "lent",
 					     "lent_used" };
@@ -684,10 +749,11 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 						  "lent_used" };
 	__u64 val[5], nval[POOL_NODES_MAX][4];
 	int nodes[POOL_NODES_MAX], nr = 0, ret, n;
+	struct pool_range ranges[POOL_RANGES_MAX];
+	char path[4096], sz[COHORT_SIZE_STR_MAX];
 	struct json_object *o, *arr;
-	char path[4096];
 	struct dirent *de;
-	size_t i;
+	size_t i, nranges;
 	DIR *d;
 
 	ret = cli_info_begin(c, argc, argv);
@@ -696,6 +762,8 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 	for (i = 0; i < 5; i++)
 		if (pool_read(c, "", names[i], i >= 3, &val[i]))
 			return EXIT_FAIL;
+	if (pool_ranges(c, val[0], val[1], ranges, &nranges))
+		return EXIT_FAIL;
 	snprintf(path, sizeof(path), "%s/pool", c->sysfs);
 	d = opendir(path);
 	while (d && (de = readdir(d)) && nr < POOL_NODES_MAX) {
@@ -728,6 +796,17 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 			json_object_object_add(o, names[i],
 					       json_object_new_uint64(val[i]));
 		arr = json_object_new_array();
+		for (i = 0; i < nranges; i++) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "base",
+				json_object_new_uint64(ranges[i].base));
+			json_object_object_add(e, "size",
+				json_object_new_uint64(ranges[i].size));
+			json_object_array_add(arr, e);
+		}
+		json_object_object_add(o, "ranges", arr);
+		arr = json_object_new_array();
 		for (n = 0; n < nr; n++) {
 			struct json_object *e = json_object_new_object();
 
@@ -744,6 +823,11 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 		return EXIT_OK;
 	}
 	printf("%-10s 0x%llx\n", "base", (unsigned long long)val[0]);
+	for (i = 0; i < nranges; i++) {
+		cohort_format_size(ranges[i].size, true, sz, sizeof(sz));
+		printf("%-10s 0x%llx+%s\n", "range",
+		       (unsigned long long)ranges[i].base, sz);
+	}
 	for (i = 1; i < 5; i++)
 		pool_line(names[i], val[i]);
 	if (nr) {
@@ -776,6 +860,28 @@ int cmd_pool(struct cli *c, int argc, char **argv)
 		}
 	}
 	return EXIT_OK;
+}
+
+/**
+ * cmd_pool() - "cohort pool [-j]" or "cohort pool release [--dry-run]
+ *	[-j]" (poolrel.c)
+ * @c: the invocation
+ * @argc: arguments of the command
+ * @argv: the arguments; argv[1] is the subcommand, if any
+ *
+ * Without a subcommand, or with only options, shows the pool.
+ *
+ * Return: an exit status.
+ */
+int cmd_pool(struct cli *c, int argc, char **argv)
+{
+	static const struct subcommand subs[] = {
+		{ "release", "pool release", cmd_pool_release },
+	};
+
+	if (argc < 2 || argv[1][0] == '-')
+		return pool_show(c, argc, argv);
+	return cli_subcommand(c, argc, argv, subs, ARRAY_SIZE(subs));
 }
 
 /**

@@ -85,7 +85,8 @@ static const struct command commands[] = {
 	  "show what cohortd, which keeps them running, is doing" },
 	{ "events", cmd_events, "[-j] [-f] [--since SECONDS] [NAME]",
 	  "print what cohortd did: starts, failures, restarts" },
-	{ "pool", cmd_pool, "[-j]", "show the memory pool" },
+	{ "pool", cmd_pool, "[-j] | release [--dry-run] [-j]",
+	  "show the memory pool, or give it back to the primary" },
 	{ "region", cmd_region,
 	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
 	  "                      grant NAME INSTANCE [--read-only] |\n"
@@ -364,7 +365,7 @@ int cli_plain_name(struct cli *c, int argc, char **argv, const char **name)
 }
 
 /**
- * cli_subcommand() - run the subcommand of "region" or "net"
+ * cli_subcommand() - run the subcommand of "region", "net" or "pool"
  * @c: the invocation; its cmd becomes the subcommand's ("net add")
  * @argc: arguments of the command
  * @argv: the arguments; argv[1] is the subcommand, if any
@@ -538,8 +539,20 @@ static const char *const command_details[][2] = {
 		  "  -p, --pretty        print indented JSON\n" },
 	{ "show", "  -j, --json          print a JSON object\n"
 		  "  -p, --pretty        print indented JSON\n" },
-	{ "pool", "  -j, --json          print a JSON object\n"
-		  "  -p, --pretty        print indented JSON\n" },
+	{ "pool",
+	  "  -j, --json          print a JSON object\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "  release             give the pool to the primary for good\n"
+	  "  -n, --dry-run       release: have the kernel check; change nothing\n"
+	  "\n"
+	  "Without release: the pool's base, the ranges it is made of, its size,\n"
+	  "free, lent and lent_used bytes, then the same per NUMA node.\n"
+	  "\n"
+	  "release is refused while an instance, a region or a network link\n"
+	  "holds any of the pool.  The control region (18 MiB, for the\n"
+	  "messaging between kernels) and the trampoline slots below 1 MiB stay\n"
+	  "reserved.  Afterwards no instance or region can be made until the\n"
+	  "primary boots again with cohort_pool=.\n" },
 	{ "region",
 	  "  list                the regions (the default): name, base, size,\n"
 	  "                      the ids of the kernels that map them and the\n"

@@ -13,10 +13,11 @@ _cohort_names()
 	done
 }
 
-# _cohort_sub SUBCOMMANDS: for region and net, whose first word is one of
-# SUBCOMMANDS (list when there is none).  Sets sub to it ("" while there
-# is none yet) and completes the subcommand itself, or list's options;
-# the caller completes the words of the other subcommands.
+# _cohort_sub SUBCOMMANDS: for region, net, daemon and pool, whose first
+# word is one of SUBCOMMANDS (list, or the pool shown, when there is
+# none).  Sets sub to it ("" while there is none yet) and completes the
+# subcommand itself, or list's options; the caller completes the words of
+# the other subcommands.
 _cohort_sub()
 {
 	local i
@@ -256,7 +257,13 @@ _cohort()
 		fi
 		[ $nargs = 1 ] && [[ $cur != -* ]] && return ;;
 	console) opts="--read-only --force --no-history --help" ;;
-	list|pool|version|check) opts="--json --pretty --help" ;;
+	list|version|check) opts="--json --pretty --help" ;;
+	pool)
+		local sub
+		_cohort_sub "release"
+		[ "$sub" = release ] && [[ $cur == -* ]] &&
+			COMPREPLY=($(compgen -W "--dry-run --json --pretty --help" -- "$cur"))
+		return ;;
 	show) opts="--json --pretty --help" ;;
 	peers) opts="--all --json --pretty --help" ;;
 	heartbeat) opts="--period --misses --json --pretty --help" ;;

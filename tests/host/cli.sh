@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool,
-# version, log (byte-exact, and -f), peers and heartbeat (messaging files
-# present, partly present and missing), regions, network links (net, and
-# create --net undone when the link is refused), create's placement by
-# topology (whole cores, NUMA nodes, the pool's nodes, --dry-run), the
-# console, and every refusal: its message,
+# cohort(8) against a fake /sys/kernel/cohort tree: list, show, pool (its
+# ranges, and pool release), version, log (byte-exact, and -f), peers and
+# heartbeat (messaging files present, partly present and missing),
+# regions, network links (net, and create --net undone when the link is
+# refused), create's placement by topology (whole cores, NUMA nodes, the
+# pool's nodes, --dry-run), the console, and every refusal: its message,
 # its exit status, and that nothing reached the kernel.  The kernel behind
 # /dev/cohort is played by an LD_PRELOAD shim (fake_cohort_dev.c) that
 # logs each ioctl and answers as told.
@@ -357,15 +357,53 @@ assert p["state"] == "joined" and p["heartbeat_age_ms"] == 120, p
 assert p["heartbeat"] == 4977 and p["received"] == 12, p
 '
 
-# A kernel without lending (no lent files, no nodes): they read as 0.
+# A kernel without lending (no lent files, no nodes): they read as 0;
+# without pool/ranges, base and size make the one range.
 expect 0 "base       0x100000000
+range      0x100000000+1G
 size       1073741824 (1 GiB)
 free       268435456 (256 MiB)
 lent       0
 lent_used  0" "" pool
 json_check pool -j -- '
 assert d == {"base": 4294967296, "size": 1073741824, "free": 268435456,
-             "lent": 0, "lent_used": 0, "nodes": []}, d'
+             "lent": 0, "lent_used": 0,
+             "ranges": [{"base": 4294967296, "size": 1073741824}],
+             "nodes": []}, d'
+# pool/ranges: a range per NUMA node (cohort_pool=NODE:SIZE,...).
+put "$S/pool/ranges" "0x100000000 536870912
+0x880000000 536870912"
+expect 0 "base       0x100000000
+range      0x100000000+512M
+range      0x880000000+512M
+size       1073741824 (1 GiB)
+free       268435456 (256 MiB)
+lent       0
+lent_used  0" "" pool
+json_check pool -j -- '
+assert d["ranges"] == [{"base": 0x100000000, "size": 536870912},
+                       {"base": 0x880000000, "size": 536870912}], d
+assert d["base"] == 0x100000000 and d["size"] == 1073741824, d'
+json_check -p pool -- 'assert len(d["ranges"]) == 2, d'
+# Empty after the pool was given back and there is no control region.
+: >"$S/pool/ranges"
+json_check pool -j -- 'assert d["ranges"] == [], d'
+for bad in "lots" "0x100000000" "0x100000000 512M" "0x100000000 0" \
+	   "0x100000000  536870912" "0x100000000 536870912 0"; do
+	put "$S/pool/ranges" "$bad"
+	expect 1 "" "cohort: cannot read $S/pool/ranges: not \"0xBASE SIZE\" lines" pool
+done
+put "$S/pool/ranges" "0x100000000 536870912
+
+0x880000000 536870912"
+expect 1 "" "cohort: cannot read $S/pool/ranges: not \"0xBASE SIZE\" lines" pool -j
+put "$S/pool/ranges" "0x100000000 1073741824"
+expect 0 "base       0x100000000
+range      0x100000000+1G
+size       1073741824 (1 GiB)
+free       268435456 (256 MiB)
+lent       0
+lent_used  0" "" pool
 # Lent to the primary, on two nodes (node10 sorts after node2).
 put "$S/pool/lent" "805306368"
 put "$S/pool/lent_used" "12288"
@@ -379,6 +417,7 @@ for nd in node2:524288000:262144000:262144000:12288 \
 done
 mkdir -p "$S/pool/nodeX" "$S/pool/node"
 expect 0 "base       0x100000000
+range      0x100000000+1G
 size       1073741824 (1 GiB)
 free       268435456 (256 MiB)
 lent       805306368 (768 MiB)
@@ -1195,6 +1234,60 @@ ioctl_log "SET_CPUS name=web cpus=3 flags=1 timeout_ms=0 reserved=0" \
 unset COHORT_FAKE_ONLY COHORT_FAKE_ERRNO COHORT_FAKE_MSG
 put "$S/instances/web/mem_size" 268435456
 : >"$S/instances/web/mem_blocks"
+
+# pool release: the kernel says what the primary gets and what stays.
+try_pool="Try 'cohort pool --help' for more information."
+try_pool_rel="Try 'cohort pool release --help' for more information."
+expect 0 "would give 1006M of the pool back to the primary; 18M stay for messaging between kernels; nothing changed" "" \
+	pool release --dry-run
+ioctl_log "POOL_RELEASE flags=1 reserved=0"
+expect 0 "gave 1006M of the pool back to the primary; 18M stay for messaging between kernels" "" \
+	pool release
+ioctl_log "POOL_RELEASE flags=0 reserved=0"
+json_check pool release -j -- '
+assert d == {"released": 1054867456, "kept": 18874368, "dry_run": False}, d'
+ioctl_log "POOL_RELEASE flags=0 reserved=0"
+json_check -p pool release -n -- '
+assert d == {"released": 1054867456, "kept": 18874368, "dry_run": True}, d'
+ioctl_log "POOL_RELEASE flags=1 reserved=0"
+COHORT_FAKE_RELEASED=1073741824 COHORT_FAKE_KEPT=0 \
+	expect 0 "gave 1G of the pool back to the primary" "" pool release
+ioctl_log "POOL_RELEASE flags=0 reserved=0"
+checks=$((checks + 1))
+"$bin" help pool | grep -qx 'Usage: cohort pool \[-j\] | release \[--dry-run\] \[-j\]' ||
+	fail "help pool: no release"
+"$bin" pool release --help | grep -q -- '^  -n, --dry-run ' ||
+	fail "pool release --help: no --dry-run"
+refuse 2 "cohort: pool release: unexpected argument 'extra-arg'
+$try_pool_rel" pool release extra-arg
+refuse 2 "cohort: pool release: unknown option '--force'
+$try_pool_rel" pool release --force
+refuse 2 "cohort: pool release: option '--dry-run' given more than once
+$try_pool_rel" pool release --dry-run -n
+refuse 2 "cohort: pool: unknown subcommand 'bogus' (release)
+$try_pool" pool bogus
+refuse 2 "cohort: pool: unexpected argument 'release'
+$try_pool" pool -j release
+no_ioctl "pool release usage errors"
+COHORT_SYSFS=$T/none refuse 4 "cohort: Cohort is not available: $T/none does not exist (a kernel without Cohort?)" \
+	pool release
+COHORT_DEV=$T/none refuse 4 "cohort: Cohort is not available: $T/none: No such file or directory" \
+	pool release --dry-run
+COHORT_DEV=/dev/null refuse 4 "cohort: Cohort is not available: /dev/null is not the Cohort control device" \
+	pool release
+no_ioctl "pool release without Cohort"
+# Refused: the kernel's msg, or strerror when there is none.
+export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="instance 'web' holds 256 MiB of the pool: the pool is given back only when nothing uses it"
+refuse 1 "cohort: pool release: instance 'web' holds 256 MiB of the pool: the pool is given back only when nothing uses it" \
+	pool release
+ioctl_log "POOL_RELEASE flags=0 reserved=0"
+refuse 1 "cohort: pool release: instance 'web' holds 256 MiB of the pool: the pool is given back only when nothing uses it" \
+	pool release --dry-run -j
+ioctl_log "POOL_RELEASE flags=1 reserved=0"
+export COHORT_FAKE_ERRNO=19 COHORT_FAKE_MSG=""
+refuse 1 "cohort: pool release: No such device" pool release
+ioctl_log "POOL_RELEASE flags=0 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
 
 # The kernel's refusals: its msg, or strerror when there is none.
 export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="CPU 4 is already given to instance 'web'"

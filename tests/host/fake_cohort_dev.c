@@ -38,6 +38,12 @@
  * (at 0x200000000 + 128 MiB * N for the Nth line, on the node asked, or
  * 0) or loses its last lines.
  *
+ * COHORT_IOC_POOL_RELEASE is logged like the others (reserved=1 when
+ * reserved0 or reserved is not 0) and refused, as the kernel does, when
+ * flags has more than COHORT_SET_DRY_RUN or a reserved field is set.
+ * When it succeeds it says released COHORT_FAKE_RELEASED and kept
+ * COHORT_FAKE_KEPT (bytes; unset: 1006 MiB and 18 MiB).
+ *
  * COHORT_IOC_CONSOLE is refused as the kernel does when its fd is not 0;
  * when it succeeds, it hands back a write-only
  * descriptor chosen by COHORT_FAKE_CONSOLE: unset, /dev/null; "hup", a
@@ -480,6 +486,21 @@ static void fake_delete(const struct cohort_ioc_instance *i)
 	rm_tree(dir);
 }
 
+/* COHORT_IOC_POOL_RELEASE: checked as the kernel does; 0 or an errno. */
+static int pool_release(struct cohort_ioc_pool_release *pr)
+{
+	const char *rel = getenv("COHORT_FAKE_RELEASED");
+	const char *kept = getenv("COHORT_FAKE_KEPT");
+
+	if ((pr->flags & ~COHORT_SET_DRY_RUN) || pr->reserved0 ||
+	    reserved_set(pr->reserved))
+		return refuse(pr->msg, EINVAL,
+			      "unknown flags or non-zero reserved fields");
+	pr->released = rel && *rel ? strtoull(rel, NULL, 0) : 1006ULL << 20;
+	pr->kept = kept && *kept ? strtoull(kept, NULL, 0) : 18ULL << 20;
+	return 0;
+}
+
 /* The writer descriptor COHORT_FAKE_CONSOLE asks for; -1 on failure. */
 static int console_open(void)
 {
@@ -611,6 +632,13 @@ int ioctl(int fd, unsigned long req, ...)
 			sm->reserved0 || reserved_set(sm->reserved));
 		msg = sm->msg;
 		what = "SET_MEMORY";
+	} else if (req == COHORT_IOC_POOL_RELEASE) {
+		struct cohort_ioc_pool_release *pr = arg;
+
+		fprintf(f, "POOL_RELEASE flags=%u reserved=%d\n", pr->flags,
+			pr->reserved0 || reserved_set(pr->reserved));
+		msg = pr->msg;
+		what = "POOL_RELEASE";
 	} else {
 		struct cohort_ioc_instance *i = arg;
 
@@ -643,6 +671,13 @@ int ioctl(int fd, unsigned long req, ...)
 	}
 	if (req == COHORT_IOC_NET) {
 		err = net(arg);
+		if (err) {
+			errno = err;
+			return -1;
+		}
+	}
+	if (req == COHORT_IOC_POOL_RELEASE) {
+		err = pool_release(arg);
 		if (err) {
 			errno = err;
 			return -1;
