@@ -1112,6 +1112,39 @@ static void set_cpus_checks(bool running)
 	cpus_are("set_cpus: after the dry run", A, "1");
 }
 
+/*
+ * COHORT_IOC_POOL_RELEASE while instance A holds pool memory: malformed
+ * requests refused, and a well-formed one (dry run or not) refused because
+ * the pool is in use.  None changes anything.
+ */
+static void pool_release_checks(void)
+{
+	struct cohort_ioc_pool_release r;
+
+	printf("# COHORT_IOC_POOL_RELEASE while '%s' exists\n", A);
+	memset(&r, 0, sizeof(r));
+	r.flags = 0x4;
+	check("pool_release: flags 0x4", COHORT_IOC_POOL_RELEASE, &r, r.msg,
+	      EINVAL, "unknown flags");
+	memset(&r, 0, sizeof(r));
+	r.reserved0 = 1;
+	check("pool_release: reserved0 non-zero", COHORT_IOC_POOL_RELEASE, &r,
+	      r.msg, EINVAL, "reserved");
+	memset(&r, 0, sizeof(r));
+	r.reserved[3] = 1;
+	check("pool_release: reserved[3] non-zero", COHORT_IOC_POOL_RELEASE, &r,
+	      r.msg, EINVAL, "reserved");
+	check("pool_release: NULL argument", COHORT_IOC_POOL_RELEASE, NULL,
+	      NULL, EFAULT, NULL);
+	memset(&r, 0, sizeof(r));
+	r.flags = COHORT_SET_DRY_RUN;
+	check("pool_release: dry run, pool in use", COHORT_IOC_POOL_RELEASE, &r,
+	      r.msg, EBUSY, "instance '" A "'");
+	memset(&r, 0, sizeof(r));
+	check("pool_release: pool in use", COHORT_IOC_POOL_RELEASE, &r, r.msg,
+	      EBUSY, "instance '" A "'");
+}
+
 static struct cohort_ioc_rename mk_rename(const char *name, const char *to)
 {
 	struct cohort_ioc_rename r;
@@ -1527,6 +1560,7 @@ int main(int argc, char **argv)
 	takeover_checks();
 	rename_checks();
 	set_cpus_checks(false);
+	pool_release_checks();
 	net_checks();
 
 	printf("# requests on '%s' before anything is loaded\n", A);
