@@ -204,7 +204,10 @@ static int memplug_thread(void *unused)
 		flush_signals(current);
 		if (kthread_should_stop() || !cohort_mbox_mem_asked(&r))
 			continue;
-		if (r.op == COHORT_MEM_ADD)
+		if (cohort_test_take_lie(COHORT_LIE_MEM, &ret))
+			pr_warn("test: answering memory request %u with %d, doing nothing\n",
+				r.seq, ret);
+		else if (r.op == COHORT_MEM_ADD)
 			ret = block_add(s, r.base, r.node);
 		else if (r.op == COHORT_MEM_REMOVE)
 			ret = block_remove(s, r.base, r.timeout_ms);

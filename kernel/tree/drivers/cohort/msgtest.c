@@ -386,12 +386,47 @@ static int op_service(char **argv, int argc)
 	return ret;
 }
 
+/* ---- answers to the primary's requests (instance side) ---- */
+
+/* Answers to give instead of acting, per kind, in order. */
+static struct {
+	int v[4];
+	unsigned int n;
+} lies[COHORT_LIE_KINDS];
+static DEFINE_SPINLOCK(lies_lock);
+
+/**
+ * cohort_test_take_lie() - the next answer to give instead of acting
+ * @kind: CPU or memory requests
+ * @answer: out: the result to write for the request
+ *
+ * Stands in for a buggy or hostile instance kernel; armed through the
+ * cpu_lie and mem_lie files.
+ *
+ * Return: true if there is one (it is used up).
+ */
+bool cohort_test_take_lie(enum cohort_lie_kind kind, int *answer)
+{
+	bool lie = false;
+
+	spin_lock(&lies_lock);
+	if (lies[kind].n) {
+		*answer = lies[kind].v[0];
+		memmove(lies[kind].v, lies[kind].v + 1,
+			--lies[kind].n * sizeof(lies[kind].v[0]));
+		lie = true;
+	}
+	spin_unlock(&lies_lock);
+	return lie;
+}
+
 /* ---- debugfs files ---- */
 
 #define MAX_ARGS 6
 
 static int run(const char *op, char **argv, int argc)
 {
+	int answers[ARRAY_SIZE(lies[0].v)];
 	u32 a[4] = { };
 	u64 group;
 	int i;
@@ -419,16 +454,21 @@ static int run(const char *op, char **argv, int argc)
 		cohort_mbox_set_vmcoreinfo(note, size, po);
 		return 0;
 	}
-	if (!strcmp(op, "cpu_lie")) {
-		int answers[4];
+	if (!strcmp(op, "cpu_lie") || !strcmp(op, "mem_lie")) {
+		enum cohort_lie_kind k = op[0] == 'c' ? COHORT_LIE_CPU :
+							COHORT_LIE_MEM;
 
 		/* What a hostile kernel could answer the primary's requests. */
-		if (!argc || argc > 4 || cm.is_primary)
+		if (!argc || argc > ARRAY_SIZE(lies[0].v) || cm.is_primary)
 			return -EINVAL;
 		for (i = 0; i < argc; i++)
 			if (kstrtoint(argv[i], 0, &answers[i]))
 				return -EINVAL;
-		return cohort_cpuplug_test_lie(answers, argc);
+		spin_lock(&lies_lock);
+		memcpy(lies[k].v, answers, argc * sizeof(answers[0]));
+		lies[k].n = argc;
+		spin_unlock(&lies_lock);
+		return 0;
 	}
 	if (!strcmp(op, "setup_mangle")) {
 		/* The next instance's record, as a buggy primary writes it. */
@@ -578,7 +618,7 @@ static int __init cohort_msgtest_init(void)
 		"send", "multicast", "ping", "request", "service", "scribble",
 		"ipi_ping", "busy_poll", "unquarantine", "ctrl_version", "poke",
 		"conin_tail", "net_forge", "vsock_overrun", "vmcoreinfo",
-		"cpu_lie", "setup_mangle",
+		"cpu_lie", "mem_lie", "setup_mangle",
 	};
 	struct dentry *dir;
 	unsigned int i;

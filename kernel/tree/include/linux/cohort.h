@@ -124,8 +124,20 @@ const struct cohort_setup *cohort_instance_setup(void);
  */
 void cohort_cpuplug_init(void);
 void cohort_cpuplug_poll(void);
+
+/*
+ * Test interface (drivers/cohort/msgtest.c): answers an instance gives to
+ * the primary's CPU or memory requests instead of acting on them, as a
+ * buggy or hostile kernel would.
+ */
+enum cohort_lie_kind { COHORT_LIE_CPU, COHORT_LIE_MEM, COHORT_LIE_KINDS };
 #ifdef CONFIG_COHORT_TEST
-int cohort_cpuplug_test_lie(const int *answers, unsigned int n);
+bool cohort_test_take_lie(enum cohort_lie_kind kind, int *answer);
+#else
+static inline bool cohort_test_take_lie(enum cohort_lie_kind kind, int *answer)
+{
+	return false;
+}
 #endif
 
 /* Instance side: memory blocks given and taken while it runs

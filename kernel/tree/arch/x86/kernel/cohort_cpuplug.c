@@ -162,52 +162,6 @@ out:
 	return ret;
 }
 
-#ifdef CONFIG_COHORT_TEST
-/* Answers to give instead of acting, in order (test interface). */
-static int lies[4];
-static unsigned int nr_lies;
-static DEFINE_SPINLOCK(lies_lock);
-
-/**
- * cohort_cpuplug_test_lie() - answer the next CPU requests without acting
- * @answers: what to write as the result of each, in order
- * @n: how many (at most 4)
- *
- * Stands in for a buggy or hostile instance kernel.
- *
- * Return: 0, or -EINVAL for too many.
- */
-int cohort_cpuplug_test_lie(const int *answers, unsigned int n)
-{
-	if (n > ARRAY_SIZE(lies))
-		return -EINVAL;
-	spin_lock(&lies_lock);
-	memcpy(lies, answers, n * sizeof(*answers));
-	nr_lies = n;
-	spin_unlock(&lies_lock);
-	return 0;
-}
-
-static bool take_lie(int *answer)
-{
-	bool lie = false;
-
-	spin_lock(&lies_lock);
-	if (nr_lies) {
-		*answer = lies[0];
-		memmove(lies, lies + 1, --nr_lies * sizeof(lies[0]));
-		lie = true;
-	}
-	spin_unlock(&lies_lock);
-	return lie;
-}
-#else
-static bool take_lie(int *answer)
-{
-	return false;
-}
-#endif
-
 static void cpuplug_fn(struct work_struct *w)
 {
 	const struct cohort_setup *s = cohort_instance_setup();
@@ -216,7 +170,7 @@ static void cpuplug_fn(struct work_struct *w)
 
 	if (!cohort_mbox_cpu_asked(&seq, &op, &apic_id))
 		return;
-	if (take_lie(&ret)) {
+	if (cohort_test_take_lie(COHORT_LIE_CPU, &ret)) {
 		pr_warn("test: answering CPU request %u with %d, doing nothing\n",
 			seq, ret);
 		cohort_mbox_cpu_finish(seq, ret);
