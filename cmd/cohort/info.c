@@ -666,6 +666,12 @@ static void pool_line(const char *name, __u64 v)
 #define POOL_NODES_MAX 64
 #define POOL_RANGES_MAX 64
 
+/* What instances and regions hold of a node's part: its size less free. */
+static __u64 node_held(const __u64 *v)
+{
+	return v[0] > v[1] ? v[0] - v[1] : 0;
+}
+
 /* A range reserved for the pool (pool/ranges). */
 struct pool_range {
 	__u64 base;
@@ -815,6 +821,8 @@ static int pool_show(struct cli *c, int argc, char **argv)
 			for (i = 0; i < 4; i++)
 				json_object_object_add(e, node_names[i],
 						       json_object_new_uint64(nval[n][i]));
+			json_object_object_add(e, "held",
+					       json_object_new_uint64(node_held(nval[n])));
 			json_object_array_add(arr, e);
 		}
 		json_object_object_add(o, "nodes", arr);
@@ -831,32 +839,34 @@ static int pool_show(struct cli *c, int argc, char **argv)
 	for (i = 1; i < 5; i++)
 		pool_line(names[i], val[i]);
 	if (nr) {
-		static const char *const head[] = { "NODE", "SIZE", "FREE",
-						    "LENT", "LENT_USED" };
-		char cell[POOL_NODES_MAX][5][COHORT_SIZE_STR_MAX];
-		int w[5] = { 0 };
+		static const char *const head[] = { "NODE", "SIZE", "HELD",
+						    "FREE", "LENT",
+						    "LENT_USED" };
+		char cell[POOL_NODES_MAX][6][COHORT_SIZE_STR_MAX];
+		int w[6] = { 0 };
 
-		table_widen(w, head, 5);
+		table_widen(w, head, 6);
 		for (n = 0; n < nr; n++) {
-			const char *col[5];
+			__u64 v[5] = { nval[n][0], node_held(nval[n]),
+				       nval[n][1], nval[n][2], nval[n][3] };
+			const char *col[6];
 
 			snprintf(cell[n][0], sizeof(cell[n][0]), "%d", nodes[n]);
-			for (i = 0; i < 4; i++)
-				cohort_format_size(nval[n][i], true,
-						   cell[n][i + 1],
-						   sizeof(cell[n][i + 1]));
 			for (i = 0; i < 5; i++)
+				cohort_format_size(v[i], true, cell[n][i + 1],
+						   sizeof(cell[n][i + 1]));
+			for (i = 0; i < 6; i++)
 				col[i] = cell[n][i];
-			table_widen(w, col, 5);
+			table_widen(w, col, 6);
 		}
 		printf("\n");
-		table_row(w, head, 5, "lrrrr");
+		table_row(w, head, 6, "lrrrrr");
 		for (n = 0; n < nr; n++) {
-			const char *col[5];
+			const char *col[6];
 
-			for (i = 0; i < 5; i++)
+			for (i = 0; i < 6; i++)
 				col[i] = cell[n][i];
-			table_row(w, col, 5, "lrrrr");
+			table_row(w, col, 6, "lrrrrr");
 		}
 	}
 	return EXIT_OK;

@@ -423,16 +423,16 @@ free       268435456 (256 MiB)
 lent       805306368 (768 MiB)
 lent_used  12288 (12 KiB)
 
-NODE  SIZE  FREE  LENT  LENT_USED
-2     500M  250M  250M        12K
-10    500M  500M  500M          0" "" pool
+NODE  SIZE  HELD  FREE  LENT  LENT_USED
+2     500M  250M  250M  250M        12K
+10    500M     0  500M  500M          0" "" pool
 json_check pool -j -- '
 assert d["lent"] == 805306368 and d["lent_used"] == 12288, d
 assert d["nodes"] == [
     {"node": 2, "size": 524288000, "free": 262144000, "lent": 262144000,
-     "lent_used": 12288},
+     "lent_used": 12288, "held": 262144000},
     {"node": 10, "size": 524288000, "free": 524288000, "lent": 524288000,
-     "lent_used": 0}], d'
+     "lent_used": 0, "held": 0}], d'
 put "$S/pool/node10/lent" "lots"
 expect 1 "" "cohort: cannot read $S/pool/node10/lent: not a number" pool
 put "$S/pool/node10/lent" "524288000"
