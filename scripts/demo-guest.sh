@@ -21,6 +21,11 @@ fi
 socat TCP-LISTEN:80,fork SYSTEM:'echo hello over the network from `hostname`' </dev/null >/dev/null 2>&1 &
 # A vsock service (AF_VSOCK port 7000) any kernel can reach.
 socat VSOCK-LISTEN:7000,fork SYSTEM:'echo hello from `hostname` at CID `cohort-vsock-check cid`' </dev/null >/dev/null 2>&1 &
+# Its memory and CPUs, for whoever asks on vsock port 7002.
+cat >/tmp/mem.sh <<'MEM'
+echo "$(hostname) sees CPUs $(cat /sys/devices/system/cpu/online) and $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+MEM
+socat VSOCK-LISTEN:7002,fork SYSTEM:'sh /tmp/mem.sh' </dev/null >/dev/null 2>&1 &
 # Root here trying to map memory that is not its own: refused.
 mount -t cohortfs -o phys=0x100000000,size=0x1000000,format none /mnt/shared 2>/dev/null ||
 	echo "$(hostname): phys= refused: $(dmesg | grep -o 'phys= is refused in an instance' | tail -n 1)"
@@ -60,7 +65,7 @@ echo "written by the primary" >/mnt/shared/motd
 cohort region
 
 step "Create two instances, each with a network link: 'web' on CPU 1, 'db' on two whole cores of one NUMA node, placed by cohort"
-cohort create web --cpus 1 --memory 256M --net
+cohort create web --cpus 1 --memory 192M --net
 cohort create db --cpu-count 2 --memory 384M --net --dry-run
 cohort create db --cpu-count 2 --memory 384M --net
 echo "The primary's pages moved out of the memory they took; its file is intact:"
@@ -133,6 +138,16 @@ echo "primary -> TCP port 80 of db:  $(socat - TCP:169.254.10.3:80 </dev/null)"
 
 step "The primary keeps working meanwhile"
 dd if=/dev/zero bs=1M count=64 2>/dev/null | md5sum
+
+step "Memory while it runs: 128 MiB more for web, from the pool, and back (cohort set)"
+echo "web before: $(socat - VSOCK-CONNECT:3:7002 </dev/null)"
+cohort set web --memory +128M --dry-run
+cohort set web --memory +128M
+cohort list | grep -E "^NAME|^web"
+sleep 1
+echo "web after:  $(socat - VSOCK-CONNECT:3:7002 </dev/null)"
+cohort set web --memory -128M
+echo "web back:   $(socat - VSOCK-CONNECT:3:7002 </dev/null)"
 
 step "What the instances wrote into the shared cohortfs"
 cat /mnt/shared/guestbook
@@ -263,5 +278,8 @@ cohort images
 cohort rmi oci:/images/run:t >/dev/null || true
 cohort rmi docker-archive:/images/run.tar >/dev/null 2>&1 || true
 cohort pool
+
+step "Nothing uses the pool now: it could go back to the primary for good (cohort pool release)"
+cohort pool release --dry-run
 echo
 echo "demo: done"
