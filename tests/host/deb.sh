@@ -205,6 +205,12 @@ maint postinst configure "$ver" || { fail "postinst upgrade: exit status $?"; ca
 grep -q "update-grub" "$T/maint.out" &&
 	fail "upgrade with nothing changed still asks for update-grub: $(cat "$T/maint.out")"
 
+# So is a part per NUMA node.
+sed -i '/^GRUB_CMDLINE_LINUX=/s/cohort_pool=[^"]*/cohort_pool=0:512M,1:512M/' "$cfg"
+maint postinst configure "$ver" || { fail "postinst upgrade, per node: exit status $?"; cat "$T/maint.out"; }
+[ "$(pool_in_cfg)" = "0:512M,1:512M" ] ||
+	fail "upgrade: cohort_pool=$(pool_in_cfg), want the edited 0:512M,1:512M"
+
 # A value that makes no sense is replaced by the default.
 sed -i '/^GRUB_CMDLINE_LINUX=/s/cohort_pool=[^"]*/cohort_pool=lots/' "$cfg"
 maint postinst configure "$ver" || { fail "postinst with a bad value: exit status $?"; cat "$T/maint.out"; }
