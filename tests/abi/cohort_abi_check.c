@@ -387,6 +387,14 @@ static struct cohort_ioc_instance mk_inst(const char *name)
 	return r;
 }
 
+static bool region_exists(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), SYSFS "/regions/%s", name);
+	return access(path, F_OK) == 0;
+}
+
 static struct cohort_ioc_region mk_region(const char *name, uint64_t size)
 {
 	struct cohort_ioc_region r;
@@ -444,9 +452,16 @@ static void region_checks(void)
 	check("region create: base given", COHORT_IOC_REGION_CREATE, &r, r.msg,
 	      EINVAL, NULL);
 	r = mk_region("abi-s", 2 * MIB);
-	r.flags = 1;
-	check("region create: flags 0x1", COHORT_IOC_REGION_CREATE, &r, r.msg,
+	r.flags = 2;
+	check("region create: flags 0x2", COHORT_IOC_REGION_CREATE, &r, r.msg,
 	      EINVAL, NULL);
+	r = mk_region("abi-s", 2 * MIB);
+	r.flags = COHORT_REGION_DRY_RUN;
+	check("region create: dry run (accepted)", COHORT_IOC_REGION_CREATE,
+	      &r, r.msg, 0, NULL);
+	verdict(r.base != 0 && !region_exists("abi-s"),
+		"region create: a dry run says where (%#llx) and makes nothing",
+		(unsigned long long)r.base);
 	{
 		struct cohort_ioc_grant g;
 
@@ -1578,6 +1593,16 @@ int main(int argc, char **argv)
 	in.flags = 1;
 	check("delete: flags 0x1", COHORT_IOC_DELETE, &in, in.msg, EINVAL, NULL);
 	in = mk_inst(A);
+	in.flags = COHORT_DELETE_DRY_RUN | 0x100;
+	check("delete: flags DRY_RUN|0x100", COHORT_IOC_DELETE, &in, in.msg,
+	      EINVAL, NULL);
+	in = mk_inst(A);
+	in.flags = COHORT_DELETE_DRY_RUN;
+	check("delete: dry run (accepted)", COHORT_IOC_DELETE, &in, in.msg, 0,
+	      NULL);
+	verdict(inst_u64(A, "mem_base") == a_base,
+		"delete: after a dry run '%s' is still there", A);
+	in = mk_inst(A);
 	in.timeout_ms = 1;
 	check("delete: timeout_ms 1", COHORT_IOC_DELETE, &in, in.msg, EINVAL,
 	      NULL);
@@ -1650,6 +1675,10 @@ int main(int argc, char **argv)
 		in = mk_inst(A);
 		check("delete: running instance", COHORT_IOC_DELETE, &in,
 		      in.msg, EBUSY, NULL);
+		in = mk_inst(A);
+		in.flags = COHORT_DELETE_DRY_RUN;
+		check("delete: dry run, running instance", COHORT_IOC_DELETE,
+		      &in, in.msg, EBUSY, "stop it first");
 		in = mk_inst(A);
 		in.flags = 2;
 		check("stop: flags 0x2", COHORT_IOC_STOP, &in, in.msg, EINVAL,

@@ -122,11 +122,13 @@ struct cohort_ioc_load {
 
 /* struct cohort_ioc_instance flags */
 #define COHORT_STOP_FORCE	(1U << 0)	/* take the CPUs back at once */
+#define COHORT_DELETE_DRY_RUN	(1U << 1)	/* delete: check only */
 
 /**
  * struct cohort_ioc_instance - start, stop or delete an instance
  * @name: instance name
- * @flags: COHORT_STOP_FORCE for COHORT_IOC_STOP; otherwise 0
+ * @flags: COHORT_STOP_FORCE for COHORT_IOC_STOP; COHORT_DELETE_DRY_RUN
+ *	for COHORT_IOC_DELETE (every check, nothing deleted); otherwise 0
  * @timeout_ms: COHORT_IOC_STOP: how long a graceful stop may take before
  *	the CPUs are taken back by force; 0 means the default (10 s).
  *	Otherwise 0.
@@ -146,8 +148,10 @@ struct cohort_ioc_instance {
  *	range of the pool that every kernel can map (e.g. a cohortfs)
  * @name: region name, NUL-terminated (same rules as an instance name)
  * @size: create: bytes, a multiple of COHORT_MEM_ALIGN; delete: 0
- * @base: create, out: where the region was placed; otherwise 0
- * @flags: must be 0
+ * @base: create, out: where the region was (or would be) placed;
+ *	otherwise 0
+ * @flags: create: 0 or COHORT_REGION_DRY_RUN (every check and the
+ *	placement, nothing taken); delete: 0
  * @reserved0: must be 0
  * @msg: out: why the request was refused
  * @reserved: must be 0
@@ -161,6 +165,9 @@ struct cohort_ioc_region {
 	char msg[COHORT_MSG_MAX];
 	__u64 reserved[4];
 };
+
+/* struct cohort_ioc_region flags */
+#define COHORT_REGION_DRY_RUN	(1U << 0)
 
 /* struct cohort_ioc_grant flags */
 #define COHORT_GRANT_REVOKE	(1U << 0)	/* take the grant back */

@@ -1491,13 +1491,15 @@ static int do_delete(struct cohort_ioc_instance *req, struct cohort_inst **out,
 	ci = cohort_inst_lookup(req->name, msg, &ret);
 	if (!ci)
 		return ret;
-	if (req->flags || req->timeout_ms ||
+	if ((req->flags & ~COHORT_DELETE_DRY_RUN) || req->timeout_ms ||
 	    !cohort_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved)))
 		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
 	if (ci->cpus_out || ci->state == ST_STARTING || ci->state == ST_RUNNING ||
 	    ci->state == ST_STOPPING)
 		return fail(msg, "instance '%s' is %s; stop it first", ci->name,
 			    state_names[ci->state]), -EBUSY;
+	if (req->flags & COHORT_DELETE_DRY_RUN)
+		return 0;
 	/* While it can still be found by id: its link's region is named. */
 	cohort_net_forget_instance(ci->id, gone_region);
 	list_del(&ci->node);

@@ -230,46 +230,10 @@ static int user_name(char *name, char *msg)
 	return cohort_check_name(name, msg);
 }
 
-/**
- * cohort_region_create() - COHORT_IOC_REGION_CREATE
- * @req: the request; @req->base and @req->msg are filled in
- *
- * Called with cohort_mutex held.  The region is zeroed, so nothing of an
- * earlier user of that memory is seen through it.  No instance may map
- * it until it is granted to that instance.
- *
- * Return: 0 or a negative errno, with a sentence in @req->msg.
- */
-int cohort_region_create(struct cohort_ioc_region *req)
+/* Every check of a new region, and where it goes: @base. */
+static int region_check(const char *name, u64 size, phys_addr_t *base,
+			char *msg)
 {
-	char *msg = req->msg;
-	int ret;
-
-	ret = user_name(req->name, msg);
-	if (ret)
-		return ret;
-	if (req->flags || req->base || req->reserved0 ||
-	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
-		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
-	return cohort_region_make(req->name, req->size, &req->base, msg);
-}
-
-/**
- * cohort_region_make() - take a zeroed region from the pool
- * @name: its name, checked by the caller
- * @size: bytes, a multiple of %COHORT_MEM_ALIGN
- * @out: out: where it was placed
- * @msg: out: why not (%COHORT_MSG_MAX bytes)
- *
- * Called with cohort_mutex held, by the ioctl and for the memory of
- * network links ("net:NAME", a name no user can give).
- *
- * Return: 0 or a negative errno, with a sentence in @msg.
- */
-int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
-{
-	struct cohort_region *r;
-	phys_addr_t base;
 	int ret;
 
 	ret = cohort_pool_none(msg);
@@ -292,11 +256,66 @@ int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
 	if (list_count_nodes(&regions) >= COHORT_MAX_REGIONS)
 		return fail(msg, "too many regions (at most %d)",
 			    COHORT_MAX_REGIONS), -ENOSPC;
-	base = region_place(size);
-	if (!base)
+	*base = region_place(size);
+	if (!*base)
 		return fail(msg, "no free range of %llu MiB in the pool (%llu MiB free)",
 			    size >> 20, cohort_pool_free_locked() >> 20),
 		       -ENOSPC;
+	return 0;
+}
+
+/**
+ * cohort_region_create() - COHORT_IOC_REGION_CREATE
+ * @req: the request; @req->base and @req->msg are filled in
+ *
+ * Called with cohort_mutex held.  The region is zeroed, so nothing of an
+ * earlier user of that memory is seen through it.  No instance may map
+ * it until it is granted to that instance.
+ *
+ * Return: 0 or a negative errno, with a sentence in @req->msg.
+ */
+int cohort_region_create(struct cohort_ioc_region *req)
+{
+	char *msg = req->msg;
+	phys_addr_t base;
+	int ret;
+
+	ret = user_name(req->name, msg);
+	if (ret)
+		return ret;
+	if ((req->flags & ~COHORT_REGION_DRY_RUN) || req->base ||
+	    req->reserved0 || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return fail(msg, "unknown flags or non-zero reserved fields"), -EINVAL;
+	if (req->flags & COHORT_REGION_DRY_RUN) {
+		ret = region_check(req->name, req->size, &base, msg);
+		if (!ret)
+			req->base = base;
+		return ret;
+	}
+	return cohort_region_make(req->name, req->size, &req->base, msg);
+}
+
+/**
+ * cohort_region_make() - take a zeroed region from the pool
+ * @name: its name, checked by the caller
+ * @size: bytes, a multiple of %COHORT_MEM_ALIGN
+ * @out: out: where it was placed
+ * @msg: out: why not (%COHORT_MSG_MAX bytes)
+ *
+ * Called with cohort_mutex held, by the ioctl and for the memory of
+ * network links ("net:NAME", a name no user can give).
+ *
+ * Return: 0 or a negative errno, with a sentence in @msg.
+ */
+int cohort_region_make(const char *name, u64 size, u64 *out, char *msg)
+{
+	struct cohort_region *r;
+	phys_addr_t base;
+	int ret;
+
+	ret = region_check(name, size, &base, msg);
+	if (ret)
+		return ret;
 
 	/* Zeroed, the primary's pages moved out; from here r holds it. */
 	ret = cohort_pool_take(base, size, msg);
