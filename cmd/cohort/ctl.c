@@ -3,7 +3,8 @@
  * cohort(8): the commands that ask the kernel for something through
  * /dev/cohort: create (its CPUs and memory node: place.c; with --net,
  * also its network link: net.c), load, start, stop, delete.  Everything
- * that can be checked here is checked before the device is opened.
+ * that can be checked here is checked before the device is opened;
+ * delete --dry-run has the kernel check the rest and change nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -759,26 +760,100 @@ int cmd_start(struct cli *c, int argc, char **argv)
 	return simple_command(c, argc, argv, COHORT_IOC_START);
 }
 
+/*
+ * "delete --dry-run": what the kernel would give back, from sysfs: a
+ * line, or a JSON object.  EXIT_OK, or EXIT_FAIL after saying why not.
+ */
+static int delete_dry_run(struct cli *c, const char *name)
+{
+	__u64 cpus[COHORT_CPU_WORDS], mem_size;
+	char buf[8192], list[8192], err[COHORT_ERR_MAX];
+	char sz[COHORT_SIZE_STR_MAX];
+	struct json_object *o;
+	unsigned int n;
+	int ret;
+
+	ret = sysfs_inst_read(c, name, "cpus", buf, sizeof(buf));
+	if (ret < 0) {
+		cli_err("%s %s: cannot read its CPUs: %s", c->cmd, name,
+			strerror(-ret));
+		return EXIT_FAIL;
+	}
+	if (cohort_parse_cpulist(buf, cpus, COHORT_MAX_CPUS,
+				 COHORT_CPULIST_LENIENT, err, sizeof(err))) {
+		cli_err("%s %s: its CPUs in sysfs: %s", c->cmd, name, err);
+		return EXIT_FAIL;
+	}
+	ret = sysfs_inst_u64(c, name, "mem_size", &mem_size);
+	if (ret) {
+		cli_err("%s %s: cannot read its memory size: %s", c->cmd, name,
+			ret == -EINVAL ? "not a number" : strerror(-ret));
+		return EXIT_FAIL;
+	}
+	cohort_format_cpulist(cpus, COHORT_MAX_CPUS, list, sizeof(list));
+	if (c->json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "dry_run",
+				       json_object_new_boolean(true));
+		json_object_object_add(o, "cpus", json_object_new_string(list));
+		json_object_object_add(o, "mem_size",
+				       json_object_new_uint64(mem_size));
+		cli_json_print(c, o);
+		json_object_put(o);
+		return EXIT_OK;
+	}
+	/* Its CPUs are back already, as it is not running: which they are. */
+	n = cohort_cpulist_weight(cpus, COHORT_MAX_CPUS);
+	cohort_format_size(mem_size, false, sz, sizeof(sz));
+	printf("would delete %s: %s%s %s back to the primary and %s to the pool; nothing changed\n",
+	       name, !n ? "no CPUs" : n == 1 ? "CPU " : "CPUs ", list,
+	       n == 1 ? "goes" : "go", sz);
+	return EXIT_OK;
+}
+
 /**
- * cmd_delete() - "cohort delete NAME"
+ * cmd_delete() - "cohort delete NAME [--dry-run] [-j]"
  * @c: the invocation
  * @argc: arguments of the command
  * @argv: the arguments
+ *
+ * --dry-run has the kernel make every check (COHORT_DELETE_DRY_RUN) and
+ * prints what the delete would give back; nothing is deleted.
  *
  * Return: an exit status.
  */
 int cmd_delete(struct cli *c, int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned int seen[256] = { 0 };
 	const char *name;
-	int ret;
+	bool dry = false;
+	int opt, ret;
 
-	ret = cli_plain_name(c, argc, argv, &name);
+	while ((opt = cli_getopt(c, argc, argv, "njp", lo, seen)) != -1) {
+		if (opt == 'n')
+			dry = true;
+		else if (!cli_json_opt(c, opt))
+			return opt == -2 ? EXIT_OK : EXIT_USAGE;
+	}
+	ret = cli_name_arg(c, argc, argv, &name);
 	if (ret)
-		return ret < 0 ? EXIT_OK : ret;
-	ret = instance_ioctl(c, name, COHORT_IOC_DELETE, 0, 0);
-	if (!ret)
-		runrec_remove(name);	/* what cohort run recorded */
-	return ret;
+		return ret;
+	ret = instance_ioctl(c, name, COHORT_IOC_DELETE,
+			     dry ? COHORT_DELETE_DRY_RUN : 0, 0);
+	if (ret)
+		return ret;
+	if (dry)
+		return delete_dry_run(c, name);
+	runrec_remove(name);	/* what cohort run recorded */
+	return EXIT_OK;
 }
 
 /**

@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{ "start", cmd_start, "NAME", "boot a loaded or stopped instance" },
 	{ "stop", cmd_stop, "NAME [--force] [--timeout SEC]",
 	  "shut an instance down and take its CPUs back" },
-	{ "delete", cmd_delete, "NAME",
+	{ "delete", cmd_delete, "NAME [--dry-run] [-j]",
 	  "delete an instance that is not running" },
 	{ "list", cmd_list, "[-j]", "list the instances" },
 	{ "show", cmd_show, "NAME [-j]", "show everything about an instance" },
@@ -88,8 +88,8 @@ static const struct command commands[] = {
 	{ "pool", cmd_pool, "[-j] | release [--dry-run] [-j]",
 	  "show the memory pool, or give it back to the primary" },
 	{ "region", cmd_region,
-	  "[list [-j] | create NAME --size SIZE | delete NAME |\n"
-	  "                      grant NAME INSTANCE [--read-only] |\n"
+	  "[list [-j] | create NAME --size SIZE [--dry-run] [-j] |\n"
+	  "                      delete NAME | grant NAME INSTANCE [--read-only] |\n"
 	  "                      revoke NAME INSTANCE]",
 	  "manage regions of the pool shared by kernels, and their grants" },
 	{ "net", cmd_net,
@@ -429,7 +429,7 @@ static void main_help(FILE *f)
 		"Options:\n"
 		"  -j, --json     print JSON (list, show, pool, region, net, peers,\n"
 		"                 heartbeat, version, check, create, apply, daemon,\n"
-		"                 events)\n"
+		"                 events, set, delete --dry-run)\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
 		"  -h, --help     show this help; 'cohort COMMAND --help' for a command\n"
 		"  -V, --version  show the version of this tool\n"
@@ -509,6 +509,16 @@ static const char *const command_details[][2] = {
 	  "the VMCOREINFO note of the instance's kernel; pages of zeros are\n"
 	  "holes.  The instance must be stopped, or failed with its CPUs back\n"
 	  "(cohort stop --force NAME).\n" },
+	{ "delete",
+	  "  -n, --dry-run       have the kernel check everything (it exists, it\n"
+	  "                      is not starting, running or stopping); delete\n"
+	  "                      nothing, print what it would give back\n"
+	  "  -j, --json          --dry-run: print a JSON object\n"
+	  "  -p, --pretty        print indented JSON\n"
+	  "\n"
+	  "With --dry-run one line says what would come back:\n"
+	  "  would delete db: CPUs 5,7 go back to the primary and 512 MiB to\n"
+	  "  the pool; nothing changed\n" },
 	{ "stop",
 	  "  -f, --force         take the CPUs back at once\n"
 	  "  -t, --timeout SEC   how long a graceful stop may take before the\n"
@@ -561,6 +571,8 @@ static const char *const command_details[][2] = {
 	  "                      primary can then mount -t cohortfs -o region=NAME\n"
 	  "  -s, --size SIZE     its size: bytes, or K, M, G, T; a multiple\n"
 	  "                      of 2 MiB\n"
+	  "  -n, --dry-run       create: have the kernel check it and say where\n"
+	  "                      it would go; nothing is taken\n"
 	  "  delete NAME         give it back (refused while a kernel maps it);\n"
 	  "                      its grants go with it\n"
 	  "  grant NAME INSTANCE let the instance mount the region too (an\n"
@@ -569,7 +581,7 @@ static const char *const command_details[][2] = {
 	  "  revoke NAME INSTANCE\n"
 	  "                      take the grant back (refused while the\n"
 	  "                      instance maps the region and may run)\n"
-	  "  -j, --json          list: print a JSON array\n"
+	  "  -j, --json          list: print a JSON array; create: an object\n"
 	  "  -p, --pretty        print indented JSON\n" },
 	{ "net",
 	  "  list                the links (the default): instance, the\n"

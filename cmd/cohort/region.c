@@ -5,7 +5,7 @@
  * instance only the regions granted to it.
  *
  *	cohort region [list] [-j]
- *	cohort region create NAME --size SIZE
+ *	cohort region create NAME --size SIZE [--dry-run] [-j]
  *	cohort region delete NAME
  *	cohort region grant NAME INSTANCE [--read-only]
  *	cohort region revoke NAME INSTANCE
@@ -213,10 +213,14 @@ static int region_list(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* "region create NAME --size SIZE [--dry-run] [-j]" */
 static int region_create(struct cli *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "size", required_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -225,12 +229,16 @@ static int region_create(struct cli *c, int argc, char **argv)
 	struct cohort_ioc_region req;
 	const char *size = NULL, *name;
 	struct json_object *o;
+	bool dry = false;
 	int opt, ret;
 
-	while ((opt = cli_getopt(c, argc, argv, "s:", lo, seen)) != -1) {
-		if (opt != 's')
+	while ((opt = cli_getopt(c, argc, argv, "s:njp", lo, seen)) != -1) {
+		if (opt == 's')
+			size = optarg;
+		else if (opt == 'n')
+			dry = true;
+		else if (!cli_json_opt(c, opt))
 			return opt == -2 ? EXIT_OK : EXIT_USAGE;
-		size = optarg;
 	}
 	ret = cli_names_arg(c, argc, argv, region_arg, &name);
 	if (ret)
@@ -250,6 +258,8 @@ static int region_create(struct cli *c, int argc, char **argv)
 			c->cmd, name, a, b);
 		return EXIT_USAGE;
 	}
+	if (dry)
+		req.flags = COHORT_REGION_DRY_RUN;
 	ret = cli_dev_ioctl(c, name, COHORT_IOC_REGION_CREATE, &req, req.msg);
 	if (ret)
 		return ret;
@@ -260,8 +270,14 @@ static int region_create(struct cli *c, int argc, char **argv)
 				       json_object_new_uint64(req.base));
 		json_object_object_add(o, "size",
 				       json_object_new_uint64(req.size));
+		json_object_object_add(o, "dry_run",
+				       json_object_new_boolean(dry));
 		cli_json_print(c, o);
 		json_object_put(o);
+	} else if (dry) {
+		cohort_format_size(req.size, false, a, sizeof(a));
+		printf("would create region %s: %s at 0x%llx; nothing changed\n",
+		       name, a, (unsigned long long)req.base);
 	}
 	return EXIT_OK;
 }

@@ -267,12 +267,13 @@ _cohort()
 	show) opts="--json --pretty --help" ;;
 	peers) opts="--all --json --pretty --help" ;;
 	heartbeat) opts="--period --misses --json --pretty --help" ;;
-	start|delete) opts="--help" ;;
+	start) opts="--help" ;;
+	delete) opts="--dry-run --json --pretty --help" ;;
 	region)
 		local sub
 		_cohort_sub "list create delete grant revoke"
 		case $sub in
-		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --help" -- "$cur")) ;;
+		create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--size --dry-run --json --pretty --help" -- "$cur")) ;;
 		grant) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--read-only --help" -- "$cur")) && return ;;&
 		delete|grant|revoke)
 			# nargs counts the subcommand: 1 is NAME, 2 is INSTANCE.

@@ -1017,6 +1017,41 @@ expect 0 "" "" stop -f web
 ioctl_log "STOP name=web flags=1 timeout_ms=0 reserved=0"
 expect 0 "" "" delete db
 ioctl_log "DELETE name=db flags=0 timeout_ms=0 reserved=0"
+# delete --dry-run: the kernel checks (COHORT_DELETE_DRY_RUN), nothing is
+# deleted; what would come back is read from sysfs (db: CPUs 5,7, 512 MiB).
+would_delete_db="would delete db: CPUs 5,7 go back to the primary and 512 MiB to the pool; nothing changed"
+expect 0 "$would_delete_db" "" delete db --dry-run
+ioctl_log "DELETE name=db flags=2 timeout_ms=0 reserved=0"
+expect 0 "$would_delete_db" "" delete -n db
+ioctl_log "DELETE name=db flags=2 timeout_ms=0 reserved=0"
+json_check -j delete db --dry-run -- '
+assert d == {"name": "db", "dry_run": True, "cpus": "5,7",
+             "mem_size": 536870912}, d
+assert list(d) == ["name", "dry_run", "cpus", "mem_size"], d'
+ioctl_log "DELETE name=db flags=2 timeout_ms=0 reserved=0"
+json_check delete db -n -p -- '
+assert d == {"name": "db", "dry_run": True, "cpus": "5,7",
+             "mem_size": 536870912}, d'
+ioctl_log "DELETE name=db flags=2 timeout_ms=0 reserved=0"
+# -j without --dry-run: a delete prints nothing, as before.
+expect 0 "" "" -j delete db
+ioctl_log "DELETE name=db flags=0 timeout_ms=0 reserved=0"
+try_delete="Try 'cohort delete --help' for more information."
+refuse 2 "cohort: delete: unknown option '--bogus'
+$try_delete" delete db --bogus
+refuse 2 "cohort: delete: missing the instance NAME
+$try_delete" delete
+refuse 2 "cohort: delete: missing the instance NAME
+$try_delete" delete --dry-run
+refuse 2 "cohort: delete: unexpected argument 'web'
+$try_delete" delete db web --dry-run
+refuse 2 "cohort: delete: option '--dry-run' given more than once
+$try_delete" delete db -n --dry-run
+refuse 3 "cohort: delete nosuch: no such instance" delete nosuch --dry-run
+no_ioctl "delete usage errors"
+checks=$((checks + 1))
+"$bin" delete --help | grep -q -- '^  -n, --dry-run ' ||
+	fail "delete --help: no --dry-run"
 
 # set: the whole new set from LIST, +LIST or -LIST and the CPUs it has
 # (web: 2-3); the result checked before the kernel sees it.
@@ -1307,6 +1342,12 @@ rm -f "$LOG"
 export COHORT_FAKE_ERRNO=16 COHORT_FAKE_MSG="'web' is running; stop it first"
 refuse 1 "cohort: delete web: 'web' is running; stop it first" delete web
 rm -f "$LOG"
+# The same refusal for a dry run: the kernel made the same checks.
+refuse 1 "cohort: delete web: 'web' is running; stop it first" delete web --dry-run
+ioctl_log "DELETE name=web flags=2 timeout_ms=0 reserved=0"
+COHORT_FAKE_ERRNO=2 COHORT_FAKE_MSG="" \
+	refuse 3 "cohort: delete web: No such file or directory" -j delete web -n
+ioctl_log "DELETE name=web flags=2 timeout_ms=0 reserved=0"
 export COHORT_FAKE_ERRNO=110 COHORT_FAKE_MSG="'web' did not stop within 10 s; its CPUs were taken back"
 refuse 1 "cohort: stop web: 'web' did not stop within 10 s; its CPUs were taken back" stop web
 rm -f "$LOG"
@@ -1340,6 +1381,14 @@ try_grant="Try 'cohort region grant --help' for more information."
 try_revoke="Try 'cohort region revoke --help' for more information."
 valid_chars="(use letters, digits, '_', '.' and '-')"
 
+# gone PATH...: none of these exist.
+gone() {
+	local p
+	checks=$((checks + 1))
+	for p in "$@"; do
+		[ -e "$p" ] && fail "$p is still there"
+	done
+}
 # grants_are REGION CONTENT: the fake kernel's grants file.
 grants_are() {
 	checks=$((checks + 1))
@@ -1453,6 +1502,65 @@ COHORT_DEV=/dev/null refuse 4 "cohort: Cohort is not available: /dev/null is not
 	region revoke data web
 no_ioctl "region grant without the device"
 
+# region create: what reaches the kernel.  --dry-run (COHORT_REGION_DRY_RUN)
+# says where the region would go, and takes nothing; the fake places it as
+# the kernel does: from the top of the pool down, here below data and
+# above scratch.
+would_create_r="would create region r: 32 MiB at 0x13a000000; nothing changed"
+expect 0 "$would_create_r" "" region create r --size 32M --dry-run
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=1 reserved=0"
+expect 0 "$would_create_r" "" region create -n r -s 33554432
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=1 reserved=0"
+json_check -j region create r --size 32M --dry-run -- '
+assert d == {"name": "r", "base": 0x13a000000, "size": 33554432,
+             "dry_run": True}, d'
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=1 reserved=0"
+expect 0 "" "" region create r --size 32M
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=0 reserved=0"
+json_check region create r --size 32M -j -- '
+assert d == {"name": "r", "base": 0x13a000000, "size": 33554432,
+             "dry_run": False}, d
+assert list(d) == ["name", "base", "size", "dry_run"], d'
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=0 reserved=0"
+# A fake kernel that keeps its regions in the tree: the dry run leaves it
+# as it was, the create adds the region, the delete takes it away.
+COHORT_FAKE_INSTANCES=1 expect 0 "$would_create_r" "" \
+	region create r --size 32M --dry-run
+gone "$S/regions/r"
+COHORT_FAKE_INSTANCES=1 expect 0 "" "" region create r --size 32M
+json_check region -j -- '
+assert [(r["name"], r["base"], r["size"]) for r in d] == [
+	("scratch", 0x138000000, 33554432), ("r", 0x13a000000, 33554432),
+	("data", 0x13c000000, 67108864)], d'
+# Now r is there: the next one would go below scratch.
+COHORT_FAKE_INSTANCES=1 expect 0 \
+	"would create region s: 64 MiB at 0x134000000; nothing changed" "" \
+	region create s --size 64M --dry-run
+gone "$S/regions/s"
+COHORT_FAKE_INSTANCES=1 expect 0 "" "" region delete r
+ioctl_log "REGION_CREATE name=r size=33554432 base=0x0 flags=1 reserved=0" \
+	"REGION_CREATE name=r size=33554432 base=0x0 flags=0 reserved=0" \
+	"REGION_CREATE name=s size=67108864 base=0x0 flags=1 reserved=0" \
+	"REGION_DELETE name=r size=0 base=0x0 flags=0 reserved=0"
+gone "$S/regions/r"
+# The kernel's refusals, for a dry run as for a create.
+refuse 1 "cohort: region create data: a region named 'data' exists already" \
+	region create data --size 32M --dry-run
+ioctl_log "REGION_CREATE name=data size=33554432 base=0x0 flags=1 reserved=0"
+export COHORT_FAKE_ERRNO=28 COHORT_FAKE_MSG="no free range of 1024 MiB in the pool (160 MiB free)"
+refuse 1 "cohort: region create big: $COHORT_FAKE_MSG" \
+	region create big --size 1G --dry-run
+ioctl_log "REGION_CREATE name=big size=1073741824 base=0x0 flags=1 reserved=0"
+unset COHORT_FAKE_ERRNO COHORT_FAKE_MSG
+try_rcreate="Try 'cohort region create --help' for more information."
+refuse 2 "cohort: region create: option '--dry-run' given more than once
+$try_rcreate" region create r --size 32M -n --dry-run
+refuse 2 "cohort: region create: --size SIZE is required
+$try_rcreate" region create r --dry-run
+refuse 2 "cohort: region create r: the size 1 MiB is not a non-zero multiple of 2 MiB" \
+	region create r --size 1M --dry-run
+no_ioctl "region create usage errors"
+
 # A kernel without grants files: shown as -, null in JSON, not an error.
 cp -a "$S" "$T/nogrants"
 rm "$T/nogrants/regions/scratch/grants" "$T/nogrants/regions/data/grants"
@@ -1480,14 +1588,6 @@ net_is() {
 	checks=$((checks + 1))
 	[ "$(cat "$S/instances/$1/net")" = "$2" ] ||
 		fail "instances/$1/net is '$(cat "$S/instances/$1/net")', want '$2'"
-}
-# gone PATH...: none of these exist.
-gone() {
-	local p
-	checks=$((checks + 1))
-	for p in "$@"; do
-		[ -e "$p" ] && fail "$p is still there"
-	done
 }
 
 # No link yet: the header alone, an empty array.
@@ -1752,8 +1852,19 @@ json_check show new -j -- '
 assert d["mem_size"] == 67108864 and d["mem_blocks"] == [], d
 assert d["max_cpus"] is None and d["spare_cpus"] == "", d'
 rm -f "$LOG"
-expect 0 "" "" delete new
-rm -f "$LOG"
+# delete --dry-run: one CPU; the fake kernel's tree keeps the instance,
+# and the record cohort run left stays (a delete removes it).
+mkdir -p "$T/state/run"
+echo '{}' >"$T/state/run/new.json"
+COHORT_STATE_DIR=$T/state expect 0 "would delete new: CPU 4 goes back to the primary and 64 MiB to the pool; nothing changed" "" \
+	delete new --dry-run
+ioctl_log "DELETE name=new flags=2 timeout_ms=0 reserved=0"
+checks=$((checks + 1))
+[ -d "$S/instances/new" ] && [ -f "$T/state/run/new.json" ] ||
+	fail "delete --dry-run deleted new or its run record"
+COHORT_STATE_DIR=$T/state expect 0 "" "" delete new
+ioctl_log "DELETE name=new flags=0 timeout_ms=0 reserved=0"
+gone "$S/instances/new" "$T/state/run/new.json"
 
 # The link refused: the instance is deleted again, nothing is left.
 mkdir -p "$NETS/coh-new"

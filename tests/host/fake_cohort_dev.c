@@ -44,6 +44,23 @@
  * When it succeeds it says released COHORT_FAKE_RELEASED and kept
  * COHORT_FAKE_KEPT (bytes; unset: 1006 MiB and 18 MiB).
  *
+ * COHORT_IOC_DELETE is logged with its flags (COHORT_DELETE_DRY_RUN is 2);
+ * a dry run changes nothing in the fake tree, also with
+ * COHORT_FAKE_INSTANCES.
+ *
+ * COHORT_IOC_REGION_CREATE and _DELETE are logged as REGION_CREATE and
+ * REGION_DELETE with name, size, base, flags (COHORT_REGION_DRY_RUN is 1)
+ * and reserved=1 when reserved0 or reserved is not 0, and refused as the
+ * kernel does for unknown flags, a base or size given to delete, a base
+ * given to create, or a reserved field; a create of a region that
+ * regions/NAME already has is refused with EEXIST.  A create, dry run
+ * or not, says in base where the region goes: like the kernel, from the
+ * top of the pool (pool/base + pool/size, 0x140000000 without them)
+ * down, below the regions of the tree it would overlap.  With
+ * COHORT_FAKE_INSTANCES a create that is not a dry run makes
+ * regions/NAME (base, size, users and grants empty), and a delete
+ * removes it.
+ *
  * COHORT_IOC_CONSOLE is refused as the kernel does when its fd is not 0;
  * when it succeeds, it hands back a write-only
  * descriptor chosen by COHORT_FAKE_CONSOLE: unset, /dev/null; "hup", a
@@ -53,6 +70,7 @@
  * that errno (ENXIO: the instance is not running).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -477,6 +495,8 @@ static void fake_delete(const struct cohort_ioc_instance *i)
 
 	if (!sys)
 		sys = "";
+	if (i->flags & COHORT_DELETE_DRY_RUN)
+		return;
 	snprintf(dir, sizeof(dir), "%s/instances/%s", sys, i->name);
 	get(dir, "net", cur, sizeof(cur));
 	get(dir, "id", id, sizeof(id));
@@ -484,6 +504,99 @@ static void fake_delete(const struct cohort_ioc_instance *i)
 		net_unmake(sys, i->name, (unsigned int)strtoul(id, NULL, 0),
 			   cur);
 	rm_tree(dir);
+}
+
+/* A number of a sysfs-like file DIR/NAME; @def when it has none. */
+static unsigned long long get_u64(const char *dir, const char *name,
+				  unsigned long long def)
+{
+	char buf[64];
+
+	get(dir, name, buf, sizeof(buf));
+	return buf[0] ? strtoull(buf, NULL, 0) : def;
+}
+
+/*
+ * Where a region of @size goes: the top of the pool, then below each
+ * region of the tree it would overlap; 0 when it does not fit.
+ */
+static unsigned long long region_place(const char *sys,
+				       unsigned long long size)
+{
+	unsigned long long lo, top, base, rb, rs;
+	char dir[4096], path[4400];
+	struct dirent *d;
+	int moved;
+	DIR *rd;
+
+	snprintf(dir, sizeof(dir), "%s/pool", sys);
+	lo = get_u64(dir, "base", 0x100000000ULL);
+	top = lo + get_u64(dir, "size", 0x40000000ULL);
+	snprintf(dir, sizeof(dir), "%s/regions", sys);
+	for (;;) {
+		if (top < lo + size)
+			return 0;
+		base = top - size;
+		moved = 0;
+		rd = opendir(dir);
+		while (rd && !moved && (d = readdir(rd))) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			rb = get_u64(path, "base", 0);
+			rs = get_u64(path, "size", 0);
+			if (rs && rb < top && base < rb + rs) {
+				top = rb;	/* below it, and look again */
+				moved = 1;
+			}
+		}
+		if (rd)
+			closedir(rd);
+		if (!moved)
+			return base;
+	}
+}
+
+/* COHORT_IOC_REGION_CREATE / _DELETE: checked as the kernel does. */
+static int region(struct cohort_ioc_region *r, int create, int fake)
+{
+	const char *sys = getenv("COHORT_SYSFS");
+	char dir[4096];
+	struct stat st;
+
+	if (!sys)
+		sys = "";
+	if ((r->flags & ~(create ? COHORT_REGION_DRY_RUN : 0U)) ||
+	    r->base || (!create && r->size) || r->reserved0 ||
+	    reserved_set(r->reserved))
+		return refuse(r->msg, EINVAL,
+			      "unknown flags or non-zero reserved fields");
+	snprintf(dir, sizeof(dir), "%s/regions/%s", sys, r->name);
+	if (!create) {
+		if (stat(dir, &st) && fake)
+			return refuse(r->msg, ENOENT, "no region named '%s'",
+				      r->name);
+		if (fake)
+			rm_tree(dir);
+		return 0;
+	}
+	if (!stat(dir, &st))
+		return refuse(r->msg, EEXIST,
+			      "a region named '%s' exists already", r->name);
+	r->base = region_place(sys, r->size);
+	if (!r->base)
+		return refuse(r->msg, ENOSPC,
+			      "no free range of %llu MiB in the pool",
+			      (unsigned long long)r->size >> 20);
+	if (!fake || (r->flags & COHORT_REGION_DRY_RUN))
+		return 0;
+	mkdirf(dir, sizeof(dir), "%s/regions", sys);
+	mkdirf(dir, sizeof(dir), "%s/regions/%s", sys, r->name);
+	put(dir, "base", "0x%llx", (unsigned long long)r->base);
+	put(dir, "size", "%llu", (unsigned long long)r->size);
+	put(dir, "users", "");
+	put(dir, "grants", "");
+	return 0;
 }
 
 /* COHORT_IOC_POOL_RELEASE: checked as the kernel does; 0 or an errno. */
@@ -639,6 +752,17 @@ int ioctl(int fd, unsigned long req, ...)
 			pr->reserved0 || reserved_set(pr->reserved));
 		msg = pr->msg;
 		what = "POOL_RELEASE";
+	} else if (req == COHORT_IOC_REGION_CREATE ||
+		   req == COHORT_IOC_REGION_DELETE) {
+		struct cohort_ioc_region *r = arg;
+
+		what = req == COHORT_IOC_REGION_CREATE ? "REGION_CREATE" :
+		       "REGION_DELETE";
+		fprintf(f, "%s name=%s size=%llu base=0x%llx flags=%u reserved=%d\n",
+			what, r->name, (unsigned long long)r->size,
+			(unsigned long long)r->base, r->flags,
+			r->reserved0 || reserved_set(r->reserved));
+		msg = r->msg;
 	} else {
 		struct cohort_ioc_instance *i = arg;
 
@@ -671,6 +795,14 @@ int ioctl(int fd, unsigned long req, ...)
 	}
 	if (req == COHORT_IOC_NET) {
 		err = net(arg);
+		if (err) {
+			errno = err;
+			return -1;
+		}
+	}
+	if (req == COHORT_IOC_REGION_CREATE ||
+	    req == COHORT_IOC_REGION_DELETE) {
+		err = region(arg, req == COHORT_IOC_REGION_CREATE, fake);
 		if (err) {
 			errno = err;
 			return -1;

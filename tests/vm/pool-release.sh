@@ -1,10 +1,11 @@
 # cohort pool release: a pool nobody uses becomes the primary's for good.
 # Refused (changing nothing) while an instance or a region holds any of
-# it; a dry run only counts.  Then the lent memory turns into ordinary
-# memory where it is (the primary's files in it stay intact, its page
-# blocks stop being CMA blocks), the pages kept reserved since boot are
-# freed to the primary (MemTotal grows by them), the pool shrinks to its
-# control region, and creating an instance or a region says why not.
+# it; a dry run only counts (as do dry runs of delete and region create).
+# Then the lent memory turns into ordinary memory where it is (the
+# primary's files in it stay intact, its page blocks stop being CMA
+# blocks), the pages kept reserved since boot are freed to the primary
+# (MemTotal grows by them), the pool shrinks to its control region, and
+# creating an instance or a region says why not.
 # vm: --smp 2 --mem 1G --append cohort_pool=384M
 # timeout: 300
 set -u
@@ -66,6 +67,21 @@ free1=$(pool free)
 refused "release with instance x" "instance 'x'" cohort pool release
 refused "dry run with instance x" "instance 'x'" cohort pool release --dry-run
 [ "$(pool free)" = "$free1" ] && [ -d "$I/x" ] || bad "a refused release changed instance x or the pool"
+# Dry runs of delete and region create: they say what would happen and
+# change nothing.
+out=$(cohort delete x --dry-run 2>&1) || bad "cohort delete x --dry-run: $out"
+case $out in
+"would delete x"*"nothing changed") ok "dry run: $out" ;;
+*) bad "delete --dry-run said: $out" ;;
+esac
+[ -d "$I/x" ] && [ "$(pool free)" = "$free1" ] || bad "a dry-run delete changed something"
+out=$(cohort region create r --size 32M --dry-run 2>&1) || bad "region create --dry-run: $out"
+case $out in
+"would create region r: 32 MiB at 0x"*"nothing changed") ok "dry run: $out" ;;
+*) bad "region create --dry-run said: $out" ;;
+esac
+[ ! -e /sys/kernel/cohort/regions/r ] && [ "$(pool free)" = "$free1" ] ||
+	bad "a dry-run region create changed something"
 cohort delete x || die "cohort delete x"
 cohort region create r --size 32M || die "cohort region create r"
 refused "release with region r" "region 'r'" cohort pool release
