@@ -145,6 +145,7 @@ int sysfs_inst_read(struct cli *c, const char *name, const char *attr,
 		    char *buf, size_t len);
 int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
 		   __u64 *val);
+int sysfs_inst_cpus(struct cli *c, const char *name, __u64 *cpus);
 int sysfs_u64_or_say(const char *path, bool optional, __u64 *val);
 int sysfs_parse_u64(const char *s, __u64 *val);
 int sysfs_write(const char *path, const char *val);

@@ -767,23 +767,13 @@ int cmd_start(struct cli *c, int argc, char **argv)
 static int delete_dry_run(struct cli *c, const char *name)
 {
 	__u64 cpus[COHORT_CPU_WORDS], mem_size;
-	char buf[8192], list[8192], err[COHORT_ERR_MAX];
-	char sz[COHORT_SIZE_STR_MAX];
+	char list[8192], sz[COHORT_SIZE_STR_MAX];
 	struct json_object *o;
 	unsigned int n;
 	int ret;
 
-	ret = sysfs_inst_read(c, name, "cpus", buf, sizeof(buf));
-	if (ret < 0) {
-		cli_err("%s %s: cannot read its CPUs: %s", c->cmd, name,
-			strerror(-ret));
+	if (sysfs_inst_cpus(c, name, cpus))
 		return EXIT_FAIL;
-	}
-	if (cohort_parse_cpulist(buf, cpus, COHORT_MAX_CPUS,
-				 COHORT_CPULIST_LENIENT, err, sizeof(err))) {
-		cli_err("%s %s: its CPUs in sysfs: %s", c->cmd, name, err);
-		return EXIT_FAIL;
-	}
 	ret = sysfs_inst_u64(c, name, "mem_size", &mem_size);
 	if (ret) {
 		cli_err("%s %s: cannot read its memory size: %s", c->cmd, name,

@@ -19,26 +19,6 @@
 #include "place.h"
 #include "set.h"
 
-/* The instance's CPUs now, from sysfs. */
-static int current_cpus(struct cli *c, const char *name, __u64 *cpus)
-{
-	char buf[8192], err[COHORT_ERR_MAX];
-	int ret;
-
-	ret = sysfs_inst_read(c, name, "cpus", buf, sizeof(buf));
-	if (ret < 0) {
-		cli_err("%s %s: cannot read its CPUs: %s", c->cmd, name,
-			strerror(-ret));
-		return EXIT_FAIL;
-	}
-	if (cohort_parse_cpulist(buf, cpus, COHORT_MAX_CPUS,
-				 COHORT_CPULIST_LENIENT, err, sizeof(err))) {
-		cli_err("%s %s: its CPUs in sysfs: %s", c->cmd, name, err);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
-}
-
 /* "CPUs 1-3" or "no CPUs", into @buf. */
 static const char *cpus_text(const __u64 *cpus, char *buf, size_t len)
 {
@@ -140,7 +120,7 @@ int set_cpus_plan(struct cli *c, const char *name, struct set_cpus *s)
 	unsigned int i;
 	int ret;
 
-	ret = current_cpus(c, name, s->before);
+	ret = sysfs_inst_cpus(c, name, s->before);
 	if (ret)
 		return ret;
 	memset(&s->req, 0, sizeof(s->req));
@@ -187,7 +167,7 @@ int set_cpus_apply(struct cli *c, const char *name, struct set_cpus *s,
 	ret = cli_dev_ioctl(c, name, COHORT_IOC_SET_CPUS, &s->req,
 			    s->req.msg);
 	/* What it has after the undo, as the kernel says. */
-	if (ret && !dry && !current_cpus(c, name, now) &&
+	if (ret && !dry && !sysfs_inst_cpus(c, name, now) &&
 	    memcmp(now, s->before, sizeof(now)))
 		cli_err("%s %s: it now has CPUs %s", c->cmd, name,
 			cpus_text(now, a, sizeof(a)));
@@ -220,7 +200,7 @@ int set_cpus_undo(struct cli *c, const char *name, struct set_cpus *s,
 	r.timeout_ms = timeout_ms;
 	cpus_text(s->before, a, sizeof(a));
 	ret = cli_dev_ioctl(c, name, COHORT_IOC_SET_CPUS, &r, r.msg);
-	if (ret && !current_cpus(c, name, now))
+	if (ret && !sysfs_inst_cpus(c, name, now))
 		cli_err("%s %s: its CPUs could not be put back to %s; it has CPUs %s",
 			c->cmd, name, a, cpus_text(now, b, sizeof(b)));
 	else if (ret)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cohort.h"
+#include "cohort/parse.h"
 
 /**
  * sysfs_read() - read a small text file, without its final newline
@@ -326,6 +327,33 @@ int sysfs_inst_u64(struct cli *c, const char *name, const char *attr,
 	if (ret < 0)
 		return ret;
 	return sysfs_parse_u64(buf, val);
+}
+
+/**
+ * sysfs_inst_cpus() - an instance's CPUs now, from its cpus attribute
+ * @c: the invocation
+ * @name: instance name
+ * @cpus: out: the CPUs, a bitmap of COHORT_MAX_CPUS bits
+ *
+ * Return: EXIT_OK, or EXIT_FAIL after saying why.
+ */
+int sysfs_inst_cpus(struct cli *c, const char *name, __u64 *cpus)
+{
+	char buf[8192], err[COHORT_ERR_MAX];
+	int ret;
+
+	ret = sysfs_inst_read(c, name, "cpus", buf, sizeof(buf));
+	if (ret < 0) {
+		cli_err("%s %s: cannot read its CPUs: %s", c->cmd, name,
+			strerror(-ret));
+		return EXIT_FAIL;
+	}
+	if (cohort_parse_cpulist(buf, cpus, COHORT_MAX_CPUS,
+				 COHORT_CPULIST_LENIENT, err, sizeof(err))) {
+		cli_err("%s %s: its CPUs in sysfs: %s", c->cmd, name, err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 /**
